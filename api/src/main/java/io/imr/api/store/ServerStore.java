@@ -1,0 +1,63 @@
+package io.imr.api.store;
+
+import io.imr.api.Message;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The server's store: each user's inbox (its sequence of messages, seqs assigned in the commit
+ * that stores them, so that a failed commit leaves no hole), the dedup index by (sender, client
+ * id) (G6), and each device's cursor and confirmed watermark.
+ *
+ * <p>One writer, group commit, durable commits and completion on the store's own threads, as
+ * for {@link ClientStore}. Thread-safe.
+ */
+public interface ServerStore extends AutoCloseable {
+
+    /**
+     * Commits atomically and durably. Each submission not seen before gets the next seq of its
+     * recipient's sequence in the current epoch; one seen before (same sender and client id) is
+     * answered with the message stored first, and stores nothing.
+     *
+     * <p><b>Failure rule.</b> When the stage completes exceptionally nothing of this commit is
+     * stored, no seq was used up, and no dedup entry was made: with
+     * {@link StoreException.RejectedException} when it breaks a rule (it fails alone); with
+     * {@link StoreException} when writing failed, in which case commits grouped with it fail the
+     * same way, each on its own stage, and the store stays usable; with
+     * {@link StoreException.ClosedException} when closed. A resend of a failed submission is then
+     * stored as new. A stage that completed normally survives a crash or power cut.
+     *
+     * @return one {@link Accepted} per submission, in order
+     */
+    CompletionStage<List<Accepted>> commit(ServerCommit commit);
+
+    /**
+     * Up to {@code limit} committed messages of a user's inbox from {@code fromSeq} on, in seq
+     * order. <b>Failure rule:</b> changes nothing; an I/O error throws {@link StoreException}.
+     */
+    List<Message> read(String user, long fromSeq, int limit);
+
+    /** The committed state of a user's inbox (epoch 1 and seqs 0 for a user with none). */
+    InboxState inbox(String user);
+
+    /** What is kept of a device, if it was ever written. */
+    Optional<DeviceState> device(String user, String device);
+
+    /** The message stored under this sender and client id, if any (the dedup index). */
+    Optional<Message> findBySender(String sender, String clientId);
+
+    /**
+     * Starts a new epoch of a user's sequence (G10): later messages are numbered in it, from
+     * above {@code max(maxSeq, atLeast)}.
+     *
+     * <p><b>Failure rule.</b> When the stage fails the epoch is as before.
+     *
+     * @return the inbox state in the new epoch
+     */
+    CompletionStage<InboxState> startEpoch(String user, long atLeast);
+
+    /** As {@link ClientStore#close()}. */
+    @Override
+    void close();
+}
