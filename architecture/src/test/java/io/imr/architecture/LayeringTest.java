@@ -1,0 +1,93 @@
+package io.imr.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The layering of section 4 of the specification, checked on the compiled classes of every
+ * module. A rule about modules that do not exist yet passes while they are absent and bites as
+ * soon as they appear ({@link ModulesCoveredTest} makes sure they are then on this module's class
+ * path).
+ */
+@AnalyzeClasses(packages = "io.imr", importOptions = ImportOption.DoNotIncludeTests.class)
+class LayeringTest {
+
+    private static final String API = "io.imr.api..";
+    private static final String WIRE = "io.imr.wire..";
+    private static final String STORES = "io.imr.store..";
+    private static final String STRATEGIES = "io.imr.strategy..";
+    private static final String ENGINE = "io.imr.engine..";
+    private static final String TRANSPORT = "io.imr.transport..";
+    private static final String APP = "io.imr.app..";
+
+    @ArchTest
+    static final ArchRule api_needs_nothing_but_the_jdk = classes().that().resideInAPackage(API)
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", API)
+            .because("every other module, third parties' strategies and the simulator depend on the api");
+
+    @ArchTest
+    static final ArchRule wire_and_stores_know_no_strategy = noClasses().that().resideInAnyPackage(WIRE, STORES)
+            .should().dependOnClassesThat().resideInAnyPackage(STRATEGIES, ENGINE, TRANSPORT, APP)
+            .because("the wire format and the stores serve every strategy alike");
+
+    @ArchTest
+    static final ArchRule wire_does_no_io = noClasses().that().resideInAPackage(WIRE)
+            .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..", "org.mapdb..", "java.net..",
+                    "java.nio.channels..")
+            .because("the deterministic simulator runs the same codec over its in-memory network");
+
+    @ArchTest
+    static final ArchRule nothing_depends_on_the_application = noClasses().that().resideOutsideOfPackage(APP)
+            .should().dependOnClassesThat().resideInAPackage(APP)
+            .allowEmptyShould(true)
+            .because("the application only assembles the other modules");
+
+    @ArchTest
+    static final ArchRule strategies_do_no_io = noClasses().that().resideInAPackage(STRATEGIES)
+            .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..", "org.mapdb..",
+                    "com.google.protobuf..", "com.google.inject..", "io.micrometer..", WIRE, STORES, ENGINE, TRANSPORT,
+                    "java.io..", "java.nio..", "java.net..", "java.util.concurrent..")
+            .allowEmptyShould(true)
+            .because("strategies are sans-I/O state machines: events in, actions out (section 4)");
+
+    @ArchTest
+    static final ArchRule strategies_read_no_clock_and_draw_no_randomness = noClasses().that()
+            .resideInAnyPackage(STRATEGIES, "io.imr.api.strategy..")
+            .should().dependOnClassesThat(DescribedPredicate.describe("clocks, threads or random sources",
+                    (JavaClass c) -> c.isEquivalentTo(Thread.class) || c.isEquivalentTo(java.util.Random.class)
+                            || c.isEquivalentTo(java.time.Clock.class) || c.isEquivalentTo(java.time.Instant.class)
+                            || c.isEquivalentTo(java.time.LocalDateTime.class) || c.isEquivalentTo(java.util.UUID.class)
+                            || c.getName().equals("java.util.concurrent.ThreadLocalRandom")))
+            .orShould().callMethod(System.class, "currentTimeMillis")
+            .orShould().callMethod(System.class, "nanoTime")
+            .orShould().callMethod(Math.class, "random")
+            .allowEmptyShould(true)
+            .because("the driver owns time and randomness, so a simulation replays exactly from its seed");
+
+    @ArchTest
+    static final ArchRule strategies_do_not_depend_on_each_other = slices().matching("io.imr.strategy.(*)..")
+            .should().notDependOnEachOther()
+            .ignoreDependency(DescribedPredicate.alwaysTrue(),
+                    JavaClass.Predicates.resideInAPackage("io.imr.strategy.support.."))
+            .allowEmptyShould(true)
+            .because("logic two strategies share belongs in strategy-support");
+
+    @ArchTest
+    static final ArchRule transport_knows_no_strategy = noClasses().that().resideInAPackage(TRANSPORT)
+            .should().dependOnClassesThat().resideInAPackage(STRATEGIES)
+            .allowEmptyShould(true)
+            .because("strategies are chosen by name at run time, never wired into the transport");
+
+    @ArchTest
+    static final ArchRule stores_and_transport_stay_apart = noClasses().that().resideInAPackage(STORES)
+            .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..")
+            .because("storage runs on its own writer thread, never on an event loop");
+}
