@@ -61,6 +61,7 @@ class LayeringTest {
     @ArchTest
     static final ArchRule strategies_read_no_clock_and_draw_no_randomness = noClasses().that()
             .resideInAnyPackage(STRATEGIES, "io.imr.api.strategy..")
+            .and().doNotHaveFullyQualifiedName("io.imr.api.strategy.StrategyRegistry") // class loading, not a state machine
             .should().dependOnClassesThat(DescribedPredicate.describe("clocks, threads or random sources",
                     (JavaClass c) -> c.isEquivalentTo(Thread.class) || c.isEquivalentTo(java.util.Random.class)
                             || c.isEquivalentTo(java.time.Clock.class) || c.isEquivalentTo(java.time.Instant.class)
@@ -85,6 +86,22 @@ class LayeringTest {
             .should().dependOnClassesThat().resideInAPackage(STRATEGIES)
             .allowEmptyShould(true)
             .because("strategies are chosen by name at run time, never wired into the transport");
+
+    @ArchTest
+    static final ArchRule strategies_are_plugins = noClasses().that().resideOutsideOfPackage(STRATEGIES)
+            .should().dependOnClassesThat().resideInAPackage(STRATEGIES)
+            .because("strategies are found by name with ServiceLoader; nothing may wire one in directly");
+
+    @ArchTest
+    static final ArchRule engine_is_free_of_transport_and_storage = noClasses().that().resideInAPackage(ENGINE)
+            .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..", "org.mapdb..", WIRE, STORES,
+                    TRANSPORT, "io.imr.embed..", APP)
+            .because("the simulator drives the very same engine with virtual time, an in-memory network and store");
+
+    @ArchTest
+    static final ArchRule transport_knows_no_store = noClasses().that().resideInAPackage(TRANSPORT)
+            .should().dependOnClassesThat().resideInAnyPackage(STORES, "org.mapdb..")
+            .because("storage never runs on an event loop: the transport only carries frames to the engine");
 
     @ArchTest
     static final ArchRule stores_and_transport_stay_apart = noClasses().that().resideInAPackage(STORES)

@@ -1,0 +1,42 @@
+package io.imr.app;
+
+import io.imr.embed.ImrClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/** The flags {@code receive} and {@code send} share: where the server is, who the device is, where its store is. */
+final class ClientOptions {
+
+    @Option(names = "--server", required = true, paramLabel = "ADDRESS",
+            description = "HOST:PORT for TCP, ws://HOST:PORT/PATH for WebSocket")
+    String server;
+
+    @Option(names = "--user", required = true, paramLabel = "USER", description = "must match the token")
+    String user;
+
+    @Option(names = "--device", required = true, paramLabel = "DEVICE", description = "must match the token")
+    String device;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    TokenSource token;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "the device's data folder")
+    Path data;
+
+    /** A client builder for these flags; the server is retried with backoff up to every 2 s. */
+    ImrClient.Builder builder() {
+        if (!server.startsWith("ws://") && !server.matches(".+:\\d+")) {
+            throw new Imr.UsageError("--server must be HOST:PORT or ws://HOST:PORT/PATH, got \"" + server + "\"");
+        }
+        try {
+            io.imr.api.Names.principal("--user", user);
+            io.imr.api.Names.principal("--device", device);
+        } catch (IllegalArgumentException e) {
+            throw new Imr.UsageError(e.getMessage());
+        }
+        return ImrClient.builder().server(server).user(user).device(device).token(token.read()).dataDir(data)
+                .reconnect(Duration.ofMillis(100), Duration.ofSeconds(2)).resendAfter(Duration.ofSeconds(3));
+    }
+}

@@ -1,0 +1,88 @@
+package io.imr.app;
+
+import io.imr.embed.HostPort;
+import io.imr.embed.ImrConfig;
+import io.imr.embed.ImrServer;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code imr server}: runs a server until SIGTERM (or SIGINT), then stops cleanly with exit code 0. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = {"Runs an imr server.",
+            "Prints \"listening on HOST:PORT\" once it accepts connections, then \"websocket on HOST:PORT\" and"
+                + " \"metrics on HOST:PORT\" when those are on. SIGTERM stops it cleanly (exit code 0)."})
+final class ServerCommand implements Callable<Integer> {
+
+    @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = Converters.HostPortConverter.class,
+            description = "TCP address (port 0: any free port)")
+    HostPort listen;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "the server's data folder")
+    Path data;
+
+    @Option(names = "--ws-listen", paramLabel = "HOST:PORT", converter = Converters.HostPortConverter.class,
+            description = "WebSocket address")
+    HostPort wsListen;
+
+    @Option(names = "--strategy", paramLabel = "NAME", description = "the strategy (default: ack)")
+    String strategy;
+
+    @Option(names = "--secret-file", paramLabel = "FILE",
+            description = "the token secret (default DIR/secret; made, owner-only, when missing)")
+    Path secretFile;
+
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", converter = Converters.HostPortConverter.class,
+            description = "serve Prometheus text at /metrics and the dashboard at /")
+    HostPort metrics;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "a properties file of imr.* settings")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        ImrConfig c = ImrConfig.load(config);
+        if (strategy != null) {
+            c = c.with(ImrConfig.STRATEGY, strategy);
+        }
+        c = c.with(ImrConfig.SERVER_LISTEN, listen.toString()).with(ImrConfig.SERVER_DATA, data.toString());
+        if (wsListen != null) {
+            c = c.with(ImrConfig.SERVER_WS_LISTEN, wsListen.toString());
+        }
+        if (secretFile != null) {
+            c = c.with(ImrConfig.SERVER_SECRET_FILE, secretFile.toString());
+        }
+        if (metrics != null) {
+            c = c.with(ImrConfig.SERVER_METRICS, metrics.toString());
+        }
+        ImrServer server = ImrServer.builder().config(c).build();
+        try {
+            server.start().toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTermination(stop::countDown);
+        System.out.println("listening on " + show(server.tcpAddress()));
+        if (server.webSocketAddress() != null) {
+            System.out.println("websocket on " + show(server.webSocketAddress()));
+        }
+        if (server.metricsAddress() != null) {
+            System.out.println("metrics on " + show(server.metricsAddress()));
+        }
+        System.out.flush();
+        stop.await();
+        CompletableFuture<Void> closing = server.close().toCompletableFuture();
+        closing.join();
+        return Imr.OK;
+    }
+
+    static String show(InetSocketAddress a) {
+        return new HostPort(a.getHostString(), a.getPort()).toString();
+    }
+}

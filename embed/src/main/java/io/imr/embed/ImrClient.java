@@ -1,0 +1,340 @@
+package io.imr.embed;
+
+import io.imr.api.store.ClientState;
+import io.imr.api.store.ClientStore;
+import io.imr.api.strategy.StrategyOptions;
+import io.imr.api.strategy.StrategyRegistry;
+import io.imr.engine.ClientEngine;
+import io.imr.engine.ClientEngineConfig;
+import io.imr.engine.MessageListener;
+import io.imr.engine.SendConfirmation;
+import io.imr.engine.ThreadedRuntime;
+import io.imr.store.mapdb.MapDbClientStore;
+import io.imr.transport.vertx.VertxClientConnector;
+import io.imr.wire.FrameCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/**
+ * A device embedded in a Java program: its store, the client engine with the strategy the
+ * server picks, and a connection to the server that reconnects by itself.
+ *
+ * <pre>{@code
+ * ImrClient client = ImrClient.builder()
+ *         .server("127.0.0.1:7000").user("bob").device("phone").token(token)
+ *         .dataDir(Path.of("bob-phone"))
+ *         .listener(message -> show(message))       // after commit, in seq order
+ *         .build();
+ * client.start();
+ * long seq = client.send("alice", bytes).toCompletableFuture().join();  // once the server committed it
+ * }</pre>
+ */
+public final class ImrClient {
+
+    private final Builder b;
+    private Vertx vertx;
+    private boolean ownVertx;
+    private ClientStore store;
+    private boolean ownStore;
+    private ThreadedRuntime runtime;
+    private ExecutorService listenerThread;
+    private VertxClientConnector connector;
+    private ClientEngine engine;
+
+    private ImrClient(Builder b) {
+        this.b = b;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens the store and connects.
+     *
+     * @return completes at the first welcome; fails with
+     *         {@link io.imr.engine.ClientException.RefusedException} (bad token, no common strategy),
+     *         {@link io.imr.engine.ClientException.SessionReplacedException}, or a store error such as
+     *         {@link io.imr.api.store.StoreException.LockedException}. A server that cannot be
+     *         reached is retried with backoff, so the stage then simply stays pending.
+     */
+    public synchronized CompletionStage<Void> start() {
+        try {
+            store = b.store != null ? b.store : MapDbClientStore.open(b.dataDir, b.user, b.device);
+            ownStore = b.store == null;
+            vertx = b.vertx != null ? b.vertx : Vertx.vertx();
+            ownVertx = b.vertx == null;
+            runtime = new ThreadedRuntime("client-" + b.device);
+            listenerThread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "imr-client-" + b.device + "-listener");
+                t.setDaemon(true);
+                return t;
+            });
+            ClientEngine[] self = new ClientEngine[1];
+            connector = VertxClientConnector.of(vertx, new FrameCodec(b.maxFrameBytes), b.server,
+                    () -> (total, payload) -> self[0].countWire(total, payload));
+            engine = new ClientEngine(b.engineConfig(), store, b.registry, b.token, connector, runtime, b.meterRegistry,
+                    b.listener, listenerThread, b.sendListener);
+            self[0] = engine;
+            return engine.start();
+        } catch (RuntimeException e) {
+            close();
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Sends a message reliably (persistent outbox, resent until confirmed, stored once by the server).
+     *
+     * @return completes with the seq the message got in the recipient's sequence once the server
+     *         committed it
+     */
+    public CompletionStage<Long> send(String to, byte[] payload) {
+        return engine().send(to, payload);
+    }
+
+    /** As {@link #send(String, byte[])} with a counter of the caller's (see {@link ClientEngine#send(long, String, byte[])}). */
+    public CompletionStage<Long> send(long counter, String to, byte[] payload) {
+        return engine().send(counter, to, payload);
+    }
+
+    /** Completes when the client stopped: after {@link #close()}, or exceptionally when refused or replaced. */
+    public CompletionStage<Void> stopped() {
+        return engine().stopped();
+    }
+
+    /** The store's committed state (messages, cursor, outbox) as of the last commit. */
+    public ClientState state() {
+        return store.state();
+    }
+
+    /** The client's meters. */
+    public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+        return b.meterRegistry;
+    }
+
+    /** The store, for reading messages. */
+    public ClientStore store() {
+        return store;
+    }
+
+    private ClientEngine engine() {
+        if (engine == null) {
+            throw new IllegalStateException("start the client first");
+        }
+        return engine;
+    }
+
+    /** Says bye, stops, then closes the store (if it opened it) and Vert.x (if it made it). */
+    public synchronized CompletionStage<Void> close() {
+        CompletionStage<Void> stopping = engine == null ? CompletableFuture.completedFuture(null) : engine.close();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        stopping.whenComplete((v, e) -> new Thread(() -> {
+            try {
+                if (runtime != null) {
+                    runtime.close();
+                }
+                if (listenerThread != null) {
+                    listenerThread.shutdownNow();
+                }
+                if (connector != null) {
+                    connector.close();
+                }
+                if (ownStore && store != null) {
+                    store.close();
+                }
+                if (ownVertx && vertx != null) {
+                    vertx.close().await();
+                }
+                done.complete(null);
+            } catch (RuntimeException ex) {
+                done.completeExceptionally(ex);
+            }
+        }, "imr-client-close").start());
+        return done;
+    }
+
+    /** Settings of a client. */
+    public static final class Builder {
+        private String server;
+        private String user;
+        private String device;
+        private String token;
+        private Path dataDir;
+        private ClientStore store;
+        private List<String> strategies = List.of("ack");
+        private StrategyOptions options = StrategyOptions.none();
+        private StrategyRegistry registry;
+        private MeterRegistry meterRegistry = new SimpleMeterRegistry();
+        private MessageListener listener = m -> { };
+        private Consumer<SendConfirmation> sendListener = c -> { };
+        private Duration reconnectInitial = Duration.ofMillis(100);
+        private Duration reconnectMax = Duration.ofSeconds(10);
+        private Duration resendAfter = Duration.ofSeconds(10);
+        private Duration welcomeTimeout = Duration.ofSeconds(10);
+        private int sendWindow = 1024;
+        private int maxOutbox = 1_000_000;
+        private int maxFrameBytes = FrameCodec.DEFAULT_MAX_FRAME_BYTES;
+        private Vertx vertx;
+
+        private Builder() {
+        }
+
+        /** Settings from a configuration ({@link ImrConfig}). */
+        public Builder config(ImrConfig c) {
+            server = c.string(ImrConfig.CLIENT_SERVER, server);
+            user = c.string(ImrConfig.CLIENT_USER, user);
+            device = c.string(ImrConfig.CLIENT_DEVICE, device);
+            token = c.string(ImrConfig.CLIENT_TOKEN, token);
+            dataDir = c.path(ImrConfig.CLIENT_DATA, dataDir);
+            String s = c.get(ImrConfig.STRATEGY);
+            if (s != null && !s.isEmpty()) {
+                strategies = List.of(s.split("\\s*,\\s*"));
+            }
+            options = c.strategyOptions();
+            reconnectInitial = c.duration(ImrConfig.CLIENT_RECONNECT_INITIAL, reconnectInitial);
+            reconnectMax = c.duration(ImrConfig.CLIENT_RECONNECT_MAX, reconnectMax);
+            resendAfter = c.duration(ImrConfig.CLIENT_RESEND_AFTER, resendAfter);
+            sendWindow = c.integer(ImrConfig.CLIENT_SEND_WINDOW, sendWindow, 1, 65536);
+            maxOutbox = c.integer(ImrConfig.CLIENT_MAX_OUTBOX, maxOutbox, 1, Integer.MAX_VALUE);
+            maxFrameBytes = c.integer(ImrConfig.MAX_FRAME_BYTES, maxFrameBytes, FrameCodec.MIN_MAX_FRAME_BYTES,
+                    FrameCodec.MAX_MAX_FRAME_BYTES);
+            return this;
+        }
+
+        /** {@code HOST:PORT} for TCP, {@code ws://HOST:PORT/PATH} for WebSocket. */
+        public Builder server(String address) {
+            this.server = address;
+            return this;
+        }
+
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        public Builder device(String device) {
+            this.device = device;
+            return this;
+        }
+
+        public Builder token(String token) {
+            this.token = token;
+            return this;
+        }
+
+        /** A MapDB store in this folder, made on first use for this user and device. */
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
+        /** A store of the caller's; the caller closes it after the client. */
+        public Builder store(ClientStore store) {
+            this.store = store;
+            return this;
+        }
+
+        /** The strategies offered, by preference; the server picks one. */
+        public Builder strategies(String... names) {
+            this.strategies = List.of(names);
+            return this;
+        }
+
+        public Builder strategyOptions(StrategyOptions options) {
+            this.options = options;
+            return this;
+        }
+
+        public Builder strategyRegistry(StrategyRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        /** Receives committed messages in seq order on the client's own thread. */
+        public Builder listener(MessageListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /** Told of every send the server confirmed, including sends of earlier runs resent from the outbox. */
+        public Builder sendListener(Consumer<SendConfirmation> listener) {
+            this.sendListener = listener;
+            return this;
+        }
+
+        public Builder reconnect(Duration initial, Duration max) {
+            this.reconnectInitial = initial;
+            this.reconnectMax = max;
+            return this;
+        }
+
+        public Builder resendAfter(Duration after) {
+            this.resendAfter = after;
+            return this;
+        }
+
+        /** How long to wait for the server's welcome after connecting before trying again. */
+        public Builder welcomeTimeout(Duration timeout) {
+            this.welcomeTimeout = timeout;
+            return this;
+        }
+
+        public Builder sendWindow(int window) {
+            this.sendWindow = window;
+            return this;
+        }
+
+        public Builder vertx(Vertx vertx) {
+            this.vertx = vertx;
+            return this;
+        }
+
+        ClientEngineConfig engineConfig() {
+            return new ClientEngineConfig(strategies, options, reconnectInitial, reconnectMax, welcomeTimeout,
+                    sendWindow, resendAfter, maxOutbox);
+        }
+
+        /**
+         * The client, not yet started.
+         *
+         * @throws ConfigException for a missing setting; {@link StrategyRegistry.UnknownStrategyException}
+         *                         for a strategy not on the class path
+         */
+        public ImrClient build() {
+            if (server == null) {
+                throw new ConfigException("a client needs a server address (imr.client.server, --server)");
+            }
+            if (token == null) {
+                throw new ConfigException("a client needs a token (imr.client.token, --token)");
+            }
+            if (store == null && (dataDir == null || user == null || device == null)) {
+                throw new ConfigException("a client needs a data folder, a user and a device (or a store)");
+            }
+            if (registry == null) {
+                registry = StrategyRegistry.load();
+            }
+            for (String s : strategies) {
+                registry.get(s).validate(options);
+            }
+            if (device == null) {
+                device = "device";
+            }
+            return new ImrClient(this);
+        }
+    }
+}

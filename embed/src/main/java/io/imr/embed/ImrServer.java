@@ -1,0 +1,344 @@
+package io.imr.embed;
+
+import io.imr.api.store.ServerStore;
+import io.imr.api.strategy.ReliabilityStrategyProvider;
+import io.imr.api.strategy.StrategyOptions;
+import io.imr.api.strategy.StrategyRegistry;
+import io.imr.engine.ServerEngine;
+import io.imr.engine.ServerEngineConfig;
+import io.imr.engine.ThreadedRuntime;
+import io.imr.engine.auth.Authenticator;
+import io.imr.engine.auth.HmacTokens;
+import io.imr.engine.auth.SecretFile;
+import io.imr.store.mapdb.MapDbServerStore;
+import io.imr.transport.vertx.VertxServerTransport;
+import io.imr.wire.FrameCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * An imr server embedded in a Java program: the engine, a strategy chosen by name, a store, the
+ * Vert.x transport (TCP and optionally WebSocket), token authentication and meters.
+ *
+ * <pre>{@code
+ * ImrServer server = ImrServer.builder()
+ *         .dataDir(Path.of("server-data"))      // a MapDB store; or .store(yourStore)
+ *         .strategy("ack")
+ *         .tcp(new HostPort("127.0.0.1", 7000))
+ *         .build();
+ * server.start().toCompletableFuture().join();
+ * ...
+ * server.close().toCompletableFuture().join();
+ * }</pre>
+ */
+public final class ImrServer {
+
+    private final Builder b;
+    private Vertx vertx;
+    private boolean ownVertx;
+    private ServerStore store;
+    private boolean ownStore;
+    private ThreadedRuntime runtime;
+    private ServerEngine engine;
+    private VertxServerTransport transport;
+    private MetricsEndpoint metricsEndpoint;
+    private InetSocketAddress tcpAddress;
+    private InetSocketAddress webSocketAddress;
+    private InetSocketAddress metricsAddress;
+    private MeterRegistry registry;
+
+    private ImrServer(Builder b) {
+        this.b = b;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens the store, binds the addresses and starts accepting devices.
+     *
+     * @return completes with this server once it accepts connections; fails with
+     *         {@link StrategyRegistry.UnknownStrategyException} (listing the names available), a
+     *         store error (for example {@link io.imr.api.store.StoreException.LockedException}), or a
+     *         bind error
+     */
+    public synchronized CompletionStage<ImrServer> start() {
+        try {
+            ReliabilityStrategyProvider strategy = b.registry.get(b.strategy);
+            strategy.validate(b.options);
+            Authenticator auth = b.authenticator;
+            if (auth == null) {
+                Path secretFile = b.secretFile != null ? b.secretFile : b.dataDir.resolve("secret");
+                auth = new HmacTokens(SecretFile.readOrCreate(secretFile));
+            }
+            registry = b.registry();
+            PrometheusMeterRegistry prometheus = null;
+            if (b.metrics != null) {
+                prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                CompositeMeterRegistry composite = new CompositeMeterRegistry();
+                composite.add(registry);
+                composite.add(prometheus);
+                registry = composite;
+            }
+            if (b.store != null) {
+                store = b.store;
+            } else {
+                store = MapDbServerStore.open(b.dataDir);
+                ownStore = true;
+            }
+            vertx = b.vertx != null ? b.vertx : Vertx.vertx();
+            ownVertx = b.vertx == null;
+            runtime = new ThreadedRuntime("server");
+            engine = new ServerEngine(b.engineConfig, store, strategy, b.options, auth, runtime, registry);
+            FrameCodec codec = new FrameCodec(b.maxFrameBytes);
+            transport = new VertxServerTransport(vertx, codec, engine::accept, engine.metrics()::frameBytes);
+            Future<InetSocketAddress> tcp = transport.listenTcp(b.tcp.host(), b.tcp.port())
+                    .onSuccess(a -> tcpAddress = a);
+            Future<InetSocketAddress> ws = b.webSocket == null ? Future.succeededFuture()
+                    : transport.listenWebSocket(b.webSocket.host(), b.webSocket.port()).onSuccess(a -> webSocketAddress = a);
+            Future<InetSocketAddress> metrics = Future.succeededFuture();
+            if (prometheus != null) {
+                metricsEndpoint = new MetricsEndpoint(vertx, prometheus);
+                metrics = metricsEndpoint.listen(b.metrics).onSuccess(a -> metricsAddress = a);
+            }
+            CompletableFuture<ImrServer> started = new CompletableFuture<>();
+            Future.all(tcp, ws, metrics).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    started.complete(this);
+                } else {
+                    close().whenComplete((v, e) -> started.completeExceptionally(ar.cause()));
+                }
+            });
+            return started;
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new ConfigException("the token secret could not be read or made: "
+                    + e.getMessage()));
+        } catch (RuntimeException e) {
+            close();
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The bound TCP address (with the real port when 0 was asked); null before start. */
+    public InetSocketAddress tcpAddress() {
+        return tcpAddress;
+    }
+
+    /** The bound WebSocket address, or null. */
+    public InetSocketAddress webSocketAddress() {
+        return webSocketAddress;
+    }
+
+    /** The bound metrics address, or null. */
+    public InetSocketAddress metricsAddress() {
+        return metricsAddress;
+    }
+
+    /** The meters of this server. */
+    public MeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    /** The strategy this server runs. */
+    public String strategy() {
+        return b.strategy;
+    }
+
+    /** Sessions up now. */
+    public int sessions() {
+        return engine == null ? 0 : engine.sessions();
+    }
+
+    /**
+     * Stops accepting, says bye to every session, then closes the store (if it opened it) and
+     * Vert.x (if it made it). Commits already queued complete first.
+     */
+    public synchronized CompletionStage<Void> close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Future<Void> stopping = transport == null ? Future.succeededFuture() : transport.stop();
+        Future<Void> metricsStopping = metricsEndpoint == null ? Future.succeededFuture() : metricsEndpoint.close();
+        Future.all(stopping, metricsStopping).onComplete(ar -> new Thread(() -> {
+            try {
+                if (engine != null) {
+                    engine.close();
+                }
+                if (runtime != null) {
+                    runtime.close();
+                }
+                if (ownStore && store != null) {
+                    store.close();
+                }
+                if (ownVertx && vertx != null) {
+                    vertx.close().await();
+                }
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        }, "imr-server-close").start());
+        return done;
+    }
+
+    /** Settings of a server; {@link #build()} checks nothing, {@link ImrServer#start()} does. */
+    public static final class Builder {
+        private Path dataDir;
+        private ServerStore store;
+        private String strategy = "ack";
+        private StrategyOptions options = StrategyOptions.none();
+        private StrategyRegistry registry = null;
+        private MeterRegistry meterRegistry;
+        private HostPort tcp = new HostPort("127.0.0.1", 0);
+        private HostPort webSocket;
+        private HostPort metrics;
+        private Path secretFile;
+        private Authenticator authenticator;
+        private ServerEngineConfig engineConfig = ServerEngineConfig.DEFAULT;
+        private int maxFrameBytes = FrameCodec.DEFAULT_MAX_FRAME_BYTES;
+        private Vertx vertx;
+
+        private Builder() {
+        }
+
+        /** Settings from a configuration ({@link ImrConfig}): strategy, addresses, data, secret, heartbeat, limits. */
+        public Builder config(ImrConfig c) {
+            strategy = c.string(ImrConfig.STRATEGY, strategy);
+            options = c.strategyOptions();
+            HostPort listen = c.hostPort(ImrConfig.SERVER_LISTEN);
+            if (listen != null) {
+                tcp = listen;
+            }
+            webSocket = c.hostPort(ImrConfig.SERVER_WS_LISTEN);
+            metrics = c.hostPort(ImrConfig.SERVER_METRICS);
+            dataDir = c.path(ImrConfig.SERVER_DATA, dataDir);
+            secretFile = c.path(ImrConfig.SERVER_SECRET_FILE, secretFile);
+            engineConfig = new ServerEngineConfig(
+                    c.duration(ImrConfig.SERVER_HEARTBEAT, engineConfig.heartbeat()),
+                    c.duration(ImrConfig.SERVER_HELLO_TIMEOUT, engineConfig.helloTimeout()),
+                    c.integer(ImrConfig.SERVER_MAX_PENDING_SENDS, engineConfig.maxPendingSends(), 1, 1 << 20),
+                    engineConfig.deviceIdleEviction());
+            maxFrameBytes = c.integer(ImrConfig.MAX_FRAME_BYTES, maxFrameBytes, FrameCodec.MIN_MAX_FRAME_BYTES,
+                    FrameCodec.MAX_MAX_FRAME_BYTES);
+            return this;
+        }
+
+        /** A MapDB store in this folder (made on first use), and the token secret in DIR/secret. */
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
+        /** A store of the caller's; the caller closes it after the server. */
+        public Builder store(ServerStore store) {
+            this.store = store;
+            return this;
+        }
+
+        public Builder strategy(String name) {
+            this.strategy = name;
+            return this;
+        }
+
+        public Builder strategyOptions(StrategyOptions options) {
+            this.options = options;
+            return this;
+        }
+
+        /** Where strategies are looked up (default: {@link StrategyRegistry#load()}). */
+        public Builder strategies(StrategyRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        public Builder tcp(HostPort address) {
+            this.tcp = address;
+            return this;
+        }
+
+        public Builder webSocket(HostPort address) {
+            this.webSocket = address;
+            return this;
+        }
+
+        /** Serve Prometheus text at /metrics and the dashboard at / on this address. */
+        public Builder metrics(HostPort address) {
+            this.metrics = address;
+            return this;
+        }
+
+        /** The file holding the token secret (made with a new random secret if missing). */
+        public Builder secretFile(Path file) {
+            this.secretFile = file;
+            return this;
+        }
+
+        /** The token secret itself, instead of a file. */
+        public Builder secret(byte[] secret) {
+            this.authenticator = new HmacTokens(secret);
+            return this;
+        }
+
+        /** An authenticator of the caller's, instead of HMAC tokens. */
+        public Builder authenticator(Authenticator authenticator) {
+            this.authenticator = authenticator;
+            return this;
+        }
+
+        public Builder engineConfig(ServerEngineConfig config) {
+            this.engineConfig = config;
+            return this;
+        }
+
+        public Builder heartbeat(Duration interval) {
+            this.engineConfig = engineConfig.withHeartbeat(interval);
+            return this;
+        }
+
+        public Builder maxFrameBytes(int bytes) {
+            this.maxFrameBytes = bytes;
+            return this;
+        }
+
+        /** A Vert.x instance of the caller's (default: one of the server's own). */
+        public Builder vertx(Vertx vertx) {
+            this.vertx = vertx;
+            return this;
+        }
+
+        MeterRegistry registry() {
+            return meterRegistry != null ? meterRegistry : new SimpleMeterRegistry();
+        }
+
+        /**
+         * The server, not yet started.
+         *
+         * @throws ConfigException when neither a data folder nor a store was given
+         */
+        public ImrServer build() {
+            if (dataDir == null && (store == null || (authenticator == null && secretFile == null))) {
+                throw new ConfigException("a server needs a data folder (imr.server.data, --data), or a store and a"
+                        + " token secret");
+            }
+            if (registry == null) {
+                registry = StrategyRegistry.load();
+            }
+            return new ImrServer(this);
+        }
+    }
+}

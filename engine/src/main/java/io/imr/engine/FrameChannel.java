@@ -1,0 +1,26 @@
+package io.imr.engine;
+
+import io.imr.api.frame.ErrorFrame;
+import io.imr.api.frame.Frame;
+
+/**
+ * One established connection as an engine sees it: a transport (Vert.x TCP or WebSocket, or the
+ * simulator's network) implements it. Both methods may be called from any thread and must not
+ * block; frames are sent in the order of the calls.
+ */
+public interface FrameChannel {
+
+    /** Queues a frame for sending. Does nothing once the channel is closed. */
+    void send(Frame frame);
+
+    /**
+     * Sends this error frame, if any, then closes the connection. Afterwards the transport
+     * reports the close to the engine like any other close. Closing twice does nothing.
+     *
+     * @param error the reason to tell the peer, or null to close without one
+     */
+    void close(ErrorFrame error);
+
+    /** A short description for logs: the transport and the peer's address. */
+    String describe();
+}

@@ -1,0 +1,187 @@
+package io.imr.engine.internal;
+
+import io.imr.api.Message;
+import io.imr.api.store.ClientStore;
+import io.imr.engine.MessageListener;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.LongConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Hands committed messages to the application's listener, in seq order, on the listener's own
+ * executor, and reports how far it got so the engine can record the hand-over. Messages the
+ * engine just committed are taken from memory; anything else (a replay after a restart, or a
+ * listener so slow that the in-memory queue overflowed) is read back from the store, so memory
+ * stays bounded however far behind the listener is (G7).
+ */
+public final class Dispatcher {
+
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+    private static final int PAGE = 256;
+    private static final int MAX_QUEUED = 8192;
+    private static final long[] RETRY_DELAYS_MILLIS = {100, 1000};
+
+    private final ClientStore store;
+    private final Executor executor;
+    private final MessageListener listener;
+    private final LongConsumer handedOver;
+    private final Object lock = new Object();
+    private final ArrayDeque<Message> queued = new ArrayDeque<>();
+    private long target;
+    private long done;
+    private boolean running;
+    private boolean stopped;
+
+    /**
+     * @param handedOver told the seq up to which messages were handed over, from the executor's thread
+     */
+    public Dispatcher(ClientStore store, Executor executor, MessageListener listener, LongConsumer handedOver) {
+        this.store = store;
+        this.executor = executor;
+        this.listener = listener;
+        this.handedOver = handedOver;
+    }
+
+    /** Starts from the store's committed state: replays what was committed but not handed over. */
+    public void start(long handedOverSeq, long cursor) {
+        synchronized (lock) {
+            done = handedOverSeq;
+            target = cursor;
+        }
+        kick();
+    }
+
+    /** Messages were committed; the cursor is now the last one's seq. */
+    public void committed(List<Message> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        synchronized (lock) {
+            Message first = messages.get(0);
+            long expected = queued.isEmpty() ? target + 1 : queued.peekLast().seq() + 1;
+            if (first.seq() != expected || queued.size() + messages.size() > MAX_QUEUED) {
+                // Not contiguous with what is queued, or too much: the store has it all.
+                queued.clear();
+            } else {
+                queued.addAll(messages);
+            }
+            target = Math.max(target, messages.get(messages.size() - 1).seq());
+        }
+        kick();
+    }
+
+    /** The cursor jumped (a new epoch): nothing lies between the old and new cursor. */
+    public void jumped(long cursor) {
+        synchronized (lock) {
+            target = Math.max(target, cursor);
+        }
+        kick();
+    }
+
+    /** Stops after the message being handed over, if any. */
+    public void stop() {
+        synchronized (lock) {
+            stopped = true;
+            queued.clear();
+        }
+    }
+
+    private void kick() {
+        synchronized (lock) {
+            if (running || stopped || done >= target) {
+                return;
+            }
+            running = true;
+        }
+        executor.execute(this::drain);
+    }
+
+    private void drain() {
+        while (true) {
+            List<Message> batch;
+            long until;
+            synchronized (lock) {
+                if (stopped || done >= target) {
+                    running = false;
+                    return;
+                }
+                until = target;
+                while (!queued.isEmpty() && queued.peekFirst().seq() <= done) {
+                    queued.pollFirst();
+                }
+                if (!queued.isEmpty() && queued.peekFirst().seq() == done + 1) {
+                    batch = List.copyOf(queued);
+                    queued.clear();
+                } else {
+                    batch = null;
+                }
+            }
+            if (batch == null) {
+                try {
+                    batch = store.read(done + 1, PAGE);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "reading messages to hand over failed; retrying in 1 s", e);
+                    pause(1000);
+                    continue;
+                }
+                if (batch.isEmpty()) {
+                    synchronized (lock) {
+                        done = Math.max(done, until); // a jump: nothing stored between
+                    }
+                    handedOver.accept(until);
+                    continue;
+                }
+            }
+            long last = -1;
+            for (Message m : batch) {
+                if (m.seq() > until || isStopped()) {
+                    break;
+                }
+                hand(m);
+                last = m.seq();
+            }
+            if (last > 0) {
+                synchronized (lock) {
+                    done = Math.max(done, last);
+                }
+                handedOver.accept(last);
+            }
+        }
+    }
+
+    private boolean isStopped() {
+        synchronized (lock) {
+            return stopped;
+        }
+    }
+
+    private void hand(Message m) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                listener.onMessage(m);
+                return;
+            } catch (Exception | Error e) {
+                if (e instanceof Error && !(e instanceof AssertionError)) {
+                    throw (Error) e;
+                }
+                if (attempt >= RETRY_DELAYS_MILLIS.length) {
+                    LOG.log(Level.SEVERE, "the listener failed 3 times on message " + m.id() + " (seq " + m.seq()
+                            + "); it stays in the store and counts as handed over", e);
+                    return;
+                }
+                pause(RETRY_DELAYS_MILLIS[attempt]);
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.imr.engine.metrics;
+
+/**
+ * Every meter imr registers (section 7 of the specification): dotted, lower case, base units.
+ * Tags: {@link #TAG_STRATEGY} and {@link #TAG_SIDE} on all, and never a user, device or message
+ * id (unbounded tag values would blow up a monitoring system).
+ */
+public final class MetricNames {
+
+    public static final String TAG_STRATEGY = "strategy";
+    public static final String TAG_SIDE = "side";
+    public static final String SIDE_CLIENT = "client";
+    public static final String SIDE_SERVER = "server";
+
+    /** Messages that arrived in deliveries or pull results (client), or sends accepted (server). */
+    public static final String MESSAGES_RECEIVED = "imr.messages.received";
+    /** Messages committed to the store. */
+    public static final String MESSAGES_COMMITTED = "imr.messages.committed";
+    /** Messages that arrived again and were dropped (client), or resends answered from the dedup index (server). */
+    public static final String MESSAGES_DUPLICATE = "imr.messages.duplicate";
+    /** Messages whose payload checksum failed; dropped. */
+    public static final String MESSAGES_CORRUPT = "imr.messages.corrupt";
+    /** Holes seen in the sequence. */
+    public static final String GAPS_DETECTED = "imr.gaps.detected";
+    /** Pull requests (sent by the client, answered by the server). */
+    public static final String PULLS = "imr.pulls";
+    /** Messages carried in pull results. */
+    public static final String PULL_MESSAGES = "imr.pull.messages";
+    /** Confirmation frames sent (ack, ack-up-to). */
+    public static final String ACKS_SENT = "imr.acks.sent";
+    /** Messages sent again. */
+    public static final String RETRANSMITS = "imr.retransmits";
+    /** Payload bytes on the wire, each way. */
+    public static final String BYTES_PAYLOAD = "imr.bytes.payload";
+    /** Bytes on the wire that are not payload (headers, acks, pulls, heartbeats), each way. */
+    public static final String BYTES_CONTROL = "imr.bytes.control";
+    /** Messages per store commit. */
+    public static final String COMMIT_BATCH_SIZE = "imr.commit.batch.size";
+    /** How long store commits take. */
+    public static final String COMMIT_DURATION = "imr.commit.duration";
+    /** From the server's accept to the device's commit (client side; needs comparable clocks). */
+    public static final String DELIVERY_LATENCY = "imr.delivery.latency";
+    /** Messages sent to devices and not yet confirmed. */
+    public static final String UNCONFIRMED = "imr.unconfirmed";
+    /** Sessions up now. */
+    public static final String SESSIONS = "imr.sessions";
+    /** Sends in the outbox, waiting for the server's confirmation. */
+    public static final String OUTBOX_PENDING = "imr.outbox.pending";
+
+    private MetricNames() {
+    }
+}

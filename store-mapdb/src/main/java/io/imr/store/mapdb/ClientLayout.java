@@ -1,0 +1,81 @@
+package io.imr.store.mapdb;
+
+import io.imr.api.Message;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.mapdb.BTreeMap;
+import org.mapdb.DB;
+import org.mapdb.Serializer;
+
+/**
+ * The maps of a device's store in one MapDB database, all with explicit serializers and our own
+ * record encoding:
+ * <ul>
+ *   <li>{@code client.meta}: one record, {@link ClientMeta}, rewritten by every commit;</li>
+ *   <li>{@code client.messages}: first seq of a batch &rarr; {@link MessageBatchCodec} record,
+ *       one per commit group (split when large), values outside the B-tree nodes;</li>
+ *   <li>{@code client.outbox}: first counter &rarr; {@link OutboxCodec} batch, values outside the
+ *       nodes; {@code client.outbox.marks}: first counter &rarr; removal bitmap.</li>
+ * </ul>
+ *
+ * <p>Why values outside the nodes: by default a BTreeMap stores values inside its leaf nodes, so
+ * every put rewrites a node together with its neighbours' values, hundreds of kilobytes for
+ * batch records. Outside, a put writes the new value as its own record plus a small node.
+ */
+final class ClientLayout {
+
+    private static final String META_KEY = "client";
+
+    final BTreeMap<String, byte[]> meta;
+    final BTreeMap<Long, byte[]> messages;
+    final BTreeMap<Long, byte[]> outbox;
+    final BTreeMap<Long, byte[]> outboxMarks;
+
+    ClientLayout(DB db) {
+        meta = db.treeMap("client.meta", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
+        messages = db.treeMap("client.messages", Serializer.LONG, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable()
+                .createOrOpen();
+        outbox = db.treeMap("client.outbox", Serializer.LONG, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable()
+                .createOrOpen();
+        outboxMarks = db.treeMap("client.outbox.marks", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
+    }
+
+    /** The committed meta, or null in a database that is not (yet) a client store. */
+    ClientMeta readMeta() {
+        byte[] record = meta.get(META_KEY);
+        return record == null ? null : ClientMeta.decode(record);
+    }
+
+    void writeMeta(ClientMeta m) {
+        meta.put(META_KEY, m.encode());
+    }
+
+    /** Appends messages that follow the stored ones, as few batch records as their size allows. */
+    void appendMessages(List<Message> batch) {
+        for (List<Message> run : MessageBatchCodec.split(batch)) {
+            messages.put(run.get(0).seq(), MessageBatchCodec.encode(run));
+        }
+    }
+
+    /** Up to {@code limit} messages from {@code fromSeq} on: a floor lookup for the batch that holds it, then onwards. */
+    List<Message> read(long fromSeq, int limit) {
+        List<Message> out = new ArrayList<>(Math.min(limit, 1024));
+        if (limit <= 0) {
+            return out;
+        }
+        Long floor = messages.floorKey(fromSeq);
+        long start = floor != null ? floor : fromSeq;
+        for (Map.Entry<Long, byte[]> e : messages.tailMap(start, true).entrySet()) {
+            for (Message m : MessageBatchCodec.decode(e.getValue())) {
+                if (m.seq() >= fromSeq) {
+                    out.add(m);
+                    if (out.size() == limit) {
+                        return out;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

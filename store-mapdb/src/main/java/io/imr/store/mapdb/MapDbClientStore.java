@@ -1,0 +1,260 @@
+package io.imr.store.mapdb;
+
+import io.imr.api.Message;
+import io.imr.api.Names;
+import io.imr.api.store.ClientCommit;
+import io.imr.api.store.ClientState;
+import io.imr.api.store.ClientStore;
+import io.imr.api.store.OutboxEntry;
+import io.imr.api.store.StoreException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.mapdb.DB;
+
+/**
+ * A device's store in a MapDB file, {@code DIR/client.db}, held exclusively through
+ * {@code DIR/imr.lock}.
+ *
+ * <p>Every commit is atomic and durable: its messages, cursor, hand-over mark and outbox changes
+ * are written in one MapDB transaction, made crash-atomic by a synced redo journal, and its stage
+ * completes only after that. Commits are grouped by one writer thread (see {@link StoreEngine});
+ * stages complete on the store's completion thread, in commit order. Messages and the outbox are
+ * stored as batch records (see {@link ClientLayout}, {@link OutboxIndex}).
+ *
+ * <p>A commit is rejected with {@link StoreException.RejectedException}, storing nothing of it,
+ * when: a message is not to the store's user, or its payload does not match its checksum; its
+ * messages have a hole, or do not follow the cursor left by the commits queued before it; they
+ * are not of the store's epoch (after the commit's rebase, if any); a rebase does not go to a
+ * higher epoch or moves the cursor back; the hand-over is beyond the cursor or moves back; an
+ * outbox counter is not above every counter used before, or an entry's payload does not match
+ * its checksum. Other commits grouped with it are not affected.
+ */
+public final class MapDbClientStore implements ClientStore {
+
+    /** The database file in the store's directory. */
+    public static final String DB_FILE = "client.db";
+
+    private final String name;
+    private final OutboxIndex outbox = new OutboxIndex();
+    /** The committed meta; changed by the writer only, under the engine's write lock. */
+    private ClientMeta meta;
+    private volatile ClientState committed;
+    private final StoreEngine<ClientLayout> engine;
+
+    private MapDbClientStore(Path dir, StoreLock lock, StoreOptions options) {
+        this.name = "client store " + dir;
+        this.engine = new StoreEngine<>(name, dir.resolve(DB_FILE), lock, options, new Side());
+    }
+
+    /**
+     * Opens the store of a device, creating it (with a new random outbox id) on first use.
+     *
+     * @throws StoreException.LockedException  if another process or open store holds the directory
+     * @throws StoreException                  if the directory holds the store of another user or
+     *                                         device, or cannot be created or opened
+     * @throws StoreException.CorruptException if the files are damaged
+     * @throws IllegalArgumentException        if user or device is not a valid name
+     */
+    public static MapDbClientStore open(Path dir, String user, String device) {
+        return open(dir, user, device, StoreOptions.DEFAULTS);
+    }
+
+    /**
+     * Opens an existing store without knowing whose it is (for inspection).
+     *
+     * @throws StoreException if there is no client store in the directory (nothing is created),
+     *         or for the reasons of {@link #open(Path, String, String)}
+     */
+    public static MapDbClientStore openExisting(Path dir) {
+        return openExisting(dir, StoreOptions.DEFAULTS);
+    }
+
+    static MapDbClientStore open(Path dir, String user, String device, StoreOptions options) {
+        Names.principal("user", user);
+        Names.principal("device", device);
+        StoreFiles.createDirectory(dir);
+        StoreLock lock = StoreLock.acquire(dir);
+        MapDbClientStore store;
+        try {
+            if (!Files.exists(dir.resolve(DB_FILE))) {
+                String outboxId = newOutboxId();
+                StoreFiles.create(dir, DB_FILE,
+                        db -> new ClientLayout(db).writeMeta(ClientMeta.created(user, device, outboxId)));
+            }
+            store = new MapDbClientStore(dir, lock, options);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        ClientState s = store.committed;
+        if (!s.user().equals(user) || !s.device().equals(device)) {
+            store.close();
+            throw new StoreException("store " + dir + " belongs to user " + s.user() + ", device " + s.device()
+                    + "; it cannot be opened for user " + user + ", device " + device);
+        }
+        return store;
+    }
+
+    static MapDbClientStore openExisting(Path dir, StoreOptions options) {
+        if (!Files.isDirectory(dir)) {
+            throw new StoreException("no client store in " + dir + " (no such folder)");
+        }
+        // The lock first: a process that is creating the store holds it before the file exists,
+        // and the answer then is "in use", not "no store".
+        StoreLock lock = StoreLock.acquire(dir);
+        try {
+            if (!Files.isRegularFile(dir.resolve(DB_FILE))) {
+                throw new StoreException("no client store in " + dir + " (" + DB_FILE + " not found)");
+            }
+            return new MapDbClientStore(dir, lock, options);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The committed state, from memory.
+     *
+     * @throws StoreException.ClosedException after {@link #close()}
+     * @throws StoreException                 while the store is unusable after a failed reopen
+     */
+    @Override
+    public ClientState state() {
+        engine.checkUsable();
+        return committed;
+    }
+
+    /**
+     * Queues a commit; see {@link ClientStore#commit} for the failure rule and the class comment
+     * for the rules checked. A commit that breaks a rule it can break on its own is rejected at
+     * once, before it is queued.
+     */
+    @Override
+    public CompletionStage<ClientState> commit(ClientCommit commit) {
+        Objects.requireNonNull(commit, "commit");
+        String broken = ClientRules.checkAlone(commit, committedUser());
+        if (broken != null) {
+            return CompletableFuture.failedStage(rejected(broken));
+        }
+        long weight = 0;
+        for (Message m : commit.messages()) {
+            weight += m.payload().length;
+        }
+        for (OutboxEntry e : commit.outboxAdd()) {
+            weight += e.payload().length;
+        }
+        return engine.submit(commit, weight);
+    }
+
+    @Override
+    public List<Message> read(long fromSeq, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative, got " + limit);
+        }
+        return engine.read(layout -> layout.read(fromSeq, limit));
+    }
+
+    @Override
+    public List<OutboxEntry> outbox() {
+        return engine.read(outbox::read);
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    private String committedUser() {
+        return committed.user();
+    }
+
+    private StoreException.RejectedException rejected(String reason) {
+        return new StoreException.RejectedException("commit to " + name + " rejected, nothing of it was stored: "
+                + reason);
+    }
+
+    private static String newOutboxId() {
+        byte[] id = new byte[8];
+        new SecureRandom().nextBytes(id);
+        return HexFormat.of().formatHex(id);
+    }
+
+    /** The store's part of the writer's work. */
+    private final class Side implements StoreEngine.Side<ClientLayout> {
+
+        @Override
+        public ClientLayout bind(DB db) {
+            return new ClientLayout(db);
+        }
+
+        @Override
+        public void load(ClientLayout layout) {
+            ClientMeta m = layout.readMeta();
+            if (m == null) {
+                throw new StoreException.CorruptException(name + " has no meta record: " + DB_FILE
+                        + " is not a client store or was damaged", null);
+            }
+            outbox.load(layout);
+            meta = m;
+            committed = m.toState(outbox.live());
+        }
+
+        @Override
+        public StoreEngine.Group begin(ClientLayout layout) {
+            return new Group(layout);
+        }
+    }
+
+    /** One group: checks and applies commits in order against a working copy of the meta. */
+    private final class Group implements StoreEngine.Group {
+        private final ClientLayout layout;
+        private final List<Message> messages = new ArrayList<>();
+        private ClientMeta working = meta;
+
+        Group(ClientLayout layout) {
+            this.layout = layout;
+        }
+
+        @Override
+        public Object apply(Object operation) {
+            ClientCommit c = (ClientCommit) operation;
+            String broken = ClientRules.checkAgainst(working, c);
+            if (broken != null) {
+                throw rejected(broken);
+            }
+            working = ClientRules.after(working, c);
+            messages.addAll(c.messages());
+            outbox.add(c.outboxAdd());
+            outbox.remove(c.outboxRemove());
+            return working.toState(outbox.live());
+        }
+
+        @Override
+        public void flush() {
+            if (!messages.isEmpty()) {
+                layout.appendMessages(messages);
+            }
+            outbox.flush(layout);
+            layout.writeMeta(working);
+        }
+
+        @Override
+        public void published() {
+            meta = working;
+            committed = working.toState(outbox.live());
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.imr.store.mapdb;
+
+import io.imr.api.Message;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encodes a batch of messages into one record. Both stores keep messages as batches, one record
+ * per commit group (split when large), because MapDB's cost is per record, not per byte: one
+ * record of 256 messages costs about what one record of one message costs.
+ *
+ * <p>Format, version 1: {@code u8 version, varint count}, then per message {@code varint seq,
+ * varint epoch, varint serverTimeMillis, string sender, string clientId, string recipient,
+ * i32 payloadChecksum, bytes payload}. The message id is not stored: it is sender/clientId.
+ */
+final class MessageBatchCodec {
+
+    static final int VERSION = 1;
+
+    /**
+     * The size above which a batch is split into several records. Reads decode whole records, so
+     * this bounds the memory of a read of a few messages (G7); it is large enough that a commit
+     * group of typical messages stays one record.
+     */
+    static final int RECORD_SPLIT_BYTES = 256 * 1024;
+
+    private MessageBatchCodec() {
+    }
+
+    static byte[] encode(List<Message> messages) {
+        int estimate = 8;
+        for (Message m : messages) {
+            estimate += estimatedSize(m);
+        }
+        Bytes.Writer w = new Bytes.Writer(estimate);
+        w.u8(VERSION).varLong(messages.size());
+        for (Message m : messages) {
+            w.varLong(m.seq()).varLong(m.epoch()).varLong(m.serverTimeMillis()).string(m.sender())
+                    .string(m.clientId()).string(m.recipient()).i32(m.payloadChecksum()).bytes(m.payload());
+        }
+        return w.toByteArray();
+    }
+
+    /**
+     * Decodes a record.
+     *
+     * @throws io.imr.api.store.StoreException.CorruptException if the record is damaged or holds a
+     *         message that breaks the message model's rules
+     */
+    static List<Message> decode(byte[] record) {
+        Bytes.Reader r = new Bytes.Reader(record, "message batch");
+        r.version(VERSION);
+        int count = r.varInt(record.length);
+        List<Message> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long seq = r.varLong();
+            long epoch = r.varLong();
+            long time = r.varLong();
+            String sender = r.string();
+            String clientId = r.string();
+            String recipient = r.string();
+            int checksum = r.i32();
+            byte[] payload = r.bytes();
+            try {
+                out.add(Message.of(sender, clientId, recipient, seq, epoch, time, payload, checksum));
+            } catch (IllegalArgumentException e) {
+                throw r.corrupt("a message that breaks the model (" + e.getMessage() + ")");
+            }
+        }
+        r.expectEnd();
+        return out;
+    }
+
+    /**
+     * Cuts a list of messages into runs of at most {@link #RECORD_SPLIT_BYTES} (a single larger
+     * message gets a run of its own).
+     */
+    static List<List<Message>> split(List<Message> messages) {
+        List<List<Message>> runs = new ArrayList<>();
+        int start = 0;
+        long bytes = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            long size = estimatedSize(messages.get(i));
+            if (i > start && bytes + size > RECORD_SPLIT_BYTES) {
+                runs.add(messages.subList(start, i));
+                start = i;
+                bytes = 0;
+            }
+            bytes += size;
+        }
+        if (start < messages.size()) {
+            runs.add(messages.subList(start, messages.size()));
+        }
+        return runs;
+    }
+
+    static long estimatedSize(Message m) {
+        return m.payload().length + m.sender().length() + m.clientId().length() + m.recipient().length() + 40L;
+    }
+}

@@ -1,0 +1,68 @@
+package io.imr.store.mapdb;
+
+import io.imr.api.store.StoreException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
+import org.mapdb.DB;
+
+/**
+ * Creating a store's database file so that a crash while creating it leaves either no store or a
+ * complete one: the file is built and committed under a temporary name, then renamed into place
+ * and the directory synced. Without this, a store killed while MapDB writes its first header
+ * would leave a file that exists but cannot be opened.
+ */
+final class StoreFiles {
+
+    private StoreFiles() {
+    }
+
+    /**
+     * Creates {@code dir/fileName} with what {@code init} puts into it, committed.
+     *
+     * @throws StoreException if it cannot be created; nothing is left under the final name
+     */
+    static void create(Path dir, String fileName, Consumer<DB> init) {
+        Path target = dir.resolve(fileName);
+        Path staging = dir.resolve(fileName + ".new");
+        try {
+            Files.deleteIfExists(staging);
+            Files.deleteIfExists(RedoJournal.pathFor(staging));
+            Files.deleteIfExists(RedoJournal.pathFor(target));
+            try (MapDbFile file = MapDbFile.open(staging, StoreFaults.NONE, false)) {
+                init.accept(file.db());
+                file.commit();
+            }
+            // The journal's record is applied and synced: the file is complete without it.
+            Files.deleteIfExists(RedoJournal.pathFor(staging));
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(dir);
+        } catch (IOException | RuntimeException e) {
+            throw new StoreException("cannot create a store in " + dir + ": " + e, e);
+        }
+    }
+
+    /** Makes the directory's entries (a created or renamed file) durable. */
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    /**
+     * Creates the directory if needed.
+     *
+     * @throws StoreException if it cannot be created
+     */
+    static void createDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create store directory " + dir + ": " + e, e);
+        }
+    }
+}

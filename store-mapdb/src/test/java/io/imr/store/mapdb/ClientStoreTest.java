@@ -1,0 +1,441 @@
+package io.imr.store.mapdb;
+
+import static io.imr.store.mapdb.TestData.await;
+import static io.imr.store.mapdb.TestData.entries;
+import static io.imr.store.mapdb.TestData.failureOf;
+import static io.imr.store.mapdb.TestData.messages;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.imr.api.Checksums;
+import io.imr.api.Message;
+import io.imr.api.store.ClientCommit;
+import io.imr.api.store.ClientState;
+import io.imr.api.store.OutboxEntry;
+import io.imr.api.store.StoreException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("MapDbClientStore")
+class ClientStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private MapDbClientStore store;
+
+    @BeforeEach
+    void open() {
+        store = MapDbClientStore.open(dir, "alice", "phone");
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private MapDbClientStore reopen() {
+        store.close();
+        store = MapDbClientStore.open(dir, "alice", "phone");
+        return store;
+    }
+
+    private static List<Long> seqs(List<Message> messages) {
+        return messages.stream().map(Message::seq).toList();
+    }
+
+    @Nested
+    @DisplayName("opening")
+    class Opening {
+
+        @Test
+        @DisplayName("a new store is empty, belongs to its user and device and has a random 16-hex-digit outbox id")
+        void newStore() {
+            ClientState s = store.state();
+            assertThat(s.user()).isEqualTo("alice");
+            assertThat(s.device()).isEqualTo("phone");
+            assertThat(s.outboxId()).matches("[0-9a-f]{16}");
+            assertThat(List.of(s.epoch(), s.cursor(), s.firstSeq(), s.count(), s.handedOver(), s.lastCounter()))
+                    .containsOnly(0L);
+            assertThat(s.idAtCursor()).isEmpty();
+            assertThat(s.outboxSize()).isZero();
+            assertThat(store.read(1, 10)).isEmpty();
+            assertThat(store.outbox()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("reopening keeps the outbox id, and two stores get different ones")
+        void outboxIdIsKept(@TempDir Path other) {
+            String id = store.state().outboxId();
+            assertThat(reopen().state().outboxId()).isEqualTo(id);
+            try (MapDbClientStore second = MapDbClientStore.open(other, "alice", "phone")) {
+                assertThat(second.state().outboxId()).isNotEqualTo(id);
+            }
+        }
+
+        @Test
+        @DisplayName("opening for another user or device fails naming both, and leaves the store as it was")
+        void otherOwner() {
+            store.close();
+            assertThatThrownBy(() -> MapDbClientStore.open(dir, "bob", "phone"))
+                    .isExactlyInstanceOf(StoreException.class)
+                    .hasMessageContaining("alice").hasMessageContaining("bob");
+            assertThatThrownBy(() -> MapDbClientStore.open(dir, "alice", "tablet"))
+                    .isExactlyInstanceOf(StoreException.class)
+                    .hasMessageContaining("phone").hasMessageContaining("tablet");
+            store = MapDbClientStore.open(dir, "alice", "phone");
+            assertThat(store.state().user()).isEqualTo("alice");
+        }
+
+        @Test
+        @DisplayName("openExisting reads a store without knowing its owner, and fails clearly where there is none")
+        void openExisting(@TempDir Path empty) throws Exception {
+            await(store.commit(ClientCommit.messages(messages("alice", 1, 1, 3))));
+            store.close();
+            store = MapDbClientStore.openExisting(dir);
+            assertThat(store.state().cursor()).isEqualTo(3);
+            assertThat(store.state().device()).isEqualTo("phone");
+
+            Path nothing = empty.resolve("nothing-here");
+            assertThatThrownBy(() -> MapDbClientStore.openExisting(nothing))
+                    .isExactlyInstanceOf(StoreException.class)
+                    .hasMessageContaining("no client store in " + nothing);
+            assertThatThrownBy(() -> MapDbClientStore.openExisting(empty))
+                    .hasMessageContaining("no client store");
+            assertThat(nothing).doesNotExist();
+            try (Stream<Path> files = Files.list(empty)) {
+                assertThat(files).isEmpty();
+            }
+        }
+
+        @Test
+        @DisplayName("invalid user or device names are refused before anything is created")
+        void invalidNames(@TempDir Path fresh) throws Exception {
+            Path d = fresh.resolve("s");
+            assertThatThrownBy(() -> MapDbClientStore.open(d, "al ice", "phone"))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> MapDbClientStore.open(d, "alice", ""))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(d).doesNotExist();
+        }
+
+        @Test
+        @DisplayName("close waits for the commits queued before it, and they are durable")
+        void closeDrainsQueue(@TempDir Path other) throws Exception {
+            FaultPlan plan = new FaultPlan().holdNextGroup();
+            MapDbClientStore s = MapDbClientStore.open(other, "alice", "phone", plan.options());
+            CompletionStage<ClientState> first = s.commit(ClientCommit.messages(messages("alice", 1, 1, 2)));
+            plan.awaitHeld();
+            CompletionStage<ClientState> second = s.commit(ClientCommit.messages(messages("alice", 1, 3, 4)));
+            CompletionStage<ClientState> third = s.commit(ClientCommit.handedOver(4));
+            Thread closer = new Thread(s::close);
+            closer.start();
+            plan.release();
+            closer.join(30_000);
+            assertThat(closer.isAlive()).isFalse();
+            assertThat(await(first).cursor()).isEqualTo(2);
+            assertThat(await(second).cursor()).isEqualTo(4);
+            assertThat(await(third).handedOver()).isEqualTo(4);
+            assertThat(failureOf(s.commit(ClientCommit.handedOver(4))))
+                    .isInstanceOf(StoreException.ClosedException.class);
+            try (MapDbClientStore again = MapDbClientStore.open(other, "alice", "phone")) {
+                assertThat(again.state().cursor()).isEqualTo(4);
+                assertThat(again.state().handedOver()).isEqualTo(4);
+            }
+        }
+
+        @Test
+        @DisplayName("after close, commits fail with ClosedException, and so do state and reads; closing twice does nothing")
+        void closed() {
+            store.close();
+            assertThat(failureOf(store.commit(ClientCommit.handedOver(0))))
+                    .isInstanceOf(StoreException.ClosedException.class);
+            assertThatThrownBy(store::state).isInstanceOf(StoreException.ClosedException.class);
+            assertThatThrownBy(() -> store.read(1, 1)).isInstanceOf(StoreException.ClosedException.class);
+            assertThatThrownBy(store::outbox).isInstanceOf(StoreException.ClosedException.class);
+            store.close();
+        }
+    }
+
+    @Nested
+    @DisplayName("round trips")
+    class RoundTrips {
+
+        @Test
+        @DisplayName("messages move the cursor with them and read back as committed, also after reopening")
+        void messagesAndCursor() {
+            ClientState s = await(store.commit(ClientCommit.messages(messages("alice", 1, 1, 5))));
+            assertThat(s.cursor()).isEqualTo(5);
+            assertThat(s.idAtCursor()).isEqualTo(TestData.message("alice", 1, 5).id());
+            assertThat(s.epoch()).isEqualTo(1);
+            assertThat(s.firstSeq()).isEqualTo(1);
+            assertThat(s.count()).isEqualTo(5);
+            await(store.commit(ClientCommit.messages(messages("alice", 1, 6, 9))));
+            assertThat(store.state().count()).isEqualTo(9);
+            assertThat(store.read(1, 100)).isEqualTo(messages("alice", 1, 1, 9));
+
+            reopen();
+            assertThat(store.state().cursor()).isEqualTo(9);
+            assertThat(store.state().count()).isEqualTo(9);
+            assertThat(store.read(1, 100)).isEqualTo(messages("alice", 1, 1, 9));
+        }
+
+        @Test
+        @DisplayName("reads page from any seq across batch records, within the limit")
+        void paging() {
+            for (long from = 1; from <= 100; from += 10) {
+                await(store.commit(ClientCommit.messages(messages("alice", 1, from, from + 9))));
+            }
+            assertThat(seqs(store.read(37, 5))).containsExactly(37L, 38L, 39L, 40L, 41L);
+            assertThat(seqs(store.read(95, 50))).containsExactly(95L, 96L, 97L, 98L, 99L, 100L);
+            assertThat(store.read(101, 5)).isEmpty();
+            assertThat(store.read(1, 0)).isEmpty();
+            assertThat(seqs(store.read(0, 2))).containsExactly(1L, 2L);
+            assertThatThrownBy(() -> store.read(1, -1)).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        @DisplayName("a large commit is split into several records and a 1 MiB message gets one of its own")
+        void largeCommits() {
+            await(store.commit(ClientCommit.messages(messages("alice", 1, 1, 3000))));
+            byte[] big = TestData.payload("big", Message.MAX_PAYLOAD);
+            Message large = Message.of("s", "big-1", "alice", 3001, 1, 1, big, Checksums.crc32c(big));
+            await(store.commit(ClientCommit.messages(List.of(large))));
+            assertThat(store.read(1, 5000)).hasSize(3001);
+            reopen();
+            assertThat(store.read(2999, 5)).containsExactly(TestData.message("alice", 1, 2999),
+                    TestData.message("alice", 1, 3000), large);
+            assertThat(store.state().count()).isEqualTo(3001);
+        }
+
+        @Test
+        @DisplayName("the outbox lists waiting sends by counter; confirmed ones leave, unknown counters are ignored")
+        void outbox() {
+            await(store.commit(ClientCommit.enqueue(entries("bob", 1, 5))));
+            await(store.commit(ClientCommit.enqueue(entries("carol", 6, 8))));
+            assertThat(store.state().outboxSize()).isEqualTo(8);
+            assertThat(store.state().lastCounter()).isEqualTo(8);
+
+            ClientState s = await(store.commit(ClientCommit.confirmed(List.of(2L, 4L, 6L, 99L, 4L))));
+            assertThat(s.outboxSize()).isEqualTo(5);
+            assertThat(store.outbox()).extracting(OutboxEntry::counter).containsExactly(1L, 3L, 5L, 7L, 8L);
+            assertThat(store.outbox().get(0)).isEqualTo(TestData.entry("bob", 1));
+
+            reopen();
+            assertThat(store.outbox()).extracting(OutboxEntry::counter).containsExactly(1L, 3L, 5L, 7L, 8L);
+            await(store.commit(ClientCommit.confirmed(List.of(1L, 3L, 5L, 7L, 8L))));
+            assertThat(store.outbox()).isEmpty();
+            assertThat(store.state().lastCounter()).isEqualTo(8);
+            reopen();
+            assertThat(store.outbox()).isEmpty();
+            assertThat(store.state().outboxSize()).isZero();
+            assertThat(store.state().lastCounter()).isEqualTo(8);
+        }
+
+        @Test
+        @DisplayName("entries enqueued and confirmed in one commit leave nothing behind")
+        void enqueueAndConfirmTogether() {
+            await(store.commit(new ClientCommit(null, List.of(), -1, entries("bob", 1, 3), List.of(1L, 2L, 3L))));
+            assertThat(store.outbox()).isEmpty();
+            assertThat(store.state().lastCounter()).isEqualTo(3);
+            reopen();
+            assertThat(store.outbox()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("the hand-over mark moves forward up to the cursor and survives reopening")
+        void handOver() {
+            await(store.commit(new ClientCommit(null, messages("alice", 1, 1, 4), 2, List.of(), List.of())));
+            assertThat(store.state().handedOver()).isEqualTo(2);
+            await(store.commit(ClientCommit.handedOver(4)));
+            assertThat(reopen().state().handedOver()).isEqualTo(4);
+        }
+
+        @Test
+        @DisplayName("a rebase starts a new epoch at a cursor; later messages continue from it")
+        void rebase() {
+            await(store.commit(ClientCommit.messages(messages("alice", 1, 1, 3))));
+            ClientState s = await(store.commit(new ClientCommit(new ClientCommit.Rebase(2, 10, "x/y"),
+                    messages("alice", 2, 11, 12), -1, List.of(), List.of())));
+            assertThat(s.epoch()).isEqualTo(2);
+            assertThat(s.cursor()).isEqualTo(12);
+            assertThat(s.count()).isEqualTo(5);
+            assertThat(s.firstSeq()).isEqualTo(1);
+            ClientState rebased = await(store.commit(new ClientCommit(new ClientCommit.Rebase(3, 12, "a/b"), List.of(), -1,
+                    List.of(), List.of())));
+            assertThat(rebased.idAtCursor()).isEqualTo("a/b");
+            assertThat(rebased.epoch()).isEqualTo(3);
+            reopen();
+            assertThat(store.state().epoch()).isEqualTo(3);
+            assertThat(store.state().idAtCursor()).isEqualTo("a/b");
+            assertThat(seqs(store.read(1, 10))).containsExactly(1L, 2L, 3L, 11L, 12L);
+            assertThat(seqs(store.read(5, 10))).containsExactly(11L, 12L);
+        }
+
+        @Test
+        @DisplayName("an empty store accepts the first epoch it is given, and a rebase before any message")
+        void firstEpoch(@TempDir Path other) {
+            await(store.commit(ClientCommit.messages(messages("alice", 4, 1, 2))));
+            assertThat(store.state().epoch()).isEqualTo(4);
+            try (MapDbClientStore late = MapDbClientStore.open(other, "bob", "pc")) {
+                ClientState s = await(late.commit(new ClientCommit(new ClientCommit.Rebase(1, 500, ""),
+                        messages("bob", 1, 501, 502), -1, List.of(), List.of())));
+                assertThat(s.firstSeq()).isEqualTo(501);
+                assertThat(s.count()).isEqualTo(2);
+            }
+        }
+
+        @Test
+        @DisplayName("an empty commit changes nothing and succeeds")
+        void emptyCommit() {
+            await(store.commit(ClientCommit.messages(messages("alice", 1, 1, 2))));
+            ClientState before = store.state();
+            assertThat(await(store.commit(ClientCommit.messages(List.of())))).isEqualTo(before);
+        }
+    }
+
+    @Nested
+    @DisplayName("rules: a commit that breaks one fails with RejectedException and stores nothing")
+    class Rules {
+
+        private void assertRejected(ClientCommit commit, String because) {
+            ClientState before = store.state();
+            List<OutboxEntry> outbox = store.outbox();
+            assertThat(failureOf(store.commit(commit)))
+                    .isInstanceOf(StoreException.RejectedException.class)
+                    .hasMessageContaining(because);
+            assertThat(store.state()).isEqualTo(before);
+            assertThat(store.outbox()).isEqualTo(outbox);
+            assertThat(store.read(before.cursor() + 1, 10)).isEmpty();
+        }
+
+        @BeforeEach
+        void someState() {
+            await(store.commit(new ClientCommit(null, messages("alice", 1, 1, 5), 3, entries("bob", 1, 3), List.of())));
+        }
+
+        @Test
+        @DisplayName("a hole after the cursor, an overlap, or a hole inside the commit")
+        void holes() {
+            assertRejected(ClientCommit.messages(messages("alice", 1, 7, 8)), "follow the cursor 5");
+            assertRejected(ClientCommit.messages(messages("alice", 1, 5, 6)), "follow the cursor 5");
+            List<Message> gap = new ArrayList<>(messages("alice", 1, 6, 7));
+            gap.add(TestData.message("alice", 1, 9));
+            assertRejected(ClientCommit.messages(gap), "without a hole");
+        }
+
+        @Test
+        @DisplayName("a message to another user")
+        void wrongUser() {
+            assertRejected(ClientCommit.messages(messages("bob", 1, 6, 6)), "this store is user alice's");
+        }
+
+        @Test
+        @DisplayName("a payload that does not match its checksum")
+        void corruptPayload() {
+            List<Message> batch = new ArrayList<>(messages("alice", 1, 6, 7));
+            batch.set(1, TestData.corrupt(batch.get(1)));
+            assertRejected(ClientCommit.messages(batch), "does not match its checksum");
+            OutboxEntry good = TestData.entry("bob", 4);
+            OutboxEntry bad = new OutboxEntry(4, "bob", good.payload(), good.payloadChecksum() + 1, 0);
+            assertRejected(ClientCommit.enqueue(List.of(bad)), "does not match its checksum");
+        }
+
+        @Test
+        @DisplayName("messages of another epoch without a rebase, or of mixed epochs")
+        void wrongEpoch() {
+            assertRejected(ClientCommit.messages(messages("alice", 2, 6, 6)), "store's epoch 1");
+            List<Message> mixed = List.of(TestData.message("alice", 1, 6), TestData.message("alice", 2, 7));
+            assertRejected(ClientCommit.messages(mixed), "of one epoch");
+        }
+
+        @Test
+        @DisplayName("a hand-over beyond the cursor or moving back")
+        void badHandOver() {
+            assertRejected(ClientCommit.handedOver(6), "beyond the cursor 5");
+            assertRejected(ClientCommit.handedOver(2), "must not move back");
+        }
+
+        @Test
+        @DisplayName("an outbox counter used before, or counters not increasing")
+        void reusedCounter() {
+            assertRejected(ClientCommit.enqueue(entries("bob", 3, 4)), "above every counter used before (3)");
+            assertRejected(ClientCommit.enqueue(List.of(TestData.entry("bob", 6), TestData.entry("bob", 5))),
+                    "must increase");
+        }
+
+        @Test
+        @DisplayName("a rebase to an epoch not above the current, or moving the cursor back")
+        void badRebase() {
+            assertRejected(new ClientCommit(new ClientCommit.Rebase(1, 9, ""), List.of(), -1, List.of(), List.of()),
+                    "epoch above the current 1");
+            assertRejected(new ClientCommit(new ClientCommit.Rebase(2, 4, ""), List.of(), -1, List.of(), List.of()),
+                    "must not move the cursor back");
+        }
+
+        @Test
+        @DisplayName("a rejected commit fails alone in its group; the commits queued around it succeed")
+        void rejectedAloneInGroup(@TempDir Path other) throws Exception {
+            FaultPlan plan = new FaultPlan().holdNextGroup();
+            try (MapDbClientStore s = MapDbClientStore.open(other, "alice", "phone", plan.options())) {
+                CompletionStage<ClientState> first = s.commit(ClientCommit.messages(messages("alice", 1, 1, 2)));
+                plan.awaitHeld();
+                // Queued behind a commit that is not stored yet: checked against the state it leaves.
+                CompletionStage<ClientState> a = s.commit(ClientCommit.messages(messages("alice", 1, 3, 5)));
+                CompletionStage<ClientState> hole = s.commit(ClientCommit.messages(messages("alice", 1, 9, 9)));
+                CompletionStage<ClientState> wrongUser = s.commit(ClientCommit.messages(messages("bob", 1, 6, 6)));
+                CompletionStage<ClientState> beyond = s.commit(ClientCommit.handedOver(6));
+                CompletionStage<ClientState> b = s.commit(new ClientCommit(null, messages("alice", 1, 6, 7), 4,
+                        entries("bob", 1, 2), List.of()));
+                CompletionStage<ClientState> reused = s.commit(ClientCommit.enqueue(entries("bob", 2, 2)));
+                CompletionStage<ClientState> c = s.commit(ClientCommit.handedOver(7));
+                plan.release();
+
+                assertThat(await(first).cursor()).isEqualTo(2);
+                assertThat(await(a).cursor()).isEqualTo(5);
+                assertThat(failureOf(hole)).isInstanceOf(StoreException.RejectedException.class);
+                assertThat(failureOf(wrongUser)).isInstanceOf(StoreException.RejectedException.class);
+                assertThat(failureOf(beyond)).isInstanceOf(StoreException.RejectedException.class);
+                assertThat(await(b).cursor()).isEqualTo(7);
+                assertThat(failureOf(reused)).isInstanceOf(StoreException.RejectedException.class);
+                assertThat(await(c).handedOver()).isEqualTo(7);
+                // wrongUser failed at submission; the others of the second group went into one commit.
+                assertThat(plan.groupSizes()).containsExactly(1, 3);
+                assertThat(seqs(s.read(1, 100))).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+                assertThat(s.outbox()).extracting(OutboxEntry::counter).containsExactly(1L, 2L);
+            }
+            try (MapDbClientStore s = MapDbClientStore.open(other, "alice", "phone")) {
+                assertThat(s.state().cursor()).isEqualTo(7);
+                assertThat(s.state().handedOver()).isEqualTo(7);
+                assertThat(s.state().lastCounter()).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("a reader whose thread is interrupted still reads, keeps its interrupt, and breaks nothing for others")
+    void interruptedReader() throws Exception {
+        await(store.commit(ClientCommit.messages(messages("alice", 1, 1, 50))));
+        List<Object> seen = new ArrayList<>();
+        Thread reader = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            seen.add(store.read(1, 100).size());
+            seen.add(Thread.currentThread().isInterrupted());
+        });
+        reader.start();
+        reader.join();
+        assertThat(seen).containsExactly(50, true);
+        await(store.commit(ClientCommit.messages(messages("alice", 1, 51, 60))));
+        assertThat(store.read(1, 100)).hasSize(60);
+    }
+}

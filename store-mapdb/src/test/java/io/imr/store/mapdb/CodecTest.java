@@ -1,0 +1,87 @@
+package io.imr.store.mapdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.imr.api.Message;
+import io.imr.api.store.DeviceState;
+import io.imr.api.store.StoreException;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Record encodings")
+class CodecTest {
+
+    @Test
+    @DisplayName("varints round-trip at their edges")
+    void varints() {
+        long[] values = {0, 1, 127, 128, 16_383, 16_384, Integer.MAX_VALUE, Long.MAX_VALUE, -1, Long.MIN_VALUE};
+        Bytes.Writer w = new Bytes.Writer(1);
+        for (long v : values) {
+            w.varLong(v);
+        }
+        Bytes.Reader r = new Bytes.Reader(w.toByteArray(), "test");
+        for (long v : values) {
+            assertThat(r.varLong()).isEqualTo(v);
+        }
+        r.expectEnd();
+    }
+
+    @Test
+    @DisplayName("a message batch round-trips, each message equal to the original")
+    void messages() {
+        List<Message> batch = TestData.messages("alice", 3, 40, 60);
+        assertThat(MessageBatchCodec.decode(MessageBatchCodec.encode(batch))).isEqualTo(batch);
+        assertThat(MessageBatchCodec.decode(MessageBatchCodec.encode(List.of()))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a damaged record fails with CorruptException at every cut and on an unknown version, never otherwise")
+    void damaged() {
+        byte[] record = MessageBatchCodec.encode(TestData.messages("alice", 1, 1, 3));
+        for (int cut = 0; cut < record.length; cut++) {
+            byte[] shorter = Arrays.copyOf(record, cut);
+            assertThatThrownBy(() -> MessageBatchCodec.decode(shorter)).as("cut at %d", cut)
+                    .isInstanceOf(StoreException.CorruptException.class).hasMessageContaining("message batch");
+        }
+        byte[] newer = record.clone();
+        newer[0] = 2;
+        assertThatThrownBy(() -> MessageBatchCodec.decode(newer)).isInstanceOf(StoreException.CorruptException.class)
+                .hasMessageContaining("format version 2");
+        byte[] longer = Arrays.copyOf(record, record.length + 1);
+        assertThatThrownBy(() -> MessageBatchCodec.decode(longer)).hasMessageContaining("unexpected bytes");
+    }
+
+    @Test
+    @DisplayName("large batches are split into records of at most 256 KiB, a larger message alone")
+    void split() {
+        List<Message> batch = TestData.messages("alice", 1, 1, 3000);
+        List<List<Message>> runs = MessageBatchCodec.split(batch);
+        assertThat(runs).hasSizeGreaterThan(1);
+        assertThat(runs.stream().mapToInt(List::size).sum()).isEqualTo(3000);
+        assertThat(runs).allSatisfy(run -> assertThat(MessageBatchCodec.encode(run).length)
+                .isLessThanOrEqualTo(MessageBatchCodec.RECORD_SPLIT_BYTES));
+        assertThat(MessageBatchCodec.split(List.of())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("meta, outbox, dedup and device records round-trip")
+    void smallRecords() {
+        ClientMeta meta = new ClientMeta("alice", "phone", "0123456789abcdef", 2, 99, "s/c-1", 1, 99, 50, 7);
+        assertThat(ClientMeta.decode(meta.encode())).isEqualTo(meta);
+        assertThat(OutboxCodec.decode(OutboxCodec.encode(TestData.entries("bob", 3, 9))))
+                .isEqualTo(TestData.entries("bob", 3, 9));
+        BitSet marks = new BitSet();
+        marks.set(0);
+        marks.set(70);
+        assertThat(OutboxCodec.decodeMarks(OutboxCodec.encodeMarks(marks))).isEqualTo(marks);
+        assertThat(InboxMeta.decode(new InboxMeta(3, 1000, 2).encode())).isEqualTo(new InboxMeta(3, 1000, 2));
+        assertThat(ServerCodecs.decodeRef(ServerCodecs.encodeRef("bob", 12345)))
+                .isEqualTo(new ServerCodecs.DedupRef("bob", 12345));
+        DeviceState d = new DeviceState("bob", "phone", 2, 40, 38);
+        assertThat(ServerCodecs.decodeDevice("bob", "phone", ServerCodecs.encodeDevice(d))).isEqualTo(d);
+    }
+}

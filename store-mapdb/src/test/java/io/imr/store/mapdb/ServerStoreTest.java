@@ -1,0 +1,290 @@
+package io.imr.store.mapdb;
+
+import static io.imr.store.mapdb.TestData.await;
+import static io.imr.store.mapdb.TestData.failureOf;
+import static io.imr.store.mapdb.TestData.submission;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.imr.api.Message;
+import io.imr.api.store.Accepted;
+import io.imr.api.store.DeviceState;
+import io.imr.api.store.InboxState;
+import io.imr.api.store.ServerCommit;
+import io.imr.api.store.StoreException;
+import io.imr.api.store.Submission;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("MapDbServerStore")
+class ServerStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private final FaultPlan plan = new FaultPlan();
+    private MapDbServerStore store;
+
+    @BeforeEach
+    void open() {
+        store = MapDbServerStore.open(dir, plan.options());
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private MapDbServerStore reopen() {
+        store.close();
+        store = MapDbServerStore.open(dir);
+        return store;
+    }
+
+    private static List<Submission> from(String sender, String outbox, int first, int last, String to) {
+        List<Submission> out = new ArrayList<>();
+        for (int i = first; i <= last; i++) {
+            out.add(submission(sender, outbox + "-" + i, to));
+        }
+        return out;
+    }
+
+    private static List<Long> seqs(List<?> items) {
+        return items.stream().map(o -> o instanceof Accepted a ? a.message().seq() : ((Message) o).seq()).toList();
+    }
+
+    @Nested
+    @DisplayName("appending")
+    class Appending {
+
+        @Test
+        @DisplayName("a user nobody wrote to has epoch 1 and no seqs")
+        void emptyInbox() {
+            assertThat(store.inbox("nobody")).isEqualTo(new InboxState("nobody", 1, 0, 0));
+            assertThat(store.read("nobody", 1, 10)).isEmpty();
+            assertThat(store.findBySender("x", "y")).isEmpty();
+            assertThat(store.device("nobody", "phone")).isEmpty();
+        }
+
+        @Test
+        @DisplayName("each recipient gets consecutive seqs of its own, in submission order, kept across reopening")
+        void perRecipientSeqs() {
+            List<Submission> mixed = new ArrayList<>();
+            mixed.addAll(from("alice", "a1b2c3d4e5f60718", 1, 3, "bob"));
+            mixed.addAll(from("alice", "a1b2c3d4e5f60718", 4, 5, "carol"));
+            mixed.add(submission("dave", "d-1", "bob"));
+            List<Accepted> accepted = await(store.commit(ServerCommit.append(mixed)));
+            assertThat(seqs(accepted)).containsExactly(1L, 2L, 3L, 1L, 2L, 4L);
+            assertThat(accepted).noneMatch(Accepted::duplicate);
+            Message first = accepted.get(0).message();
+            assertThat(first.id()).isEqualTo("alice/a1b2c3d4e5f60718-1");
+            assertThat(first.recipient()).isEqualTo("bob");
+            assertThat(first.epoch()).isEqualTo(1);
+            assertThat(first.payloadIntact()).isTrue();
+            assertThat(first.serverTimeMillis()).isEqualTo(7_000);
+
+            assertThat(await(store.commit(ServerCommit.append(List.of(submission("eve", "e-1", "bob"))))).get(0)
+                    .message().seq()).isEqualTo(5);
+            assertThat(store.inbox("bob")).isEqualTo(new InboxState("bob", 1, 5, 1));
+            assertThat(store.inbox("carol")).isEqualTo(new InboxState("carol", 1, 2, 1));
+
+            reopen();
+            assertThat(store.inbox("bob")).isEqualTo(new InboxState("bob", 1, 5, 1));
+            assertThat(seqs(store.read("bob", 1, 10))).containsExactly(1L, 2L, 3L, 4L, 5L);
+            assertThat(store.read("bob", 2, 2)).extracting(Message::id)
+                    .containsExactly("alice/a1b2c3d4e5f60718-2", "alice/a1b2c3d4e5f60718-3");
+            assertThat(store.read("carol", 1, 10)).extracting(Message::id)
+                    .containsExactly("alice/a1b2c3d4e5f60718-4", "alice/a1b2c3d4e5f60718-5");
+            assertThat(store.read("bob", 1, 10).get(0)).isEqualTo(first);
+            assertThat(await(store.commit(ServerCommit.append(List.of(submission("eve", "e-2", "bob"))))).get(0)
+                    .message().seq()).isEqualTo(6);
+        }
+
+        @Test
+        @DisplayName("reads page across batch records and do not run into the next user's inbox")
+        void paging() {
+            for (int i = 0; i < 10; i++) {
+                await(store.commit(ServerCommit.append(from("s", "o", i * 10 + 1, i * 10 + 10, "bob"))));
+                await(store.commit(ServerCommit.append(from("s", "p", i * 10 + 1, i * 10 + 10, "bobby"))));
+                await(store.commit(ServerCommit.append(from("s", "q", i * 10 + 1, i * 10 + 10, "bo"))));
+            }
+            assertThat(seqs(store.read("bob", 45, 3))).containsExactly(45L, 46L, 47L);
+            assertThat(seqs(store.read("bob", 98, 10))).containsExactly(98L, 99L, 100L);
+            assertThat(store.read("bob", 101, 10)).isEmpty();
+            assertThat(store.read("bob", 1, 1000)).hasSize(100).allMatch(m -> m.recipient().equals("bob"));
+            assertThat(store.read("bob", 1, 0)).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a submission whose payload does not match its checksum is rejected with its commit")
+        void corruptPayload() {
+            Submission good = submission("alice", "x-1", "bob");
+            Submission bad = new Submission("alice", "x-2", "bob", good.payload(), good.payloadChecksum() + 1, 0);
+            assertThat(failureOf(store.commit(ServerCommit.append(List.of(good, bad)))))
+                    .isInstanceOf(StoreException.RejectedException.class)
+                    .hasMessageContaining("alice/x-2").hasMessageContaining("checksum");
+            assertThat(store.inbox("bob").maxSeq()).isZero();
+            assertThat(store.findBySender("alice", "x-1")).isEmpty();
+        }
+
+        @Test
+        @DisplayName("an oversized payload is rejected")
+        void oversized() {
+            byte[] big = new byte[Message.MAX_PAYLOAD + 1];
+            Submission s = new Submission("alice", "x-1", "bob", big, io.imr.api.Checksums.crc32c(big), 0);
+            assertThat(failureOf(store.commit(ServerCommit.append(List.of(s)))))
+                    .isInstanceOf(StoreException.RejectedException.class).hasMessageContaining("at most");
+        }
+    }
+
+    @Nested
+    @DisplayName("dedup")
+    class Dedup {
+
+        @Test
+        @DisplayName("the same (sender, client id) in a later commit gets the first seq and stores nothing")
+        void acrossCommits() {
+            Accepted first = await(store.commit(ServerCommit.append(List.of(submission("alice", "a-1", "bob"))))).get(0);
+            Submission resend = new Submission("alice", "a-1", "carol", new byte[] {1},
+                    io.imr.api.Checksums.crc32c(new byte[] {1}), 9_999);
+            Accepted again = await(store.commit(ServerCommit.append(List.of(resend)))).get(0);
+            assertThat(again.duplicate()).isTrue();
+            assertThat(again.message()).isEqualTo(first.message());
+            assertThat(store.inbox("bob").maxSeq()).isEqualTo(1);
+            assertThat(store.inbox("carol").maxSeq()).isZero();
+            assertThat(store.findBySender("alice", "a-1")).contains(first.message());
+            reopen();
+            assertThat(await(store.commit(ServerCommit.append(List.of(resend)))).get(0)).isEqualTo(again);
+            assertThat(store.read("bob", 1, 10)).containsExactly(first.message());
+        }
+
+        @Test
+        @DisplayName("duplicates inside one commit and inside one group are detected too")
+        void insideOneGroup() throws Exception {
+            List<Accepted> one = await(store.commit(ServerCommit.append(List.of(submission("alice", "a-1", "bob"),
+                    submission("alice", "a-2", "bob"), submission("alice", "a-1", "bob")))));
+            assertThat(seqs(one)).containsExactly(1L, 2L, 1L);
+            assertThat(one).extracting(Accepted::duplicate).containsExactly(false, false, true);
+
+            plan.holdNextGroup();
+            CompletionStage<List<Accepted>> held = store.commit(ServerCommit.append(List.of(submission("x", "x-1", "y"))));
+            plan.awaitHeld();
+            CompletionStage<List<Accepted>> a = store.commit(ServerCommit.append(List.of(submission("alice", "a-3", "bob"))));
+            CompletionStage<List<Accepted>> b = store.commit(ServerCommit.append(List.of(submission("alice", "a-3", "bob"),
+                    submission("alice", "a-2", "bob"))));
+            plan.release();
+            await(held);
+            assertThat(await(a).get(0).message().seq()).isEqualTo(3);
+            assertThat(await(b)).extracting(Accepted::duplicate).containsExactly(true, true);
+            assertThat(seqs(await(b))).containsExactly(3L, 2L);
+            assertThat(plan.groupSizes()).endsWith(2);
+            assertThat(store.inbox("bob").maxSeq()).isEqualTo(3);
+            reopen();
+            assertThat(store.read("bob", 1, 10)).hasSize(3);
+            assertThat(store.findBySender("alice", "a-3").orElseThrow().seq()).isEqualTo(3);
+        }
+
+        @Test
+        @DisplayName("lookups by sender check their names")
+        void lookupNames() {
+            assertThatThrownBy(() -> store.findBySender("a/b", "x")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.findBySender("a", "x y")).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Nested
+    @DisplayName("devices")
+    class Devices {
+
+        @Test
+        @DisplayName("a device's state is stored; its confirmed watermark never moves back within an epoch")
+        void watermark() {
+            await(store.commit(ServerCommit.device(new DeviceState("bob", "phone", 1, 10, 8))));
+            assertThat(store.device("bob", "phone")).contains(new DeviceState("bob", "phone", 1, 10, 8));
+            await(store.commit(ServerCommit.device(new DeviceState("bob", "phone", 1, 12, 5))));
+            assertThat(store.device("bob", "phone")).contains(new DeviceState("bob", "phone", 1, 12, 8));
+            await(store.commit(ServerCommit.device(new DeviceState("bob", "phone", 1, 12, 11))));
+            assertThat(store.device("bob", "phone")).contains(new DeviceState("bob", "phone", 1, 12, 11));
+            // A new epoch numbers afresh, so its watermark may be lower.
+            await(store.commit(ServerCommit.device(new DeviceState("bob", "phone", 2, 3, 2))));
+            assertThat(store.device("bob", "phone")).contains(new DeviceState("bob", "phone", 2, 3, 2));
+            assertThat(store.device("bob", "tablet")).isEmpty();
+            reopen();
+            assertThat(store.device("bob", "phone")).contains(new DeviceState("bob", "phone", 2, 3, 2));
+        }
+
+        @Test
+        @DisplayName("the watermark rule also holds between commits of one group and inside one commit")
+        void watermarkInGroup() throws Exception {
+            plan.holdNextGroup();
+            CompletionStage<?> held = store.commit(ServerCommit.device(new DeviceState("bob", "phone", 1, 10, 9)));
+            plan.awaitHeld();
+            CompletionStage<?> a = store.commit(new ServerCommit(List.of(), List.of(
+                    new DeviceState("bob", "phone", 1, 11, 4), new DeviceState("bob", "tablet", 1, 5, 5))));
+            CompletionStage<?> b = store.commit(ServerCommit.device(new DeviceState("bob", "phone", 1, 12, 3)));
+            plan.release();
+            await(held);
+            await(a);
+            await(b);
+            assertThat(store.device("bob", "phone")).contains(new DeviceState("bob", "phone", 1, 12, 9));
+            assertThat(store.device("bob", "tablet")).contains(new DeviceState("bob", "tablet", 1, 5, 5));
+        }
+    }
+
+    @Nested
+    @DisplayName("epochs")
+    class Epochs {
+
+        @Test
+        @DisplayName("a new epoch numbers later messages from above max(maxSeq, atLeast)")
+        void startEpoch() {
+            await(store.commit(ServerCommit.append(from("a", "o", 1, 3, "bob"))));
+            InboxState e2 = await(store.startEpoch("bob", 0));
+            assertThat(e2).isEqualTo(new InboxState("bob", 2, 3, 1));
+            Accepted next = await(store.commit(ServerCommit.append(from("a", "o", 4, 4, "bob")))).get(0);
+            assertThat(next.message().seq()).isEqualTo(4);
+            assertThat(next.message().epoch()).isEqualTo(2);
+
+            InboxState e3 = await(store.startEpoch("bob", 100));
+            assertThat(e3).isEqualTo(new InboxState("bob", 3, 100, 1));
+            assertThat(await(store.commit(ServerCommit.append(from("a", "o", 5, 5, "bob")))).get(0).message().seq())
+                    .isEqualTo(101);
+            reopen();
+            assertThat(store.inbox("bob")).isEqualTo(new InboxState("bob", 3, 101, 1));
+            assertThat(store.read("bob", 1, 10)).extracting(Message::seq).containsExactly(1L, 2L, 3L, 4L, 101L);
+            assertThat(store.read("bob", 1, 10)).extracting(Message::epoch).containsExactly(1L, 1L, 1L, 2L, 3L);
+            assertThat(store.read("bob", 5, 10)).extracting(Message::seq).containsExactly(101L);
+        }
+
+        @Test
+        @DisplayName("an epoch can start for a user nobody wrote to, and a negative atLeast is rejected")
+        void epochForNewUser() {
+            assertThat(await(store.startEpoch("zoe", 7))).isEqualTo(new InboxState("zoe", 2, 7, 0));
+            assertThat(await(store.commit(ServerCommit.append(from("a", "o", 1, 1, "zoe")))).get(0).message().seq())
+                    .isEqualTo(8);
+            assertThat(store.inbox("zoe")).isEqualTo(new InboxState("zoe", 2, 8, 8));
+            assertThat(failureOf(store.startEpoch("zoe", -1))).isInstanceOf(StoreException.RejectedException.class);
+        }
+    }
+
+    @Test
+    @DisplayName("after close, commits and epochs fail with ClosedException, and so do reads")
+    void closed() {
+        store.close();
+        assertThat(failureOf(store.commit(ServerCommit.append(List.of()))))
+                .isInstanceOf(StoreException.ClosedException.class);
+        assertThat(failureOf(store.startEpoch("bob", 0))).isInstanceOf(StoreException.ClosedException.class);
+        assertThatThrownBy(() -> store.read("bob", 1, 1)).isInstanceOf(StoreException.ClosedException.class);
+        assertThatThrownBy(() -> store.inbox("bob")).isInstanceOf(StoreException.ClosedException.class);
+        assertThatThrownBy(() -> store.device("bob", "x")).isInstanceOf(StoreException.ClosedException.class);
+        store.close();
+    }
+}

@@ -1,0 +1,140 @@
+package io.imr.transport.vertx;
+
+import io.imr.engine.ClientConnector;
+import io.imr.wire.FrameCodec;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import java.net.URI;
+import java.util.function.Supplier;
+
+/**
+ * Connects a client engine to a server: {@code HOST:PORT} for TCP, {@code ws://HOST:PORT/PATH}
+ * for WebSocket. One connection attempt per {@link #connect} call; the engine decides when.
+ */
+public final class VertxClientConnector implements ClientConnector {
+
+    private final Vertx vertx;
+    private final FrameCodec codec;
+    private final Supplier<WireMeter> meter;
+    private final String address;
+    private final String host;
+    private final int port;
+    private final String path;
+    private final NetClient netClient;
+    private final WebSocketClient wsClient;
+
+    private VertxClientConnector(Vertx vertx, FrameCodec codec, Supplier<WireMeter> meter, String address,
+                                 String host, int port, String path) {
+        this.vertx = vertx;
+        this.codec = codec;
+        this.meter = meter;
+        this.address = address;
+        this.host = host;
+        this.port = port;
+        this.path = path;
+        if (path == null) {
+            this.netClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setTcpKeepAlive(true)
+                    .setConnectTimeout(10_000));
+            this.wsClient = null;
+        } else {
+            int limit = WebSocketConnection.vertxLimit(codec);
+            this.wsClient = vertx.createWebSocketClient(new WebSocketClientOptions().setTcpNoDelay(true)
+                    .setMaxFrameSize(limit).setMaxMessageSize(limit).setConnectTimeout(10_000));
+            this.netClient = null;
+        }
+    }
+
+    /**
+     * A connector for an address: {@code HOST:PORT} (TCP) or {@code ws://HOST:PORT/PATH} (WebSocket).
+     *
+     * @param meter where to count the bytes of this client's connections (asked at each connection)
+     * @throws IllegalArgumentException saying what an address looks like
+     */
+    public static VertxClientConnector of(Vertx vertx, FrameCodec codec, String address, Supplier<WireMeter> meter) {
+        if (address == null || address.isBlank()) {
+            throw new IllegalArgumentException("server address is empty; use HOST:PORT or ws://HOST:PORT/PATH");
+        }
+        if (address.startsWith("ws://")) {
+            URI uri;
+            try {
+                uri = URI.create(address);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("server address " + address + " is not a valid ws:// URL");
+            }
+            if (uri.getHost() == null || uri.getPort() < 1) {
+                throw new IllegalArgumentException("server address " + address + " needs a host and a port: ws://HOST:PORT/PATH");
+            }
+            String p = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            return new VertxClientConnector(vertx, codec, meter, address, uri.getHost(), uri.getPort(), p);
+        }
+        if (address.contains("://")) {
+            throw new IllegalArgumentException("server address " + address
+                    + " has an unsupported scheme; use HOST:PORT for TCP or ws://HOST:PORT/PATH for WebSocket");
+        }
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0 || colon == address.length() - 1) {
+            throw new IllegalArgumentException("server address " + address + " must be HOST:PORT or ws://HOST:PORT/PATH");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("server address " + address + " has a port that is not a number");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("server address " + address + " has a port outside 1-65535");
+        }
+        String h = address.substring(0, colon);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return new VertxClientConnector(vertx, codec, meter, address, h, port, null);
+    }
+
+    @Override
+    public void connect(Attempt attempt) {
+        Context context = vertx.getOrCreateContext();
+        if (netClient != null) {
+            netClient.connect(port, host).onComplete(ar -> {
+                if (ar.failed()) {
+                    attempt.failed(ar.cause());
+                    return;
+                }
+                TcpConnection c = new TcpConnection(ar.result(), codec, context, meter.get(), "server");
+                c.handler(attempt.connected(c));
+                c.start();
+            });
+        } else {
+            WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(path);
+            wsClient.connect(options).onComplete(ar -> {
+                if (ar.failed()) {
+                    attempt.failed(ar.cause());
+                    return;
+                }
+                WebSocketConnection c = new WebSocketConnection(ar.result(), codec, context, meter.get(),
+                        "server ws " + address);
+                c.handler(attempt.connected(c));
+                c.start();
+            });
+        }
+    }
+
+    @Override
+    public String describe() {
+        return address;
+    }
+
+    /** Closes the underlying Vert.x client. */
+    public void close() {
+        if (netClient != null) {
+            netClient.close();
+        } else {
+            wsClient.close();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.imr.transport.vertx;
+
+import io.imr.engine.ConnectionHandler;
+import io.imr.engine.FrameChannel;
+import io.imr.wire.FrameCodec;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Accepts devices over TCP and WebSocket and hands each connection to an acceptor (the server
+ * engine's {@code accept}). Decoding and encoding run on the connections' event loops; the
+ * engine and the store never do.
+ */
+public final class VertxServerTransport implements AutoCloseable {
+
+    private final Vertx vertx;
+    private final FrameCodec codec;
+    private final Function<FrameChannel, ConnectionHandler> acceptor;
+    private final WireMeter meter;
+    private final List<NetServer> tcpServers = new ArrayList<>();
+    private final List<HttpServer> httpServers = new ArrayList<>();
+
+    /**
+     * @param acceptor called once per new connection, on its event loop; returns where its frames go
+     */
+    public VertxServerTransport(Vertx vertx, FrameCodec codec, Function<FrameChannel, ConnectionHandler> acceptor,
+                                WireMeter meter) {
+        this.vertx = vertx;
+        this.codec = codec;
+        this.acceptor = acceptor;
+        this.meter = meter;
+    }
+
+    /**
+     * Listens for TCP connections.
+     *
+     * @param port 0 for any free port
+     * @return the bound address (with the real port)
+     */
+    public Future<InetSocketAddress> listenTcp(String host, int port) {
+        NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true)
+                .setReuseAddress(true);
+        NetServer server = vertx.createNetServer(options).connectHandler(this::acceptTcp);
+        return server.listen(port, host).map(s -> {
+            synchronized (tcpServers) {
+                tcpServers.add(s);
+            }
+            return new InetSocketAddress(host, s.actualPort());
+        });
+    }
+
+    /**
+     * Listens for WebSocket connections on any path.
+     *
+     * @param port 0 for any free port
+     * @return the bound address (with the real port)
+     */
+    public Future<InetSocketAddress> listenWebSocket(String host, int port) {
+        int limit = WebSocketConnection.vertxLimit(codec);
+        HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setReuseAddress(true)
+                .setMaxWebSocketFrameSize(limit).setMaxWebSocketMessageSize(limit);
+        HttpServer server = vertx.createHttpServer(options)
+                .webSocketHandler(this::acceptWebSocket)
+                .requestHandler(req -> req.response().setStatusCode(426)
+                        .putHeader("content-type", "text/plain")
+                        .end("imr speaks WebSocket here: connect with a WebSocket client\n"));
+        return server.listen(port, host).map(s -> {
+            synchronized (httpServers) {
+                httpServers.add(s);
+            }
+            return new InetSocketAddress(host, s.actualPort());
+        });
+    }
+
+    private void acceptTcp(NetSocket socket) {
+        Context context = vertx.getOrCreateContext();
+        TcpConnection c = new TcpConnection(socket, codec, context, meter, "device");
+        c.handler(acceptor.apply(c));
+        c.start();
+    }
+
+    private void acceptWebSocket(ServerWebSocket socket) {
+        Context context = vertx.getOrCreateContext();
+        WebSocketConnection c = new WebSocketConnection(socket, codec, context, meter,
+                "device ws " + socket.remoteAddress());
+        c.handler(acceptor.apply(c));
+        c.start();
+    }
+
+    /** Stops listening; open connections are closed by Vert.x. */
+    public Future<Void> stop() {
+        List<Future<Void>> closing = new ArrayList<>();
+        synchronized (tcpServers) {
+            tcpServers.forEach(s -> closing.add(s.close()));
+            tcpServers.clear();
+        }
+        synchronized (httpServers) {
+            httpServers.forEach(s -> closing.add(s.close()));
+            httpServers.clear();
+        }
+        return Future.all(closing).mapEmpty();
+    }
+
+    @Override
+    public void close() {
+        stop().await();
+    }
+}
