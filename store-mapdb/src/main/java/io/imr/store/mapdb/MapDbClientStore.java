@@ -106,8 +106,11 @@ public final class MapDbClientStore implements ClientStore {
         if (!Files.isDirectory(dir)) {
             throw new StoreException("no client store in " + dir + " (no such folder)");
         }
-        // The lock first: a process that is creating the store holds it before the file exists,
-        // and the answer then is "in use", not "no store".
+        if (!Files.isRegularFile(dir.resolve(DB_FILE)) && !Files.exists(dir.resolve(StoreLock.FILE_NAME))) {
+            throw new StoreException("no client store in " + dir + " (" + DB_FILE + " not found)"); // and nothing made
+        }
+        // The lock before the file: a process that is creating the store holds the lock before the
+        // file exists, and the answer then is "in use", not "no store".
         StoreLock lock = StoreLock.acquire(dir);
         try {
             if (!Files.isRegularFile(dir.resolve(DB_FILE))) {
