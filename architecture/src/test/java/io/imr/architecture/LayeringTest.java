@@ -59,6 +59,13 @@ class LayeringTest {
             .because("strategies are sans-I/O state machines: events in, actions out (section 4)");
 
     @ArchTest
+    static final ArchRule strategies_need_only_the_jdk_core_and_the_api = classes().that().resideInAPackage(STRATEGIES)
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java.lang..", "java.util", "java.util.function..",
+                    "java.time", API, STRATEGIES)
+            .allowEmptyShould(true)
+            .because("a strategy is a state machine over the api's events and actions, and nothing else");
+
+    @ArchTest
     static final ArchRule strategies_read_no_clock_and_draw_no_randomness = noClasses().that()
             .resideInAnyPackage(STRATEGIES, "io.imr.api.strategy..")
             .and().doNotHaveFullyQualifiedName("io.imr.api.strategy.StrategyRegistry") // class loading, not a state machine
