@@ -541,6 +541,18 @@ public final class ClientEngine {
         store.commit(new ClientCommit(new ClientCommit.Rebase(w.epoch(), Math.max(w.cursor(), committed.cursor()), id),
                 List.of(), -1, List.of(), List.of())).whenComplete((state, error) -> runtime.execute(() -> {
             c.rebasing = false;
+            if (error == null) {
+                // The store is in the new epoch whether or not this connection is still up: take its state
+                // now, or the next welcome asks for the same rebase again, which the store refuses, forever.
+                long before = committed.cursor();
+                committed = state;
+                if (state.cursor() != before) {
+                    dispatcher.jumped(state.cursor());
+                }
+                driver.restart();
+                half = provider.newClient(new ClientSetup(userOf(), deviceOf(), config.options()));
+                driver.feed(new Event.Started(runtime.nanoTime(), runtime.nextRandom(), state.epoch(), state.cursor()));
+            }
             if (c != connection || c.closed) {
                 return;
             }
@@ -550,14 +562,6 @@ public final class ClientEngine {
                 lost(c, "rebase failed");
                 return;
             }
-            long before = committed.cursor();
-            committed = state;
-            if (state.cursor() != before) {
-                dispatcher.jumped(state.cursor());
-            }
-            driver.restart();
-            half = provider.newClient(new ClientSetup(userOf(), deviceOf(), config.options()));
-            driver.feed(new Event.Started(runtime.nanoTime(), runtime.nextRandom(), state.epoch(), state.cursor()));
             connected(c, w);
             List<Frame> held = new ArrayList<>(c.heldDuringRebase);
             c.heldDuringRebase.clear();

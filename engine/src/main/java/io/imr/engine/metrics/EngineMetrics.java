@@ -71,8 +71,16 @@ public final class EngineMetrics {
         return Counter.builder(name).description("in " + unit).tags(tags).register(registry);
     }
 
-    /** Registers a gauge read from the engine (e.g. unconfirmed messages, sessions, outbox). */
+    /**
+     * Registers a gauge read from the engine (e.g. unconfirmed messages, sessions, outbox). A gauge
+     * of the same name and tags from an earlier engine on the same registry (a client restarted in
+     * one process) is replaced, so the gauge follows the engine that runs now.
+     */
     public void gauge(String name, Supplier<Number> value) {
+        Gauge old = registry.find(name).tags(tags).gauge();
+        if (old != null) {
+            registry.remove(old);
+        }
         Gauge.builder(name, value).tags(tags).register(registry);
     }
 
