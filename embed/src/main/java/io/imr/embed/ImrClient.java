@@ -319,6 +319,11 @@ public final class ImrClient {
             if (server == null) {
                 throw new ConfigException("a client needs a server address (imr.client.server, --server)");
             }
+            try {
+                io.imr.transport.vertx.VertxClientConnector.parse(server);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
             if (token == null) {
                 throw new ConfigException("a client needs a token (imr.client.token, --token)");
             }

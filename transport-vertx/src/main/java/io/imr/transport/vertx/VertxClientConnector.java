@@ -50,12 +50,19 @@ public final class VertxClientConnector implements ClientConnector {
     }
 
     /**
-     * A connector for an address: {@code HOST:PORT} (TCP) or {@code ws://HOST:PORT/PATH} (WebSocket).
+     * Where a client connects: a host and port, and a path for WebSocket (null for TCP).
      *
-     * @param meter where to count the bytes of this client's connections (asked at each connection)
+     * @param path the WebSocket path, or null for TCP
+     */
+    public record Target(String host, int port, String path) {
+    }
+
+    /**
+     * Parses {@code HOST:PORT} (TCP) or {@code ws://HOST:PORT/PATH} (WebSocket).
+     *
      * @throws IllegalArgumentException saying what an address looks like
      */
-    public static VertxClientConnector of(Vertx vertx, FrameCodec codec, String address, Supplier<WireMeter> meter) {
+    public static Target parse(String address) {
         if (address == null || address.isBlank()) {
             throw new IllegalArgumentException("server address is empty; use HOST:PORT or ws://HOST:PORT/PATH");
         }
@@ -70,7 +77,7 @@ public final class VertxClientConnector implements ClientConnector {
                 throw new IllegalArgumentException("server address " + address + " needs a host and a port: ws://HOST:PORT/PATH");
             }
             String p = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            return new VertxClientConnector(vertx, codec, meter, address, uri.getHost(), uri.getPort(), p);
+            return new Target(uri.getHost(), uri.getPort(), p);
         }
         if (address.contains("://")) {
             throw new IllegalArgumentException("server address " + address
@@ -93,7 +100,18 @@ public final class VertxClientConnector implements ClientConnector {
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
         }
-        return new VertxClientConnector(vertx, codec, meter, address, h, port, null);
+        return new Target(h, port, null);
+    }
+
+    /**
+     * A connector for an address: {@code HOST:PORT} (TCP) or {@code ws://HOST:PORT/PATH} (WebSocket).
+     *
+     * @param meter where to count the bytes of this client's connections (asked at each connection)
+     * @throws IllegalArgumentException saying what an address looks like
+     */
+    public static VertxClientConnector of(Vertx vertx, FrameCodec codec, String address, Supplier<WireMeter> meter) {
+        Target t = parse(address);
+        return new VertxClientConnector(vertx, codec, meter, address, t.host(), t.port(), t.path());
     }
 
     @Override
