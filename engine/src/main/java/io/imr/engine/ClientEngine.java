@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -91,7 +92,10 @@ public final class ClientEngine {
     private final List<PendingSend> enqueueBuffer = new ArrayList<>();
     private final List<Long> removeBuffer = new ArrayList<>();
     private long lastCounter;
-    private int inFlight;
+    // Counters of durable sends not yet sent on this connection, and of those sent and not yet answered:
+    // kept apart so that sending and answering cost O(log n), not a walk over the whole outbox.
+    private final TreeSet<Long> unsent = new TreeSet<>();
+    private final TreeSet<Long> inFlight = new TreeSet<>();
     private boolean removalRunning;
     private long handOverTarget = -1;
     private boolean handOverRunning;
@@ -143,6 +147,7 @@ public final class ClientEngine {
                 lastCounter = committed.lastCounter();
                 for (OutboxEntry e : store.outbox()) {
                     outbox.put(e.counter(), new PendingSend(e, null, true));
+                    unsent.add(e.counter());
                 }
             } catch (RuntimeException e) {
                 stop(new ClientException("could not read the store: " + e.getMessage(), e));
@@ -421,8 +426,14 @@ public final class ClientEngine {
             return;
         }
         connection = null;
-        inFlight = 0;
-        outbox.values().forEach(p -> p.sentAt = -1);
+        for (Long counter : inFlight) {
+            PendingSend p = outbox.get(counter);
+            if (p != null) {
+                p.sentAt = -1;
+                unsent.add(counter);
+            }
+        }
+        inFlight.clear();
         if (c.welcomed) {
             driver.feed(new Event.Disconnected(runtime.nanoTime(), runtime.nextRandom(), reason));
         }
@@ -663,6 +674,7 @@ public final class ClientEngine {
             for (PendingSend p : batch) {
                 if (error == null) {
                     p.durable = true;
+                    unsent.add(p.entry.counter());
                 } else {
                     outbox.remove(p.entry.counter());
                     p.result.completeExceptionally(new ClientException("the send could not be stored in the outbox: "
@@ -680,13 +692,12 @@ public final class ClientEngine {
         if (c == null || !c.welcomed || c.closed || c.rebasing) {
             return;
         }
-        for (PendingSend p : outbox.values()) {
-            if (inFlight >= config.sendWindow()) {
-                return;
-            }
-            if (p.durable && p.sentAt < 0) {
+        while (inFlight.size() < config.sendWindow() && !unsent.isEmpty()) {
+            Long counter = unsent.pollFirst();
+            PendingSend p = outbox.get(counter);
+            if (p != null) {
                 transmit(c, p);
-                inFlight++;
+                inFlight.add(counter);
             }
         }
     }
@@ -703,8 +714,9 @@ public final class ClientEngine {
             return;
         }
         long overdue = runtime.nanoTime() - config.resendAfter().toNanos();
-        for (PendingSend p : outbox.values()) {
-            if (p.sentAt >= 0 && p.sentAt < overdue) {
+        for (Long counter : inFlight) {
+            PendingSend p = outbox.get(counter);
+            if (p != null && p.sentAt < overdue) {
                 transmit(c, p);
             }
         }
@@ -729,9 +741,8 @@ public final class ClientEngine {
             return; // a second answer to a resend
         }
         outboxGauge.set(outbox.size());
-        if (p.sentAt >= 0) {
-            inFlight--;
-        }
+        inFlight.remove(counter);
+        unsent.remove(counter);
         sendListener.accept(new SendConfirmation(ack.clientId(), counter, p.entry.to(), ack.seq(), ack.epoch()));
         if (p.result != null) {
             p.result.complete(ack.seq());
@@ -747,9 +758,8 @@ public final class ClientEngine {
             return;
         }
         outboxGauge.set(outbox.size());
-        if (p.sentAt >= 0) {
-            inFlight--;
-        }
+        inFlight.remove(counter);
+        unsent.remove(counter);
         LOG.warning("the server refused send " + e.ref() + ": " + e.message());
         if (p.result != null) {
             p.result.completeExceptionally(new ClientException.SendRefusedException(e.message()));
