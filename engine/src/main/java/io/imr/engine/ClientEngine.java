@@ -538,7 +538,10 @@ public final class ClientEngine {
         reconnectDelayNanos = config.reconnectInitial().toNanos();
         c.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(w.heartbeatMillis());
         heartbeat(c);
-        if (w.epoch() != committed.epoch() || w.cursor() != committed.cursor()) {
+        // Same epoch and a welcome cursor at or below ours: the sequence is the one we hold. Ours may be
+        // ahead because a commit returned between the hello and the welcome; a rebase to the same epoch
+        // would be refused by the store and cost a reconnect.
+        if (w.epoch() != committed.epoch() || w.cursor() > committed.cursor()) {
             rebase(c, w);
         } else {
             connected(c, w);

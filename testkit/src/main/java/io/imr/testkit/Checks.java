@@ -1,0 +1,140 @@
+package io.imr.testkit;
+
+import io.imr.api.Message;
+import io.imr.api.frame.Ack;
+import io.imr.api.frame.AckUpTo;
+import io.imr.api.frame.Frame;
+import io.imr.api.frame.SendAck;
+import io.imr.api.store.Accepted;
+import io.imr.api.store.ClientCommit;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The checkers that run while the simulation runs: the stores, the network and the strategy
+ * halves report to them as things happen, so a guarantee is checked at the moment it could break
+ * (every commit, every confirmation leaving a process, every step of a half). The checks at the end
+ * of a run (G1) are the {@link Simulation}'s.
+ */
+final class Checks {
+
+    private final Recorder recorder;
+    private final VirtualScheduler scheduler;
+    private final int maxUnconfirmed;
+    private final int maxBuffered;
+    /** What each device's store holds, by device name (user/device). */
+    final Map<String, ClientDisk> disks = new HashMap<>();
+    /** The payload each message was sent with, by message id. */
+    final Map<String, byte[]> sent = new HashMap<>();
+    /** The sender of each client id. */
+    final Map<String, String> senderOf = new HashMap<>();
+    ServerDisk serverDisk;
+
+    Checks(Recorder recorder, VirtualScheduler scheduler, int maxUnconfirmed, int maxBuffered) {
+        this.recorder = recorder;
+        this.scheduler = scheduler;
+        this.maxUnconfirmed = maxUnconfirmed;
+        this.maxBuffered = maxBuffered;
+    }
+
+    void event(String who, Object what) {
+        recorder.event(who, what);
+    }
+
+    /** A device's store refused a commit: the engine or strategy asked for something the rules forbid. */
+    void clientRejected(ClientDisk disk, ClientCommit commit, String reason) {
+        recorder.event(disk.name(), "commit REJECTED: " + MemoryClientStore.summary(commit) + ": " + reason);
+        if (commit.messages().isEmpty()) {
+            recorder.violated("ENGINE", disk.name() + " asked its store for a commit it refuses: " + reason);
+        } else if (reason.contains("checksum")) {
+            recorder.violated("G4", disk.name() + " asked to store a corrupt message: " + reason);
+        } else {
+            recorder.violated("G3", disk.name() + " asked to store messages out of order: " + reason);
+        }
+    }
+
+    /** A device's commit was applied: G2, G3 and G4 after every commit. */
+    void clientCommitted(ClientDisk disk, ClientCommit commit, java.util.List<String> storedAgain) {
+        recorder.event(disk.name(), "COMMITTED " + MemoryClientStore.summary(commit));
+        for (String id : storedAgain) {
+            recorder.duplicates++;
+            recorder.violated("G2", disk.name() + " stored message " + id + " a second time");
+        }
+        long nowMillis = VirtualRuntime.wallMillis(scheduler);
+        for (Message m : commit.messages()) {
+            byte[] original = sent.get(m.id());
+            if (!m.payloadIntact() || original == null || !Arrays.equals(original, m.payload())) {
+                recorder.corruptStored++;
+                recorder.violated("G4", disk.name() + " stored message " + m.id() + " (seq " + m.seq()
+                        + ") with a payload its sender never sent");
+            }
+            recorder.delivered++;
+            recorder.latenciesMillis.add(nowMillis - m.serverTimeMillis());
+        }
+        if (!disk.contiguous()) {
+            recorder.orderViolations++;
+            recorder.violated("G3", disk.name() + " is not contiguous after a commit: " + disk.messages.size()
+                    + " messages from seq " + disk.messages.firstKey() + " to " + disk.messages.lastKey()
+                    + ", cursor " + disk.cursor);
+        }
+    }
+
+    void serverCommitted(java.util.List<Accepted> accepted) {
+        if (!accepted.isEmpty()) {
+            recorder.event("server", (java.util.function.Supplier<String>) () -> {
+                StringBuilder sb = new StringBuilder("COMMITTED");
+                accepted.forEach(a -> sb.append(' ').append(a.message().id()).append(a.duplicate() ? "(dup)" : "")
+                        .append("->").append(a.message().recipient()).append('#').append(a.message().seq()));
+                return sb.toString();
+            });
+        }
+    }
+
+    /** A frame leaves a device: an acknowledgement must follow the commit of what it confirms (G5). */
+    void deviceSends(String device, Frame frame) {
+        ClientDisk disk = disks.get(device);
+        if (frame instanceof Ack ack) {
+            for (String id : ack.messageIds()) {
+                if (!disk.ids.contains(id)) {
+                    recorder.violated("G5", device + " acknowledged message " + id + " before its commit");
+                    return;
+                }
+            }
+        } else if (frame instanceof AckUpTo upTo) {
+            if (upTo.epoch() != disk.epoch || upTo.seq() > disk.cursor) {
+                recorder.violated("G5", device + " acknowledged up to seq " + upTo.seq() + " of epoch " + upTo.epoch()
+                        + " with its store at seq " + disk.cursor + " of epoch " + disk.epoch);
+            }
+        }
+    }
+
+    /** A frame leaves the server: a send-ack must follow the server's commit of the message (G5, G6). */
+    void serverSends(String device, Frame frame) {
+        if (frame instanceof SendAck a) {
+            String sender = senderOf.get(a.clientId());
+            if (sender == null || serverDisk.findBySender(sender, a.clientId()).isEmpty()) {
+                recorder.violated("G5", "the server confirmed send " + a.clientId() + " to " + device
+                        + " before committing it");
+            }
+        }
+    }
+
+    /** After every step of a server half (G7). */
+    void serverHalf(String device, int unconfirmed) {
+        recorder.maxUnconfirmed = Math.max(recorder.maxUnconfirmed, unconfirmed);
+        if (unconfirmed > maxUnconfirmed) {
+            recorder.violated("G7", "the server half of " + device + " holds " + unconfirmed
+                    + " unconfirmed messages, above the bound " + maxUnconfirmed);
+        }
+    }
+
+    /** After every step of a client half (G7). */
+    void clientHalf(String device, int buffered) {
+        recorder.maxBuffered = Math.max(recorder.maxBuffered, buffered);
+        if (buffered > maxBuffered) {
+            recorder.violated("G7", "the client half of " + device + " buffers " + buffered
+                    + " messages, above the bound " + maxBuffered);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.imr.testkit;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The faults of a simulation (section 3 of the specification), as named rates. Frame faults are
+ * probabilities per frame sent; crash rates are expected crashes per process per virtual minute;
+ * {@code commit-fail} is a probability per store commit. Immutable.
+ *
+ * <ul>
+ *   <li>{@code loss}, {@code duplicate}, {@code reorder}, {@code delay}: a frame is dropped, delivered
+ *       twice, overtaken by the frames after it, or held up (with the frames behind it) for up to 2 s;</li>
+ *   <li>{@code corrupt}: a bit of the encoded frame flips (the frame CRC catches it: the receiver answers
+ *       with an error frame and closes); {@code corrupt-payload}: a message's payload changes behind the
+ *       frame CRC on its way to a device (the end-to-end checksum must catch it, G4);</li>
+ *   <li>{@code reset}: the connection the frame travels on is reset; {@code half-open}: it silently stops
+ *       delivering in one or both directions, and no close ever arrives (only heartbeats notice);</li>
+ *   <li>{@code client-crash}, {@code server-crash}: {@code kill -9} of a device or of the server at any
+ *       step, then a restart from its store after up to 5 s;</li>
+ *   <li>{@code logout}: a device's application closes its client (bye) and starts it again up to 3 s later;</li>
+ *   <li>{@code commit-fail}: a store commit fails as on a full disk: nothing of it is stored.</li>
+ * </ul>
+ *
+ * @param name  the profile's name, for reports
+ * @param rates every fault's rate, by name; missing faults are 0
+ */
+public record FaultProfile(String name, Map<String, Double> rates) {
+
+    public static final String LOSS = "loss";
+    public static final String DUPLICATE = "duplicate";
+    public static final String REORDER = "reorder";
+    public static final String DELAY = "delay";
+    public static final String CORRUPT = "corrupt";
+    public static final String CORRUPT_PAYLOAD = "corrupt-payload";
+    public static final String RESET = "reset";
+    public static final String HALF_OPEN = "half-open";
+    public static final String CLIENT_CRASH = "client-crash";
+    public static final String SERVER_CRASH = "server-crash";
+    public static final String LOGOUT = "logout";
+    public static final String COMMIT_FAIL = "commit-fail";
+
+    /** Every fault name, in the order reports show them. */
+    public static final List<String> FAULTS = List.of(LOSS, DUPLICATE, REORDER, DELAY, CORRUPT, CORRUPT_PAYLOAD,
+            RESET, HALF_OPEN, CLIENT_CRASH, SERVER_CRASH, LOGOUT, COMMIT_FAIL);
+
+    private static final Map<String, FaultProfile> NAMED = named();
+
+    public FaultProfile {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a fault profile needs a name");
+        }
+        Map<String, Double> copy = new TreeMap<>();
+        rates.forEach((fault, rate) -> {
+            check(fault, rate);
+            copy.put(fault, rate);
+        });
+        rates = Map.copyOf(copy);
+    }
+
+    private static void check(String fault, Double rate) {
+        if (!FAULTS.contains(fault)) {
+            throw new IllegalArgumentException("unknown fault \"" + fault + "\"; faults: " + String.join(", ", FAULTS));
+        }
+        boolean perMinute = fault.equals(CLIENT_CRASH) || fault.equals(SERVER_CRASH) || fault.equals(LOGOUT);
+        double max = perMinute ? 60 : 1;
+        if (rate == null || rate.isNaN() || rate < 0 || rate > max) {
+            throw new IllegalArgumentException("fault " + fault + " needs a rate from 0 to " + (perMinute ? "60 per minute"
+                    : "1") + ", got " + rate);
+        }
+    }
+
+    private static Map<String, FaultProfile> named() {
+        Map<String, FaultProfile> m = new LinkedHashMap<>();
+        m.put("none", new FaultProfile("none", Map.of()));
+        m.put("lossy", new FaultProfile("lossy", Map.of(LOSS, 0.05, DUPLICATE, 0.02, REORDER, 0.03, DELAY, 0.01)));
+        m.put("flaky-mobile", new FaultProfile("flaky-mobile", Map.of(LOSS, 0.02, DELAY, 0.03, REORDER, 0.01,
+                RESET, 0.004, HALF_OPEN, 0.002)));
+        m.put("crashy", new FaultProfile("crashy", Map.of(LOSS, 0.01, CLIENT_CRASH, 2.0, SERVER_CRASH, 1.0,
+                LOGOUT, 1.0, COMMIT_FAIL, 0.05)));
+        m.put("hostile", new FaultProfile("hostile", Map.ofEntries(Map.entry(LOSS, 0.05), Map.entry(DUPLICATE, 0.03),
+                Map.entry(REORDER, 0.03), Map.entry(DELAY, 0.02), Map.entry(CORRUPT, 0.005),
+                Map.entry(CORRUPT_PAYLOAD, 0.01), Map.entry(RESET, 0.003), Map.entry(HALF_OPEN, 0.002),
+                Map.entry(CLIENT_CRASH, 1.0), Map.entry(SERVER_CRASH, 0.5), Map.entry(LOGOUT, 0.5),
+                Map.entry(COMMIT_FAIL, 0.03))));
+        return m;
+    }
+
+    /** The profile names, in order: none, lossy, flaky-mobile, crashy, hostile. */
+    public static List<String> names() {
+        return List.copyOf(NAMED.keySet());
+    }
+
+    /**
+     * The profile of this name.
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the names available
+     */
+    public static FaultProfile named(String name) {
+        FaultProfile p = NAMED.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("unknown fault profile \"" + name + "\"; profiles: "
+                    + String.join(", ", NAMED.keySet()));
+        }
+        return p;
+    }
+
+    /**
+     * This profile with one rate changed; the name shows the change.
+     *
+     * @throws IllegalArgumentException for an unknown fault or a rate out of range
+     */
+    public FaultProfile with(String fault, double rate) {
+        check(fault, rate);
+        Map<String, Double> m = new TreeMap<>(rates);
+        m.put(fault, rate);
+        return new FaultProfile(name + "+" + fault + "=" + rate, m);
+    }
+
+    /** The rate of a fault, 0 when not set. */
+    public double rate(String fault) {
+        return rates.getOrDefault(fault, 0.0);
+    }
+
+    /** Whether any fault has a rate above 0. */
+    public boolean faulty() {
+        return rates.values().stream().anyMatch(r -> r > 0);
+    }
+}

@@ -1,0 +1,417 @@
+package io.imr.testkit;
+
+import io.imr.api.Message;
+import io.imr.api.strategy.ReliabilityStrategyProvider;
+import io.imr.api.strategy.StrategyRegistry;
+import io.imr.engine.ClientEngine;
+import io.imr.engine.ClientEngineConfig;
+import io.imr.engine.SendConfirmation;
+import io.imr.engine.ServerEngine;
+import io.imr.engine.ServerEngineConfig;
+import io.imr.engine.auth.HmacTokens;
+import io.imr.engine.auth.Principal;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Runs the production {@link ServerEngine} and {@link ClientEngine}, with the strategy chosen by
+ * name, under virtual time: an in-memory network and stores, seeded faults, crashes and restarts,
+ * and checkers for the guarantees. One seed gives one run, the same every time: everything that
+ * varies is drawn from one random source seeded with it, and one task runs at a time.
+ *
+ * <p>The world: the server; users alice (a laptop), carol (a tablet) and bob (a phone and a
+ * desktop). alice and carol send to bob, bob's phone sends to alice: several senders, several
+ * devices per user, and a device that both sends and receives. During the fault phase, messages are
+ * sent at random times and the faults of the profile strike; then the faults stop, every process is
+ * up again, and every device must hold every message of its user within the convergence bound.
+ *
+ * <p>Not thread-safe; one run at a time per instance. Runs on different instances may go in parallel.
+ */
+public final class Simulation {
+
+    private static final Logger IMR_LOGS = Logger.getLogger("io.imr");
+    private static final ThreadLocal<Recorder> CURRENT = new ThreadLocal<>();
+
+    static {
+        // The engine's log lines belong in the trail of the run that made them, not on the console;
+        // outside a run they go where they would have gone.
+        IMR_LOGS.setUseParentHandlers(false);
+        IMR_LOGS.addHandler(new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                Recorder rec = CURRENT.get();
+                if (rec != null) {
+                    String thrown = r.getThrown() == null ? "" : " (" + r.getThrown() + ")";
+                    rec.event("log", r.getLevel() + " " + r.getMessage() + thrown);
+                    return;
+                }
+                for (Handler h : Logger.getLogger("").getHandlers()) {
+                    h.publish(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+    }
+
+    private static final byte[] SECRET = "imr simulation secret, not for production".getBytes(StandardCharsets.UTF_8);
+    private static final long TICK = Duration.ofMillis(100).toNanos();
+
+    private final StrategyRegistry registry;
+    private final SimulationSettings settings;
+    private final ReliabilityStrategyProvider provider;
+
+    /**
+     * @throws StrategyRegistry.UnknownStrategyException when the registry has no strategy of that name
+     */
+    public Simulation(StrategyRegistry registry, SimulationSettings settings) {
+        this.registry = registry;
+        this.settings = settings;
+        ReliabilityStrategyProvider p = registry.get(settings.strategy());
+        p.validate(settings.options());
+        this.provider = settings.bug() == null || settings.bug().inServerStore() ? p : settings.bug().wrap(p);
+    }
+
+    public SimulationSettings settings() {
+        return settings;
+    }
+
+    /** Runs one seed. */
+    public SeedResult run(long seed) {
+        Run run = new Run(seed);
+        CURRENT.set(run.recorder);
+        try {
+            run.go();
+        } finally {
+            CURRENT.remove();
+        }
+        Recorder r = run.recorder;
+        return new SeedResult(seed, r.messages, r.confirmed, r.delivered, r.lost, r.duplicates, r.orderViolations,
+                r.corruptStored, r.controlBytes, r.pulls, r.retransmits, r.maxUnconfirmed, r.maxBuffered,
+                r.latenciesMillis, r.violation());
+    }
+
+    /** One seed's world. */
+    private final class Run {
+        final long seed;
+        final VirtualScheduler scheduler;
+        final Recorder recorder;
+        final Checks checks;
+        final SimNetwork network;
+        final ServerDisk serverDisk;
+        final FaultProfile profile;
+        final HmacTokens tokens = new HmacTokens(SECRET);
+        final StrategyRegistry observedRegistry;
+        final ReliabilityStrategyProvider observed;
+        final SimServer server = new SimServer();
+        final List<SimDevice> devices = new ArrayList<>();
+        final Map<String, String> confirmedTo = new HashMap<>();
+        boolean faulty = true;
+
+        Run(long seed) {
+            this.seed = seed;
+            this.scheduler = new VirtualScheduler(seed);
+            this.recorder = new Recorder(seed, scheduler);
+            this.checks = new Checks(recorder, scheduler, settings.maxUnconfirmed(), settings.maxBuffered());
+            this.profile = settings.profile();
+            this.network = new SimNetwork(scheduler, profile, checks, recorder);
+            this.serverDisk = new ServerDisk(settings.bug() == null || !settings.bug().inServerStore());
+            checks.serverDisk = serverDisk;
+            this.observed = new ObservedProvider(provider, checks, recorder);
+            this.observedRegistry = StrategyRegistry.of(List.of(observed));
+            scheduler.onFailure(e -> recorder.violated("ENGINE", "a task threw " + e));
+        }
+
+        void go() {
+            devices.add(new SimDevice("alice", "laptop", "bob"));
+            devices.add(new SimDevice("carol", "tablet", "bob"));
+            devices.add(new SimDevice("bob", "phone", "alice"));
+            devices.add(new SimDevice("bob", "desktop", null));
+            server.start();
+            for (SimDevice d : devices) {
+                scheduler.schedule(scheduler.between(0, 50_000_000), Life.WORLD, d::start);
+            }
+            long phase = settings.faultPhase().toNanos();
+            for (SimDevice d : devices) {
+                if (d.sendsTo == null) {
+                    continue;
+                }
+                int n = d.user.equals("bob") ? settings.messagesPerSender() / 4 : settings.messagesPerSender();
+                for (int i = 0; i < n; i++) {
+                    scheduler.schedule(scheduler.between(100_000_000, Math.max(100_000_001, phase * 9 / 10)),
+                            Life.WORLD, d::sendOne);
+                }
+            }
+            for (long t = TICK; t < phase; t += TICK) {
+                scheduler.schedule(t, Life.WORLD, this::maybeCrash);
+            }
+            scheduler.runUntil(phase);
+            if (recorder.broken()) {
+                return;
+            }
+            heal();
+            long deadline = scheduler.now() + settings.convergeWithin().toNanos();
+            while (!converged() && scheduler.now() < deadline && !recorder.broken()) {
+                scheduler.runUntil(scheduler.now() + 5 * TICK);
+            }
+            if (recorder.broken()) {
+                return;
+            }
+            String lagging = lagging();
+            if (lagging != null) {
+                recorder.violated("G1", "not converged " + settings.convergeWithin().toSeconds()
+                        + " s after the faults stopped: " + lagging);
+                return;
+            }
+            checkNoLoss();
+        }
+
+        /** Commits fail only during the fault phase. */
+        double commitFailRate() {
+            return faulty ? profile.rate(FaultProfile.COMMIT_FAIL) : 0;
+        }
+
+        private void maybeCrash() {
+            if (!faulty) {
+                return;
+            }
+            double perTick = TICK / 60e9;
+            for (SimDevice d : devices) {
+                if (d.up && scheduler.chance(profile.rate(FaultProfile.CLIENT_CRASH) * perTick)) {
+                    d.crash();
+                    scheduler.schedule(scheduler.between(100_000_000, 5_000_000_000L), Life.WORLD, d::start);
+                }
+            }
+            for (SimDevice d : devices) {
+                if (d.up && scheduler.chance(profile.rate(FaultProfile.LOGOUT) * perTick)) {
+                    d.logout();
+                }
+            }
+            if (server.up && scheduler.chance(profile.rate(FaultProfile.SERVER_CRASH) * perTick)) {
+                server.crash();
+                scheduler.schedule(scheduler.between(100_000_000, 5_000_000_000L), Life.WORLD, server::start);
+            }
+        }
+
+        private void heal() {
+            faulty = false;
+            network.heal();
+            recorder.event("sim", "faults stop; every process starts if down");
+            if (!server.up) {
+                server.start();
+            }
+            for (SimDevice d : devices) {
+                if (!d.up) {
+                    d.start();
+                }
+            }
+        }
+
+        private boolean converged() {
+            return lagging() == null;
+        }
+
+        /** What keeps the world from having converged, or null. */
+        private String lagging() {
+            if (!server.up) {
+                return "the server is down";
+            }
+            for (SimDevice d : devices) {
+                if (!d.up) {
+                    return d.name + " is down";
+                }
+                // A confirmed send may stay in the outbox until the next start when its removal commit
+                // failed (the engine resends it then and the server answers from its dedup index).
+                for (io.imr.api.store.OutboxEntry e : d.disk.outbox.values()) {
+                    String id = d.user + "/" + e.clientId(d.disk.outboxId);
+                    if (!confirmedTo.containsKey(id)) {
+                        return d.name + " has send " + id + " in its outbox, never confirmed";
+                    }
+                }
+                ServerDisk.Inbox in = serverDisk.inboxes.get(d.user);
+                long max = in == null ? 0 : in.maxSeq;
+                if (d.disk.cursor != max) {
+                    return d.name + " holds up to seq " + d.disk.cursor + " of " + max;
+                }
+            }
+            return null;
+        }
+
+        /** G1: every message confirmed to its sender is in every device of its recipient. */
+        private void checkNoLoss() {
+            for (Map.Entry<String, String> e : confirmedTo.entrySet()) {
+                for (SimDevice d : devices) {
+                    if (d.user.equals(e.getValue()) && !d.disk.ids.contains(e.getKey())) {
+                        recorder.lost++;
+                        recorder.violated("G1", "message " + e.getKey() + " was confirmed to its sender but "
+                                + d.name + " does not hold it");
+                    }
+                }
+            }
+        }
+
+        /** The server process: its incarnations over one disk. */
+        final class SimServer {
+            boolean up;
+            int incarnation;
+            Life life;
+
+            void start() {
+                if (up) {
+                    return;
+                }
+                life = new Life("server#" + ++incarnation);
+                MemoryServerStore store = new MemoryServerStore(serverDisk, scheduler, life, Run.this::commitFailRate,
+                        checks);
+                ServerEngineConfig config = ServerEngineConfig.DEFAULT.withHeartbeat(Duration.ofSeconds(1))
+                        .withHelloTimeout(Duration.ofSeconds(2));
+                ServerEngine engine = new ServerEngine(config, store, observed, settings.options(), tokens,
+                        new VirtualRuntime(scheduler, life), new SimpleMeterRegistry());
+                network.serverUp(life, engine::accept);
+                up = true;
+                recorder.event("server", "STARTS (incarnation " + incarnation + ")");
+            }
+
+            void crash() {
+                recorder.event("server", "CRASHES (kill -9)");
+                life.kill();
+                network.serverDown();
+                up = false;
+            }
+        }
+
+        /** One device process: its incarnations over one disk. */
+        final class SimDevice {
+            final String user;
+            final String device;
+            final String name;
+            final String sendsTo;
+            final ClientDisk disk;
+            final String token;
+            boolean up;
+            int incarnation;
+            Life life;
+            ClientEngine engine;
+            long counter;
+            long handedUpTo;
+
+            SimDevice(String user, String device, String sendsTo) {
+                this.user = user;
+                this.device = device;
+                this.name = user + "/" + device;
+                this.sendsTo = sendsTo;
+                this.disk = new ClientDisk(user, device, Long.toHexString(scheduler.random().nextLong() >>> 1));
+                this.token = tokens.mint(new Principal(user, device), Duration.ofDays(30), VirtualRuntime.EPOCH_MILLIS);
+                checks.disks.put(name, disk);
+            }
+
+            void start() {
+                if (up) {
+                    return;
+                }
+                if (life != null) {
+                    // The previous process has exited (after a logout: once its queued commits finished).
+                    life.kill();
+                }
+                Life l = new Life(name + "#" + ++incarnation);
+                life = l;
+                MemoryClientStore store = new MemoryClientStore(disk, scheduler, l, Run.this::commitFailRate, checks);
+                VirtualRuntime runtime = new VirtualRuntime(scheduler, l);
+                ClientEngineConfig config = ClientEngineConfig.of(observed.name()).withOptions(settings.options())
+                        .withReconnect(Duration.ofMillis(100), Duration.ofSeconds(3)).withSendWindow(64)
+                        .withResendAfter(Duration.ofSeconds(3));
+                handedUpTo = disk.handedOver;
+                // A registry per process, as in production: meters are not what the simulation checks.
+                engine = new ClientEngine(config, store, observedRegistry, token, network.connector(name, l), runtime,
+                        new SimpleMeterRegistry(), this::handedOver, task -> scheduler.schedule(0, l, task), this::confirmed);
+                engine.stopped().whenComplete((v, e) -> {
+                    if (e == null || !l.alive()) {
+                        return;
+                    }
+                    if (e instanceof io.imr.engine.ClientException.SessionReplacedException) {
+                        // A hello still in flight from a dead incarnation reached the server after this
+                        // one's: the client stops, as designed for two processes on one device, and the
+                        // application (like `imr receive`, which exits) is started again by its supervisor.
+                        recorder.event(name, "stopped as REPLACED; the application starts it again");
+                        crash();
+                        scheduler.schedule(scheduler.between(100_000_000, 1_000_000_000), Life.WORLD, this::start);
+                    } else {
+                        recorder.violated("ENGINE", name + " stopped: " + e);
+                    }
+                });
+                engine.start();
+                up = true;
+                recorder.event(name, "STARTS (incarnation " + incarnation + ", cursor " + disk.cursor + ", outbox "
+                        + disk.outbox.size() + ")");
+            }
+
+            void crash() {
+                recorder.event(name, "CRASHES (kill -9)");
+                life.kill();
+                network.deviceDown(name);
+                engine = null;
+                up = false;
+            }
+
+            /** The application closes its client (a bye, queued commits finish) and starts it again later. */
+            void logout() {
+                recorder.event(name, "LOGS OUT (close)");
+                up = false;
+                ClientEngine closing = engine;
+                engine = null;
+                closing.close().whenComplete((v, e) -> scheduler.schedule(
+                        scheduler.between(200_000_000, 3_000_000_000L), Life.WORLD, this::start));
+            }
+
+            void sendOne() {
+                if (!up) {
+                    return;
+                }
+                counter = Math.max(counter, disk.lastCounter) + 1;
+                String clientId = disk.outboxId + "-" + counter;
+                String id = user + "/" + clientId;
+                byte[] noise = new byte[scheduler.random().nextInt(8, 64)];
+                for (int i = 0; i < noise.length; i++) {
+                    noise[i] = (byte) scheduler.random().nextInt(256);
+                }
+                byte[] payload = (id + ":" + java.util.HexFormat.of().formatHex(noise)).getBytes(StandardCharsets.UTF_8);
+                checks.sent.put(id, payload);
+                checks.senderOf.put(clientId, user);
+                recorder.messages++;
+                recorder.event(name, "app sends " + id + " to " + sendsTo);
+                engine.send(counter, sendsTo, payload);
+            }
+
+            private void confirmed(SendConfirmation c) {
+                if (confirmedTo.put(user + "/" + c.clientId(), c.to()) == null) {
+                    recorder.confirmed++;
+                }
+            }
+
+            /** The listener: after the commit, in seq order (a restart may hand some over again). */
+            private void handedOver(Message m) {
+                if (!disk.ids.contains(m.id())) {
+                    recorder.violated("G5", name + "'s listener got message " + m.id() + " before its commit");
+                }
+                if (m.seq() <= handedUpTo) {
+                    recorder.violated("G3", name + "'s listener got seq " + m.seq() + " after seq " + handedUpTo);
+                }
+                handedUpTo = Math.max(handedUpTo, m.seq());
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.imr.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.imr.api.strategy.StrategyRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The compatibility kit for reliability strategies: every strategy, a user's own included, runs it
+ * with one tiny subclass that names it, as Micrometer's registries run its
+ * {@code MeterRegistryCompatibilityKit}:
+ *
+ * <pre>
+ * class MyStrategyCompatibilityTest extends StrategyCompatibilityKit {
+ *     protected String strategyName() { return "mine"; }
+ * }
+ * </pre>
+ *
+ * <p>The strategy is found by name with {@link java.util.ServiceLoader}, as in production, and
+ * driven by the production engine in the deterministic {@link Simulation}. For each fault profile,
+ * a number of seeds must keep every guarantee; the planted bugs, applied to the strategy, must each
+ * be caught; and a seed must replay identically. A failure names the guarantee, the seed and the
+ * events that led there; rerun the seed with {@code imr simulate --seed S --faults PROFILE}.
+ *
+ * <p>Seeds per profile: {@link #seedsPerProfile()}, 400 unless the system property
+ * {@code imr.simulation.seeds} says otherwise (for long runs outside CI).
+ */
+public abstract class StrategyCompatibilityKit {
+
+    /** The most seeds a planted bug may take to be caught. */
+    public static final int PLANTED_BUG_SEED_BOUND = 20;
+
+    /** The strategy's name, as its provider registers it. */
+    protected abstract String strategyName();
+
+    /**
+     * The settings for a profile: options and the G7 bounds. Override to state a strategy's own
+     * bounds; the default is {@link SimulationSettings#defaultsFor}.
+     */
+    protected SimulationSettings settings(FaultProfile profile) {
+        return SimulationSettings.defaultsFor(strategyName(), profile);
+    }
+
+    /** Where the strategy is found; by default with ServiceLoader on the test class path. */
+    protected StrategyRegistry registry() {
+        return StrategyRegistry.load();
+    }
+
+    /** Seeds run per fault profile. */
+    protected int seedsPerProfile() {
+        return Integer.getInteger("imr.simulation.seeds", 400);
+    }
+
+    /** The first seed; {@code imr.simulation.first-seed} moves the window for long runs. */
+    protected long firstSeed() {
+        return Long.getLong("imr.simulation.first-seed", 1);
+    }
+
+    @TestFactory
+    @DisplayName("keeps every guarantee under each fault profile")
+    Stream<DynamicTest> guaranteesHold() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String name : FaultProfile.names()) {
+            tests.add(DynamicTest.dynamicTest(seedsPerProfile() + " seeds under faults \"" + name + "\"", () -> {
+                Simulation sim = new Simulation(registry(), settings(FaultProfile.named(name)));
+                SimulationReport report = new SimulationReport(strategyName(), name);
+                for (long seed = firstSeed(); seed < firstSeed() + seedsPerProfile(); seed++) {
+                    SeedResult r = sim.run(seed);
+                    report.add(r);
+                    if (r.violation() != null) {
+                        fail(r.violation().describe() + "replay: imr simulate --strategy " + strategyName()
+                                + " --faults " + name + " --seed " + seed);
+                    }
+                }
+                assertTrue(report.seeds() == seedsPerProfile(), "every seed ran");
+            }));
+        }
+        return tests.stream();
+    }
+
+    @Nested
+    @DisplayName("the checkers are not vacuous")
+    class PlantedBugs {
+
+        @TestFactory
+        @DisplayName("each planted bug is caught within " + PLANTED_BUG_SEED_BOUND + " seeds")
+        Stream<DynamicTest> plantedBugsAreCaught() {
+            List<DynamicTest> tests = new ArrayList<>();
+            for (PlantedBug bug : PlantedBug.values()) {
+                tests.add(DynamicTest.dynamicTest(strategyName() + "-" + bug.suffix() + " under \""
+                        + bug.profile().name() + "\"", () -> {
+                    Simulation sim = new Simulation(registry(), settings(bug.profile()).withBug(bug));
+                    Violation caught = null;
+                    for (long seed = 1; seed <= PLANTED_BUG_SEED_BOUND && caught == null; seed++) {
+                        caught = sim.run(seed).violation();
+                    }
+                    assertNotNull(caught, "the planted bug " + bug.suffix() + " went unnoticed for "
+                            + PLANTED_BUG_SEED_BOUND + " seeds");
+                }));
+            }
+            return tests.stream();
+        }
+    }
+
+    @Test
+    @DisplayName("a seed replays identically")
+    void sameSeedSameRun() {
+        Simulation sim = new Simulation(registry(), settings(FaultProfile.named("hostile")));
+        SeedResult first = sim.run(42);
+        SeedResult again = new Simulation(registry(), settings(FaultProfile.named("hostile"))).run(42);
+        assertEquals(first, again);
+        assertTrue(first.messages() > 0, "the seed sent messages");
+    }
+}
