@@ -59,27 +59,7 @@ final class ObservedProvider implements ReliabilityStrategyProvider {
     public ClientReliability newClient(ClientSetup setup) {
         ClientReliability half = delegate.newClient(setup);
         String device = setup.user() + "/" + setup.device();
-        return new ClientReliability() {
-            @Override
-            public void receive(Event.Receive event, Actions out) {
-                on(event, out);
-            }
-
-            @Override
-            public void persist(Event.ReadyToPersist event, Actions out) {
-                on(event, out);
-            }
-
-            @Override
-            public void confirm(Event.CommitDone event, Actions out) {
-                on(event, out);
-            }
-
-            @Override
-            public void recover(Event.Recover event, Actions out) {
-                on(event, out);
-            }
-
+        return new Intercepting.Client() {
             @Override
             public void on(Event event, Actions out) {
                 int before = out.list().size();
@@ -99,27 +79,7 @@ final class ObservedProvider implements ReliabilityStrategyProvider {
     public ServerReliability newServer(ServerSetup setup) {
         ServerReliability half = delegate.newServer(setup);
         String device = setup.user() + "/" + setup.device();
-        return new ServerReliability() {
-            @Override
-            public void receive(Event.Receive event, Actions out) {
-                on(event, out);
-            }
-
-            @Override
-            public void persist(Event.ReadyToPersist event, Actions out) {
-                on(event, out);
-            }
-
-            @Override
-            public void confirm(Event.CommitDone event, Actions out) {
-                on(event, out);
-            }
-
-            @Override
-            public void recover(Event.Recover event, Actions out) {
-                on(event, out);
-            }
-
+        return new Intercepting.Server() {
             @Override
             public void on(Event event, Actions out) {
                 int before = out.list().size();

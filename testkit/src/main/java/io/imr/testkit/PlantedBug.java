@@ -156,7 +156,7 @@ public enum PlantedBug {
     }
 
     /** A client half whose events or actions are distorted. */
-    private abstract static class ClientBug implements ClientReliability {
+    private abstract static class ClientBug extends Intercepting.Client {
         final ClientReliability half;
         private final Actions inner = new Actions();
 
@@ -169,26 +169,6 @@ public enum PlantedBug {
         @Override
         public void on(Event event, Actions out) {
             on(event, inner, out);
-        }
-
-        @Override
-        public void receive(Event.Receive event, Actions out) {
-            on(event, out);
-        }
-
-        @Override
-        public void persist(Event.ReadyToPersist event, Actions out) {
-            on(event, out);
-        }
-
-        @Override
-        public void confirm(Event.CommitDone event, Actions out) {
-            on(event, out);
-        }
-
-        @Override
-        public void recover(Event.Recover event, Actions out) {
-            on(event, out);
         }
 
         @Override
@@ -252,7 +232,7 @@ public enum PlantedBug {
     }
 
     /** Strips from what the server half sends every message that existed when the session started. */
-    private static final class ForgetsAfterReconnect implements ServerReliability {
+    private static final class ForgetsAfterReconnect extends Intercepting.Server {
         private final ServerReliability half;
         private final Actions inner = new Actions();
         private long knownAtConnect;
@@ -292,26 +272,6 @@ public enum PlantedBug {
                 }
             }
             return kept;
-        }
-
-        @Override
-        public void receive(Event.Receive event, Actions out) {
-            on(event, out);
-        }
-
-        @Override
-        public void persist(Event.ReadyToPersist event, Actions out) {
-            on(event, out);
-        }
-
-        @Override
-        public void confirm(Event.CommitDone event, Actions out) {
-            on(event, out);
-        }
-
-        @Override
-        public void recover(Event.Recover event, Actions out) {
-            on(event, out);
         }
 
         @Override
