@@ -66,6 +66,12 @@ public final class ServerEngine implements AutoCloseable {
     private final Map<String, InboxState> inboxes = new HashMap<>();
     private final ArrayDeque<PendingAppend> appendsInOrder = new ArrayDeque<>();
     private final List<PendingAppend> appendBuffer = new ArrayList<>();
+    /**
+     * Append commits handed to the store and not yet returned. Two keep the store's writer busy (one
+     * commits while the next waits); more would only make each smaller.
+     */
+    private static final int MAX_APPENDS_RUNNING = 2;
+    private int appendsRunning;
     private final AtomicInteger sessionCount = new AtomicInteger();
     private final AtomicLong unconfirmed = new AtomicLong();
     private final AtomicLong nextSessionId = new AtomicLong();
@@ -176,7 +182,7 @@ public final class ServerEngine implements AutoCloseable {
                 send.payloadChecksum(), runtime.currentTimeMillis());
         PendingAppend pending = new PendingAppend(session, submission);
         appendsInOrder.add(pending);
-        if (appendBuffer.isEmpty()) {
+        if (appendBuffer.isEmpty() && appendsRunning < MAX_APPENDS_RUNNING) {
             // Everything that arrives before this task runs goes into the same store commit.
             runtime.execute(this::flushAppends);
         }
@@ -184,9 +190,10 @@ public final class ServerEngine implements AutoCloseable {
     }
 
     private void flushAppends() {
-        if (appendBuffer.isEmpty()) {
-            return;
+        if (appendBuffer.isEmpty() || appendsRunning >= MAX_APPENDS_RUNNING) {
+            return; // the next completion flushes: what arrives meanwhile makes the next commit bigger
         }
+        appendsRunning++;
         List<PendingAppend> batch = new ArrayList<>(appendBuffer);
         appendBuffer.clear();
         List<Submission> submissions = new ArrayList<>(batch.size());
@@ -199,6 +206,7 @@ public final class ServerEngine implements AutoCloseable {
             stage = CompletableFuture.failedFuture(e);
         }
         stage.whenComplete((accepted, error) -> runtime.execute(() -> {
+            appendsRunning--;
             metrics.commit(batch.size(), runtime.nanoTime() - started);
             for (int i = 0; i < batch.size(); i++) {
                 PendingAppend p = batch.get(i);
@@ -207,6 +215,7 @@ public final class ServerEngine implements AutoCloseable {
                 p.accepted = error == null ? accepted.get(i) : null;
             }
             drainAppends();
+            flushAppends();
         }));
     }
 
