@@ -86,8 +86,8 @@ final class SimulateCommand implements Callable<Integer> {
             for (String s : strategies) {
                 for (FaultProfile profile : profiles) {
                     PlantedBug bug = plantedBug(registry, s);
-                    SimulationSettings settings = bug == null ? SimulationSettings.defaultsFor(s, profile)
-                            : SimulationSettings.defaultsFor(s.substring(0, s.length() - bug.suffix().length() - 1),
+                    SimulationSettings settings = bug == null ? SimulationSettings.of(s, profile)
+                            : SimulationSettings.of(s.substring(0, s.length() - bug.suffix().length() - 1),
                             profile).withBug(bug);
                     SimulationReport report = run(pool, threads, registry, settings, s, first, n);
                     total += report.seeds();

@@ -2,6 +2,7 @@ package io.imr.embed;
 
 import io.imr.api.store.ClientState;
 import io.imr.api.store.ClientStore;
+import io.imr.api.strategy.PerStrategyOptions;
 import io.imr.api.strategy.StrategyOptions;
 import io.imr.api.strategy.StrategyRegistry;
 import io.imr.engine.ClientEngine;
@@ -163,6 +164,22 @@ public final class ImrClient {
         return done;
     }
 
+    /**
+     * What a client offers unless told otherwise: every strategy on the class path, the server's default
+     * ({@value ImrServer#DEFAULT_STRATEGY}) first, so that it speaks to a server of any of them.
+     */
+    public static List<String> offeredByDefault(StrategyRegistry registry) {
+        List<String> names = new java.util.ArrayList<>(registry.names());
+        if (names.remove(ImrServer.DEFAULT_STRATEGY)) {
+            names.add(0, ImrServer.DEFAULT_STRATEGY);
+        }
+        if (names.isEmpty()) {
+            throw new StrategyRegistry.UnknownStrategyException(ImrServer.DEFAULT_STRATEGY, registry.names(),
+                    registry.problems());
+        }
+        return names;
+    }
+
     /** Settings of a client. */
     public static final class Builder {
         private String server;
@@ -171,8 +188,9 @@ public final class ImrClient {
         private String token;
         private Path dataDir;
         private ClientStore store;
-        private List<String> strategies = List.of("ack");
-        private StrategyOptions options = StrategyOptions.none();
+        /** Null: every strategy on the class path, the server's default first. */
+        private List<String> strategies;
+        private PerStrategyOptions options = PerStrategyOptions.none();
         private StrategyRegistry registry;
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();
         private MessageListener listener = m -> { };
@@ -250,7 +268,14 @@ public final class ImrClient {
             return this;
         }
 
-        public Builder strategyOptions(StrategyOptions options) {
+        /** Options of one strategy, in its own namespace (the client runs whichever strategy the server picks). */
+        public Builder strategyOptions(String strategy, StrategyOptions strategyOptions) {
+            this.options = options.with(strategy, strategyOptions);
+            return this;
+        }
+
+        /** Options of every strategy, each in its own namespace. */
+        public Builder strategyOptions(PerStrategyOptions options) {
             this.options = options;
             return this;
         }
@@ -333,9 +358,10 @@ public final class ImrClient {
             if (registry == null) {
                 registry = StrategyRegistry.load();
             }
-            for (String s : strategies) {
-                registry.get(s).validate(options);
+            if (strategies == null) {
+                strategies = offeredByDefault(registry);
             }
+            options.validate(registry, strategies);
             if (device == null) {
                 device = "device";
             }

@@ -1,5 +1,6 @@
 package io.imr.embed;
 
+import io.imr.api.strategy.PerStrategyOptions;
 import io.imr.api.strategy.StrategyOptions;
 import java.io.IOException;
 import java.io.Reader;
@@ -21,8 +22,10 @@ import java.util.TreeSet;
  * imr's settings: a Java properties file, overridden by environment variables, overridden by
  * system properties. Every setting has a name starting with {@code imr.}; an environment
  * variable is the name in upper case with dots and dashes as underscores
- * ({@code imr.server.ws-listen} is {@code IMR_SERVER_WS_LISTEN}). Strategy options are
- * {@code imr.strategy.options.NAME}.
+ * ({@code imr.server.ws-listen} is {@code IMR_SERVER_WS_LISTEN}). Strategy options live in one
+ * namespace per strategy, {@code imr.strategy.STRATEGY.OPTION} (like {@code imr.strategy.hybrid.ack-every}),
+ * and only that strategy validates them; as environment variables {@code IMR_STRATEGY_STRATEGY_OPTION}
+ * (the strategy's name up to the first underscore).
  *
  * <p>Immutable. An unknown setting, or a value of the wrong kind, is a one-line
  * {@link ConfigException} saying what is allowed.
@@ -30,7 +33,8 @@ import java.util.TreeSet;
 public final class ImrConfig {
 
     public static final String STRATEGY = "imr.strategy";
-    public static final String STRATEGY_OPTIONS = "imr.strategy.options.";
+    /** The prefix of strategy options: {@code imr.strategy.STRATEGY.OPTION}. */
+    public static final String STRATEGY_OPTIONS = "imr.strategy.";
     public static final String SERVER_LISTEN = "imr.server.listen";
     public static final String SERVER_WS_LISTEN = "imr.server.ws-listen";
     public static final String SERVER_DATA = "imr.server.data";
@@ -56,7 +60,8 @@ public final class ImrConfig {
 
     static {
         Map<String, String> k = new LinkedHashMap<>();
-        k.put(STRATEGY, "the strategy by name (ack, or any on the class path)");
+        k.put(STRATEGY, "the strategy by name (hybrid, seqid, ack, or any on the class path); for a client, a"
+                + " comma-separated list by preference (default: every strategy on the class path)");
         k.put(SERVER_LISTEN, "HOST:PORT for TCP");
         k.put(SERVER_WS_LISTEN, "HOST:PORT for WebSocket");
         k.put(SERVER_DATA, "the server's data folder");
@@ -84,9 +89,10 @@ public final class ImrConfig {
     private ImrConfig(Map<String, String> values) {
         this.values = Collections.unmodifiableMap(new TreeMap<>(values));
         for (String key : this.values.keySet()) {
-            if (!KNOWN.containsKey(key) && !key.startsWith(STRATEGY_OPTIONS)) {
+            if (!KNOWN.containsKey(key) && !isStrategyOption(key)) {
                 throw new ConfigException("unknown setting " + key + "; known settings: "
-                        + String.join(", ", new TreeSet<>(KNOWN.keySet())) + ", " + STRATEGY_OPTIONS + "NAME");
+                        + String.join(", ", new TreeSet<>(KNOWN.keySet())) + ", " + STRATEGY_OPTIONS
+                        + "STRATEGY.OPTION");
             }
         }
     }
@@ -130,9 +136,13 @@ public final class ImrConfig {
         env.forEach((name, value) -> {
             if (envNames.containsKey(name)) {
                 values.put(envNames.get(name), value.trim());
-            } else if (name.startsWith("IMR_STRATEGY_OPTIONS_")) {
-                String option = name.substring("IMR_STRATEGY_OPTIONS_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
-                values.put(STRATEGY_OPTIONS + option, value.trim());
+            } else if (name.startsWith("IMR_STRATEGY_") && name.indexOf('_', "IMR_STRATEGY_".length()) > 0) {
+                String rest = name.substring("IMR_STRATEGY_".length()).toLowerCase(Locale.ROOT);
+                int cut = rest.indexOf('_');
+                if (cut < rest.length() - 1) {
+                    values.put(STRATEGY_OPTIONS + rest.substring(0, cut) + "." + rest.substring(cut + 1).replace('_', '-'),
+                            value.trim());
+                }
             }
         });
         system.stringPropertyNames().stream().filter(k -> k.startsWith("imr."))
@@ -226,15 +236,23 @@ public final class ImrConfig {
         return v == null || v.isEmpty() ? defaultValue : Path.of(v);
     }
 
-    /** The strategy's options ({@code imr.strategy.options.*}). */
-    public StrategyOptions strategyOptions() {
+    /** Every strategy's options ({@code imr.strategy.STRATEGY.OPTION}), each in its strategy's namespace. */
+    public PerStrategyOptions strategyOptions() {
         Map<String, String> options = new HashMap<>();
         values.forEach((k, v) -> {
-            if (k.startsWith(STRATEGY_OPTIONS)) {
+            if (isStrategyOption(k)) {
                 options.put(k.substring(STRATEGY_OPTIONS.length()), v);
             }
         });
-        return StrategyOptions.of(options);
+        return PerStrategyOptions.parse(options);
+    }
+
+    private static boolean isStrategyOption(String key) {
+        if (!key.startsWith(STRATEGY_OPTIONS)) {
+            return false;
+        }
+        int dot = key.indexOf('.', STRATEGY_OPTIONS.length());
+        return dot > STRATEGY_OPTIONS.length() && dot < key.length() - 1;
     }
 
     /** Every setting made, by name. */

@@ -2,6 +2,7 @@ package io.imr.embed;
 
 import io.imr.api.store.ServerStore;
 import io.imr.api.strategy.ReliabilityStrategyProvider;
+import io.imr.api.strategy.PerStrategyOptions;
 import io.imr.api.strategy.StrategyOptions;
 import io.imr.api.strategy.StrategyRegistry;
 import io.imr.engine.ServerEngine;
@@ -25,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -62,6 +64,9 @@ public final class ImrServer {
         this.b = b;
     }
 
+    /** The strategy a server runs unless told otherwise. */
+    public static final String DEFAULT_STRATEGY = "hybrid";
+
     public static Builder builder() {
         return new Builder();
     }
@@ -77,7 +82,8 @@ public final class ImrServer {
     public synchronized CompletionStage<ImrServer> start() {
         try {
             ReliabilityStrategyProvider strategy = b.registry.get(b.strategy);
-            strategy.validate(b.options);
+            b.options.validate(b.registry, List.of(b.strategy));
+            StrategyOptions options = b.options.forStrategy(b.strategy);
             Authenticator auth = b.authenticator;
             if (auth == null) {
                 Path secretFile = b.secretFile != null ? b.secretFile : b.dataDir.resolve("secret");
@@ -101,7 +107,7 @@ public final class ImrServer {
             vertx = b.vertx != null ? b.vertx : Vertx.vertx();
             ownVertx = b.vertx == null;
             runtime = new ThreadedRuntime("server");
-            engine = new ServerEngine(b.engineConfig, store, strategy, b.options, auth, runtime, registry);
+            engine = new ServerEngine(b.engineConfig, store, strategy, options, auth, runtime, registry);
             FrameCodec codec = new FrameCodec(b.maxFrameBytes);
             transport = new VertxServerTransport(vertx, codec, engine::accept, engine.metrics()::frameBytes);
             Future<InetSocketAddress> tcp = transport.listenTcp(b.tcp.host(), b.tcp.port())
@@ -195,8 +201,8 @@ public final class ImrServer {
     public static final class Builder {
         private Path dataDir;
         private ServerStore store;
-        private String strategy = "ack";
-        private StrategyOptions options = StrategyOptions.none();
+        private String strategy = DEFAULT_STRATEGY;
+        private PerStrategyOptions options = PerStrategyOptions.none();
         private StrategyRegistry registry = null;
         private MeterRegistry meterRegistry;
         private HostPort tcp = new HostPort("127.0.0.1", 0);
@@ -250,7 +256,14 @@ public final class ImrServer {
             return this;
         }
 
+        /** Options of the strategy this server runs (set it with {@link #strategy} first). */
         public Builder strategyOptions(StrategyOptions options) {
+            this.options = this.options.with(strategy, options);
+            return this;
+        }
+
+        /** Options of any strategy, each in its own namespace; the server uses those of the one it runs. */
+        public Builder strategyOptions(PerStrategyOptions options) {
             this.options = options;
             return this;
         }

@@ -30,7 +30,9 @@ public final class ImrServerModule extends AbstractModule {
     @Singleton
     ImrServer server(ImrConfig config, StrategyRegistry strategies, MeterRegistryHolder meters) {
         // Resolve the strategy now, so a wrong name fails at injection with the list of names.
-        strategies.get(config.string(ImrConfig.STRATEGY, "ack")).validate(config.strategyOptions());
+        String strategy = config.string(ImrConfig.STRATEGY, ImrServer.DEFAULT_STRATEGY);
+        strategies.get(strategy);
+        config.strategyOptions().validate(strategies, java.util.List.of(strategy));
         return ImrServer.builder().config(config).strategies(strategies).meterRegistry(meters.registry).build();
     }
 }

@@ -24,15 +24,17 @@ class ImrConfigTest {
     void precedence() throws IOException {
         Path file = dir.resolve("imr.properties");
         Files.writeString(file, "imr.strategy=ack\nimr.server.listen=127.0.0.1:7000\nimr.server.heartbeat=5s\n"
-                + "imr.strategy.options.window=64\n");
+                + "imr.strategy.ack.window=64\nimr.strategy.hybrid.ack-every=16\n");
         Properties system = new Properties();
         system.setProperty("imr.server.heartbeat", "7s");
         system.setProperty("unrelated.property", "x");
         ImrConfig c = ImrConfig.load(file, Map.of("IMR_SERVER_LISTEN", "127.0.0.1:8000", "IMR_SERVER_HEARTBEAT", "6s",
-                "IMR_STRATEGY_OPTIONS_HOLD_BACK", "99", "PATH", "/bin"), system);
+                "IMR_STRATEGY_ACK_HOLD_BACK", "99", "PATH", "/bin"), system);
         assertThat(c.hostPort(ImrConfig.SERVER_LISTEN)).isEqualTo(new HostPort("127.0.0.1", 8000));
         assertThat(c.duration(ImrConfig.SERVER_HEARTBEAT, Duration.ZERO)).isEqualTo(Duration.ofSeconds(7));
-        assertThat(c.strategyOptions().asMap()).containsEntry("window", "64").containsEntry("hold-back", "99");
+        assertThat(c.strategyOptions().forStrategy("ack").asMap()).as("each strategy's options in its own namespace")
+                .isEqualTo(Map.of("window", "64", "hold-back", "99"));
+        assertThat(c.strategyOptions().forStrategy("hybrid").asMap()).isEqualTo(Map.of("ack-every", "16"));
         assertThat(ImrConfig.envName(ImrConfig.SERVER_WS_LISTEN)).isEqualTo("IMR_SERVER_WS_LISTEN");
     }
 

@@ -23,7 +23,9 @@ import io.imr.api.store.ClientState;
 import io.imr.api.store.ClientStore;
 import io.imr.api.store.OutboxEntry;
 import io.imr.api.strategy.Action;
-import io.imr.api.strategy.Actions;
+import io.imr.api.strategy.ClientAction;
+import io.imr.api.strategy.ClientActions;
+import io.imr.api.strategy.ClientEvent;
 import io.imr.api.strategy.ClientReliability;
 import io.imr.api.strategy.ClientSetup;
 import io.imr.api.strategy.Event;
@@ -119,10 +121,9 @@ public final class ClientEngine {
         this.registry = registry;
         this.sendListener = sendListener;
         this.driver = new Driver();
-        // Fail at construction, not at the first welcome, on a strategy this class path lacks.
-        for (String name : config.strategies()) {
-            strategies.get(name).validate(config.options());
-        }
+        // Fail at construction, not at the first welcome, on a strategy this class path lacks or a bad option;
+        // each strategy validates only its own options.
+        config.options().validate(strategies, config.strategies());
         this.dispatcher = new Dispatcher(store, listenerExecutor, listener,
                 seq -> runtime.execute(() -> handedOver(seq)));
         this.reconnectDelayNanos = config.reconnectInitial().toNanos();
@@ -231,9 +232,13 @@ public final class ClientEngine {
 
     // ---------------------------------------------------------------- strategy
 
+    /**
+     * Replaces the half by a fresh one of this strategy, started from the store's committed state. Only
+     * when no commit of the old half is running ({@link HalfDriver#pause}): callers make sure of that.
+     */
     private void useStrategy(String name) {
         provider = strategies.get(name);
-        half = provider.newClient(new ClientSetup(userOf(), deviceOf(), config.options()));
+        half = newHalf();
         if (metrics == null || !metrics.strategy().equals(provider.name())) {
             metrics = new EngineMetrics(registry, MetricNames.SIDE_CLIENT, provider.name());
             metrics.gauge(MetricNames.OUTBOX_PENDING, outboxGauge::get);
@@ -241,6 +246,10 @@ public final class ClientEngine {
         }
         driver.restart();
         driver.feed(new Event.Started(runtime.nanoTime(), runtime.nextRandom(), committed.epoch(), committed.cursor()));
+    }
+
+    private ClientReliability newHalf() {
+        return provider.newClient(new ClientSetup(userOf(), deviceOf(), config.options().forStrategy(provider.name())));
     }
 
     private String userOf() {
@@ -252,12 +261,10 @@ public final class ClientEngine {
     }
 
     /** Carries out the client half's actions. */
-    private final class Driver extends HalfDriver {
-
-        private final Map<Long, Long> commitStarted = new TreeMap<>();
+    private final class Driver extends HalfDriver<ClientEvent, ClientAction, ClientActions> {
 
         Driver() {
-            super(ClientEngine.this.runtime);
+            super(ClientEngine.this.runtime, new ClientActions());
         }
 
         void restart() {
@@ -265,13 +272,23 @@ public final class ClientEngine {
         }
 
         @Override
-        protected void deliver(Event event, Actions out) {
+        protected void deliver(ClientEvent event, ClientActions out) {
             half.on(event, out);
             bufferedGauge.set(half.buffered());
         }
 
         @Override
-        protected boolean perform(Action action) {
+        protected ClientEvent readyToPersist(long now, long random) {
+            return new Event.ReadyToPersist(now, random);
+        }
+
+        @Override
+        protected ClientEvent timerFired(long now, long random, String timer) {
+            return new Event.TimerFired(now, random, timer);
+        }
+
+        @Override
+        protected boolean perform(ClientAction action) {
             if (action instanceof Action.SendFrame f) {
                 if (f.frame() instanceof Ack || f.frame() instanceof AckUpTo) {
                     metrics.acksSent.increment();
@@ -334,14 +351,13 @@ public final class ClientEngine {
         @Override
         protected void halfFailed(RuntimeException e) {
             LOG.log(Level.SEVERE, "strategy " + provider.name() + " failed; starting it afresh from the store", e);
-            if (commitRunning()) {
-                // Its commit's outcome will arrive for the old half; a fresh half starts once it has.
-                runtime.schedule(TimeUnit.MILLISECONDS.toNanos(100), () -> halfFailed(e));
-                return;
-            }
-            half = provider.newClient(new ClientSetup(userOf(), deviceOf(), config.options()));
-            cancelTimers();
-            feed(new Event.Started(runtime.nanoTime(), runtime.nextRandom(), committed.epoch(), committed.cursor()));
+            // Its running commit's outcome goes to the old half; the fresh one starts once that has returned.
+            pause(() -> {
+                half = newHalf();
+                cancelTimers();
+                feed(new Event.Started(runtime.nanoTime(), runtime.nextRandom(), committed.epoch(), committed.cursor()));
+                resume();
+            });
             if (connection != null) {
                 connection.channel.close(null);
                 lost(connection, "strategy failed");
@@ -527,34 +543,53 @@ public final class ClientEngine {
                     + w.device() + " but this store belongs to " + committed.user() + "/" + committed.device()));
             return;
         }
-        if (!w.strategy().equals(provider.name())) {
-            if (!config.strategies().contains(w.strategy())) {
-                stop(new ClientException.RefusedException(ErrorFrame.Code.NO_COMMON_STRATEGY, "the server picked strategy "
-                        + w.strategy() + ", which this client did not offer"));
-                return;
-            }
-            useStrategy(w.strategy());
+        if (!config.strategies().contains(w.strategy())) {
+            stop(new ClientException.RefusedException(ErrorFrame.Code.NO_COMMON_STRATEGY, "the server picked strategy "
+                    + w.strategy() + ", which this client did not offer"));
+            return;
         }
         reconnectDelayNanos = config.reconnectInitial().toNanos();
         c.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(w.heartbeatMillis());
         heartbeat(c);
+        // Frames wait until the half that is to take them is in place.
+        c.rebasing = true;
+        driver.pause(() -> settle(c, w));
+    }
+
+    /**
+     * With no commit of the half running and none offered: takes the strategy the server picked and the
+     * epoch it is in, then starts the session's half.
+     */
+    private void settle(Connection c, Welcome w) {
+        if (c != connection || c.closed) {
+            driver.resume();
+            return;
+        }
+        if (!w.strategy().equals(provider.name())) {
+            useStrategy(w.strategy());
+        }
         // Same epoch and a welcome cursor at or below ours: the sequence is the one we hold. Ours may be
         // ahead because a commit returned between the hello and the welcome; a rebase to the same epoch
         // would be refused by the store and cost a reconnect.
         if (w.epoch() != committed.epoch() || w.cursor() > committed.cursor()) {
             rebase(c, w);
         } else {
-            connected(c, w);
+            driver.resume();
+            sessionUp(c, w);
         }
     }
 
     /** The server's sequence is in another epoch than the store's (G10, or the first welcome of a new store). */
     private void rebase(Connection c, Welcome w) {
-        c.rebasing = true;
         String id = w.cursor() == committed.cursor() ? committed.idAtCursor() : "";
-        store.commit(new ClientCommit(new ClientCommit.Rebase(w.epoch(), Math.max(w.cursor(), committed.cursor()), id),
-                List.of(), -1, List.of(), List.of())).whenComplete((state, error) -> runtime.execute(() -> {
-            c.rebasing = false;
+        CompletionStage<ClientState> stage;
+        try {
+            stage = store.commit(new ClientCommit(new ClientCommit.Rebase(w.epoch(),
+                    Math.max(w.cursor(), committed.cursor()), id), List.of(), -1, List.of(), List.of()));
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((state, error) -> runtime.execute(() -> {
             if (error == null) {
                 // The store is in the new epoch whether or not this connection is still up: take its state
                 // now, or the next welcome asks for the same rebase again, which the store refuses, forever.
@@ -564,9 +599,10 @@ public final class ClientEngine {
                     dispatcher.jumped(state.cursor());
                 }
                 driver.restart();
-                half = provider.newClient(new ClientSetup(userOf(), deviceOf(), config.options()));
+                half = newHalf();
                 driver.feed(new Event.Started(runtime.nanoTime(), runtime.nextRandom(), state.epoch(), state.cursor()));
             }
+            driver.resume();
             if (c != connection || c.closed) {
                 return;
             }
@@ -576,11 +612,17 @@ public final class ClientEngine {
                 lost(c, "rebase failed");
                 return;
             }
-            connected(c, w);
-            List<Frame> held = new ArrayList<>(c.heldDuringRebase);
-            c.heldDuringRebase.clear();
-            held.forEach(f -> frame(c, f));
+            sessionUp(c, w);
         }));
+    }
+
+    /** The half is in place: tell it the session is up, then hand it what arrived meanwhile. */
+    private void sessionUp(Connection c, Welcome w) {
+        c.rebasing = false;
+        connected(c, w);
+        List<Frame> held = new ArrayList<>(c.heldDuringRebase);
+        c.heldDuringRebase.clear();
+        held.forEach(f -> frame(c, f));
     }
 
     private void connected(Connection c, Welcome w) {

@@ -1,7 +1,7 @@
 package io.imr.engine;
 
 import io.imr.api.Names;
-import io.imr.api.strategy.StrategyOptions;
+import io.imr.api.strategy.PerStrategyOptions;
 import java.time.Duration;
 import java.util.List;
 
@@ -9,7 +9,8 @@ import java.util.List;
  * Settings of a client engine. Immutable and validated.
  *
  * @param strategies       the strategies the device offers, by preference; the server picks one
- * @param options          options for the strategy's client half
+ * @param options          options of each strategy's client half, in one namespace per strategy (each is
+ *                         validated by its own strategy only)
  * @param reconnectInitial the first reconnect delay; it doubles up to reconnectMax, with jitter
  * @param reconnectMax     the longest reconnect delay
  * @param welcomeTimeout   how long to wait for the welcome after connecting
@@ -17,7 +18,7 @@ import java.util.List;
  * @param resendAfter      a send not acknowledged for this long is sent again (the server dedups)
  * @param maxOutbox        sends waiting in the outbox, at most; more fail with OutboxFullException
  */
-public record ClientEngineConfig(List<String> strategies, StrategyOptions options, Duration reconnectInitial,
+public record ClientEngineConfig(List<String> strategies, PerStrategyOptions options, Duration reconnectInitial,
                                  Duration reconnectMax, Duration welcomeTimeout, int sendWindow, Duration resendAfter,
                                  int maxOutbox) {
 
@@ -28,7 +29,7 @@ public record ClientEngineConfig(List<String> strategies, StrategyOptions option
         }
         strategies.forEach(Names::strategy);
         if (options == null) {
-            throw new IllegalArgumentException("options must not be null; use StrategyOptions.none()");
+            throw new IllegalArgumentException("options must not be null; use PerStrategyOptions.none()");
         }
         ServerEngineConfig.positive("reconnectInitial", reconnectInitial);
         ServerEngineConfig.positive("reconnectMax", reconnectMax);
@@ -44,11 +45,16 @@ public record ClientEngineConfig(List<String> strategies, StrategyOptions option
 
     /** Defaults for a client offering one strategy. */
     public static ClientEngineConfig of(String strategy) {
-        return new ClientEngineConfig(List.of(strategy), StrategyOptions.none(), Duration.ofMillis(100),
+        return of(List.of(strategy));
+    }
+
+    /** Defaults for a client offering these strategies, by preference. */
+    public static ClientEngineConfig of(List<String> strategies) {
+        return new ClientEngineConfig(strategies, PerStrategyOptions.none(), Duration.ofMillis(100),
                 Duration.ofSeconds(10), Duration.ofSeconds(10), 1024, Duration.ofSeconds(10), 1_000_000);
     }
 
-    public ClientEngineConfig withOptions(StrategyOptions value) {
+    public ClientEngineConfig withOptions(PerStrategyOptions value) {
         return new ClientEngineConfig(strategies, value, reconnectInitial, reconnectMax, welcomeTimeout, sendWindow,
                 resendAfter, maxOutbox);
     }

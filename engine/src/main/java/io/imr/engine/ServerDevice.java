@@ -8,9 +8,11 @@ import io.imr.api.store.DeviceState;
 import io.imr.api.store.ServerCommit;
 import io.imr.api.store.ServerStore;
 import io.imr.api.strategy.Action;
-import io.imr.api.strategy.Actions;
 import io.imr.api.strategy.Event;
 import io.imr.api.strategy.ReliabilityStrategyProvider;
+import io.imr.api.strategy.ServerAction;
+import io.imr.api.strategy.ServerActions;
+import io.imr.api.strategy.ServerEvent;
 import io.imr.api.strategy.ServerReliability;
 import io.imr.api.strategy.ServerSetup;
 import io.imr.api.strategy.StrategyOptions;
@@ -54,7 +56,7 @@ final class ServerDevice {
 
     ServerDevice(Principal principal, EngineRuntime runtime, ServerStore store, ReliabilityStrategyProvider strategy,
                  StrategyOptions options, EngineMetrics metrics, AtomicLong unconfirmedTotal,
-                 Consumer<ServerDevice> forget, long evictAfterNanos) {
+                 Consumer<ServerDevice> forget, long evictAfterNanos, DeviceState kept) {
         this.principal = principal;
         this.evictAfterNanos = evictAfterNanos;
         this.runtime = runtime;
@@ -66,6 +68,16 @@ final class ServerDevice {
         this.forget = forget;
         this.half = newHalf();
         this.driver = new Driver();
+        this.kept = kept;
+        start();
+    }
+
+    /** What the store keeps of the device: loaded with it, then each watermark whose commit returned. */
+    private DeviceState kept;
+
+    /** Starts the (fresh) half from what the store keeps of the device, the same whatever strategy wrote it. */
+    private void start() {
+        driver.feed(new Event.Started(runtime.nanoTime(), runtime.nextRandom(), kept.epoch(), kept.confirmed()));
     }
 
     private ServerReliability newHalf() {
@@ -107,20 +119,30 @@ final class ServerDevice {
     }
 
     /** Carries out the server half's actions with the store and the session. */
-    final class Driver extends HalfDriver {
+    final class Driver extends HalfDriver<ServerEvent, ServerAction, ServerActions> {
 
         Driver() {
-            super(ServerDevice.this.runtime);
+            super(ServerDevice.this.runtime, new ServerActions());
         }
 
         @Override
-        protected void deliver(Event event, Actions out) {
+        protected void deliver(ServerEvent event, ServerActions out) {
             half.on(event, out);
             updateUnconfirmed(half.unconfirmed());
         }
 
         @Override
-        protected boolean perform(Action action) {
+        protected ServerEvent readyToPersist(long now, long random) {
+            return new Event.ReadyToPersist(now, random);
+        }
+
+        @Override
+        protected ServerEvent timerFired(long now, long random, String timer) {
+            return new Event.TimerFired(now, random, timer);
+        }
+
+        @Override
+        protected boolean perform(ServerAction action) {
             if (action instanceof Action.SendFrame f) {
                 send(f.frame());
                 return false;
@@ -188,9 +210,18 @@ final class ServerDevice {
             } catch (RuntimeException e) {
                 stage = CompletableFuture.failedFuture(e);
             }
-            stage.whenComplete((ok, error) -> runtime.execute(() -> commitFinished(error == null
-                    ? new Event.CommitDone(runtime.nanoTime(), runtime.nextRandom(), w.token())
-                    : new Event.CommitFailed(runtime.nanoTime(), runtime.nextRandom(), w.token(), String.valueOf(error)))));
+            stage.whenComplete((ok, error) -> runtime.execute(() -> {
+                if (error == null) {
+                    // The store never moves a watermark back within an epoch: neither does this copy of it.
+                    boolean lower = kept.epoch() == state.epoch() && kept.confirmed() > state.confirmed();
+                    kept = lower ? new DeviceState(state.user(), state.device(), state.epoch(), state.cursor(),
+                            kept.confirmed()) : state;
+                    commitFinished(new Event.CommitDone(runtime.nanoTime(), runtime.nextRandom(), w.token()));
+                } else {
+                    commitFinished(new Event.CommitFailed(runtime.nanoTime(), runtime.nextRandom(), w.token(),
+                            String.valueOf(error)));
+                }
+            }));
         }
 
         @Override
@@ -199,6 +230,7 @@ final class ServerDevice {
             cancelTimers();
             half = newHalf();
             updateUnconfirmed(0);
+            start();
             if (session != null) {
                 session.close(ErrorFrame.Code.INTERNAL, "the server's strategy failed; reconnect");
             }

@@ -14,6 +14,7 @@ import io.imr.api.frame.Send;
 import io.imr.api.frame.SendAck;
 import io.imr.api.frame.Welcome;
 import io.imr.api.store.Accepted;
+import io.imr.api.store.DeviceState;
 import io.imr.api.store.InboxState;
 import io.imr.api.store.ServerCommit;
 import io.imr.api.store.ServerStore;
@@ -270,11 +271,16 @@ public final class ServerEngine implements AutoCloseable {
 
     // ---------------------------------------------------------------- devices
 
-    private ServerDevice device(Principal principal) {
+    /**
+     * The device's state in memory, loaded with what the store keeps of it if it is not in memory yet.
+     *
+     * @param kept what the store keeps of the device, read off the context with the hello
+     */
+    private ServerDevice device(Principal principal, DeviceState kept) {
         ServerDevice d = devices.get(principal);
         if (d == null) {
             d = new ServerDevice(principal, runtime, store, strategy, options, metrics, unconfirmed, this::forget,
-                    config.deviceIdleEviction().toNanos());
+                    config.deviceIdleEviction().toNanos(), kept);
             devices.put(principal, d);
             devicesByUser.computeIfAbsent(principal.user(), k -> new ArrayList<>()).add(d);
         }
@@ -394,12 +400,12 @@ public final class ServerEngine implements AutoCloseable {
             runtime.blocking().execute(() -> {
                 CompletionStage<Continuation> c;
                 try {
-                    c = continuation(who.user(), hello);
+                    c = continuation(who, hello);
                 } catch (RuntimeException e) {
-                    c = CompletableFuture.completedFuture(new Continuation(null, 0, e));
+                    c = CompletableFuture.completedFuture(Continuation.failed(e));
                 }
                 c.whenComplete((result, error) -> runtime.execute(() -> welcome(hello, error == null ? result
-                        : new Continuation(null, 0, new IllegalStateException("starting a new epoch failed", error)))));
+                        : Continuation.failed(new IllegalStateException("starting a new epoch failed", error)))));
             });
         }
 
@@ -413,7 +419,7 @@ public final class ServerEngine implements AutoCloseable {
                 return;
             }
             inboxes.put(principal.user(), c.inbox);
-            ServerDevice d = device(principal);
+            ServerDevice d = device(principal, c.kept);
             if (d.session != null && d.session != this) {
                 ServerSession older = d.session;
                 older.close(ErrorFrame.Code.SESSION_REPLACED, "a newer session of device " + principal.device()
@@ -471,8 +477,14 @@ public final class ServerEngine implements AutoCloseable {
 
     enum State { AWAITING_HELLO, AUTHENTICATING, ACTIVE, CLOSED }
 
-    /** Where a device continues: its cursor, in the current or a new epoch (G10). */
-    private record Continuation(InboxState inbox, long cursor, RuntimeException error) {
+    /**
+     * Where a device continues: its cursor, in the current or a new epoch (G10), and what the store keeps
+     * of the device (its confirmed watermark), which its strategy half starts from.
+     */
+    private record Continuation(InboxState inbox, long cursor, DeviceState kept, RuntimeException error) {
+        static Continuation failed(RuntimeException error) {
+            return new Continuation(null, 0, null, error);
+        }
     }
 
     /**
@@ -481,22 +493,25 @@ public final class ServerEngine implements AutoCloseable {
      * regenerated or rolled back: a new epoch starts above everything the device has, and the
      * device continues from its own cursor in it.
      */
-    private CompletionStage<Continuation> continuation(String user, Hello hello) {
+    private CompletionStage<Continuation> continuation(Principal who, Hello hello) {
+        String user = who.user();
+        DeviceState kept = store.device(user, who.device())
+                .orElse(new DeviceState(user, who.device(), 0, 0, 0));
         InboxState inbox = store.inbox(user);
         if (hello.cursor() == 0) {
-            return CompletableFuture.completedFuture(new Continuation(inbox, 0, null));
+            return CompletableFuture.completedFuture(new Continuation(inbox, 0, kept, null));
         }
         if (hello.cursor() <= inbox.maxSeq()) {
             List<Message> at = store.read(user, hello.cursor(), 1);
             boolean same = !at.isEmpty() && at.get(0).seq() == hello.cursor() && at.get(0).id().equals(hello.idAtCursor());
             if (same) {
-                return CompletableFuture.completedFuture(new Continuation(inbox, hello.cursor(), null));
+                return CompletableFuture.completedFuture(new Continuation(inbox, hello.cursor(), kept, null));
             }
             if (at.isEmpty() || at.get(0).seq() != hello.cursor()) {
                 // Trimmed below the first held seq: the device is simply ahead of what is kept.
                 Optional<Message> byId = findById(hello.idAtCursor());
                 if (byId.isPresent() && byId.get().recipient().equals(user) && byId.get().seq() == hello.cursor()) {
-                    return CompletableFuture.completedFuture(new Continuation(inbox, hello.cursor(), null));
+                    return CompletableFuture.completedFuture(new Continuation(inbox, hello.cursor(), kept, null));
                 }
             }
         }
@@ -504,7 +519,7 @@ public final class ServerEngine implements AutoCloseable {
                 + " does not match the server's sequence (epoch " + inbox.epoch() + ", max seq " + inbox.maxSeq()
                 + "); starting a new epoch");
         return store.startEpoch(user, Math.max(inbox.maxSeq(), hello.cursor()))
-                .thenApply(next -> new Continuation(next, hello.cursor(), null));
+                .thenApply(next -> new Continuation(next, hello.cursor(), kept, null));
     }
 
     private Optional<Message> findById(String id) {

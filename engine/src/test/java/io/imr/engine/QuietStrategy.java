@@ -1,6 +1,9 @@
 package io.imr.engine;
 
-import io.imr.api.strategy.Actions;
+import io.imr.api.strategy.ClientActions;
+import io.imr.api.strategy.ClientEvent;
+import io.imr.api.strategy.ServerActions;
+import io.imr.api.strategy.ServerEvent;
 import io.imr.api.strategy.ApiVersion;
 import io.imr.api.strategy.ClientReliability;
 import io.imr.api.strategy.ClientSetup;
@@ -31,19 +34,19 @@ final class QuietStrategy implements ReliabilityStrategyProvider {
     public ClientReliability newClient(ClientSetup setup) {
         return new ClientReliability() {
             @Override
-            public void receive(Event.Receive event, Actions out) {
+            public void receive(Event.FrameArrived event, ClientActions out) {
             }
 
             @Override
-            public void persist(Event.ReadyToPersist event, Actions out) {
+            public void persist(Event.ReadyToPersist event, ClientActions out) {
             }
 
             @Override
-            public void confirm(Event.CommitDone event, Actions out) {
+            public void confirm(Event.CommitDone event, ClientActions out) {
             }
 
             @Override
-            public void recover(Event.Recover event, Actions out) {
+            public void recover(ClientEvent.Recover event, ClientActions out) {
             }
 
             @Override
@@ -57,19 +60,19 @@ final class QuietStrategy implements ReliabilityStrategyProvider {
     public ServerReliability newServer(ServerSetup setup) {
         return new ServerReliability() {
             @Override
-            public void receive(Event.Receive event, Actions out) {
+            public void receive(ServerEvent.Receive event, ServerActions out) {
             }
 
             @Override
-            public void persist(Event.ReadyToPersist event, Actions out) {
+            public void persist(Event.ReadyToPersist event, ServerActions out) {
             }
 
             @Override
-            public void confirm(Event.CommitDone event, Actions out) {
+            public void confirm(Event.CommitDone event, ServerActions out) {
             }
 
             @Override
-            public void recover(Event.Recover event, Actions out) {
+            public void recover(ServerEvent.Recover event, ServerActions out) {
             }
 
             @Override

@@ -4,11 +4,16 @@ import io.imr.api.Message;
 import io.imr.api.frame.Ack;
 import io.imr.api.frame.AckUpTo;
 import io.imr.api.frame.Frame;
+import io.imr.api.frame.Hello;
+import io.imr.api.frame.Pull;
 import io.imr.api.frame.SendAck;
+import io.imr.api.strategy.SimulationHints;
 import io.imr.api.store.Accepted;
 import io.imr.api.store.ClientCommit;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -21,8 +26,6 @@ final class Checks {
 
     private final Recorder recorder;
     private final VirtualScheduler scheduler;
-    private final int maxUnconfirmed;
-    private final int maxBuffered;
     /** What each device's store holds, by device name (user/device). */
     final Map<String, ClientDisk> disks = new HashMap<>();
     /** The payload each message was sent with, by message id. */
@@ -31,11 +34,20 @@ final class Checks {
     final Map<String, String> senderOf = new HashMap<>();
     ServerDisk serverDisk;
 
-    Checks(Recorder recorder, VirtualScheduler scheduler, int maxUnconfirmed, int maxBuffered) {
+    /** Each device's pulls on its current link, and the bounds of the strategy its client half runs. */
+    private final Map<String, Pulls> pulls = new HashMap<>();
+
+    Checks(Recorder recorder, VirtualScheduler scheduler) {
         this.recorder = recorder;
         this.scheduler = scheduler;
-        this.maxUnconfirmed = maxUnconfirmed;
-        this.maxBuffered = maxBuffered;
+    }
+
+    /** A device's outstanding pulls (G7: a bad link must not cause a refetch storm). */
+    private static final class Pulls {
+        SimulationHints hints;
+        int link;
+        /** Send times of pulls not answered yet, by fromSeq (a pull answered is matched by its fromSeq). */
+        final ArrayDeque<long[]> outstanding = new ArrayDeque<>();
     }
 
     void event(String who, Object what) {
@@ -91,8 +103,12 @@ final class Checks {
         }
     }
 
-    /** A frame leaves a device: an acknowledgement must follow the commit of what it confirms (G5). */
-    void deviceSends(String device, Frame frame) {
+    /**
+     * A frame leaves a device on a link. An acknowledgement must follow the commit of what it confirms
+     * (G5), and so must the implicit confirmations: a hello's cursor, and a pull's start (a pull from
+     * {@code s} claims everything below {@code s}). Pulls outstanding are bounded (G7).
+     */
+    void deviceSends(String device, int link, Frame frame) {
         ClientDisk disk = disks.get(device);
         if (frame instanceof Ack ack) {
             for (String id : ack.messageIds()) {
@@ -105,6 +121,54 @@ final class Checks {
             if (upTo.epoch() != disk.epoch || upTo.seq() > disk.cursor) {
                 recorder.violated("G5", device + " acknowledged up to seq " + upTo.seq() + " of epoch " + upTo.epoch()
                         + " with its store at seq " + disk.cursor + " of epoch " + disk.epoch);
+            }
+        } else if (frame instanceof Hello hello) {
+            if (hello.cursor() > disk.cursor || hello.cursor() > 0 && hello.epoch() != disk.epoch) {
+                recorder.violated("G5", device + " said hello at seq " + hello.cursor() + " of epoch " + hello.epoch()
+                        + " with its store at seq " + disk.cursor + " of epoch " + disk.epoch);
+            }
+        } else if (frame instanceof Pull pull) {
+            if (pull.fromSeq() - 1 > disk.cursor) {
+                recorder.violated("G5", device + " pulled from seq " + pull.fromSeq() + ", claiming everything below it,"
+                        + " with its store at seq " + disk.cursor);
+                return;
+            }
+            pullSent(device, link, pull);
+        }
+    }
+
+    /** The strategy a device's client half runs now: its pulls are held to that strategy's bounds. */
+    void clientStrategy(String device, SimulationHints hints) {
+        pulls.computeIfAbsent(device, d -> new Pulls()).hints = hints;
+    }
+
+    private void pullSent(String device, int link, Pull pull) {
+        Pulls p = pulls.computeIfAbsent(device, d -> new Pulls());
+        if (p.link != link) {
+            p.link = link;
+            p.outstanding.clear();
+        }
+        long now = scheduler.now();
+        long timeout = p.hints == null ? Long.MAX_VALUE : p.hints.pullTimeout().toNanos();
+        p.outstanding.removeIf(o -> now - o[1] >= timeout);
+        p.outstanding.add(new long[] {pull.fromSeq(), now});
+        int bound = p.hints == null ? Integer.MAX_VALUE : p.hints.maxPullsInFlight();
+        if (p.outstanding.size() > bound) {
+            recorder.violated("G7", device + " has " + p.outstanding.size() + " pulls outstanding on one connection,"
+                    + " above the bound " + bound + " (a refetch storm)");
+        }
+    }
+
+    /** A pull result reached a device: the pull of that start is answered. */
+    void pullAnswered(String device, int link, long fromSeq) {
+        Pulls p = pulls.get(device);
+        if (p == null || p.link != link) {
+            return;
+        }
+        for (Iterator<long[]> it = p.outstanding.iterator(); it.hasNext(); ) {
+            if (it.next()[0] == fromSeq) {
+                it.remove();
+                return;
             }
         }
     }
@@ -121,20 +185,20 @@ final class Checks {
     }
 
     /** After every step of a server half (G7). */
-    void serverHalf(String device, int unconfirmed) {
+    void serverHalf(String device, int unconfirmed, int bound) {
         recorder.maxUnconfirmed = Math.max(recorder.maxUnconfirmed, unconfirmed);
-        if (unconfirmed > maxUnconfirmed) {
+        if (unconfirmed > bound) {
             recorder.violated("G7", "the server half of " + device + " holds " + unconfirmed
-                    + " unconfirmed messages, above the bound " + maxUnconfirmed);
+                    + " unconfirmed messages, above the bound " + bound);
         }
     }
 
     /** After every step of a client half (G7). */
-    void clientHalf(String device, int buffered) {
+    void clientHalf(String device, int buffered, int bound) {
         recorder.maxBuffered = Math.max(recorder.maxBuffered, buffered);
-        if (buffered > maxBuffered) {
+        if (buffered > bound) {
             recorder.violated("G7", "the client half of " + device + " buffers " + buffered
-                    + " messages, above the bound " + maxBuffered);
+                    + " messages, above the bound " + bound);
         }
     }
 }

@@ -20,6 +20,8 @@ import java.util.TreeMap;
  *       delivering in one or both directions, and no close ever arrives (only heartbeats notice);</li>
  *   <li>{@code client-crash}, {@code server-crash}: {@code kill -9} of a device or of the server at any
  *       step, then a restart from its store after up to 5 s;</li>
+ *   <li>{@code server-swap}: {@code kill -9} of the server, then a restart over the same data with another
+ *       strategy of the world (devices offer every strategy; nothing may be lost or repeated across it);</li>
  *   <li>{@code logout}: a device's application closes its client (bye) and starts it again up to 3 s later;</li>
  *   <li>{@code commit-fail}: a store commit fails as on a full disk: nothing of it is stored.</li>
  * </ul>
@@ -39,12 +41,13 @@ public record FaultProfile(String name, Map<String, Double> rates) {
     public static final String HALF_OPEN = "half-open";
     public static final String CLIENT_CRASH = "client-crash";
     public static final String SERVER_CRASH = "server-crash";
+    public static final String SERVER_SWAP = "server-swap";
     public static final String LOGOUT = "logout";
     public static final String COMMIT_FAIL = "commit-fail";
 
     /** Every fault name, in the order reports show them. */
     public static final List<String> FAULTS = List.of(LOSS, DUPLICATE, REORDER, DELAY, CORRUPT, CORRUPT_PAYLOAD,
-            RESET, HALF_OPEN, CLIENT_CRASH, SERVER_CRASH, LOGOUT, COMMIT_FAIL);
+            RESET, HALF_OPEN, CLIENT_CRASH, SERVER_CRASH, SERVER_SWAP, LOGOUT, COMMIT_FAIL);
 
     private static final Map<String, FaultProfile> NAMED = named();
 
@@ -64,7 +67,8 @@ public record FaultProfile(String name, Map<String, Double> rates) {
         if (!FAULTS.contains(fault)) {
             throw new IllegalArgumentException("unknown fault \"" + fault + "\"; faults: " + String.join(", ", FAULTS));
         }
-        boolean perMinute = fault.equals(CLIENT_CRASH) || fault.equals(SERVER_CRASH) || fault.equals(LOGOUT);
+        boolean perMinute = fault.equals(CLIENT_CRASH) || fault.equals(SERVER_CRASH) || fault.equals(SERVER_SWAP)
+                || fault.equals(LOGOUT);
         double max = perMinute ? 60 : 1;
         if (rate == null || rate.isNaN() || rate < 0 || rate > max) {
             throw new IllegalArgumentException("fault " + fault + " needs a rate from 0 to " + (perMinute ? "60 per minute"
@@ -79,11 +83,12 @@ public record FaultProfile(String name, Map<String, Double> rates) {
         m.put("flaky-mobile", new FaultProfile("flaky-mobile", Map.of(LOSS, 0.02, DELAY, 0.03, REORDER, 0.01,
                 RESET, 0.004, HALF_OPEN, 0.002)));
         m.put("crashy", new FaultProfile("crashy", Map.of(LOSS, 0.01, CLIENT_CRASH, 2.0, SERVER_CRASH, 1.0,
-                LOGOUT, 1.0, COMMIT_FAIL, 0.05)));
+                SERVER_SWAP, 0.5, LOGOUT, 1.0, COMMIT_FAIL, 0.05)));
         m.put("hostile", new FaultProfile("hostile", Map.ofEntries(Map.entry(LOSS, 0.05), Map.entry(DUPLICATE, 0.03),
                 Map.entry(REORDER, 0.03), Map.entry(DELAY, 0.02), Map.entry(CORRUPT, 0.005),
                 Map.entry(CORRUPT_PAYLOAD, 0.01), Map.entry(RESET, 0.003), Map.entry(HALF_OPEN, 0.002),
-                Map.entry(CLIENT_CRASH, 1.0), Map.entry(SERVER_CRASH, 0.5), Map.entry(LOGOUT, 0.5),
+                Map.entry(CLIENT_CRASH, 1.0), Map.entry(SERVER_CRASH, 0.5), Map.entry(SERVER_SWAP, 0.25),
+                Map.entry(LOGOUT, 0.5),
                 Map.entry(COMMIT_FAIL, 0.03))));
         return m;
     }

@@ -1,70 +1,47 @@
 package io.imr.testkit;
 
 import io.imr.api.strategy.Actions;
+import io.imr.api.strategy.ClientActions;
+import io.imr.api.strategy.ClientEvent;
 import io.imr.api.strategy.ClientReliability;
 import io.imr.api.strategy.Event;
+import io.imr.api.strategy.ReliabilityHalf;
+import io.imr.api.strategy.ServerActions;
+import io.imr.api.strategy.ServerEvent;
 import io.imr.api.strategy.ServerReliability;
 
 /**
- * Strategy halves whose four verbs all go through {@code on(event, out)}: the base of the
- * decorators that watch every event ({@link ObservedProvider}) or distort it ({@link PlantedBug}).
+ * A decorator of a strategy half of either side, written once: it sees every event in one place
+ * ({@link #on}) and forwards to the half it wraps unless a subclass does otherwise. The base of the
+ * test kit's observer ({@link ObservedProvider}) and of the planted bugs ({@link PlantedBug}); turned
+ * into a half with {@link #client} or {@link #server}.
+ *
+ * @param <E> the side's events
+ * @param <O> the side's actions
  */
-final class Intercepting {
+abstract class Intercepting<E extends Event, O extends Actions<?>> implements ReliabilityHalf<E, O> {
 
-    private Intercepting() {
+    final ReliabilityHalf<E, O> half;
+
+    Intercepting(ReliabilityHalf<E, O> half) {
+        this.half = half;
     }
 
-    /** A client half that sees every event in one place. */
-    abstract static class Client implements ClientReliability {
-
-        @Override
-        public abstract void on(Event event, Actions out);
-
-        @Override
-        public final void receive(Event.Receive event, Actions out) {
-            on(event, out);
-        }
-
-        @Override
-        public final void persist(Event.ReadyToPersist event, Actions out) {
-            on(event, out);
-        }
-
-        @Override
-        public final void confirm(Event.CommitDone event, Actions out) {
-            on(event, out);
-        }
-
-        @Override
-        public final void recover(Event.Recover event, Actions out) {
-            on(event, out);
-        }
+    @Override
+    public void on(E event, O out) {
+        half.on(event, out);
     }
 
-    /** A server half that sees every event in one place. */
-    abstract static class Server implements ServerReliability {
+    @Override
+    public int held() {
+        return half.held();
+    }
 
-        @Override
-        public abstract void on(Event event, Actions out);
+    static ClientReliability client(Intercepting<ClientEvent, ClientActions> decorator) {
+        return ClientReliability.of(decorator);
+    }
 
-        @Override
-        public final void receive(Event.Receive event, Actions out) {
-            on(event, out);
-        }
-
-        @Override
-        public final void persist(Event.ReadyToPersist event, Actions out) {
-            on(event, out);
-        }
-
-        @Override
-        public final void confirm(Event.CommitDone event, Actions out) {
-            on(event, out);
-        }
-
-        @Override
-        public final void recover(Event.Recover event, Actions out) {
-            on(event, out);
-        }
+    static ServerReliability server(Intercepting<ServerEvent, ServerActions> decorator) {
+        return ServerReliability.of(decorator);
     }
 }

@@ -6,26 +6,35 @@ import io.imr.api.strategy.ApiVersion;
 import io.imr.api.strategy.ClientReliability;
 import io.imr.api.strategy.ClientSetup;
 import io.imr.api.strategy.Event;
+import io.imr.api.strategy.ReliabilityHalf;
 import io.imr.api.strategy.ReliabilityStrategyProvider;
 import io.imr.api.strategy.ServerReliability;
 import io.imr.api.strategy.ServerSetup;
+import io.imr.api.strategy.SimulationHints;
 import io.imr.api.strategy.StrategyOptions;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntConsumer;
 
 /**
- * The strategy under test, with every half watched: after each step the G7 gauges are checked and
- * retransmit signals counted. It changes nothing the halves do; the engine drives it as it would
- * the provider itself.
+ * A strategy under test, with every half watched: after each step its G7 gauge is checked against
+ * the bound the strategy states ({@link SimulationHints}) and retransmit signals are counted. It
+ * changes nothing the halves do; the engine drives it as it would the provider itself.
  */
 final class ObservedProvider implements ReliabilityStrategyProvider {
 
     private final ReliabilityStrategyProvider delegate;
+    private final SimulationHints hints;
     private final Checks checks;
     private final Recorder recorder;
 
-    ObservedProvider(ReliabilityStrategyProvider delegate, Checks checks, Recorder recorder) {
+    /**
+     * @param hints the bounds to hold the halves to: the real strategy's, also when {@code delegate}
+     *              carries a planted bug
+     */
+    ObservedProvider(ReliabilityStrategyProvider delegate, SimulationHints hints, Checks checks, Recorder recorder) {
         this.delegate = delegate;
+        this.hints = hints;
         this.checks = checks;
         this.recorder = recorder;
     }
@@ -56,51 +65,45 @@ final class ObservedProvider implements ReliabilityStrategyProvider {
     }
 
     @Override
-    public ClientReliability newClient(ClientSetup setup) {
-        ClientReliability half = delegate.newClient(setup);
-        String device = setup.user() + "/" + setup.device();
-        return new Intercepting.Client() {
-            @Override
-            public void on(Event event, Actions out) {
-                int before = out.list().size();
-                half.on(event, out);
-                count(out, before);
-                checks.clientHalf(device, half.buffered());
-            }
+    public SimulationHints simulationHints() {
+        return hints;
+    }
 
-            @Override
-            public int buffered() {
-                return half.buffered();
-            }
-        };
+    @Override
+    public ClientReliability newClient(ClientSetup setup) {
+        String device = setup.user() + "/" + setup.device();
+        checks.clientStrategy(device, hints);
+        return Intercepting.client(new Observed<>(delegate.newClient(setup),
+                n -> checks.clientHalf(device, n, hints.maxBuffered())));
     }
 
     @Override
     public ServerReliability newServer(ServerSetup setup) {
-        ServerReliability half = delegate.newServer(setup);
         String device = setup.user() + "/" + setup.device();
-        return new Intercepting.Server() {
-            @Override
-            public void on(Event event, Actions out) {
-                int before = out.list().size();
-                half.on(event, out);
-                count(out, before);
-                checks.serverHalf(device, half.unconfirmed());
-            }
-
-            @Override
-            public int unconfirmed() {
-                return half.unconfirmed();
-            }
-        };
+        return Intercepting.server(new Observed<>(delegate.newServer(setup),
+                n -> checks.serverHalf(device, n, hints.maxUnconfirmed())));
     }
 
-    private void count(Actions out, int from) {
-        List<Action> all = out.list();
-        for (int i = from; i < all.size(); i++) {
-            if (all.get(i) instanceof Action.Signal s && s.kind() == Action.Signal.Kind.RETRANSMIT) {
-                recorder.retransmits += s.amount();
+    /** One half of either side, watched after every event. */
+    private final class Observed<E extends Event, O extends Actions<?>> extends Intercepting<E, O> {
+        private final IntConsumer check;
+
+        Observed(ReliabilityHalf<E, O> half, IntConsumer check) {
+            super(half);
+            this.check = check;
+        }
+
+        @Override
+        public void on(E event, O out) {
+            int before = out.size();
+            half.on(event, out);
+            List<? extends Action> all = out.list();
+            for (int i = before; i < all.size(); i++) {
+                if (all.get(i) instanceof Action.Signal s && s.kind() == Action.Signal.Kind.RETRANSMIT) {
+                    recorder.retransmits += s.amount();
+                }
             }
+            check.accept(half.held());
         }
     }
 }

@@ -2,18 +2,26 @@ package io.imr.testkit;
 
 import io.imr.api.Message;
 import io.imr.api.frame.Ack;
+import io.imr.api.frame.AckUpTo;
 import io.imr.api.frame.Deliver;
 import io.imr.api.frame.Frame;
+import io.imr.api.frame.Notify;
+import io.imr.api.frame.Pong;
 import io.imr.api.frame.PullResult;
 import io.imr.api.strategy.Action;
-import io.imr.api.strategy.Actions;
 import io.imr.api.strategy.ApiVersion;
+import io.imr.api.strategy.ClientAction;
+import io.imr.api.strategy.ClientActions;
+import io.imr.api.strategy.ClientEvent;
 import io.imr.api.strategy.ClientReliability;
 import io.imr.api.strategy.ClientSetup;
 import io.imr.api.strategy.Event;
 import io.imr.api.strategy.ReliabilityStrategyProvider;
+import io.imr.api.strategy.ServerActions;
+import io.imr.api.strategy.ServerEvent;
 import io.imr.api.strategy.ServerReliability;
 import io.imr.api.strategy.ServerSetup;
+import io.imr.api.strategy.SimulationHints;
 import io.imr.api.strategy.StrategyOptions;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,11 +34,26 @@ import java.util.TreeMap;
  * are not vacuous: each must make a simulation fail within a bounded number of seeds. Strategy bugs
  * are decorators that distort the events a correct half sees or the actions it puts out, so they
  * apply to any strategy; each is registered under its own name, {@code <strategy>-<suffix>}.
+ *
+ * <p>Most bugs break a rule every strategy keeps, and the kit plants them in every strategy
+ * ({@link #universal()}). {@link #NO_TAIL_LOSS_HANDLING} breaks only a strategy that has nothing but
+ * the announced max seq to notice a lost last message (no retransmission): its kit plants it
+ * explicitly.
  */
 public enum PlantedBug {
 
-    /** The device acknowledges messages as they arrive, before their commit (breaks G5). */
+    /** The device acknowledges messages by id as they arrive, before their commit (breaks G5). */
     ACKS_BEFORE_COMMIT("acks-before-commit", "crashy"),
+    /** The device sends ack-up-to for what arrived, before its commit (breaks G5). */
+    ACK_UP_TO_BEFORE_COMMIT("ack-up-to-early", "lossy"),
+    /** After each commit the device confirms up to the highest seq it saw, past a hole (breaks G5). */
+    ACK_UP_TO_ABOVE_THE_CONTIGUOUS_PREFIX("ack-up-to-past-hole", "lossy"),
+    /** The device pulls from the highest seq it holds in memory, not from its committed cursor (breaks G5). */
+    PULL_FROM_THE_IN_MEMORY_CURSOR("pull-from-memory", "lossy"),
+    /** Every hole the device sees is pulled at once, even while a pull is outstanding (breaks G7: a refetch storm). */
+    UNMERGED_PULLS("unmerged-pulls", "lossy"),
+    /** The device never learns the server's max seq, so a lost last message goes unnoticed (breaks G9, then G1). */
+    NO_TAIL_LOSS_HANDLING("no-tail-loss", "lossy"),
     /** The server half never sends again what existed before a reconnect, not even to a pull (breaks G1). */
     FORGETS_AFTER_RECONNECT("forgets-after-reconnect", "flaky-mobile"),
     /** The device commits messages that arrived past a hole (breaks G3). */
@@ -46,6 +69,13 @@ public enum PlantedBug {
     PlantedBug(String suffix, String profile) {
         this.suffix = suffix;
         this.profile = profile;
+    }
+
+    /** The bugs the kit plants in every strategy: each breaks a rule every strategy keeps. */
+    public static Set<PlantedBug> universal() {
+        Set<PlantedBug> all = new java.util.LinkedHashSet<>(List.of(values()));
+        all.remove(NO_TAIL_LOSS_HANDLING);
+        return all;
     }
 
     /** The suffix of the broken strategy's name. */
@@ -102,35 +132,89 @@ public enum PlantedBug {
             real.validate(options);
         }
 
+        /** The real strategy's: the bug is held to the bounds of the strategy it breaks. */
+        @Override
+        public SimulationHints simulationHints() {
+            return real.simulationHints();
+        }
+
         @Override
         public ClientReliability newClient(ClientSetup setup) {
             ClientReliability half = real.newClient(setup);
             switch (bug) {
                 case ACKS_BEFORE_COMMIT:
-                    return new ClientBug(half) {
+                    return Intercepting.client(new ClientBug(half) {
                         @Override
-                        void on(Event event, Actions inner, Actions out) {
-                            half.on(event, inner);
-                            inner.drain().forEach(out::add);
+                        void after(ClientEvent event, List<ClientAction> actions, ClientActions out) {
                             List<String> ids = new ArrayList<>();
                             messagesOf(event).forEach(m -> ids.add(m.id()));
                             if (!ids.isEmpty()) {
                                 out.send(new Ack(ids.subList(0, Math.min(ids.size(), Frame.MAX_ACK_IDS))));
                             }
                         }
-                    };
-                case IGNORES_FAILED_COMMIT:
-                    return new ClientBug(half) {
+                    });
+                case ACK_UP_TO_BEFORE_COMMIT:
+                    return Intercepting.client(new ClientBug(half) {
                         @Override
-                        void on(Event event, Actions inner, Actions out) {
-                            Event e = event instanceof Event.CommitFailed f
-                                    ? new Event.CommitDone(f.now(), f.random(), f.token()) : event;
-                            half.on(e, inner);
-                            inner.drain().forEach(out::add);
+                        void after(ClientEvent event, List<ClientAction> actions, ClientActions out) {
+                            List<Message> ms = messagesOf(event);
+                            for (Message m : ms) {
+                                if (m.seq() == contiguous + 1 && m.epoch() == epoch) {
+                                    contiguous = m.seq();
+                                }
+                            }
+                            if (!ms.isEmpty() && contiguous > committed && epoch > 0) {
+                                out.send(new AckUpTo(epoch, contiguous));
+                            }
                         }
-                    };
+                    });
+                case ACK_UP_TO_ABOVE_THE_CONTIGUOUS_PREFIX:
+                    return Intercepting.client(new ClientBug(half) {
+                        @Override
+                        void after(ClientEvent event, List<ClientAction> actions, ClientActions out) {
+                            if (event instanceof Event.CommitDone && highestSeen > committed && epoch > 0) {
+                                out.send(new AckUpTo(epoch, highestSeen));
+                            }
+                        }
+                    });
+                case PULL_FROM_THE_IN_MEMORY_CURSOR:
+                    return Intercepting.client(new ClientBug(half) {
+                        @Override
+                        ClientAction distort(ClientAction a) {
+                            if (a instanceof Action.PullRange p && highestSeen + 1 > p.fromSeq()) {
+                                return new Action.PullRange(highestSeen + 1, p.limit());
+                            }
+                            return a;
+                        }
+                    });
+                case UNMERGED_PULLS:
+                    return Intercepting.client(new ClientBug(half) {
+                        @Override
+                        void after(ClientEvent event, List<ClientAction> actions, ClientActions out) {
+                            for (Message m : messagesOf(event)) {
+                                if (m.seq() > committed + 1 && m.epoch() == epoch) {
+                                    out.pull(committed + 1, (int) Math.min(Frame.MAX_BATCH, m.seq() - committed - 1));
+                                }
+                            }
+                        }
+                    });
+                case NO_TAIL_LOSS_HANDLING:
+                    return Intercepting.client(new ClientBug(half) {
+                        @Override
+                        ClientEvent distort(ClientEvent e) {
+                            return e instanceof Event.FrameArrived a ? hideMaxSeq(a) : e;
+                        }
+                    });
+                case IGNORES_FAILED_COMMIT:
+                    return Intercepting.client(new ClientBug(half) {
+                        @Override
+                        ClientEvent distort(ClientEvent e) {
+                            return e instanceof Event.CommitFailed f ? new Event.CommitDone(f.now(), f.random(), f.token())
+                                    : e;
+                        }
+                    });
                 case STORES_PAST_A_HOLE:
-                    return new StorePastHole(half);
+                    return Intercepting.client(new StorePastHole(half));
                 default:
                     return half;
             }
@@ -139,7 +223,7 @@ public enum PlantedBug {
         @Override
         public ServerReliability newServer(ServerSetup setup) {
             ServerReliability half = real.newServer(setup);
-            return bug == FORGETS_AFTER_RECONNECT ? new ForgetsAfterReconnect(half) : half;
+            return bug == FORGETS_AFTER_RECONNECT ? Intercepting.server(new ForgetsAfterReconnect(half)) : half;
         }
     }
 
@@ -155,25 +239,96 @@ public enum PlantedBug {
         return List.of();
     }
 
-    /** A client half whose events or actions are distorted. */
-    private abstract static class ClientBug extends Intercepting.Client {
-        final ClientReliability half;
-        private final Actions inner = new Actions();
+    /** The frame as it would be without the server's max seq: only what the messages themselves show. */
+    static Event.FrameArrived hideMaxSeq(Event.FrameArrived a) {
+        Frame f = a.frame();
+        Frame hidden = f;
+        if (f instanceof Deliver d) {
+            hidden = new Deliver(d.messages(), d.messages().get(d.messages().size() - 1).seq());
+        } else if (f instanceof PullResult p) {
+            long top = p.messages().isEmpty() ? 0 : p.messages().get(p.messages().size() - 1).seq();
+            hidden = new PullResult(p.fromSeq(), p.messages(), top, p.epoch());
+        } else if (f instanceof Notify n) {
+            hidden = new Notify(n.epoch(), 0);
+        } else if (f instanceof Pong p) {
+            hidden = new Pong(p.nonce(), p.epoch(), 0);
+        }
+        return hidden == f ? a : new Event.FrameArrived(a.now(), a.random(), hidden);
+    }
+
+    /**
+     * A client half whose events or actions are distorted. It keeps its own view of the device's
+     * sequence from what it sees (the committed cursor from the persists that returned, the highest
+     * seq that arrived), for the bugs that need one.
+     */
+    private static class ClientBug extends Intercepting<ClientEvent, ClientActions> {
+        private final ClientActions inner = new ClientActions();
+        private final TreeMap<Long, Long> persisting = new TreeMap<>();
+        long epoch;
+        long committed;
+        long contiguous;
+        long highestSeen;
 
         ClientBug(ClientReliability half) {
-            this.half = half;
+            super(half);
         }
 
-        abstract void on(Event event, Actions inner, Actions out);
+        /** The event the real half is to see. */
+        ClientEvent distort(ClientEvent event) {
+            return event;
+        }
 
-        @Override
-        public void on(Event event, Actions out) {
-            on(event, inner, out);
+        /** The action to put out instead of the real half's. */
+        ClientAction distort(ClientAction action) {
+            return action;
+        }
+
+        /** What the bug adds after the real half has taken the event. */
+        void after(ClientEvent event, List<ClientAction> actions, ClientActions out) {
         }
 
         @Override
-        public int buffered() {
-            return half.buffered();
+        public void on(ClientEvent event, ClientActions out) {
+            track(event);
+            half.on(distort(event), inner);
+            List<ClientAction> actions = inner.drain();
+            for (ClientAction a : actions) {
+                if (a instanceof Action.Persist p) {
+                    persisting.put(p.token(), p.cursor());
+                }
+                out.add(distort(a));
+            }
+            after(event, actions, out);
+        }
+
+        private void track(ClientEvent event) {
+            if (event instanceof Event.Started s) {
+                epoch = s.epoch();
+                committed = s.cursor();
+                contiguous = committed;
+                highestSeen = committed;
+            } else if (event instanceof Event.Connected c) {
+                if (c.epoch() != epoch) {
+                    highestSeen = c.cursor();
+                }
+                epoch = c.epoch();
+                committed = Math.max(committed, c.cursor());
+                contiguous = Math.max(committed, contiguous);
+                highestSeen = Math.max(highestSeen, committed);
+            } else if (event instanceof Event.CommitDone d) {
+                Long cursor = persisting.remove(d.token());
+                if (cursor != null) {
+                    committed = Math.max(committed, cursor);
+                }
+            } else if (event instanceof Event.CommitFailed f) {
+                persisting.remove(f.token());
+                contiguous = committed;
+            }
+            for (Message m : messagesOf(event)) {
+                if (m.epoch() == epoch && m.payloadIntact()) {
+                    highestSeen = Math.max(highestSeen, m.seq());
+                }
+            }
         }
     }
 
@@ -181,7 +336,8 @@ public enum PlantedBug {
      * Commits what arrived past a hole when the real half has nothing to commit, with tokens of its
      * own whose outcomes the real half never sees.
      */
-    private static final class StorePastHole extends ClientBug {
+    private static final class StorePastHole extends Intercepting<ClientEvent, ClientActions> {
+        private final ClientActions inner = new ClientActions();
         private final TreeMap<Long, Message> beyond = new TreeMap<>();
         private final Set<Long> ownTokens = new HashSet<>();
         private long cursor;
@@ -192,7 +348,7 @@ public enum PlantedBug {
         }
 
         @Override
-        void on(Event event, Actions inner, Actions out) {
+        public void on(ClientEvent event, ClientActions out) {
             if (event instanceof Event.CommitDone d && ownTokens.remove(d.token())
                     || event instanceof Event.CommitFailed f && ownTokens.remove(f.token())) {
                 return;
@@ -206,9 +362,8 @@ public enum PlantedBug {
                 }
             }
             half.on(event, inner);
-            List<Action> actions = inner.drain();
             boolean persisted = false;
-            for (Action a : actions) {
+            for (ClientAction a : inner.drain()) {
                 if (a instanceof Action.Persist p) {
                     persisted = true;
                     cursor = Math.max(cursor, p.cursor());
@@ -232,25 +387,24 @@ public enum PlantedBug {
     }
 
     /** Strips from what the server half sends every message that existed when the session started. */
-    private static final class ForgetsAfterReconnect extends Intercepting.Server {
-        private final ServerReliability half;
-        private final Actions inner = new Actions();
+    private static final class ForgetsAfterReconnect extends Intercepting<ServerEvent, ServerActions> {
+        private final ServerActions inner = new ServerActions();
         private long knownAtConnect;
         private int sessions;
 
         ForgetsAfterReconnect(ServerReliability half) {
-            this.half = half;
+            super(half);
         }
 
         @Override
-        public void on(Event event, Actions out) {
+        public void on(ServerEvent event, ServerActions out) {
             if (event instanceof Event.Connected c) {
                 // The first session delivers normally; every later one forgets what came before it.
                 sessions++;
                 knownAtConnect = sessions > 1 ? c.maxSeq() : 0;
             }
             half.on(event, inner);
-            for (Action a : inner.drain()) {
+            for (var a : inner.drain()) {
                 if (a instanceof Action.SendFrame f && f.frame() instanceof Deliver d) {
                     List<Message> kept = newer(d.messages());
                     if (!kept.isEmpty()) {
@@ -272,11 +426,6 @@ public enum PlantedBug {
                 }
             }
             return kept;
-        }
-
-        @Override
-        public int unconfirmed() {
-            return half.unconfirmed();
         }
     }
 }

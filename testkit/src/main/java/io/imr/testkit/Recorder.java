@@ -27,8 +27,12 @@ final class Recorder {
     long orderViolations;
     long corruptStored;
     long controlBytes;
+    /** Bytes of frames between a receiving device and the server that carry no message: ack, ack-up-to, pull, notify. */
+    long confirmationBytes;
     long payloadBytes;
     long pulls;
+    /** Server restarts with another strategy (the server-swap fault). */
+    long swaps;
     long retransmits;
     int maxUnconfirmed;
     int maxBuffered;

@@ -16,15 +16,19 @@ import java.util.Optional;
  * @param orderViolations  commits after which a device's store was not contiguous
  * @param corruptStored    messages stored with a payload their sender did not send
  * @param controlBytes     bytes on the wire that were not application payload
+ * @param confirmationBytes bytes of frames between a receiving device and the server that carry no message
+ *                         (ack, ack-up-to, pull, notify)
  * @param pulls            pull frames sent
  * @param retransmits      messages the strategies sent again
+ * @param swaps            server restarts with another strategy
  * @param maxUnconfirmed   the highest {@code unconfirmed()} of a server half (G7)
  * @param maxBuffered      the highest {@code buffered()} of a client half (G7)
  * @param latenciesMillis  per delivered message, virtual milliseconds from the server's accept to the device's commit
  * @param violation        the first guarantee broken, or null
  */
 public record SeedResult(long seed, long messages, long confirmed, long delivered, long lost, long duplicates,
-                         long orderViolations, long corruptStored, long controlBytes, long pulls, long retransmits,
+                         long orderViolations, long corruptStored, long controlBytes, long confirmationBytes, long pulls,
+                         long retransmits, long swaps,
                          int maxUnconfirmed, int maxBuffered, List<Long> latenciesMillis, Violation violation) {
 
     public SeedResult {

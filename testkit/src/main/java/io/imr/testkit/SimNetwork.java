@@ -4,6 +4,9 @@ import io.imr.api.Message;
 import io.imr.api.frame.Deliver;
 import io.imr.api.frame.ErrorFrame;
 import io.imr.api.frame.Frame;
+import io.imr.api.frame.Ack;
+import io.imr.api.frame.AckUpTo;
+import io.imr.api.frame.Notify;
 import io.imr.api.frame.Pull;
 import io.imr.api.frame.PullResult;
 import io.imr.api.frame.Send;
@@ -187,7 +190,7 @@ final class SimNetwork {
                 return;
             }
             if (client) {
-                checks.deviceSends(link.device, frame);
+                checks.deviceSends(link.device, link.id, frame);
             } else {
                 checks.serverSends(link.device, frame);
             }
@@ -272,6 +275,9 @@ final class SimNetwork {
                 report("bad frame: " + e.getMessage());
                 return;
             }
+            if (client && frame instanceof PullResult r) {
+                checks.pullAnswered(link.device, link.id, r.fromSeq());
+            }
             handler.onFrame(frame);
         }
 
@@ -325,6 +331,9 @@ final class SimNetwork {
                 payload = s.payload().length;
             } else if (f instanceof Pull) {
                 recorder.pulls++;
+            }
+            if (f instanceof Ack || f instanceof AckUpTo || f instanceof Pull || f instanceof Notify) {
+                recorder.confirmationBytes += bytes;
             }
             recorder.payloadBytes += payload;
             recorder.controlBytes += bytes - payload;

@@ -1,7 +1,9 @@
 package io.imr.testkit;
 
 import io.imr.api.Message;
+import io.imr.api.strategy.PerStrategyOptions;
 import io.imr.api.strategy.ReliabilityStrategyProvider;
+import io.imr.api.strategy.StrategyOptions;
 import io.imr.api.strategy.StrategyRegistry;
 import io.imr.engine.ClientEngine;
 import io.imr.engine.ClientEngineConfig;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Handler;
@@ -71,19 +74,28 @@ public final class Simulation {
     private static final byte[] SECRET = "imr simulation secret, not for production".getBytes(StandardCharsets.UTF_8);
     private static final long TICK = Duration.ofMillis(100).toNanos();
 
-    private final StrategyRegistry registry;
     private final SimulationSettings settings;
-    private final ReliabilityStrategyProvider provider;
+    /** The world's strategies by name: the one under test first (with its planted bug, if any), then the rest. */
+    private final Map<String, ReliabilityStrategyProvider> providers = new LinkedHashMap<>();
+    /** Each strategy's options, from its own hints. */
+    private final PerStrategyOptions options;
 
     /**
+     * @param registry the strategies of the world: the server starts with the one the settings name and
+     *                 the {@code server-swap} fault restarts it with any other; devices offer them all
      * @throws StrategyRegistry.UnknownStrategyException when the registry has no strategy of that name
      */
     public Simulation(StrategyRegistry registry, SimulationSettings settings) {
-        this.registry = registry;
         this.settings = settings;
         ReliabilityStrategyProvider p = registry.get(settings.strategy());
-        p.validate(settings.options());
-        this.provider = settings.bug() == null || settings.bug().inServerStore() ? p : settings.bug().wrap(p);
+        boolean strategyBug = settings.bug() != null && !settings.bug().inServerStore();
+        providers.put(p.name(), strategyBug ? settings.bug().wrap(p) : p);
+        registry.providers().forEach((name, other) -> providers.putIfAbsent(name, other));
+        Map<String, StrategyOptions> byName = new HashMap<>();
+        registry.providers().forEach((name, provider) -> byName.put(providers.get(name).name(),
+                provider.simulationHints().options()));
+        this.options = PerStrategyOptions.of(byName);
+        registry.providers().values().forEach(provider -> provider.validate(provider.simulationHints().options()));
     }
 
     public SimulationSettings settings() {
@@ -101,8 +113,8 @@ public final class Simulation {
         }
         Recorder r = run.recorder;
         return new SeedResult(seed, r.messages, r.confirmed, r.delivered, r.lost, r.duplicates, r.orderViolations,
-                r.corruptStored, r.controlBytes, r.pulls, r.retransmits, r.maxUnconfirmed, r.maxBuffered,
-                r.latenciesMillis, r.violation());
+                r.corruptStored, r.controlBytes, r.confirmationBytes, r.pulls, r.retransmits, r.swaps, r.maxUnconfirmed,
+                r.maxBuffered, r.latenciesMillis, r.violation());
     }
 
     /** One seed's world. */
@@ -116,7 +128,8 @@ public final class Simulation {
         final FaultProfile profile;
         final HmacTokens tokens = new HmacTokens(SECRET);
         final StrategyRegistry observedRegistry;
-        final ReliabilityStrategyProvider observed;
+        /** The strategy names devices offer, by preference: the one under test first. */
+        final List<String> offered = new ArrayList<>();
         final SimServer server = new SimServer();
         final List<SimDevice> devices = new ArrayList<>();
         final Map<String, String> confirmedTo = new HashMap<>();
@@ -126,13 +139,19 @@ public final class Simulation {
             this.seed = seed;
             this.scheduler = new VirtualScheduler(seed);
             this.recorder = new Recorder(seed, scheduler);
-            this.checks = new Checks(recorder, scheduler, settings.maxUnconfirmed(), settings.maxBuffered());
+            this.checks = new Checks(recorder, scheduler);
             this.profile = settings.profile();
             this.network = new SimNetwork(scheduler, profile, checks, recorder);
             this.serverDisk = new ServerDisk(settings.bug() == null || !settings.bug().inServerStore());
             checks.serverDisk = serverDisk;
-            this.observed = new ObservedProvider(provider, checks, recorder);
-            this.observedRegistry = StrategyRegistry.of(List.of(observed));
+            List<ReliabilityStrategyProvider> observed = new ArrayList<>();
+            providers.forEach((name, provider) -> {
+                // A planted bug states the hints of the strategy it breaks: it is held to the same bounds.
+                observed.add(new ObservedProvider(provider, provider.simulationHints(), checks, recorder));
+                offered.add(provider.name());
+            });
+            this.observedRegistry = StrategyRegistry.of(observed);
+            server.strategy = offered.get(0);
             scheduler.onFailure(e -> recorder.violated("ENGINE", "a task threw " + e));
         }
 
@@ -204,6 +223,9 @@ public final class Simulation {
             if (server.up && scheduler.chance(profile.rate(FaultProfile.SERVER_CRASH) * perTick)) {
                 server.crash();
                 scheduler.schedule(scheduler.between(100_000_000, 5_000_000_000L), Life.WORLD, server::start);
+            } else if (server.up && scheduler.chance(profile.rate(FaultProfile.SERVER_SWAP) * perTick)) {
+                server.swap();
+                scheduler.schedule(scheduler.between(100_000_000, 5_000_000_000L), Life.WORLD, server::start);
             }
         }
 
@@ -269,6 +291,20 @@ public final class Simulation {
             boolean up;
             int incarnation;
             Life life;
+            /** The strategy the server runs now; the server-swap fault changes it. */
+            String strategy;
+
+            /** kill -9, then a restart over the same disk with another strategy of the world (if there is one). */
+            void swap() {
+                crash();
+                if (offered.size() > 1) {
+                    List<String> others = new ArrayList<>(offered);
+                    others.remove(strategy);
+                    strategy = others.get(scheduler.random().nextInt(others.size()));
+                }
+                recorder.swaps++;
+                recorder.event("server", "SWAPS its strategy to " + strategy);
+            }
 
             void start() {
                 if (up) {
@@ -279,11 +315,12 @@ public final class Simulation {
                         checks);
                 ServerEngineConfig config = ServerEngineConfig.DEFAULT.withHeartbeat(Duration.ofSeconds(1))
                         .withHelloTimeout(Duration.ofSeconds(2));
-                ServerEngine engine = new ServerEngine(config, store, observed, settings.options(), tokens,
+                ReliabilityStrategyProvider runs = observedRegistry.get(strategy);
+                ServerEngine engine = new ServerEngine(config, store, runs, options.forStrategy(strategy), tokens,
                         new VirtualRuntime(scheduler, life), new SimpleMeterRegistry());
                 network.serverUp(life, engine::accept);
                 up = true;
-                recorder.event("server", "STARTS (incarnation " + incarnation + ")");
+                recorder.event("server", "STARTS (incarnation " + incarnation + ", strategy " + strategy + ")");
             }
 
             void crash() {
@@ -331,7 +368,7 @@ public final class Simulation {
                 life = l;
                 MemoryClientStore store = new MemoryClientStore(disk, scheduler, l, Run.this::commitFailRate, checks);
                 VirtualRuntime runtime = new VirtualRuntime(scheduler, l);
-                ClientEngineConfig config = ClientEngineConfig.of(observed.name()).withOptions(settings.options())
+                ClientEngineConfig config = ClientEngineConfig.of(offered).withOptions(options)
                         .withReconnect(Duration.ofMillis(100), Duration.ofSeconds(3)).withSendWindow(64)
                         .withResendAfter(Duration.ofSeconds(3));
                 handedUpTo = disk.handedOver;

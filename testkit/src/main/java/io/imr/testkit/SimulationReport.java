@@ -29,6 +29,8 @@ public final class SimulationReport {
     private long orderViolations;
     private long corruptStored;
     private long controlBytes;
+    private long confirmationBytes;
+    private long swaps;
     private long pulls;
     private long retransmits;
     private long latencies;
@@ -54,6 +56,8 @@ public final class SimulationReport {
         orderViolations += r.orderViolations();
         corruptStored += r.corruptStored();
         controlBytes += r.controlBytes();
+        confirmationBytes += r.confirmationBytes();
+        swaps += r.swaps();
         pulls += r.pulls();
         retransmits += r.retransmits();
         maxUnconfirmed = Math.max(maxUnconfirmed, r.maxUnconfirmed());
@@ -100,7 +104,53 @@ public final class SimulationReport {
     }
 
     private String controlPerDelivered() {
-        return delivered == 0 ? "0" : String.format(Locale.ROOT, "%.1f", (double) controlBytes / delivered);
+        return perDelivered(controlBytes);
+    }
+
+    private String perDelivered(long bytes) {
+        return delivered == 0 ? "0" : String.format(Locale.ROOT, "%.1f", (double) bytes / delivered);
+    }
+
+    public String strategy() {
+        return strategy;
+    }
+
+    public String profile() {
+        return profile;
+    }
+
+    public long delivered() {
+        return delivered;
+    }
+
+    public long lost() {
+        return lost;
+    }
+
+    public long duplicates() {
+        return duplicates;
+    }
+
+    public long orderViolations() {
+        return orderViolations;
+    }
+
+    public long pulls() {
+        return pulls;
+    }
+
+    public long retransmits() {
+        return retransmits;
+    }
+
+    /** Control bytes (all that is not payload) per delivered message. */
+    public double controlBytesPerDelivered() {
+        return delivered == 0 ? 0 : (double) controlBytes / delivered;
+    }
+
+    /** Confirmation bytes (ack, ack-up-to, pull, notify) per delivered message. */
+    public double confirmationBytesPerDelivered() {
+        return delivered == 0 ? 0 : (double) confirmationBytes / delivered;
     }
 
     private String seedRange() {
@@ -120,8 +170,10 @@ public final class SimulationReport {
         line(sb, "order violations", orderViolations);
         line(sb, "corrupt stored", corruptStored);
         sb.append(String.format(Locale.ROOT, "  %-26s %s%n", "control bytes / delivered", controlPerDelivered()));
+        sb.append(String.format(Locale.ROOT, "  %-26s %s%n", "confirmation B / delivered", perDelivered(confirmationBytes)));
         line(sb, "pulls", pulls);
         line(sb, "retransmits", retransmits);
+        line(sb, "strategy swaps (server)", swaps);
         sb.append(String.format(Locale.ROOT, "  %-26s %d ms / %d ms (virtual)%n", "latency p50 / p99",
                 latencyPercentile(0.5), latencyPercentile(0.99)));
         line(sb, "max unconfirmed (server)", maxUnconfirmed);
@@ -149,6 +201,8 @@ public final class SimulationReport {
         num(sb, "orderViolations", orderViolations).append(',');
         num(sb, "corruptStored", corruptStored).append(',');
         sb.append("\"controlBytesPerDelivered\":").append(controlPerDelivered()).append(',');
+        sb.append("\"confirmationBytesPerDelivered\":").append(perDelivered(confirmationBytes)).append(',');
+        num(sb, "swaps", swaps).append(',');
         num(sb, "pulls", pulls).append(',');
         num(sb, "retransmits", retransmits).append(',');
         num(sb, "latencyP50Millis", latencyPercentile(0.5)).append(',');

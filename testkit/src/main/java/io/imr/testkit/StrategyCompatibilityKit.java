@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.imr.api.strategy.Action;
 import io.imr.api.strategy.StrategyRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
@@ -44,11 +46,20 @@ public abstract class StrategyCompatibilityKit {
     protected abstract String strategyName();
 
     /**
-     * The settings for a profile: options and the G7 bounds. Override to state a strategy's own
-     * bounds; the default is {@link SimulationSettings#defaultsFor}.
+     * The settings for a profile. The strategy's options and G7 bounds are its own, from its provider's
+     * {@link io.imr.api.strategy.ReliabilityStrategyProvider#simulationHints()}.
      */
     protected SimulationSettings settings(FaultProfile profile) {
-        return SimulationSettings.defaultsFor(strategyName(), profile);
+        return SimulationSettings.of(strategyName(), profile);
+    }
+
+    /**
+     * The bugs planted in the strategy, each of which must be caught: by default the
+     * {@linkplain PlantedBug#universal() universal} ones; a strategy adds those that break a rule of
+     * its own (for example {@link PlantedBug#NO_TAIL_LOSS_HANDLING} for one that never retransmits).
+     */
+    protected Set<PlantedBug> plantedBugs() {
+        return PlantedBug.universal();
     }
 
     /** Where the strategy is found; by default with ServiceLoader on the test class path. */
@@ -96,7 +107,7 @@ public abstract class StrategyCompatibilityKit {
         @DisplayName("each planted bug is caught within " + PLANTED_BUG_SEED_BOUND + " seeds")
         Stream<DynamicTest> plantedBugsAreCaught() {
             List<DynamicTest> tests = new ArrayList<>();
-            for (PlantedBug bug : PlantedBug.values()) {
+            for (PlantedBug bug : plantedBugs()) {
                 tests.add(DynamicTest.dynamicTest(strategyName() + "-" + bug.suffix() + " under \""
                         + bug.profile().name() + "\"", () -> {
                     Simulation sim = new Simulation(registry(), settings(bug.profile()).withBug(bug));
@@ -109,6 +120,76 @@ public abstract class StrategyCompatibilityKit {
                 }));
             }
             return tests.stream();
+        }
+    }
+
+    @Nested
+    @DisplayName("each verb keeps its rule (a client half driven directly)")
+    class Verbs {
+
+        private HalfProbe probe() {
+            return new HalfProbe(registry().get(strategyName()));
+        }
+
+        @Test
+        @DisplayName("persist: at most one Persist in flight; what arrives meanwhile goes into the next")
+        void persistAtMostOneInFlight() {
+            HalfProbe h = probe().connected(0, 6);
+            h.deliver(6, 1, 2, 3);
+            Action.Persist first = h.persist();
+            assertNotNull(first, "a Persist of the messages that arrived");
+            assertEquals(List.of(1L, 2L, 3L), HalfProbe.seqs(first));
+            h.deliver(6, 4, 5, 6);
+            assertEquals(null, h.persist(), "a second Persist while the first one's commit runs");
+            h.committed(first);
+            Action.Persist second = h.persist();
+            assertNotNull(second, "the next Persist once the first returned");
+            assertEquals(List.of(4L, 5L, 6L), HalfProbe.seqs(second));
+        }
+
+        @Test
+        @DisplayName("confirm: no confirmation (ack, ack-up-to, pull past it) before its commit returned")
+        void noConfirmationBeforeTheCommit() {
+            HalfProbe h = probe().connected(0, 3);
+            h.deliver(3, 1, 2, 3);
+            Action.Persist p = h.persist();
+            assertNotNull(p, "a Persist of the messages that arrived");
+            h.advance(java.time.Duration.ofSeconds(30));
+            h.assertConfirmsAtMost(0, "while the commit of 1..3 runs");
+            h.committed(p);
+            h.advance(java.time.Duration.ofSeconds(30));
+            h.assertConfirmsAtMost(3, "after the commit of 1..3");
+        }
+
+        @Test
+        @DisplayName("recover: after a failed commit, pull from the committed cursor, never past it")
+        void pullFromTheCommittedCursorAfterAFailedCommit() {
+            HalfProbe h = probe().connected(0, 5);
+            h.deliver(5, 1, 2, 3, 4, 5);
+            Action.Persist p = h.persist();
+            assertNotNull(p, "a Persist of the messages that arrived");
+            h.failed(p);
+            h.advance(java.time.Duration.ofSeconds(60));
+            h.assertConfirmsAtMost(0, "after the failed commit");
+            assertTrue(h.pulledFrom(1), "no pull from seq 1 within 60 s of the failed commit; pulls: " + h.pulls());
+        }
+
+        @Test
+        @DisplayName("receive: nothing stored past a hole, and a corrupt message never")
+        void nothingStoredPastAHole() {
+            HalfProbe h = probe().connected(0, 5);
+            h.deliver(5, 1, 2);
+            h.deliverCorrupt(5, 3);
+            h.deliver(5, 4, 5);
+            Action.Persist first = h.persist();
+            assertNotNull(first, "a Persist of 1..2");
+            assertEquals(List.of(1L, 2L), HalfProbe.seqs(first));
+            h.committed(first);
+            assertEquals(null, h.persist(), "a Persist past the hole at 3");
+            h.deliver(5, 3);
+            Action.Persist next = h.persist();
+            assertNotNull(next, "a Persist once the hole is filled");
+            assertEquals(3L, HalfProbe.seqs(next).get(0));
         }
     }
 

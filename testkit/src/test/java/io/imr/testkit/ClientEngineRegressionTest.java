@@ -9,7 +9,9 @@ import io.imr.api.frame.Frame;
 import io.imr.api.frame.Hello;
 import io.imr.api.frame.Welcome;
 import io.imr.api.store.ClientCommit;
-import io.imr.api.strategy.Actions;
+import io.imr.api.strategy.ClientActions;
+import io.imr.api.strategy.ClientEvent;
+import io.imr.api.strategy.ReliabilityHalf;
 import io.imr.api.strategy.ApiVersion;
 import io.imr.api.strategy.ClientReliability;
 import io.imr.api.strategy.ClientSetup;
@@ -39,7 +41,7 @@ class ClientEngineRegressionTest {
 
     private final VirtualScheduler scheduler = new VirtualScheduler(1);
     private final Life life = new Life("bob/phone");
-    private final Checks checks = new Checks(new Recorder(1, scheduler), scheduler, 1000, 100_000);
+    private final Checks checks = new Checks(new Recorder(1, scheduler), scheduler);
     private final ClientDisk disk = new ClientDisk("bob", "phone", "0123456789abcdef");
     private final MemoryClientStore store = new MemoryClientStore(disk, scheduler, life, () -> 0, checks);
     private final List<ClientConnector.Attempt> attempts = new ArrayList<>();
@@ -160,16 +162,16 @@ class ClientEngineRegressionTest {
 
         @Override
         public ClientReliability newClient(ClientSetup setup) {
-            return new Intercepting.Client() {
+            return ClientReliability.of(new ReliabilityHalf<ClientEvent, ClientActions>() {
                 @Override
-                public void on(Event event, Actions out) {
+                public void on(ClientEvent event, ClientActions out) {
                 }
 
                 @Override
-                public int buffered() {
+                public int held() {
                     return 0;
                 }
-            };
+            });
         }
 
         @Override

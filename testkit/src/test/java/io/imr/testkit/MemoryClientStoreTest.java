@@ -18,7 +18,7 @@ class MemoryClientStoreTest {
 
     final VirtualScheduler scheduler = new VirtualScheduler(3);
     final Recorder recorder = new Recorder(3, scheduler);
-    final Checks checks = new Checks(recorder, scheduler, 10, 10);
+    final Checks checks = new Checks(recorder, scheduler);
     final ClientDisk disk = new ClientDisk("bob", "phone", "ob");
 
     /** A message as its sender sent it (the checkers compare stored payloads with what was sent). */

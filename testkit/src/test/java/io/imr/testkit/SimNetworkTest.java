@@ -19,7 +19,7 @@ class SimNetworkTest {
 
     final VirtualScheduler scheduler = new VirtualScheduler(5);
     final Recorder recorder = new Recorder(5, scheduler);
-    final Checks checks = new Checks(recorder, scheduler, 10, 10);
+    final Checks checks = new Checks(recorder, scheduler);
     final List<String> server = new ArrayList<>();
     final List<String> client = new ArrayList<>();
 

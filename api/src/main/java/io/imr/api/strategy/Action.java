@@ -7,11 +7,17 @@ import java.util.List;
 
 /**
  * What a strategy asks its driver to do. The driver carries actions out in the order given.
+ *
+ * <p>Actions are typed by side: a client half can put only {@link ClientAction}s, a server half
+ * only {@link ServerAction}s (through {@link ClientActions} and {@link ServerActions}), so a half
+ * that asks for the other side's action does not compile. Actions both sides may ask for
+ * ({@link SendFrame}, {@link ScheduleTimer}, {@link CancelTimer}, {@link Signal}, {@link Close})
+ * implement both.
  */
-public sealed interface Action {
+public sealed interface Action permits ClientAction, ServerAction {
 
     /** Send a frame to the peer. Dropped by the driver when no session is up. */
-    record SendFrame(Frame frame) implements Action {
+    record SendFrame(Frame frame) implements ClientAction, ServerAction {
         public SendFrame {
             if (frame == null) {
                 throw new IllegalArgumentException("frame must not be null");
@@ -24,7 +30,7 @@ public sealed interface Action {
      * seq. They must follow the committed cursor without a hole (the store refuses otherwise, G3).
      * The driver answers with {@link Event.CommitDone} or {@link Event.CommitFailed} of this token.
      */
-    record Persist(long token, List<Message> messages) implements Action {
+    record Persist(long token, List<Message> messages) implements ClientAction {
         public Persist {
             messages = List.copyOf(messages);
             if (messages.isEmpty()) {
@@ -48,14 +54,14 @@ public sealed interface Action {
      * Server only: record that the device confirmed everything up to {@code confirmed} in its
      * epoch. The driver answers with {@link Event.CommitDone} or {@link Event.CommitFailed}.
      */
-    record PersistWatermark(long token, long epoch, long confirmed) implements Action {
+    record PersistWatermark(long token, long epoch, long confirmed) implements ServerAction {
     }
 
     /**
      * Server only: read up to {@code limit} committed messages of the device's user from
      * {@code fromSeq} on. The driver answers with {@link Event.InboxRead} of this token.
      */
-    record ReadInbox(long token, long fromSeq, int limit) implements Action {
+    record ReadInbox(long token, long fromSeq, int limit) implements ServerAction {
         public ReadInbox {
             if (fromSeq < 1 || limit < 1 || limit > Frame.MAX_BATCH) {
                 throw new IllegalArgumentException("read needs fromSeq >= 1 and limit 1 to " + Frame.MAX_BATCH
@@ -66,9 +72,12 @@ public sealed interface Action {
 
     /**
      * Client only: ask the server for messages from {@code fromSeq}. The driver sends a
-     * {@link io.imr.api.frame.Pull} and counts it; the answer comes as a frame.
+     * {@link io.imr.api.frame.Pull} and counts it; the answer comes as a frame. A pull's
+     * {@code fromSeq - 1} is an implicit confirmation (the protocol's rule, which a server half may
+     * rely on): ask only from at most the committed cursor + 1, never from a position that only sits
+     * in memory (G5).
      */
-    record PullRange(long fromSeq, int limit) implements Action {
+    record PullRange(long fromSeq, int limit) implements ClientAction {
         public PullRange {
             if (fromSeq < 1 || limit < 1 || limit > Frame.MAX_BATCH) {
                 throw new IllegalArgumentException("pull needs fromSeq >= 1 and limit 1 to " + Frame.MAX_BATCH
@@ -81,7 +90,7 @@ public sealed interface Action {
      * Fire {@link Event.TimerFired} with this name after the delay. Scheduling a name that is
      * pending replaces it.
      */
-    record ScheduleTimer(String timer, long delayNanos) implements Action {
+    record ScheduleTimer(String timer, long delayNanos) implements ClientAction, ServerAction {
         public ScheduleTimer {
             if (timer == null || timer.isEmpty() || delayNanos < 0) {
                 throw new IllegalArgumentException("a timer needs a name and a delay of 0 or more, got " + timer
@@ -91,11 +100,11 @@ public sealed interface Action {
     }
 
     /** Forget the pending timer with this name, if any. */
-    record CancelTimer(String timer) implements Action {
+    record CancelTimer(String timer) implements ClientAction, ServerAction {
     }
 
     /** Something the driver counts as a metric (section 7 of the specification). */
-    record Signal(Kind kind, long amount) implements Action {
+    record Signal(Kind kind, long amount) implements ClientAction, ServerAction {
 
         /** What was counted. */
         public enum Kind {
@@ -121,6 +130,6 @@ public sealed interface Action {
     }
 
     /** End the session with this error: the peer broke the protocol. */
-    record Close(ErrorFrame.Code code, String reason) implements Action {
+    record Close(ErrorFrame.Code code, String reason) implements ClientAction, ServerAction {
     }
 }

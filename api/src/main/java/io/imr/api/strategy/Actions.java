@@ -1,22 +1,27 @@
 package io.imr.api.strategy;
 
-import io.imr.api.Message;
 import io.imr.api.frame.ErrorFrame;
 import io.imr.api.frame.Frame;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where a strategy puts the actions one event leads to. The driver passes a fresh or drained
- * instance with each event and carries out {@link #drain()} in order. Not thread-safe: a
- * strategy is driven by one thread at a time.
+ * Where a half puts the actions one event leads to: {@link ClientActions} for a client half,
+ * {@link ServerActions} for a server half, each taking only its side's actions. The driver passes a
+ * drained instance with each event and carries out {@link #drain()} in order. Not thread-safe: a half
+ * is driven by one thread at a time.
+ *
+ * @param <A> the side's actions
  */
-public final class Actions {
+public abstract sealed class Actions<A extends Action> permits ClientActions, ServerActions {
 
-    private final List<Action> actions = new ArrayList<>();
+    private final List<A> actions = new ArrayList<>();
+
+    Actions() {
+    }
 
     /** Adds an action. */
-    public Actions add(Action action) {
+    public final Actions<A> add(A action) {
         if (action == null) {
             throw new IllegalArgumentException("action must not be null");
         }
@@ -24,55 +29,50 @@ public final class Actions {
         return this;
     }
 
-    public Actions send(Frame frame) {
-        return add(new Action.SendFrame(frame));
+    /** Adds an action both sides may take (they implement both sides' interfaces). */
+    @SuppressWarnings("unchecked")
+    private Actions<A> common(Action action) {
+        return add((A) action);
     }
 
-    public Actions persist(long token, List<Message> messages) {
-        return add(new Action.Persist(token, messages));
+    public final Actions<A> send(Frame frame) {
+        return common(new Action.SendFrame(frame));
     }
 
-    public Actions persistWatermark(long token, long epoch, long confirmed) {
-        return add(new Action.PersistWatermark(token, epoch, confirmed));
+    public final Actions<A> schedule(String timer, long delayNanos) {
+        return common(new Action.ScheduleTimer(timer, delayNanos));
     }
 
-    public Actions readInbox(long token, long fromSeq, int limit) {
-        return add(new Action.ReadInbox(token, fromSeq, limit));
+    public final Actions<A> cancel(String timer) {
+        return common(new Action.CancelTimer(timer));
     }
 
-    public Actions pull(long fromSeq, int limit) {
-        return add(new Action.PullRange(fromSeq, limit));
+    public final Actions<A> signal(Action.Signal.Kind kind, long amount) {
+        return amount == 0 ? this : common(new Action.Signal(kind, amount));
     }
 
-    public Actions schedule(String timer, long delayNanos) {
-        return add(new Action.ScheduleTimer(timer, delayNanos));
-    }
-
-    public Actions cancel(String timer) {
-        return add(new Action.CancelTimer(timer));
-    }
-
-    public Actions signal(Action.Signal.Kind kind, long amount) {
-        return amount == 0 ? this : add(new Action.Signal(kind, amount));
-    }
-
-    public Actions close(ErrorFrame.Code code, String reason) {
-        return add(new Action.Close(code, reason));
+    public final Actions<A> close(ErrorFrame.Code code, String reason) {
+        return common(new Action.Close(code, reason));
     }
 
     /** The actions so far, in order, without removing them. */
-    public List<Action> list() {
+    public final List<A> list() {
         return List.copyOf(actions);
     }
 
+    /** How many actions are collected so far. */
+    public final int size() {
+        return actions.size();
+    }
+
     /** The actions so far, in order; afterwards this instance is empty. */
-    public List<Action> drain() {
-        List<Action> out = List.copyOf(actions);
+    public final List<A> drain() {
+        List<A> out = List.copyOf(actions);
         actions.clear();
         return out;
     }
 
-    public boolean isEmpty() {
+    public final boolean isEmpty() {
         return actions.isEmpty();
     }
 

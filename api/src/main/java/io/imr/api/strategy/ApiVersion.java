@@ -7,8 +7,13 @@ package io.imr.api.strategy;
  */
 public record ApiVersion(int major, int minor) implements Comparable<ApiVersion> {
 
-    /** The version of the SPI in this build. */
-    public static final ApiVersion CURRENT = new ApiVersion(1, 0);
+    /**
+     * The version of the SPI in this build. 2.0: events and actions typed by side
+     * ({@link ClientEvent}, {@link ServerEvent}, {@link ClientActions}, {@link ServerActions}), one routing
+     * point ({@link ReliabilityHalf}), {@link Event.Started} for server halves too, and
+     * {@link ReliabilityStrategyProvider#simulationHints()}.
+     */
+    public static final ApiVersion CURRENT = new ApiVersion(2, 0);
 
     public ApiVersion {
         if (major < 0 || minor < 0) {

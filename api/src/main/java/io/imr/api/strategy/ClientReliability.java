@@ -7,7 +7,7 @@ package io.imr.api.strategy;
  * One thread at a time drives an instance.
  *
  * <p>The four verbs, and the rules every implementation keeps (the compatibility kit checks
- * them):
+ * each, by name):
  * <ul>
  *   <li><b>receive</b>: verify each message's payload checksum (a corrupt one is dropped and
  *       counted, G4), drop what is already committed or pending (G2), and check for holes; a
@@ -20,26 +20,27 @@ package io.imr.api.strategy;
  *   <li><b>confirm</b>: once a commit returned, say what to tell the server, if anything. Never
  *       confirm a message before its commit returned (G5).</li>
  *   <li><b>recover</b>: on start, (re)connection, disconnection, a timer or a failed commit, say
- *       what to do: pull from the <em>committed</em> cursor, never from one that only sits in
- *       memory; after a failed commit fall back to the last committed cursor.</li>
+ *       what to do: pull from the <em>committed</em> cursor + 1, never from a position that only
+ *       sits in memory (a pull's start is an implicit confirmation of everything below it); after
+ *       a failed commit fall back to the last committed cursor.</li>
  * </ul>
  *
  * <p>If a method throws, the driver treats the instance as broken: it closes the session and
  * starts a new instance from the store's committed state. Nothing committed is lost by that.
  */
-public interface ClientReliability {
+public interface ClientReliability extends ReliabilityHalf<ClientEvent, ClientActions> {
 
     /** receive: a frame arrived from the server. */
-    void receive(Event.Receive event, Actions out);
+    void receive(Event.FrameArrived event, ClientActions out);
 
     /** persist: the driver can start a commit; put at most one {@link Action.Persist}. */
-    void persist(Event.ReadyToPersist event, Actions out);
+    void persist(Event.ReadyToPersist event, ClientActions out);
 
     /** confirm: the commit of a {@link Action.Persist} returned. */
-    void confirm(Event.CommitDone event, Actions out);
+    void confirm(Event.CommitDone event, ClientActions out);
 
     /** recover: start, (re)connection, disconnection, a timer, or a failed commit. */
-    void recover(Event.Recover event, Actions out);
+    void recover(ClientEvent.Recover event, ClientActions out);
 
     /**
      * How many messages the instance holds in memory that are not yet committed (accepted,
@@ -47,18 +48,62 @@ public interface ClientReliability {
      */
     int buffered();
 
+    @Override
+    default int held() {
+        return buffered();
+    }
+
     /** Routes any event to its verb; drivers call this. */
-    default void on(Event event, Actions out) {
-        if (event instanceof Event.Receive r) {
-            receive(r, out);
-        } else if (event instanceof Event.ReadyToPersist p) {
-            persist(p, out);
-        } else if (event instanceof Event.CommitDone c) {
-            confirm(c, out);
-        } else if (event instanceof Event.Recover r) {
-            recover(r, out);
+    @Override
+    default void on(ClientEvent event, ClientActions out) {
+        if (event instanceof Event.FrameArrived e) {
+            receive(e, out);
+        } else if (event instanceof Event.ReadyToPersist e) {
+            persist(e, out);
+        } else if (event instanceof Event.CommitDone e) {
+            confirm(e, out);
         } else {
-            throw new IllegalArgumentException("no verb takes " + event);
+            recover((ClientEvent.Recover) event, out);
         }
+    }
+
+    /** A client half whose four verbs all go to {@code half.on}: for decorators written once for both sides. */
+    static ClientReliability of(ReliabilityHalf<ClientEvent, ClientActions> half) {
+        return new ClientReliability() {
+            @Override
+            public void on(ClientEvent event, ClientActions out) {
+                half.on(event, out);
+            }
+
+            @Override
+            public void receive(Event.FrameArrived event, ClientActions out) {
+                half.on(event, out);
+            }
+
+            @Override
+            public void persist(Event.ReadyToPersist event, ClientActions out) {
+                half.on(event, out);
+            }
+
+            @Override
+            public void confirm(Event.CommitDone event, ClientActions out) {
+                half.on(event, out);
+            }
+
+            @Override
+            public void recover(ClientEvent.Recover event, ClientActions out) {
+                half.on(event, out);
+            }
+
+            @Override
+            public int buffered() {
+                return half.held();
+            }
+
+            @Override
+            public String toString() {
+                return half.toString();
+            }
+        };
     }
 }

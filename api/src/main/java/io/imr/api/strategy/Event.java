@@ -9,16 +9,20 @@ import java.util.List;
  * uniformly random 64-bit draw from the driver's seeded source, so that a strategy never reads
  * a clock or a random generator of its own and a run is reproducible from its seed.
  *
- * <p>Which verb receives which event:
- * <ul>
- *   <li>{@code receive}: {@link FrameArrived}; on the server also {@link MessagesAppended};</li>
- *   <li>{@code persist}: {@link ReadyToPersist};</li>
- *   <li>{@code confirm}: {@link CommitDone};</li>
- *   <li>{@code recover}: {@link Started}, {@link Connected}, {@link Disconnected},
- *       {@link TimerFired}, {@link CommitFailed}; on the server also {@link InboxRead}.</li>
- * </ul>
+ * <p>Events are typed by side: a client half takes {@link ClientEvent}s, a server half
+ * {@link ServerEvent}s, so a driver cannot hand a client half a server-only event (it does not
+ * compile). Events both sides take implement both. Which verb takes which event:
+ * <table>
+ *   <caption>events by verb and side</caption>
+ *   <tr><th>verb</th><th>client</th><th>server</th></tr>
+ *   <tr><td>receive</td><td>{@link FrameArrived}</td><td>{@link FrameArrived}, {@link MessagesAppended}</td></tr>
+ *   <tr><td>persist</td><td>{@link ReadyToPersist}</td><td>{@link ReadyToPersist}</td></tr>
+ *   <tr><td>confirm</td><td>{@link CommitDone}</td><td>{@link CommitDone}</td></tr>
+ *   <tr><td>recover</td><td>{@link Started}, {@link Connected}, {@link Disconnected}, {@link TimerFired},
+ *       {@link CommitFailed}</td><td>the same, and {@link InboxRead}</td></tr>
+ * </table>
  */
-public sealed interface Event {
+public sealed interface Event permits ClientEvent, ServerEvent {
 
     /** The driver's monotonic clock, in nanoseconds. Only differences mean anything. */
     long now();
@@ -26,22 +30,19 @@ public sealed interface Event {
     /** One uniformly random 64-bit draw, for jitter; use it or ignore it. */
     long random();
 
-    /** The events {@code receive} takes. */
-    sealed interface Receive extends Event permits FrameArrived, MessagesAppended {
-    }
-
-    /** The events {@code recover} takes. */
-    sealed interface Recover extends Event permits Started, Connected, Disconnected, TimerFired, CommitFailed,
-            InboxRead {
-    }
-
     /**
-     * The driver started the strategy. On a client: from the store's committed state.
+     * The driver started the half from committed state, before anything else.
      *
-     * @param epoch  the committed epoch, 0 for an empty store
-     * @param cursor the committed cursor ({@code LastReceivedSeqID}), 0 for none
+     * <p>On a client: the store's epoch and cursor ({@code LastReceivedSeqID}). On the server: what
+     * the server's store keeps of the device, the same for every strategy, so that a server restarted
+     * (with this or another strategy) resumes from it: the epoch and the confirmed watermark persisted
+     * through {@link Action.PersistWatermark}, 0 and 0 for a device never seen.
+     *
+     * @param epoch  the committed epoch, 0 for none
+     * @param cursor on a client the committed cursor; on the server the persisted confirmed watermark
      */
-    record Started(long now, long random, long epoch, long cursor) implements Recover {
+    record Started(long now, long random, long epoch, long cursor) implements ClientEvent.Recover,
+            ServerEvent.Recover {
     }
 
     /**
@@ -51,18 +52,19 @@ public sealed interface Event {
      * @param epoch  the current epoch of the user's sequence
      * @param cursor the device's committed cursor as the session starts (the client's own; on the
      *               server, what the device's hello claimed, which counts as confirmed: the session
-     *               is authenticated as that device)
+     *               is authenticated as that device, and a device never claims more than it committed)
      * @param maxSeq the highest seq in the user's sequence
      */
-    record Connected(long now, long random, long epoch, long cursor, long maxSeq) implements Recover {
+    record Connected(long now, long random, long epoch, long cursor, long maxSeq) implements ClientEvent.Recover,
+            ServerEvent.Recover {
     }
 
     /** The session ended, for whatever reason; nothing can be sent until the next {@link Connected}. */
-    record Disconnected(long now, long random, String reason) implements Recover {
+    record Disconnected(long now, long random, String reason) implements ClientEvent.Recover, ServerEvent.Recover {
     }
 
     /** A frame from the peer, decoded and validated, and not one the engine handles itself. */
-    record FrameArrived(long now, long random, Frame frame) implements Receive {
+    record FrameArrived(long now, long random, Frame frame) implements ClientEvent, ServerEvent.Receive {
     }
 
     /**
@@ -70,29 +72,30 @@ public sealed interface Event {
      *
      * @param maxSeq the highest seq in the user's sequence after that commit
      */
-    record MessagesAppended(long now, long random, List<Message> messages, long maxSeq) implements Receive {
+    record MessagesAppended(long now, long random, List<Message> messages, long maxSeq) implements ServerEvent.Receive {
         public MessagesAppended {
             messages = List.copyOf(messages);
         }
     }
 
-    /** The driver can start a commit for this strategy: no commit of its is running now. */
-    record ReadyToPersist(long now, long random) implements Event {
+    /** The driver can start a commit for this half: no commit of its is running now. */
+    record ReadyToPersist(long now, long random) implements ClientEvent, ServerEvent {
     }
 
     /** The commit of the {@link Action.Persist} or {@link Action.PersistWatermark} with this token returned. */
-    record CommitDone(long now, long random, long token) implements Event {
+    record CommitDone(long now, long random, long token) implements ClientEvent, ServerEvent {
     }
 
     /**
      * The commit with this token failed: nothing of it was stored (the store's failure rule).
-     * The strategy falls back to its last committed state.
+     * The half falls back to its last committed state.
      */
-    record CommitFailed(long now, long random, long token, String reason) implements Recover {
+    record CommitFailed(long now, long random, long token, String reason) implements ClientEvent.Recover,
+            ServerEvent.Recover {
     }
 
-    /** The timer the strategy scheduled under this name fired. */
-    record TimerFired(long now, long random, String timer) implements Recover {
+    /** The timer the half scheduled under this name fired. */
+    record TimerFired(long now, long random, String timer) implements ClientEvent.Recover, ServerEvent.Recover {
     }
 
     /**
@@ -101,7 +104,8 @@ public sealed interface Event {
      * @param messages committed messages from the requested seq on, in seq order, possibly none
      * @param maxSeq   the highest seq in the user's sequence
      */
-    record InboxRead(long now, long random, long token, List<Message> messages, long maxSeq) implements Recover {
+    record InboxRead(long now, long random, long token, List<Message> messages, long maxSeq)
+            implements ServerEvent.Recover {
         public InboxRead {
             messages = List.copyOf(messages);
         }

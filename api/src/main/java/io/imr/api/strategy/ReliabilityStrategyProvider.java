@@ -36,6 +36,15 @@ public interface ReliabilityStrategyProvider {
         options.requireKnown(name(), optionNames());
     }
 
+    /**
+     * The options a simulator runs the strategy with and the G7 bounds they imply; by default
+     * {@link SimulationHints#LOOSE}. State real bounds: the compatibility kit and {@code imr simulate}
+     * hold the strategy to them.
+     */
+    default SimulationHints simulationHints() {
+        return SimulationHints.LOOSE;
+    }
+
     /** A new client half for one device. */
     ClientReliability newClient(ClientSetup setup);
 

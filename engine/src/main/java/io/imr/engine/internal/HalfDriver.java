@@ -4,6 +4,7 @@ import io.imr.api.strategy.Action;
 import io.imr.api.strategy.Actions;
 import io.imr.api.strategy.Event;
 import io.imr.engine.EngineRuntime;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,31 +16,44 @@ import java.util.Map;
  * action means for I/O is the side's: it implements {@link #perform}.
  *
  * <p>Runs on the engine's context only.
+ *
+ * @param <E> the side's events
+ * @param <A> the side's actions
+ * @param <O> the side's action collector
  */
-public abstract class HalfDriver {
+public abstract class HalfDriver<E extends Event, A extends Action, O extends Actions<A>> {
 
     protected final EngineRuntime runtime;
-    private final Actions actions = new Actions();
+    private final O actions;
     private final Map<String, Timer> timers = new HashMap<>();
     private boolean commitRunning;
+    private int pauses;
+    private final ArrayDeque<Runnable> whenIdle = new ArrayDeque<>();
     private boolean feeding;
     private boolean stopped;
 
-    protected HalfDriver(EngineRuntime runtime) {
+    protected HalfDriver(EngineRuntime runtime, O actions) {
         this.runtime = runtime;
+        this.actions = actions;
     }
 
     /** Hands one event to the half: {@code half.on(event, out)}. */
-    protected abstract void deliver(Event event, Actions out);
+    protected abstract void deliver(E event, O out);
 
     /** Carries out one action other than timers. Returns true when it started a commit. */
-    protected abstract boolean perform(Action action);
+    protected abstract boolean perform(A action);
+
+    /** This side's {@link Event.ReadyToPersist} (it is an event of both sides). */
+    protected abstract E readyToPersist(long now, long random);
+
+    /** This side's {@link Event.TimerFired} (it is an event of both sides). */
+    protected abstract E timerFired(long now, long random, String timer);
 
     /** The half threw: the side decides how to recover (a fresh half, a closed session). */
     protected abstract void halfFailed(RuntimeException e);
 
     /** Feeds an event, carries out what it leads to, then offers a commit if none runs. */
-    public final void feed(Event event) {
+    public final void feed(E event) {
         if (stopped) {
             return;
         }
@@ -47,27 +61,65 @@ public abstract class HalfDriver {
         offerCommit();
     }
 
-    /** The commit this half started returned: feed the outcome and offer the next commit. */
-    public final void commitFinished(Event outcome) {
+    /**
+     * The commit this half started returned: feed the outcome, run what waited for no commit to be running
+     * ({@link #pause}), and offer the next commit.
+     */
+    public final void commitFinished(E outcome) {
         commitRunning = false;
-        feed(outcome);
+        if (stopped) {
+            return;
+        }
+        step(outcome);
+        while (!commitRunning && !whenIdle.isEmpty()) {
+            whenIdle.poll().run();
+        }
+        offerCommit();
+    }
+
+    /**
+     * Offers the half no commit until {@link #resume}, and runs {@code action} as soon as none of its
+     * commits is running: at once when none is, else right after the running one's outcome was fed. A
+     * half is replaced (another strategy, a new epoch) only then, so no outcome of an old half's commit
+     * ever reaches a new half, and no new half starts from a cursor that a running commit is moving.
+     */
+    public final void pause(Runnable action) {
+        pauses++;
+        if (commitRunning) {
+            whenIdle.add(action);
+        } else {
+            action.run();
+        }
+    }
+
+    /** Ends one {@link #pause}; when none is left, commits are offered again. */
+    public final void resume() {
+        if (pauses > 0) {
+            pauses--;
+        }
+        offerCommit();
+    }
+
+    /** Whether commits are paused. */
+    public final boolean paused() {
+        return pauses > 0;
     }
 
     private void offerCommit() {
         // Feeding ReadyToPersist can lead to further events only through actions, so one round suffices;
         // the guard keeps a half that persists nothing from spinning.
-        if (!commitRunning && !feeding && !stopped) {
-            step(new Event.ReadyToPersist(runtime.nanoTime(), runtime.nextRandom()));
+        if (!commitRunning && !feeding && !stopped && pauses == 0) {
+            step(readyToPersist(runtime.nanoTime(), runtime.nextRandom()));
         }
     }
 
-    private void step(Event event) {
+    private void step(E event) {
         boolean outer = !feeding;
         feeding = true;
         try {
             deliver(event, actions);
-            List<Action> todo = actions.drain();
-            for (Action a : todo) {
+            List<A> todo = actions.drain();
+            for (A a : todo) {
                 if (stopped) {
                     break;
                 }
@@ -83,7 +135,7 @@ public abstract class HalfDriver {
         }
     }
 
-    private void carryOut(Action a) {
+    private void carryOut(A a) {
         if (a instanceof Action.ScheduleTimer t) {
             Timer old = timers.remove(t.timer());
             if (old != null) {
@@ -136,7 +188,7 @@ public abstract class HalfDriver {
             // A timer replaced or cancelled after it was queued must not fire.
             if (timers.get(name) == this) {
                 timers.remove(name);
-                feed(new Event.TimerFired(runtime.nanoTime(), runtime.nextRandom(), name));
+                feed(timerFired(runtime.nanoTime(), runtime.nextRandom(), name));
             }
         }
     }

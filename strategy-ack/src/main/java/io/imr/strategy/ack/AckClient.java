@@ -8,7 +8,8 @@ import io.imr.api.frame.Notify;
 import io.imr.api.frame.Pong;
 import io.imr.api.frame.PullResult;
 import io.imr.api.strategy.Action.Signal.Kind;
-import io.imr.api.strategy.Actions;
+import io.imr.api.strategy.ClientActions;
+import io.imr.api.strategy.ClientEvent;
 import io.imr.api.strategy.ClientReliability;
 import io.imr.api.strategy.Event;
 import io.imr.strategy.support.Backoff;
@@ -51,11 +52,12 @@ import java.util.Optional;
  *       pulls from its contiguous position.</li>
  * </ul>
  *
- * <p>Pulls always start right after the contiguous position (committed, being committed or accepted),
- * never past a hole. At most one is outstanding ({@link PullTracker}). After a full page, while the
- * server has more, the next page follows at once, or, when two pages already wait to be committed, as
- * soon as a commit returns: catch-up runs at the speed of the commits, and what the device holds stays
- * bounded (G7) by the server's window, two pull pages and the hold-back buffer.
+ * <p>Pulls always start right after the committed cursor, and only once nothing waits to be committed:
+ * a pull's start confirms what lies below it (G5), so it never claims a position that only sits in
+ * memory. At most one is outstanding ({@link PullTracker}). After a full page, while the server has
+ * more, the next page follows as soon as that page is committed: catch-up runs at the speed of the
+ * commits, and what the device holds stays bounded (G7) by the server's window, a pull page and the
+ * hold-back buffer.
  *
  * <p>A failure inside a method leaves the instance unusable; the driver starts a new one from the
  * store, and nothing committed is lost.
@@ -97,11 +99,8 @@ final class AckClient implements ClientReliability {
     }
 
     @Override
-    public void receive(Event.Receive event, Actions out) {
-        if (!(event instanceof Event.FrameArrived arrived)) {
-            throw new IllegalArgumentException("the client half takes frames only, got " + event);
-        }
-        Frame frame = arrived.frame();
+    public void receive(Event.FrameArrived event, ClientActions out) {
+        Frame frame = event.frame();
         if (frame instanceof Deliver d) {
             if (d.messages().get(0).epoch() == epoch) {
                 learnMaxSeq(d.maxSeq());
@@ -134,7 +133,7 @@ final class AckClient implements ClientReliability {
     }
 
     @Override
-    public void persist(Event.ReadyToPersist event, Actions out) {
+    public void persist(Event.ReadyToPersist event, ClientActions out) {
         if (waitingToRetry || !sequence.canStartCommit()) {
             return;
         }
@@ -143,7 +142,7 @@ final class AckClient implements ClientReliability {
     }
 
     @Override
-    public void confirm(Event.CommitDone event, Actions out) {
+    public void confirm(Event.CommitDone event, ClientActions out) {
         boolean detached = sequence.inFlightDetached();
         Optional<List<Message>> committed = sequence.commitDone(event.token());
         if (committed.isEmpty()) {
@@ -164,7 +163,7 @@ final class AckClient implements ClientReliability {
     }
 
     @Override
-    public void recover(Event.Recover event, Actions out) {
+    public void recover(ClientEvent.Recover event, ClientActions out) {
         if (event instanceof Event.Started s) {
             started(s);
         } else if (event instanceof Event.Connected c) {
@@ -204,7 +203,7 @@ final class AckClient implements ClientReliability {
         retryTimer.forget();
     }
 
-    private void connected(Event.Connected c, Actions out) {
+    private void connected(Event.Connected c, ClientActions out) {
         connected = true;
         if (epoch != 0 && c.epoch() != epoch) {
             sequence.rebase(c.cursor());
@@ -224,7 +223,7 @@ final class AckClient implements ClientReliability {
         watch(c.now(), out);
     }
 
-    private void timerFired(Event.TimerFired t, Actions out) {
+    private void timerFired(Event.TimerFired t, ClientActions out) {
         long now = t.now();
         if (gapTimer.fired(t)) {
             if (connected && sequence.hasHole() && sequence.contiguous() < gapWatched) {
@@ -247,7 +246,7 @@ final class AckClient implements ClientReliability {
         watch(now, out);
     }
 
-    private void commitFailed(Event.CommitFailed f, Actions out) {
+    private void commitFailed(Event.CommitFailed f, ClientActions out) {
         if (!sequence.commitFailed(f.token())) {
             return;
         }
@@ -260,7 +259,7 @@ final class AckClient implements ClientReliability {
     }
 
     /** Verifies, deduplicates and orders the messages of one frame; re-acks committed duplicates. */
-    private void take(List<Message> messages, Actions out) {
+    private void take(List<Message> messages, ClientActions out) {
         List<String> reAck = new ArrayList<>();
         int duplicates = 0;
         int corrupt = 0;
@@ -309,7 +308,7 @@ final class AckClient implements ClientReliability {
         sendAcks(reAck, out);
     }
 
-    private void sendAcks(List<String> ids, Actions out) {
+    private void sendAcks(List<String> ids, ClientActions out) {
         for (List<String> chunk : FrameBatches.chunks(ids, Frame.MAX_ACK_IDS)) {
             out.send(new Ack(chunk));
         }
@@ -320,34 +319,35 @@ final class AckClient implements ClientReliability {
     }
 
     /**
-     * Puts out a pull unless one is outstanding, two pages wait to be committed, or a failed commit waits
-     * to be retried (the retry pulls from the committed position itself).
+     * Puts out a pull from the committed cursor + 1, unless one is outstanding or a failed commit waits to
+     * be retried (the retry pulls itself). A pull's start confirms everything below it (the protocol's
+     * rule, G5), so while messages wait to be committed the pull waits too: it goes out as soon as the
+     * commits have caught up ({@link #nextPage}).
      */
-    private void pull(long from, int limit, long now, Actions out) {
-        if (waitingToRetry || backlogFull()) {
+    private void pull(long from, int limit, long now, ClientActions out) {
+        if (waitingToRetry) {
+            return;
+        }
+        if (sequence.pendingCount() > 0) {
+            pageDue = true;
             return;
         }
         pulls.request(from, limit, now).ifPresent(out::add);
     }
 
-    /** Pulls the page that follows a full one, once the backlog allows, while the server has more. */
-    private void nextPage(long now, Actions out) {
-        if (pageDue && sequence.contiguous() >= maxSeq) {
+    /** Pulls the page that follows a full one (or a pull that waited for commits), while the server has more. */
+    private void nextPage(long now, ClientActions out) {
+        if (pageDue && sequence.contiguous() >= maxSeq && !sequence.hasHole()) {
             pageDue = false;
         }
-        if (pageDue && connected && !waitingToRetry && !backlogFull()) {
+        if (pageDue && connected && !waitingToRetry && sequence.pendingCount() == 0) {
             pageDue = false;
             pull(sequence.contiguous() + 1, pulls.page(), now, out);
         }
     }
 
-    /** Two pages wait to be committed: one being committed, one to commit next. Pull no more before that. */
-    private boolean backlogFull() {
-        return sequence.pendingCount() >= 2 * pulls.page();
-    }
-
     /** Arms or stops the gap and tail timers to match what is missing now. */
-    private void watch(long now, Actions out) {
+    private void watch(long now, ClientActions out) {
         if (!connected) {
             return;
         }

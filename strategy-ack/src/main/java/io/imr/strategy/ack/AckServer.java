@@ -9,7 +9,8 @@ import io.imr.api.frame.Notify;
 import io.imr.api.frame.Pull;
 import io.imr.api.frame.PullResult;
 import io.imr.api.strategy.Action.Signal.Kind;
-import io.imr.api.strategy.Actions;
+import io.imr.api.strategy.ServerActions;
+import io.imr.api.strategy.ServerEvent;
 import io.imr.api.strategy.Event;
 import io.imr.api.strategy.ServerReliability;
 import io.imr.strategy.support.Backoff;
@@ -105,7 +106,7 @@ final class AckServer implements ServerReliability {
     }
 
     @Override
-    public void receive(Event.Receive event, Actions out) {
+    public void receive(ServerEvent.Receive event, ServerActions out) {
         if (event instanceof Event.MessagesAppended appended) {
             maxSeq = Math.max(maxSeq, appended.maxSeq());
             if (!connected) {
@@ -144,7 +145,7 @@ final class AckServer implements ServerReliability {
     }
 
     @Override
-    public void persist(Event.ReadyToPersist event, Actions out) {
+    public void persist(Event.ReadyToPersist event, ServerActions out) {
         if (epoch >= 1 && watermark.needsPersist()) {
             long token = tokens.next();
             out.persistWatermark(token, epoch, watermark.startPersist(token));
@@ -152,13 +153,16 @@ final class AckServer implements ServerReliability {
     }
 
     @Override
-    public void confirm(Event.CommitDone event, Actions out) {
+    public void confirm(Event.CommitDone event, ServerActions out) {
         watermark.done(event.token());
     }
 
     @Override
-    public void recover(Event.Recover event, Actions out) {
-        if (event instanceof Event.Connected c) {
+    public void recover(ServerEvent.Recover event, ServerActions out) {
+        if (event instanceof Event.Started s) {
+            epoch = s.epoch();
+            watermark.restore(s.epoch(), s.cursor());
+        } else if (event instanceof Event.Connected c) {
             connected(c, out);
         } else if (event instanceof Event.Disconnected) {
             endSession(out);
@@ -182,7 +186,7 @@ final class AckServer implements ServerReliability {
         return window.size();
     }
 
-    private void connected(Event.Connected c, Actions out) {
+    private void connected(Event.Connected c, ServerActions out) {
         // A session that replaces another without a Disconnected in between ends it first.
         endSession(out);
         connected = true;
@@ -192,17 +196,15 @@ final class AckServer implements ServerReliability {
         if (c.epoch() != epoch) {
             epoch = c.epoch();
             maxSeq = c.maxSeq();
-            watermark.reset(cursor);
         } else {
             maxSeq = Math.max(maxSeq, c.maxSeq());
-            watermark.advanceTo(cursor);
         }
-        sentUpTo = watermark.confirmed();
+        sentUpTo = watermark.connected(c.epoch(), cursor);
         advertised = c.maxSeq();
         refill(out);
     }
 
-    private void endSession(Actions out) {
+    private void endSession(ServerActions out) {
         connected = false;
         window.clear();
         pullReads.clear();
@@ -214,7 +216,7 @@ final class AckServer implements ServerReliability {
         notifyTimer.cancel(out);
     }
 
-    private void inboxRead(Event.InboxRead r, Actions out) {
+    private void inboxRead(Event.InboxRead r, ServerActions out) {
         if (r.token() == fillToken && fillToken != 0) {
             fillToken = 0;
             maxSeq = Math.max(maxSeq, r.maxSeq());
@@ -239,7 +241,7 @@ final class AckServer implements ServerReliability {
      *
      * @return how many were sent
      */
-    private int send(List<Message> messages, Event event, Actions out) {
+    private int send(List<Message> messages, Event event, ServerActions out) {
         long now = event.now();
         long deadline = now + backoff.delay(1, event.random());
         List<Message> sent = new ArrayList<>();
@@ -264,7 +266,7 @@ final class AckServer implements ServerReliability {
     }
 
     /** Reads the next page from the inbox for the window, unless one is being read or there is no room. */
-    private void refill(Actions out) {
+    private void refill(ServerActions out) {
         if (!connected || fillToken != 0 || windowFull || !window.hasRoom() || sentUpTo >= maxSeq) {
             return;
         }
@@ -273,14 +275,14 @@ final class AckServer implements ServerReliability {
     }
 
     /** Messages left the window: move the watermark, the retransmit timer and the window on. */
-    private void confirmed(long now, Actions out) {
+    private void confirmed(long now, ServerActions out) {
         windowFull = false;
         watermark.advanceTo(window.isEmpty() ? sentUpTo : window.lowestSeq() - 1);
         armRetransmit(now, out);
         refill(out);
     }
 
-    private void retransmit(Event.TimerFired t, Actions out) {
+    private void retransmit(Event.TimerFired t, ServerActions out) {
         if (!connected) {
             return;
         }
@@ -300,7 +302,7 @@ final class AckServer implements ServerReliability {
      * Keeps the retransmit timer at or before the earliest deadline. A timer that ends up early (its
      * message was acked) finds nothing due and is moved then, which saves a reschedule per ack.
      */
-    private void armRetransmit(long now, Actions out) {
+    private void armRetransmit(long now, ServerActions out) {
         OptionalLong earliest = window.earliestDeadline();
         if (earliest.isEmpty()) {
             retransmitTimer.cancel(out);
@@ -309,7 +311,7 @@ final class AckServer implements ServerReliability {
         }
     }
 
-    private void deliver(List<Message> messages, Actions out) {
+    private void deliver(List<Message> messages, ServerActions out) {
         for (List<Message> batch : FrameBatches.split(messages, Frame.MAX_BATCH, FrameBatches.DEFAULT_FRAME_BYTES)) {
             long top = Math.max(maxSeq, batch.get(batch.size() - 1).seq());
             out.send(new Deliver(batch, top));
@@ -318,7 +320,7 @@ final class AckServer implements ServerReliability {
     }
 
     /** Tells the device the max seq, throttled, unless it knows it already. */
-    private void announce(long now, Actions out) {
+    private void announce(long now, ServerActions out) {
         if (!connected || maxSeq <= advertised) {
             return;
         }
@@ -331,7 +333,7 @@ final class AckServer implements ServerReliability {
         }
     }
 
-    private void pull(Pull pull, Actions out) {
+    private void pull(Pull pull, ServerActions out) {
         if (pull.fromSeq() > maxSeq) {
             answer(pull, List.of(), out);
             return;
@@ -339,14 +341,14 @@ final class AckServer implements ServerReliability {
         pullQueue.admit(pull).ifPresent(p -> readFor(p, out));
     }
 
-    private void readFor(Pull pull, Actions out) {
+    private void readFor(Pull pull, ServerActions out) {
         long token = tokens.next();
         pullReads.put(token, pull);
         out.readInbox(token, pull.fromSeq(), Math.min(pull.limit(), config.window()));
     }
 
     /** One PullResult of what was read: in range, of this epoch, within the pull's limit and one frame. */
-    private void answer(Pull pull, List<Message> read, Actions out) {
+    private void answer(Pull pull, List<Message> read, ServerActions out) {
         List<Message> inRange = new ArrayList<>(read.size());
         for (Message m : read) {
             if (m.seq() >= pull.fromSeq() && m.epoch() == epoch) {

@@ -6,7 +6,9 @@ import io.imr.api.strategy.ClientSetup;
 import io.imr.api.strategy.ReliabilityStrategyProvider;
 import io.imr.api.strategy.ServerReliability;
 import io.imr.api.strategy.ServerSetup;
+import io.imr.api.strategy.SimulationHints;
 import io.imr.api.strategy.StrategyOptions;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -49,6 +51,22 @@ public final class AckStrategyProvider implements ReliabilityStrategyProvider {
     public void validate(StrategyOptions options) {
         config(options);
     }
+
+    /**
+     * Small windows, so that simulated faults press on them. The bounds are the documented ones: the
+     * server holds at most its window unconfirmed; a device holds at most the window pushed, one pull
+     * page and the hold-back buffer; one pull is outstanding, plus one asked again after a failed
+     * commit.
+     */
+    @Override
+    public SimulationHints simulationHints() {
+        AckConfig c = AckConfig.from(SIMULATION_OPTIONS);
+        return new SimulationHints(SIMULATION_OPTIONS, c.window(), c.window() + c.pullPage() + c.holdBack(), 2,
+                c.tailTimeout());
+    }
+
+    static final StrategyOptions SIMULATION_OPTIONS = StrategyOptions.of(Map.of(AckConfig.WINDOW, "32",
+            AckConfig.PULL_PAGE, "32", AckConfig.HOLD_BACK, "64", AckConfig.RETRANSMIT_MAX, "5s"));
 
     @Override
     public ClientReliability newClient(ClientSetup setup) {

@@ -23,7 +23,8 @@ import io.imr.api.frame.Pull;
 import io.imr.api.frame.PullResult;
 import io.imr.api.strategy.Action;
 import io.imr.api.strategy.Action.Signal.Kind;
-import io.imr.api.strategy.Actions;
+import io.imr.api.strategy.ServerActions;
+import io.imr.api.strategy.ServerEvent;
 import io.imr.api.strategy.Event;
 import io.imr.strategy.support.FrameBatches;
 import java.time.Duration;
@@ -55,10 +56,10 @@ class AckServerTest {
         on(new Event.Connected(now, random, 1, 0, 0));
     }
 
-    private List<Action> on(Event event) {
-        Actions out = new Actions();
+    private List<Action> on(ServerEvent event) {
+        ServerActions out = new ServerActions();
         server.on(event, out);
-        return out.drain();
+        return List.copyOf(out.drain());
     }
 
     private List<Action> append(Message... messages) {
@@ -232,10 +233,10 @@ class AckServerTest {
 
         private long firstDelay(long draw) {
             AckServer fresh = new AckServer(CONFIG);
-            Actions out = new Actions();
+            ServerActions out = new ServerActions();
             fresh.on(new Event.Connected(now, draw, 1, 0, 0), out);
             fresh.on(new Event.MessagesAppended(now, draw, List.of(msg(1)), 1), out);
-            return scheduled(out.drain(), AckServer.RETRANSMIT_TIMER);
+            return scheduled(List.copyOf(out.drain()), AckServer.RETRANSMIT_TIMER);
         }
     }
 
@@ -377,7 +378,7 @@ class AckServerTest {
     class Sessions {
 
         @Test
-        @DisplayName("forgets the window when disconnected and redelivers from the confirmed watermark")
+        @DisplayName("forgets the window when disconnected and redelivers from the cursor the device holds")
         void redeliverFromWatermark() {
             append(msg(1), msg(2), msg(3), msg(4));
             ack(msg(1), msg(2));
@@ -386,10 +387,32 @@ class AckServerTest {
             assertThat(only(down, Action.CancelTimer.class)).contains(new Action.CancelTimer(AckServer.RETRANSMIT_TIMER));
             assertThat(append(msg(5))).as("nothing goes out while disconnected").isEmpty();
 
-            List<Action> up = on(new Event.Connected(now, random, 1, 1, 5));
+            List<Action> up = on(new Event.Connected(now, random, 1, 2, 5));
             Action.ReadInbox read = only(up, Action.ReadInbox.class).get(0);
-            assertThat(read.fromSeq()).as("max(known 2, cursor 1) + 1").isEqualTo(3);
+            assertThat(read.fromSeq()).as("the device's cursor 2 + 1").isEqualTo(3);
             assertThat(delivered(answerReads(up, 5))).containsExactly(3L, 4L, 5L);
+        }
+
+        @Test
+        @DisplayName("follows a device that holds less than it confirmed (its store was lost): sends again what it lacks")
+        void followsADeviceThatLostItsStore() {
+            append(msg(1), msg(2), msg(3));
+            ack(msg(1), msg(2), msg(3));
+            on(new Event.Disconnected(now, random, "reset"));
+            List<Action> up = on(new Event.Connected(now, random, 1, 0, 3));
+            assertThat(only(up, Action.ReadInbox.class).get(0).fromSeq()).isEqualTo(1);
+            assertThat(delivered(answerReads(up, 3))).containsExactly(1L, 2L, 3L);
+        }
+
+        @Test
+        @DisplayName("starts from the watermark the store kept, and does not persist it again")
+        void startsFromThePersistedWatermark() {
+            server = new AckServer(CONFIG);
+            on(new Event.Started(now, random, 1, 6));
+            assertThat(only(ready(), Action.PersistWatermark.class)).as("6 is persisted already").isEmpty();
+            List<Action> up = on(new Event.Connected(now, random, 1, 6, 9));
+            assertThat(only(up, Action.ReadInbox.class).get(0).fromSeq()).isEqualTo(7);
+            assertThat(only(ready(), Action.PersistWatermark.class)).isEmpty();
         }
 
         @Test

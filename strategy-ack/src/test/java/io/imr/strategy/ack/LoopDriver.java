@@ -9,7 +9,10 @@ import io.imr.api.frame.Pong;
 import io.imr.api.frame.Pull;
 import io.imr.api.frame.PullResult;
 import io.imr.api.strategy.Action;
-import io.imr.api.strategy.Actions;
+import io.imr.api.strategy.ClientActions;
+import io.imr.api.strategy.ClientEvent;
+import io.imr.api.strategy.ServerActions;
+import io.imr.api.strategy.ServerEvent;
 import io.imr.api.strategy.ClientReliability;
 import io.imr.api.strategy.Event;
 import io.imr.api.strategy.ServerReliability;
@@ -272,8 +275,8 @@ final class LoopDriver {
 
     // ---------------------------------------------------------------- driving the halves
 
-    private void toClient(Event event) {
-        Actions out = new Actions();
+    private void toClient(ClientEvent event) {
+        ClientActions out = new ClientActions();
         client.on(event, out);
         clientActions(out.drain());
         if (!clientCommitRunning) {
@@ -282,8 +285,8 @@ final class LoopDriver {
         }
     }
 
-    private void toServer(Event event) {
-        Actions out = new Actions();
+    private void toServer(ServerEvent event) {
+        ServerActions out = new ServerActions();
         server.on(event, out);
         serverActions(out.drain());
         if (!serverCommitRunning) {
@@ -292,7 +295,7 @@ final class LoopDriver {
         }
     }
 
-    private void clientActions(List<Action> actions) {
+    private void clientActions(List<? extends Action> actions) {
         int gen = clientGen;
         for (Action a : actions) {
             if (a instanceof Action.SendFrame s) {
@@ -313,7 +316,7 @@ final class LoopDriver {
         }
     }
 
-    private void serverActions(List<Action> actions) {
+    private void serverActions(List<? extends Action> actions) {
         int gen = serverGen;
         for (Action a : actions) {
             if (a instanceof Action.SendFrame s) {

@@ -46,7 +46,7 @@ public final class TimerSlot {
      * Arms the timer for {@code deadline}, replacing any earlier or later deadline. Schedules nothing
      * when it is already armed for exactly that deadline. A deadline in the past fires at once.
      */
-    public void arm(long deadline, long now, Actions out) {
+    public void arm(long deadline, long now, Actions<?> out) {
         if (armed && this.deadline == deadline) {
             return;
         }
@@ -56,14 +56,14 @@ public final class TimerSlot {
     }
 
     /** Arms the timer for {@code deadline} unless it is armed already, whatever for. */
-    public void armIfIdle(long deadline, long now, Actions out) {
+    public void armIfIdle(long deadline, long now, Actions<?> out) {
         if (!armed) {
             arm(deadline, now, out);
         }
     }
 
     /** Cancels the timer if it is armed. */
-    public void cancel(Actions out) {
+    public void cancel(Actions<?> out) {
         if (armed) {
             armed = false;
             out.cancel(name);

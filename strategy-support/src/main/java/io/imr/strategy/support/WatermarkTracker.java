@@ -11,6 +11,7 @@ package io.imr.strategy.support;
  */
 public final class WatermarkTracker {
 
+    private long epoch;
     private long confirmed;
     private long persisted;
     private long inFlightToken;
@@ -25,6 +26,46 @@ public final class WatermarkTracker {
         this.persisted = 0;
         this.inFlightToken = 0;
         this.inFlightValue = 0;
+    }
+
+    /**
+     * Starts from what the store keeps of the device: this watermark of this epoch, persisted already
+     * (0 and 0 for a device never seen).
+     */
+    public void restore(long epoch, long persisted) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("an epoch must not be negative, got " + epoch);
+        }
+        reset(persisted);
+        this.epoch = epoch;
+        this.persisted = persisted;
+    }
+
+    /**
+     * A session of the device started at this committed cursor of this epoch. In another epoch the
+     * watermark starts over from the cursor (nothing of that epoch is persisted). In the same epoch the
+     * device's cursor is what it holds: the watermark follows it up, and also down when the device holds
+     * less than it once confirmed (its store was lost or restored), so that what it lacks is sent again;
+     * a watermark persisted higher stays as it is in the store (it never moves back there).
+     *
+     * @return the watermark now
+     */
+    public long connected(long epoch, long cursor) {
+        if (cursor < 0) {
+            throw new IllegalArgumentException("a cursor must not be negative, got " + cursor);
+        }
+        if (epoch != this.epoch) {
+            reset(cursor);
+            this.epoch = epoch;
+        } else {
+            confirmed = cursor;
+        }
+        return confirmed;
+    }
+
+    /** The epoch the watermark counts in, 0 before any. */
+    public long epoch() {
+        return epoch;
     }
 
     /**

@@ -3,7 +3,7 @@ package io.imr.strategy.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imr.api.strategy.Action;
-import io.imr.api.strategy.Actions;
+import io.imr.api.strategy.ClientActions;
 import io.imr.api.strategy.Event;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class TimerSlotTest {
 
     private final TimerSlot slot = new TimerSlot("t");
-    private final Actions out = new Actions();
+    private final ClientActions out = new ClientActions();
 
     @Test
     @DisplayName("schedules for the time left until the deadline, and not again for the same deadline")
