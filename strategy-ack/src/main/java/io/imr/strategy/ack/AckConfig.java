@@ -53,11 +53,6 @@ public record AckConfig(int holdBack, Duration gapTimeout, Duration tailTimeout,
     /** The most inbox reads outstanding for one device's pulls; further pulls are merged (PullQueue). */
     static final int MAX_PULL_READS = 4;
 
-    /** The first wait before a device retries after a failed commit; doubles per failure in a row. */
-    static final long COMMIT_RETRY_INITIAL_NANOS = Duration.ofMillis(250).toNanos();
-
-    /** The cap of that wait. */
-    static final long COMMIT_RETRY_MAX_NANOS = Duration.ofSeconds(10).toNanos();
 
     /**
      * Checks every value.

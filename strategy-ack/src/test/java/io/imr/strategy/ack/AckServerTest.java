@@ -334,18 +334,20 @@ class AckServerTest {
     class Pulls {
 
         @Test
-        @DisplayName("by reading the inbox and sending a PullResult; pulled messages stay out of the window")
+        @DisplayName("by reading the inbox and sending a PullResult; its start confirms what lies below it; pulled"
+                + " messages stay out of the window")
         void pullAnswered() {
             on(new Event.Disconnected(now, random, "reset"));
             on(new Event.Connected(now, random, 1, 0, 0));
             append(msg(1), msg(2), msg(3), msg(4), msg(5), msg(6), msg(7), msg(8));
-            List<Action> pulled = frame(new Pull(5, 3));
-            Action.ReadInbox read = only(pulled, Action.ReadInbox.class).get(0);
-            assertThat(read.fromSeq()).isEqualTo(5);
+            List<Action> pulled = frame(new Pull(3, 3));
+            assertThat(server.unconfirmed()).as("1 and 2 confirmed by the pull's start").isEqualTo(2);
+            Action.ReadInbox read = only(pulled, Action.ReadInbox.class).stream().filter(r -> r.fromSeq() == 3)
+                    .findFirst().orElseThrow();
             assertThat(read.limit()).isEqualTo(3);
-            List<Action> answer = on(new Event.InboxRead(now, random, read.token(), range(5, 7), 8));
-            assertThat(sent(answer, PullResult.class)).containsExactly(new PullResult(5, range(5, 7), 8, 1));
-            assertThat(server.unconfirmed()).isEqualTo(4);
+            List<Action> answer = on(new Event.InboxRead(now, random, read.token(), range(3, 5), 8));
+            assertThat(sent(answer, PullResult.class)).containsExactly(new PullResult(3, range(3, 5), 8, 1));
+            assertThat(server.unconfirmed()).isEqualTo(2);
         }
 
         @Test
@@ -358,17 +360,19 @@ class AckServerTest {
         @Test
         @DisplayName("with at most 4 reads outstanding; further pulls merge into one read that follows")
         void boundedPulls() {
+            on(new Event.Disconnected(now, random, "reset"));
             append(range(1, 100).toArray(new Message[0]));
+            on(new Event.Connected(now, random, 1, 0, 100));
             List<Action.ReadInbox> reads = new ArrayList<>();
-            for (long from = 10; from <= 60; from += 10) {
-                reads.addAll(only(frame(new Pull(from, 5)), Action.ReadInbox.class));
+            for (int i = 0; i < 6; i++) {
+                reads.addAll(only(frame(new Pull(1, 5 + i)), Action.ReadInbox.class));
             }
-            assertThat(reads).extracting(Action.ReadInbox::fromSeq).containsExactly(10L, 20L, 30L, 40L);
-            List<Action> answered = on(new Event.InboxRead(now, random, reads.get(0).token(), range(10, 14), 100));
+            assertThat(reads).as("four reads; two pulls wait, merged").hasSize(4);
+            List<Action> answered = on(new Event.InboxRead(now, random, reads.get(0).token(), range(1, 4), 100));
             assertThat(sent(answered, PullResult.class)).hasSize(1);
             List<Action.ReadInbox> merged = only(answered, Action.ReadInbox.class);
             assertThat(merged).hasSize(1);
-            assertThat(merged.get(0).fromSeq()).isEqualTo(50);
+            assertThat(merged.get(0).fromSeq()).isEqualTo(1);
             assertThat(merged.get(0).limit()).as("capped at the window").isEqualTo(4);
         }
     }
