@@ -36,7 +36,7 @@ final class AckClient implements ClientReliability {
 
     AckClient(AckConfig config) {
         this.client = new SequencedClient(new SequencedClient.Settings(AckStrategyProvider.NAME, config.holdBack(),
-                config.gapTimeout(), config.tailTimeout(), config.pullPage(), false), new ById());
+                config.gapTimeout(), config.tailTimeout(), config.pullPage(), false, false), new ById());
     }
 
     /** Acks by id: what a commit stored, and what arrived again after it was stored. */

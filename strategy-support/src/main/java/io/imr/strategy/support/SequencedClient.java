@@ -50,8 +50,9 @@ import java.util.Optional;
  * as lost). A pull is wanted when:
  * <ul>
  *   <li>a hole is seen: at once ({@link Settings#gapTimeout()} zero: the {@code seqid} rule, "on any
- *       discontinuity, pull from the cursor"), or when the hole is still open after the gap timeout, for
- *       exactly the missing range (reordering gets that long to fill it);</li>
+ *       discontinuity, pull from the cursor", and again if it is still open after {@code tailTimeout}), or
+ *       when the hole is still open after the gap timeout, for exactly the missing range (reordering gets
+ *       that long to fill it);</li>
  *   <li>the server's max seq is above everything received and nothing new arrived for
  *       {@code tailTimeout} (G9: a lost last message is noticed within that bound), or at once when a
  *       {@code Notify} says so and the strategy's server notifies instead of pushing
@@ -85,9 +86,11 @@ public final class SequencedClient implements ClientReliability {
      * @param pullPage    the most messages one pull asks for, 1 to {@link Frame#MAX_BATCH}
      * @param pullOnNotify whether a {@code Notify} of messages beyond what the device has is pulled at once:
      *                    for a strategy whose server notifies instead of pushing when the device is behind
+     * @param pullOnConnect whether a session that starts behind the server's max seq pulls at once: for a
+     *                    strategy whose server does not push what a device missed while away
      */
     public record Settings(String name, int holdBack, Duration gapTimeout, Duration tailTimeout, int pullPage,
-                           boolean pullOnNotify) {
+                           boolean pullOnNotify, boolean pullOnConnect) {
         public Settings {
             if (name == null || name.isEmpty() || holdBack < 0 || gapTimeout == null || gapTimeout.isNegative()
                     || tailTimeout == null || tailTimeout.isNegative() || tailTimeout.isZero() || pullPage < 1
@@ -234,8 +237,10 @@ public final class SequencedClient implements ClientReliability {
             learnMaxSeq(r.maxSeq());
             long before = sequence.contiguous();
             take(r.messages(), now, out);
-            // Set only: a late or duplicated answer must not cancel a pull that is due.
-            if (fullPage && sequence.contiguous() > before) {
+            // Set only: a late or duplicated answer must not cancel a pull that is due. A short answer while the
+            // server has more is a page too, for a strategy whose server will not push the rest.
+            boolean more = fullPage || settings.pullOnNotify() && maxSeq > sequence.highestSeen();
+            if (more && sequence.contiguous() > before) {
                 wantPull(settings.pullPage());
             }
         } else if (frame instanceof Notify n) {
@@ -344,6 +349,9 @@ public final class SequencedClient implements ClientReliability {
         gapTimer.cancel(out);
         tailTimer.cancel(out);
         confirmer.connected(view, c.now(), out);
+        if (settings.pullOnConnect() && maxSeq > sequence.committed()) {
+            pull(settings.pullPage(), c.now(), out);
+        }
         watch(c.now(), out);
     }
 
@@ -442,11 +450,15 @@ public final class SequencedClient implements ClientReliability {
         maxSeq = Math.max(maxSeq, seq);
     }
 
-    /** Pulls exactly the hole after the committed cursor: up to the lowest message held past it. */
+    /**
+     * Pulls the hole after the committed cursor: exactly up to the lowest message held past it, or, for a
+     * strategy that pulls at once ({@code seqid}), a whole page from the cursor.
+     */
     private void pullHole(long now, ClientActions out) {
         long from = sequence.committed() + 1;
         long lowest = sequence.lowestHeld();
-        int limit = lowest > from ? (int) Math.min(settings.pullPage(), lowest - from) : settings.pullPage();
+        int limit = lowest > from && !settings.gapTimeout().isZero()
+                ? (int) Math.min(settings.pullPage(), lowest - from) : settings.pullPage();
         pull(limit, now, out);
     }
 
@@ -487,10 +499,13 @@ public final class SequencedClient implements ClientReliability {
         if (!connected) {
             return;
         }
-        if (sequence.hasHole() && !settings.gapTimeout().isZero()) {
+        if (sequence.hasHole()) {
             if (!gapTimer.isArmed()) {
+                // A strategy that pulls a hole at once watches it for as long as a pull may take to come back.
+                long delay = settings.gapTimeout().isZero() ? settings.tailTimeout().toNanos()
+                        : settings.gapTimeout().toNanos();
                 gapWatched = sequence.contiguous() + 1;
-                gapTimer.arm(now + settings.gapTimeout().toNanos(), now, out);
+                gapTimer.arm(now + delay, now, out);
             }
         } else {
             gapTimer.cancel(out);

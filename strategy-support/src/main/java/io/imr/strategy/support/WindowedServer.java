@@ -224,7 +224,8 @@ public final class WindowedServer implements ServerReliability {
         maxSeq = c.epoch() != epoch ? c.maxSeq() : Math.max(maxSeq, c.maxSeq());
         epoch = c.epoch();
         sentUpTo = watermark.connected(c.epoch(), cursor);
-        advertised = c.maxSeq();
+        // The welcome told the max seq; a server that will not push all of it still owes a Notify.
+        advertised = settings.refillFromInbox() ? c.maxSeq() : cursor;
         resuming = true;
         refill(out);
     }
@@ -352,11 +353,17 @@ public final class WindowedServer implements ServerReliability {
         }
     }
 
+    /**
+     * Pushes messages. Their frame tells the max seq; with {@link Settings#refillFromInbox()} that is all
+     * the device needs to know (the rest will be pushed). Without, the device still has to be told, with a
+     * {@code Notify}, of what will not be pushed: that is its cue to pull.
+     */
     private void deliver(List<Message> messages, ServerActions out) {
         for (List<Message> batch : FrameBatches.split(messages, Frame.MAX_BATCH, FrameBatches.DEFAULT_FRAME_BYTES)) {
-            long top = Math.max(maxSeq, batch.get(batch.size() - 1).seq());
+            long last = batch.get(batch.size() - 1).seq();
+            long top = Math.max(maxSeq, last);
             out.send(new Deliver(batch, top));
-            advertised = Math.max(advertised, top);
+            advertised = Math.max(advertised, settings.refillFromInbox() ? top : last);
         }
     }
 
