@@ -82,7 +82,7 @@ public final class ImrClient {
             });
             ClientEngine[] self = new ClientEngine[1];
             connector = VertxClientConnector.of(vertx, new FrameCodec(b.maxFrameBytes), b.server,
-                    () -> (total, payload) -> self[0].countWire(total, payload));
+                    () -> (total, payload, confirmation) -> self[0].countWire(total, payload, confirmation));
             engine = new ClientEngine(b.engineConfig(), store, b.registry, b.token, connector, runtime, b.meterRegistry,
                     b.listener, listenerThread, b.sendListener);
             self[0] = engine;

@@ -206,13 +206,14 @@ public final class ClientEngine {
     /**
      * Counts bytes on the wire for this client's meters (transports call it from their threads).
      *
-     * @param totalBytes   the frame's bytes on the wire
-     * @param payloadBytes the application payload bytes in it
+     * @param totalBytes        the bytes on the wire
+     * @param payloadBytes      the application payload bytes among them
+     * @param confirmationBytes the bytes of confirmation frames among them (ack, ack-up-to, pull, notify)
      */
-    public void countWire(int totalBytes, int payloadBytes) {
+    public void countWire(int totalBytes, int payloadBytes, int confirmationBytes) {
         EngineMetrics m = metrics;
         if (m != null) {
-            m.frameBytes(totalBytes, payloadBytes);
+            m.frameBytes(totalBytes, payloadBytes, confirmationBytes);
         }
     }
 

@@ -31,6 +31,7 @@ public final class EngineMetrics {
     public final Counter retransmits;
     public final Counter payloadBytes;
     public final Counter controlBytes;
+    public final Counter confirmationBytes;
     public final DistributionSummary commitBatch;
     public final Timer commitDuration;
     public final Timer deliveryLatency;
@@ -54,6 +55,7 @@ public final class EngineMetrics {
         retransmits = counter(MetricNames.RETRANSMITS, "messages");
         payloadBytes = counter(MetricNames.BYTES_PAYLOAD, "bytes");
         controlBytes = counter(MetricNames.BYTES_CONTROL, "bytes");
+        confirmationBytes = counter(MetricNames.BYTES_CONFIRMATION, "bytes");
         commitBatch = DistributionSummary.builder(MetricNames.COMMIT_BATCH_SIZE).description("messages per commit")
                 .tags(tags)
                 .publishPercentiles(0.5, 0.99).register(registry);
@@ -104,10 +106,16 @@ public final class EngineMetrics {
         }
     }
 
-    /** Counts one frame on the wire, split into payload and control bytes. */
-    public void frameBytes(int totalBytes, int payloadBytesInFrame) {
+    /**
+     * Counts bytes on the wire, split into payload and control bytes, and the confirmation bytes among
+     * the control bytes.
+     */
+    public void frameBytes(int totalBytes, int payloadBytesInFrame, int confirmationBytesInFrame) {
         payloadBytes.increment(payloadBytesInFrame);
         controlBytes.increment(Math.max(0, totalBytes - payloadBytesInFrame));
+        if (confirmationBytesInFrame > 0) {
+            confirmationBytes.increment(confirmationBytesInFrame);
+        }
     }
 
     /** Records a commit's size and duration. */

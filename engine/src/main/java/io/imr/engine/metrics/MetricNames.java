@@ -34,6 +34,11 @@ public final class MetricNames {
     public static final String BYTES_PAYLOAD = "imr.bytes.payload";
     /** Bytes on the wire that are not payload (headers, acks, pulls, heartbeats), each way. */
     public static final String BYTES_CONTROL = "imr.bytes.control";
+    /**
+     * Bytes of frames between a receiving device and the server that carry no message: ack, ack-up-to,
+     * pull and notify (not send-ack, ping or pong), each way. What a strategy pays to confirm and repair.
+     */
+    public static final String BYTES_CONFIRMATION = "imr.bytes.confirmation";
     /** Messages per store commit. */
     public static final String COMMIT_BATCH_SIZE = "imr.commit.batch.size";
     /** How long store commits take. */

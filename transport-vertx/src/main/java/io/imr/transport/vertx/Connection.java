@@ -68,7 +68,7 @@ abstract class Connection implements FrameChannel {
             closeNow(new ErrorFrame(ErrorFrame.Code.INTERNAL, "the sender could not encode a frame"));
             return;
         }
-        meter.frame(body.length, WireMeter.payloadBytes(frame));
+        meter.frame(body.length, WireMeter.payloadBytes(frame), WireMeter.isConfirmation(frame) ? body.length : 0);
         write(body);
     }
 
@@ -91,9 +91,9 @@ abstract class Connection implements FrameChannel {
         closeSocket();
     }
 
-    /** Counts bytes that arrived, with the payload bytes of the frames they completed. */
-    protected void meterIn(int bytes, int payloadBytes) {
-        meter.frame(bytes, payloadBytes);
+    /** Counts bytes that arrived, with the payload and confirmation bytes of the frames they completed. */
+    protected void meterIn(int bytes, int payloadBytes, int confirmationBytes) {
+        meter.frame(bytes, payloadBytes, confirmationBytes);
     }
 
     /** A decoded frame arrived (called on the event loop). */

@@ -34,16 +34,20 @@ final class TcpConnection extends Connection {
         if (decoder.failed()) {
             return;
         }
-        int[] payload = {0};
+        int[] counted = {0, 0};
         try {
             decoder.feed(ByteBuffer.wrap(buffer.getBytes()), frame -> {
-                payload[0] += WireMeter.payloadBytes(frame);
+                counted[0] += WireMeter.payloadBytes(frame);
+                if (WireMeter.isConfirmation(frame)) {
+                    // Small frames, and few: their size on the wire is their encoding and its length prefix.
+                    counted[1] += codec.encode(frame).length + FrameCodec.LENGTH_PREFIX_BYTES;
+                }
                 arrived(frame);
             });
         } catch (ProtocolException e) {
             protocolError(e);
         } finally {
-            meterIn(buffer.length(), payload[0]);
+            meterIn(buffer.length(), counted[0], counted[1]);
         }
     }
 

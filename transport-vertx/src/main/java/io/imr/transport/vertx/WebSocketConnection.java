@@ -35,11 +35,11 @@ final class WebSocketConnection extends Connection {
         try {
             frame = codec.decode(message.getBytes());
         } catch (ProtocolException e) {
-            meterIn(message.length(), 0);
+            meterIn(message.length(), 0, 0);
             protocolError(e);
             return;
         }
-        meterIn(message.length(), WireMeter.payloadBytes(frame));
+        meterIn(message.length(), WireMeter.payloadBytes(frame), WireMeter.isConfirmation(frame) ? message.length() : 0);
         arrived(frame);
     }
 

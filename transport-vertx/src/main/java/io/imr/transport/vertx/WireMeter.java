@@ -1,23 +1,37 @@
 package io.imr.transport.vertx;
 
 import io.imr.api.Message;
+import io.imr.api.frame.Ack;
+import io.imr.api.frame.AckUpTo;
 import io.imr.api.frame.Deliver;
 import io.imr.api.frame.Frame;
+import io.imr.api.frame.Notify;
+import io.imr.api.frame.Pull;
 import io.imr.api.frame.PullResult;
 import io.imr.api.frame.Send;
 
 /**
- * Counts bytes on the wire, split into payload and control (the {@code imr.bytes.*} meters), so
- * that strategies can be compared by what their control traffic costs per message.
+ * Counts bytes on the wire, split into payload and control (the {@code imr.bytes.*} meters), and the
+ * confirmation bytes among the control bytes: frames between a device and the server that carry no
+ * message and serve delivery (ack, ack-up-to, pull, notify; not send-ack, ping or pong). So strategies
+ * can be compared by what their control traffic costs per message.
  */
 @FunctionalInterface
 public interface WireMeter {
 
     /** Does not count. */
-    WireMeter NONE = (total, payload) -> { };
+    WireMeter NONE = (total, payload, confirmation) -> { };
 
-    /** One frame of {@code totalBytes} on the wire, {@code payloadBytes} of which are application payload. */
-    void frame(int totalBytes, int payloadBytes);
+    /**
+     * Bytes on the wire: {@code payloadBytes} of them application payload, {@code confirmationBytes} of
+     * them frames that only confirm or ask ({@link #isConfirmation}).
+     */
+    void frame(int totalBytes, int payloadBytes, int confirmationBytes);
+
+    /** Whether a frame counts as confirmation traffic: ack, ack-up-to, pull or notify. */
+    static boolean isConfirmation(Frame frame) {
+        return frame instanceof Ack || frame instanceof AckUpTo || frame instanceof Pull || frame instanceof Notify;
+    }
 
     /** The application payload bytes a frame carries. */
     static int payloadBytes(Frame frame) {
