@@ -1,5 +1,9 @@
 package io.imr.benchmarks;
 
+import io.imr.api.strategy.PerStrategyOptions;
+import java.util.Map;
+import java.util.TreeMap;
+
 import io.imr.embed.HostPort;
 import io.imr.embed.ImrClient;
 import io.imr.embed.ImrServer;
@@ -24,7 +28,12 @@ import java.util.concurrent.TimeUnit;
  * strategy and MapDB stores (durable commits): messages per second from the first send to the
  * receiver's commit of the last, and the commit batch sizes on each side.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar io.imr.benchmarks.LoopbackThroughput [messages] [size] [strategy]</pre>
+ * <pre>java [-Dimr.strategy.NAME.OPTION=VALUE ...] -cp benchmarks/target/benchmarks.jar
+ *     io.imr.benchmarks.LoopbackThroughput [messages] [size] [strategy]</pre>
+ *
+ * <p>Also prints the control and confirmation bytes per message the server counted (it sees every frame
+ * of both devices), so options such as {@code hybrid}'s {@code ack-every} and {@code ack-delay} can be
+ * compared by what they cost.
  */
 public final class LoopbackThroughput {
 
@@ -42,14 +51,19 @@ public final class LoopbackThroughput {
         MeterRegistry serverMeters = new SimpleMeterRegistry();
         MeterRegistry receiverMeters = new SimpleMeterRegistry();
         MeterRegistry senderMeters = new SimpleMeterRegistry();
+        Map<String, String> set = new TreeMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("imr.strategy."))
+                .forEach(k -> set.put(k.substring("imr.strategy.".length()), System.getProperty(k)));
+        PerStrategyOptions options = PerStrategyOptions.parse(set);
         ImrServer server = ImrServer.builder().dataDir(dir.resolve("server")).secret(secret).strategy(strategy)
-                .tcp(new HostPort("127.0.0.1", 0)).meterRegistry(serverMeters).build();
+                .strategyOptions(options).tcp(new HostPort("127.0.0.1", 0)).meterRegistry(serverMeters).build();
         server.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
         String address = "127.0.0.1:" + server.tcpAddress().getPort();
         CountDownLatch received = new CountDownLatch(n);
         ImrClient receiver = client(address, tokens, dir, "bob", "phone", strategy, receiverMeters)
-                .listener(m -> received.countDown()).build();
-        ImrClient sender = client(address, tokens, dir, "alice", "laptop", strategy, senderMeters).build();
+                .strategyOptions(options).listener(m -> received.countDown()).build();
+        ImrClient sender = client(address, tokens, dir, "alice", "laptop", strategy, senderMeters)
+                .strategyOptions(options).build();
         receiver.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
         sender.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
@@ -66,7 +80,8 @@ public final class LoopbackThroughput {
             throw new IllegalStateException("the receiver did not get every message");
         }
         long done = System.nanoTime();
-        System.out.printf("%s, %d messages of %d bytes, one JVM, TCP loopback, durable MapDB commits%n", strategy, n, size);
+        System.out.printf("%s %s, %d messages of %d bytes, one JVM, TCP loopback, durable MapDB commits%n", strategy,
+                options.forStrategy(strategy).asMap(), n, size);
         System.out.printf("  all confirmed to the sender after %.2f s (%.0f messages/s)%n", (confirmed - t0) / 1e9,
                 n / ((confirmed - t0) / 1e9));
         System.out.printf("  all handed to the receiver's listener after %.2f s (%.0f messages/s)%n", (done - t0) / 1e9,
@@ -75,6 +90,8 @@ public final class LoopbackThroughput {
         print("receiver commits", receiverMeters);
         System.out.printf("  delivery latency (server accept to receiver commit) p50 %.1f ms, p99 %.1f ms%n",
                 percentile(receiverMeters, 0.5), percentile(receiverMeters, 0.99));
+        System.out.printf("  bytes per message on the server's wire: control %.1f, confirmation %.2f%n",
+                count(serverMeters, MetricNames.BYTES_CONTROL) / n, count(serverMeters, MetricNames.BYTES_CONFIRMATION) / n);
         sender.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
         receiver.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
         server.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -85,6 +102,14 @@ public final class LoopbackThroughput {
         return ImrClient.builder().server(address).user(user).device(device).strategies(strategy)
                 .token(tokens.mint(new Principal(user, device), Duration.ofHours(1), System.currentTimeMillis()))
                 .dataDir(dir.resolve(user)).meterRegistry(meters);
+    }
+
+    private static double count(MeterRegistry meters, String name) {
+        double sum = 0;
+        for (var c : Search.in(meters).name(name).counters()) {
+            sum += c.count();
+        }
+        return sum;
     }
 
     private static void print(String what, MeterRegistry meters) {

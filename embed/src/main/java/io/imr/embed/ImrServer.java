@@ -162,6 +162,11 @@ public final class ImrServer {
         return b.strategy;
     }
 
+    /** The store this server runs on (null before {@link #start()}), for reading what it keeps. */
+    public ServerStore store() {
+        return store;
+    }
+
     /** Sessions up now. */
     public int sessions() {
         return engine == null ? 0 : engine.sessions();

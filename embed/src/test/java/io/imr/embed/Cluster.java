@@ -26,9 +26,13 @@ final class Cluster implements AutoCloseable {
     final FaultyProxy proxy;
 
     Cluster(Path dir, boolean webSocket, Duration heartbeat) {
+        this(dir, webSocket, heartbeat, ImrServer.DEFAULT_STRATEGY);
+    }
+
+    Cluster(Path dir, boolean webSocket, Duration heartbeat, String strategy) {
         this.dir = dir;
         this.webSocket = webSocket;
-        this.server = ImrServer.builder().dataDir(dir.resolve("server")).secret(SECRET).strategy("ack")
+        this.server = ImrServer.builder().dataDir(dir.resolve("server")).secret(SECRET).strategy(strategy)
                 .tcp(new HostPort("127.0.0.1", 0)).webSocket(new HostPort("127.0.0.1", 0)).engineConfig(io.imr.engine.ServerEngineConfig.DEFAULT.withHeartbeat(heartbeat)
                         .withHelloTimeout(Duration.ofSeconds(2)))
                 .build();

@@ -21,11 +21,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The ack strategy end to end, in one JVM: a real server and real clients over real sockets
+ * Every strategy end to end, in one JVM: a real server and real clients over real sockets
  * (TCP and WebSocket, through a proxy that cuts and stalls connections) with real MapDB stores.
+ * Clients offer every strategy on the class path; the server runs the one under test.
  */
 @DisplayName("End to end over real sockets and MapDB stores")
 class EndToEndTest {
@@ -67,13 +69,13 @@ class EndToEndTest {
         assertThat(numbers).allMatch(k -> k >= 1 && k <= n);
     }
 
-    @ParameterizedTest(name = "over {0}")
-    @ValueSource(strings = {"tcp", "websocket"})
+    @ParameterizedTest(name = "{1} over {0}")
+    @CsvSource({"tcp, ack", "tcp, seqid", "tcp, hybrid", "websocket, ack", "websocket, seqid", "websocket, hybrid"})
     @DisplayName("10,000 messages arrive exactly once and in order while connections are cut and frames dropped")
     @Timeout(180)
-    void tenThousandMessagesThroughCuts(String transport) throws Exception {
+    void tenThousandMessagesThroughCuts(String transport, String strategy) throws Exception {
         int n = 10_000;
-        try (Cluster cluster = new Cluster(dir, transport.equals("websocket"), Duration.ofSeconds(2))) {
+        try (Cluster cluster = new Cluster(dir, transport.equals("websocket"), Duration.ofSeconds(2), strategy)) {
             Recorder bobSaw = new Recorder(n);
             ImrClient bob = cluster.client("bob", "phone", bobSaw).build();
             ImrClient alice = cluster.client("alice", "laptop", m -> { }).build();
@@ -219,6 +221,44 @@ class EndToEndTest {
             assertStoreHoldsExactly(bob, 200);
             Cluster.join(alice.close());
             Cluster.join(bob.close());
+        }
+    }
+
+    @Test
+    @DisplayName("two devices of one user each store every message, each with its own cursor and watermark")
+    @Timeout(120)
+    void twoDevicesOfOneUser() throws Exception {
+        int n = 2000;
+        try (Cluster cluster = new Cluster(dir, false, Duration.ofSeconds(2))) {
+            Recorder phoneSaw = new Recorder(n);
+            Recorder desktopSaw = new Recorder(n);
+            ImrClient phone = cluster.client("bob", "phone", phoneSaw).build();
+            ImrClient desktop = cluster.client("bob", "desktop", desktopSaw).build();
+            ImrClient alice = cluster.client("alice", "laptop", m -> { }).build();
+            Cluster.join(phone.start());
+            Cluster.join(alice.start());
+            List<CompletableFuture<Long>> sends = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                sends.add(alice.send("bob", payload(i)).toCompletableFuture());
+                if (i == n / 2) {
+                    Cluster.join(desktop.start()); // the second device comes online half-way: it catches up
+                }
+            }
+            CompletableFuture.allOf(sends.toArray(new CompletableFuture[0])).get(90, TimeUnit.SECONDS);
+            assertThat(phoneSaw.await(90)).isTrue();
+            assertThat(desktopSaw.await(90)).isTrue();
+            assertStoreHoldsExactly(phone, n);
+            assertStoreHoldsExactly(desktop, n);
+            // Each device's cumulative confirmation reaches the server and is persisted as its own watermark.
+            for (String device : List.of("phone", "desktop")) {
+                assertThat(Await.until(Duration.ofSeconds(30), () -> cluster.server.store().device("bob", device)
+                        .map(d -> d.confirmed() == n).orElse(false)))
+                        .as("bob/%s's watermark persisted at %d: %s", device, n,
+                                cluster.server.store().device("bob", device)).isTrue();
+            }
+            Cluster.join(phone.close());
+            Cluster.join(desktop.close());
+            Cluster.join(alice.close());
         }
     }
 }

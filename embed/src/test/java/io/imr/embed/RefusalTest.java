@@ -153,7 +153,7 @@ class RefusalTest {
     }
 
     @Test
-    @DisplayName("the server's metrics address serves Prometheus text with the imr meters")
+    @DisplayName("the server's metrics address serves Prometheus text with the imr meters, for the default strategy (hybrid)")
     void prometheus() throws Exception {
         ImrServer server = ImrServer.builder().dataDir(dir.resolve("server")).secret(Cluster.SECRET)
                 .metrics(new HostPort("127.0.0.1", 0)).build();
@@ -165,9 +165,10 @@ class RefusalTest {
         HttpClient http = HttpClient.newHttpClient();
         URI uri = URI.create("http://127.0.0.1:" + server.metricsAddress().getPort() + "/metrics");
         String text = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(text).contains("imr_messages_committed_total{side=\"server\",strategy=\"ack\"} 1.0")
-                .contains("imr_sessions{side=\"server\",strategy=\"ack\"} 1.0")
-                .contains("imr_commit_duration_seconds");
+        assertThat(text).contains("imr_messages_committed_total{side=\"server\",strategy=\"hybrid\"} 1.0")
+                .contains("imr_sessions{side=\"server\",strategy=\"hybrid\"} 1.0")
+                .contains("imr_commit_duration_seconds")
+                .contains("imr_bytes_confirmation_total{side=\"server\",strategy=\"hybrid\"}");
         String page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + server.metricsAddress().getPort() + "/")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(page).contains("<title>imr server</title>");

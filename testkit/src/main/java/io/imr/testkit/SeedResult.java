@@ -24,15 +24,18 @@ import java.util.Optional;
  * @param maxUnconfirmed   the highest {@code unconfirmed()} of a server half (G7)
  * @param maxBuffered      the highest {@code buffered()} of a client half (G7)
  * @param latenciesMillis  per delivered message, virtual milliseconds from the server's accept to the device's commit
+ * @param swapPairs        each server restart with another strategy, as "from&gt;to", in order
  * @param violation        the first guarantee broken, or null
  */
 public record SeedResult(long seed, long messages, long confirmed, long delivered, long lost, long duplicates,
                          long orderViolations, long corruptStored, long controlBytes, long confirmationBytes, long pulls,
                          long retransmits, long swaps,
-                         int maxUnconfirmed, int maxBuffered, List<Long> latenciesMillis, Violation violation) {
+                         int maxUnconfirmed, int maxBuffered, List<Long> latenciesMillis, List<String> swapPairs,
+                         Violation violation) {
 
     public SeedResult {
         latenciesMillis = List.copyOf(latenciesMillis);
+        swapPairs = List.copyOf(swapPairs);
     }
 
     public Optional<Violation> broken() {

@@ -114,7 +114,7 @@ public final class Simulation {
         Recorder r = run.recorder;
         return new SeedResult(seed, r.messages, r.confirmed, r.delivered, r.lost, r.duplicates, r.orderViolations,
                 r.corruptStored, r.controlBytes, r.confirmationBytes, r.pulls, r.retransmits, r.swaps, r.maxUnconfirmed,
-                r.maxBuffered, r.latenciesMillis, r.violation());
+                r.maxBuffered, r.latenciesMillis, r.swapPairs, r.violation());
     }
 
     /** One seed's world. */
@@ -297,12 +297,14 @@ public final class Simulation {
             /** kill -9, then a restart over the same disk with another strategy of the world (if there is one). */
             void swap() {
                 crash();
+                String from = strategy;
                 if (offered.size() > 1) {
                     List<String> others = new ArrayList<>(offered);
                     others.remove(strategy);
                     strategy = others.get(scheduler.random().nextInt(others.size()));
                 }
                 recorder.swaps++;
+                recorder.swapPairs.add(from + ">" + strategy);
                 recorder.event("server", "SWAPS its strategy to " + strategy);
             }
 
