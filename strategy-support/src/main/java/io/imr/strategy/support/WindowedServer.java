@@ -228,6 +228,9 @@ public final class WindowedServer implements ServerReliability {
         advertised = settings.refillFromInbox() ? c.maxSeq() : cursor;
         resuming = true;
         refill(out);
+        // The fill belongs to the resumption: a session with nothing to read then is not filled later, when
+        // the device is told instead and pulls (else it would be pushed and pull the same messages).
+        resuming = fillToken != 0;
     }
 
     private void endSession(ServerActions out) {

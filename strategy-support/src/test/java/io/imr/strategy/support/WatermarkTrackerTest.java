@@ -71,4 +71,85 @@ class WatermarkTrackerTest {
         assertThatThrownBy(() -> watermark.startPersist(0)).hasMessageContaining("token 0");
         assertThatThrownBy(() -> watermark.reset(-1)).hasMessageContaining("must not be negative");
     }
+
+    @Test
+    @DisplayName("restores what the store kept as persisted already: nothing to persist until it advances")
+    void restore() {
+        watermark.restore(3, 6);
+        assertThat(watermark.epoch()).isEqualTo(3);
+        assertThat(watermark.confirmed()).isEqualTo(6);
+        assertThat(watermark.persisted()).isEqualTo(6);
+        assertThat(watermark.needsPersist()).isFalse();
+        assertThat(watermark.advanceTo(6)).isFalse();
+        assertThat(watermark.advanceTo(7)).isTrue();
+        assertThat(watermark.startPersist(1)).isEqualTo(7);
+    }
+
+    @Test
+    @DisplayName("restores a device never seen as 0 in epoch 0, and refuses a negative epoch or watermark")
+    void restoreValidates() {
+        watermark.restore(0, 0);
+        assertThat(watermark.epoch()).isZero();
+        assertThat(watermark.needsPersist()).isFalse();
+        assertThatThrownBy(() -> watermark.restore(-1, 0)).hasMessageContaining("epoch must not be negative");
+        assertThatThrownBy(() -> watermark.restore(1, -1)).hasMessageContaining("must not be negative");
+    }
+
+    @Test
+    @DisplayName("follows a session's cursor up in the same epoch, and persists it")
+    void connectedUp() {
+        watermark.restore(1, 6);
+        assertThat(watermark.connected(1, 9)).isEqualTo(9);
+        assertThat(watermark.needsPersist()).isTrue();
+        assertThat(watermark.startPersist(1)).isEqualTo(9);
+    }
+
+    @Test
+    @DisplayName("follows a session's cursor down in the same epoch, without persisting below what is stored")
+    void connectedDown() {
+        watermark.restore(1, 6);
+        assertThat(watermark.connected(1, 2)).isEqualTo(2);
+        assertThat(watermark.confirmed()).isEqualTo(2);
+        assertThat(watermark.persisted()).as("the store keeps 6").isEqualTo(6);
+        assertThat(watermark.needsPersist()).isFalse();
+        watermark.advanceTo(6);
+        assertThat(watermark.needsPersist()).isFalse();
+        watermark.advanceTo(7);
+        assertThat(watermark.startPersist(1)).isEqualTo(7);
+    }
+
+    @Test
+    @DisplayName("keeps a running commit when a session of the same epoch starts")
+    void connectedKeepsCommit() {
+        watermark.restore(1, 0);
+        watermark.advanceTo(5);
+        watermark.startPersist(1);
+        watermark.connected(1, 5);
+        assertThat(watermark.persisting()).isTrue();
+        assertThat(watermark.done(1)).isTrue();
+        assertThat(watermark.persisted()).isEqualTo(5);
+        assertThat(watermark.needsPersist()).isFalse();
+    }
+
+    @Test
+    @DisplayName("starts over from the cursor in another epoch, with nothing of it persisted")
+    void connectedNewEpoch() {
+        watermark.restore(1, 6);
+        watermark.advanceTo(8);
+        watermark.startPersist(1);
+        assertThat(watermark.connected(2, 3)).isEqualTo(3);
+        assertThat(watermark.epoch()).isEqualTo(2);
+        assertThat(watermark.persisted()).isZero();
+        assertThat(watermark.done(1)).as("a commit of the old epoch's watermark").isFalse();
+        assertThat(watermark.needsPersist()).isTrue();
+        assertThat(watermark.startPersist(2)).isEqualTo(3);
+        assertThat(watermark.connected(3, 0)).isZero();
+        assertThat(watermark.needsPersist()).as("0 in a new epoch: nothing to persist").isFalse();
+    }
+
+    @Test
+    @DisplayName("refuses a negative cursor")
+    void connectedValidates() {
+        assertThatThrownBy(() -> watermark.connected(1, -1)).hasMessageContaining("must not be negative");
+    }
 }
