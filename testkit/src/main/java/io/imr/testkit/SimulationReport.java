@@ -153,7 +153,8 @@ public final class SimulationReport {
         return delivered == 0 ? 0 : (double) confirmationBytes / delivered;
     }
 
-    private String seedRange() {
+    /** The seeds added, as {@code first..last}, one seed alone, or {@code none}. */
+    public String seedRange() {
         return seeds == 0 ? "none" : firstSeed == lastSeed ? String.valueOf(firstSeed) : firstSeed + ".." + lastSeed;
     }
 
