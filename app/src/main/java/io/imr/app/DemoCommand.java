@@ -58,8 +58,8 @@ final class DemoCommand implements Callable<Integer> {
     /** How long one strategy's run may take before it counts as failed. */
     private static final long RUN_DEADLINE_SECONDS = 120;
 
-    @Option(names = "--messages", paramLabel = "N", description = "messages per sender and strategy (default 3000)")
-    int perSender = 3_000;
+    @Option(names = "--messages", paramLabel = "N", description = "messages per sender and strategy (default 1000)")
+    int perSender = 1_000;
 
     @Option(names = "--drop", paramLabel = "RATE", description = "share of frames dropped each way (default 0.01)")
     double dropRate = 0.01;

@@ -128,7 +128,10 @@ final class SimulateCommand implements Callable<Integer> {
         return Imr.OK;
     }
 
-    /** One table per fault profile, the strategies in the order they ran, each followed by the cheapest. */
+    /**
+     * One table per fault profile, the strategies in the order they ran, each followed by the cheapest, and
+     * a note when server-swap faults ran another strategy for a while.
+     */
     private void printComparisons(Map<String, List<SimulationReport>> byProfile) {
         for (Map.Entry<String, List<SimulationReport>> e : byProfile.entrySet()) {
             SimulationReport any = e.getValue().get(0);
@@ -136,6 +139,11 @@ final class SimulateCommand implements Callable<Integer> {
                     + any.seedRange() + " (" + any.seeds() + " each)", e.getValue());
             out.print(c.text());
             out.println("  " + c.verdict());
+            long swaps = e.getValue().stream().mapToLong(SimulationReport::swaps).sum();
+            if (swaps > 0) {
+                out.println("  note: " + swaps + " server restarts with another strategy (server-swap) in these seeds;"
+                        + " the figures after one mix strategies");
+            }
             out.println();
         }
     }
