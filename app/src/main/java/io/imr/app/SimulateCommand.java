@@ -7,10 +7,13 @@ import io.imr.testkit.SeedResult;
 import io.imr.testkit.Simulation;
 import io.imr.testkit.SimulationReport;
 import io.imr.testkit.SimulationSettings;
+import io.imr.testkit.StrategyComparison;
 import io.imr.testkit.Violation;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,12 +24,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code imr simulate}: the deterministic simulation of the test kit, from the command line. Seeds
  * run on all cores, but results are added in seed order and the report shows nothing of the wall
- * clock, so the same arguments print the same bytes; the speed goes to stderr.
+ * clock, so the same arguments print the same bytes; the speed goes to stderr. With
+ * {@code --strategy all} the text ends with one table per fault profile comparing the strategies.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Runs the engine and a strategy under virtual time with seeded faults and checks the guarantees.",
-            "Seeds S..S+N-1 of each fault profile; the same seed gives the same result. Exits 1 when a guarantee was"
-                + " broken, printing the seed and the events that led there."})
+            "Seeds S..S+N-1 of each fault profile; the same seed gives the same result. With --strategy all, ends with"
+                + " one table per fault profile comparing the strategies. Exits 1 when a guarantee was broken, printing"
+                + " the seed and the events that led there."})
 final class SimulateCommand implements Callable<Integer> {
 
     /** Seeds are handed out to the threads in batches this large, then added to the report in order. */
@@ -82,6 +87,7 @@ final class SimulateCommand implements Callable<Integer> {
         String replay = null;
         long started = System.nanoTime();
         long total = 0;
+        Map<String, List<SimulationReport>> byProfile = new LinkedHashMap<>();
         try {
             for (String s : strategies) {
                 for (FaultProfile profile : profiles) {
@@ -91,6 +97,7 @@ final class SimulateCommand implements Callable<Integer> {
                             profile).withBug(bug);
                     SimulationReport report = run(pool, threads, registry, settings, s, first, n);
                     total += report.seeds();
+                    byProfile.computeIfAbsent(profile.name(), p -> new ArrayList<>()).add(report);
                     out.print(json ? report.json() + "\n" : report.text());
                     if (!json) {
                         out.println();
@@ -105,6 +112,9 @@ final class SimulateCommand implements Callable<Integer> {
         } finally {
             pool.shutdownNow();
         }
+        if (!json && strategy.equals("all")) {
+            printComparisons(byProfile);
+        }
         double secs = (System.nanoTime() - started) / 1e9;
         System.err.printf(java.util.Locale.ROOT, "imr: %d seeds in %.1f s (%.0f seeds/s)%n", total, secs, total / secs);
         if (firstViolation != null) {
@@ -116,6 +126,26 @@ final class SimulateCommand implements Callable<Integer> {
             return Imr.FAILED;
         }
         return Imr.OK;
+    }
+
+    /**
+     * One table per fault profile, the strategies in the order they ran, each followed by the cheapest, and
+     * a note when server-swap faults ran another strategy for a while.
+     */
+    private void printComparisons(Map<String, List<SimulationReport>> byProfile) {
+        for (Map.Entry<String, List<SimulationReport>> e : byProfile.entrySet()) {
+            SimulationReport any = e.getValue().get(0);
+            StrategyComparison c = StrategyComparison.of("strategies compared, faults " + e.getKey() + ", seeds "
+                    + any.seedRange() + " (" + any.seeds() + " each)", e.getValue());
+            out.print(c.text());
+            out.println("  " + c.verdict());
+            long swaps = e.getValue().stream().mapToLong(SimulationReport::swaps).sum();
+            if (swaps > 0) {
+                out.println("  note: " + swaps + " server restarts with another strategy (server-swap) in these seeds;"
+                        + " the figures after one mix strategies");
+            }
+            out.println();
+        }
     }
 
     /**

@@ -143,6 +143,11 @@ public final class SimulationReport {
         return retransmits;
     }
 
+    /** Server restarts with another strategy ({@code server-swap}): figures after one mix strategies. */
+    public long swaps() {
+        return swaps;
+    }
+
     /** Control bytes (all that is not payload) per delivered message. */
     public double controlBytesPerDelivered() {
         return delivered == 0 ? 0 : (double) controlBytes / delivered;
@@ -153,7 +158,8 @@ public final class SimulationReport {
         return delivered == 0 ? 0 : (double) confirmationBytes / delivered;
     }
 
-    private String seedRange() {
+    /** The seeds added, as {@code first..last}, one seed alone, or {@code none}. */
+    public String seedRange() {
         return seeds == 0 ? "none" : firstSeed == lastSeed ? String.valueOf(firstSeed) : firstSeed + ".." + lastSeed;
     }
 

@@ -5,6 +5,7 @@
  * the JUnit 5 class a strategy's tests extend. Public: {@link io.imr.testkit.Simulation},
  * {@link io.imr.testkit.SimulationSettings}, {@link io.imr.testkit.FaultProfile},
  * {@link io.imr.testkit.SeedResult}, {@link io.imr.testkit.SimulationReport},
- * {@link io.imr.testkit.Violation}, {@link io.imr.testkit.PlantedBug}; everything else is package-private.
+ * {@link io.imr.testkit.StrategyComparison}, {@link io.imr.testkit.Violation}, {@link io.imr.testkit.PlantedBug};
+ * everything else is package-private.
  */
 package io.imr.testkit;
