@@ -58,7 +58,7 @@ class CommandLineContractIT {
         Proc p = Proc.run(T, "server", "--listen", "127.0.0.1:0", "--data", dir.resolve("s").toString(), "--strategy",
                 "nope");
         assertThat(p.exitCode()).isEqualTo(2);
-        assertThat(p.stderr().trim()).isEqualTo("imr: unknown strategy \"nope\"; available: ack");
+        assertThat(p.stderr().trim()).isEqualTo("imr: unknown strategy \"nope\"; available: ack, hybrid, seqid");
         assertThat(p.outLines).isEmpty();
     }
 
@@ -79,7 +79,7 @@ class CommandLineContractIT {
             String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://"
                     + metrics.substring("metrics on ".length()) + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(body).contains("imr_sessions{side=\"server\",strategy=\"ack\"}");
+            assertThat(body).contains("imr_sessions{side=\"server\",strategy=\"hybrid\"}");
             p.process.destroy();
             assertThat(p.waitFor(T)).isZero();
             assertThat(p.outLines).hasSize(3);
