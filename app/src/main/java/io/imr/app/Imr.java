@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
 @Command(name = "imr", mixinStandardHelpOptions = true, versionProvider = Imr.Version.class,
         description = "Reliable instant-message delivery: a message counts as received once the receiver's commit returned.",
         subcommands = {ServerCommand.class, TokenCommand.class, ReceiveCommand.class, SendCommand.class,
-            InspectCommand.class, DemoCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
+            InspectCommand.class, DemoCommand.class, SimulateCommand.class, ProxyCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Imr implements Runnable {
 
     public static final int OK = 0;

@@ -30,7 +30,8 @@ final class ServerCommand implements Callable<Integer> {
             description = "WebSocket address")
     HostPort wsListen;
 
-    @Option(names = "--strategy", paramLabel = "NAME", description = "the strategy (default: ack)")
+    @Option(names = "--strategy", paramLabel = "NAME",
+            description = "the strategy: ack, seqid, hybrid or a plug-in's name (default: " + ImrServer.DEFAULT_STRATEGY + ")")
     String strategy;
 
     @Option(names = "--secret-file", paramLabel = "FILE",

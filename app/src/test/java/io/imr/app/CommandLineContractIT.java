@@ -33,12 +33,76 @@ class CommandLineContractIT {
     Path dir;
 
     @ParameterizedTest(name = "imr {0} --help")
-    @ValueSource(strings = {"server", "token", "receive", "send", "inspect", "demo"})
+    @ValueSource(strings = {"server", "token", "receive", "send", "inspect", "demo", "proxy"})
     @DisplayName("every command answers --help with exit 0")
     void help(String command) throws Exception {
         Proc p = Proc.run(T, command, "--help");
         assertThat(p.exitCode()).isZero();
         assertThat(String.join("\n", p.outLines)).contains("Usage: imr " + command);
+    }
+
+    @Test
+    @DisplayName("server --help names hybrid as the default strategy")
+    void serverHelpDefault() throws Exception {
+        Proc p = Proc.run(T, "server", "--help");
+        assertThat(p.exitCode()).isZero();
+        assertThat(String.join(" ", p.outLines).replaceAll("\\s+", " ")).contains("(default: hybrid)")
+                .doesNotContain("default: ack");
+    }
+
+    @ParameterizedTest(name = "imr proxy {0}")
+    @ValueSource(strings = {"--drop 1.5", "--drop lots", "--cut-every -1", "--cut-every x", "--seed s", "--bogus",
+        "--target nonsense"})
+    @DisplayName("proxy: a bad flag is a one-line usage error, exit 2")
+    void proxyBadFlag(String flag) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("proxy", "--listen", "127.0.0.1:0", "--target",
+                "127.0.0.1:9"));
+        args.addAll(List.of(flag.split(" ")));
+        Proc p = Proc.run(T, args.toArray(new String[0]));
+        assertThat(p.exitCode()).isEqualTo(2);
+        assertThat(p.stderr().trim().lines()).hasSize(1).first().asString().contains(flag.split(" ")[0]);
+        assertThat(p.outLines).isEmpty();
+        Proc missing = Proc.run(T, "proxy", "--listen", "127.0.0.1:0");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.stderr().trim().lines()).hasSize(1).first().asString().contains("--target");
+    }
+
+    @Test
+    @DisplayName("proxy prints where it listens, carries a session while cutting connections, and stops on SIGTERM with 0")
+    void proxy() throws Exception {
+        try (ServerProc server = new ServerProc(dir.resolve("server"))) {
+            Proc proxy = Proc.start("proxy", "--listen", "127.0.0.1:0", "--target", server.address, "--cut-every",
+                    "40", "--seed", "3");
+            try {
+                String line = proxy.nextLine(T);
+                assertThat(line).matches("proxying on 127\\.0\\.0\\.1:[1-9]\\d*");
+                String address = line.substring("proxying on ".length());
+                Proc receive = Proc.start("receive", "--server", address, "--user", "bob", "--device", "phone",
+                        "--token", server.token("bob", "phone"), "--data", dir.resolve("bob").toString(), "--until",
+                        "200");
+                Proc send = Proc.run(T, "send", "--server", address, "--user", "alice", "--device", "laptop",
+                        "--token", server.token("alice", "laptop"), "--to", "bob", "--count", "200", "--data",
+                        dir.resolve("alice").toString());
+                assertThat(send.exitCode()).as(send.stderr()).isZero();
+                assertThat(receive.waitFor(T)).as(receive.stderr()).isZero();
+                proxy.terminate();
+                assertThat(proxy.waitFor(T)).isZero();
+                assertThat(proxy.outLines).hasSize(1);
+                // 200 sends and 200 deliveries counted once each, a cut every 40 of them: up to 10 cuts (fewer when
+                // a batch of deliveries carries two multiples of 40: its connection is cut once).
+                Matcher counts = Pattern.compile("imr: proxy accepted (\\d+) connections, forwarded \\d+ frames,"
+                        + " dropped 0, counted 400 new messages, cut (\\d+) connections").matcher(proxy.stderr());
+                assertThat(counts.find()).as("the proxy's counts on stderr: " + proxy.stderr()).isTrue();
+                assertThat(Integer.parseInt(counts.group(2))).as("cuts").isBetween(3, 10);
+                assertThat(Integer.parseInt(counts.group(1))).as("connections").isGreaterThan(3);
+                Proc summary = Proc.run(T, "inspect", "--data", dir.resolve("bob").toString(), "--json");
+                assertThat(summary.outLines).containsExactly("{\"user\":\"bob\",\"device\":\"phone\","
+                        + "\"cursor\":200,\"count\":200,\"firstSeq\":1,\"lastSeq\":200,\"gaps\":[],\"duplicates\":0}");
+            } finally {
+                proxy.close();
+            }
+            assertThat(server.stop()).isZero();
+        }
     }
 
     @Test
@@ -58,7 +122,7 @@ class CommandLineContractIT {
         Proc p = Proc.run(T, "server", "--listen", "127.0.0.1:0", "--data", dir.resolve("s").toString(), "--strategy",
                 "nope");
         assertThat(p.exitCode()).isEqualTo(2);
-        assertThat(p.stderr().trim()).isEqualTo("imr: unknown strategy \"nope\"; available: ack");
+        assertThat(p.stderr().trim()).isEqualTo("imr: unknown strategy \"nope\"; available: ack, hybrid, seqid");
         assertThat(p.outLines).isEmpty();
     }
 
@@ -79,7 +143,7 @@ class CommandLineContractIT {
             String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://"
                     + metrics.substring("metrics on ".length()) + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(body).contains("imr_sessions{side=\"server\",strategy=\"ack\"}");
+            assertThat(body).contains("imr_sessions{side=\"server\",strategy=\"hybrid\"}");
             p.process.destroy();
             assertThat(p.waitFor(T)).isZero();
             assertThat(p.outLines).hasSize(3);

@@ -20,6 +20,8 @@ final class Proc implements AutoCloseable {
     final LinkedBlockingQueue<String> stdout = new LinkedBlockingQueue<>();
     final List<String> outLines = new ArrayList<>();
     final StringBuffer stderr = new StringBuffer();
+    private final Thread outPump;
+    private final Thread errPump;
 
     private Proc(Process process) {
         this.process = process;
@@ -31,6 +33,8 @@ final class Proc implements AutoCloseable {
         e.setDaemon(true);
         o.start();
         e.start();
+        outPump = o;
+        errPump = e;
     }
 
     static Proc start(String... args) throws IOException {
@@ -80,11 +84,51 @@ final class Proc implements AutoCloseable {
         return line;
     }
 
+    /**
+     * The next stdout line, or null when the process ended without printing one (waiting at most the
+     * timeout for either).
+     */
+    String nextLineOrNull(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String line = stdout.poll(20, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                outLines.add(line);
+                return line;
+            }
+            if (!process.isAlive()) {
+                line = stdout.poll(200, TimeUnit.MILLISECONDS);
+                if (line != null) {
+                    outLines.add(line);
+                }
+                return line;
+            }
+        }
+        throw new AssertionError("no stdout line within " + timeout + "; stderr: " + stderr);
+    }
+
+    /** Waits until stderr holds this text, at most the timeout. */
+    void awaitStderr(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!stderr.toString().contains(text)) {
+            if (!process.isAlive() && process.exitValue() == 0) {
+                return; // it finished its work (it may have had nothing left to do)
+            }
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new AssertionError("no \"" + text + "\" on stderr within " + timeout + " (alive: "
+                        + process.isAlive() + "); stderr: " + stderr);
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** Waits for the end of the output streams after the process ended. */
     void drain() throws InterruptedException {
-        Thread.sleep(50);
+        // The streams end once the process ended (unless a child of it holds them): read them to their end.
+        outPump.join(5_000);
+        errPump.join(5_000);
         String line;
-        while ((line = stdout.poll(200, TimeUnit.MILLISECONDS)) != null) {
+        while ((line = stdout.poll()) != null) {
             outLines.add(line);
         }
     }
@@ -103,6 +147,14 @@ final class Proc implements AutoCloseable {
 
     String stderr() {
         return stderr.toString();
+    }
+
+    /**
+     * SIGTERM, keeping what the process still writes on its way out ({@link Process#destroy()} would
+     * close its streams at once).
+     */
+    void terminate() {
+        process.toHandle().destroy();
     }
 
     /** SIGKILL, as kill -9 does. */

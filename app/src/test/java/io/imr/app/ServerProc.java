@@ -2,27 +2,74 @@ package io.imr.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** An {@code imr server} process on a free port, and tokens minted with {@code imr token}. */
+/**
+ * An {@code imr server} process (on a free port, or on a given address so that a restarted server
+ * answers where its clients reconnect), and tokens minted with {@code imr token}.
+ */
 final class ServerProc implements AutoCloseable {
+
+    static final Duration START = Duration.ofSeconds(60);
 
     final Proc proc;
     final String address;
     final Path secret;
+    final Path data;
+    /** The metrics address when started with {@code --metrics}, else null. */
+    final String metrics;
 
     ServerProc(Path data, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("server", "--listen", "127.0.0.1:0", "--data", data.toString()));
+        this(data, "127.0.0.1:0", extra);
+    }
+
+    /**
+     * Starts a server on this address. A port just freed by a killed server may still be taken for a
+     * moment: the start is retried until {@link #START} has passed.
+     */
+    ServerProc(Path data, String listen, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("server", "--listen", listen, "--data", data.toString()));
         args.addAll(List.of(extra));
-        proc = Proc.start(args.toArray(new String[0]));
-        String first = proc.nextLine(Duration.ofSeconds(60));
-        assertThat(first).matches("listening on 127\\.0\\.0\\.1:\\d+");
+        long deadline = System.nanoTime() + START.toNanos();
+        Proc p = Proc.start(args.toArray(new String[0]));
+        String first;
+        while (true) {
+            first = p.nextLineOrNull(START);
+            if (first != null || System.nanoTime() > deadline) {
+                break;
+            }
+            // It ended without listening (the port was still taken): try again.
+            assertThat(p.process.waitFor(START.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+            Thread.sleep(100);
+            p = Proc.start(args.toArray(new String[0]));
+        }
+        proc = p;
+        assertThat(first).as("server's first line; stderr: " + p.stderr()).isNotNull()
+                .matches("listening on 127\\.0\\.0\\.1:\\d+");
         address = first.substring("listening on ".length());
+        metrics = args.contains("--metrics") ? proc.nextLine(START).substring("metrics on ".length()) : null;
         secret = data.resolve("secret");
+        this.data = data;
+    }
+
+    /** A server on the same data folder and address as this one (which must have ended), with these flags. */
+    ServerProc restart(String... extra) throws Exception {
+        assertThat(proc.process.isAlive()).isFalse();
+        return new ServerProc(data, address, extra);
+    }
+
+    /** The Prometheus text of the metrics endpoint. */
+    String scrape() throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + metrics + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     String token(String user, String device) throws Exception {
@@ -37,6 +84,11 @@ final class ServerProc implements AutoCloseable {
         Path f = dir.resolve(user + "-" + device + ".token");
         Files.writeString(f, token(user, device) + "\n");
         return f;
+    }
+
+    /** SIGKILL, as kill -9 does. */
+    void kill9() throws InterruptedException {
+        proc.kill9();
     }
 
     /** SIGTERM, and the exit code. */

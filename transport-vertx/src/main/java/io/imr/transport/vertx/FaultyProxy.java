@@ -1,10 +1,17 @@
 package io.imr.transport.vertx;
 
+import io.imr.api.Message;
+import io.imr.api.frame.Deliver;
+import io.imr.api.frame.Frame;
+import io.imr.api.frame.PullResult;
+import io.imr.api.frame.Send;
+import io.imr.wire.FrameCodec;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #stall(boolean)} silently swallows the bytes of the connections open now without closing
  * them (half-open: only heartbeats notice), and {@link #dropRate(double)} drops whole imr frames
  * of length-prefixed (TCP) streams, each way, at random from a seed: the frame is lost, the
- * connection stays up.
+ * connection stays up. {@link #cutEvery(long)} cuts the connection that carries every N-th new
+ * message: the proxy counts each message the first time it forwards it each way (a send by its
+ * client id, a message of a deliver or pull result by its message id), so a message that goes
+ * through the proxy to the server and back out to its recipient counts twice, and a run of M
+ * messages makes about 2M/N cuts. Resends and redeliveries do not count: a sender that resends its
+ * whole outbox on every reconnect would otherwise have every connection cut before its first
+ * confirmation came back, and never get on.
  */
 public final class FaultyProxy implements AutoCloseable {
 
@@ -28,8 +41,15 @@ public final class FaultyProxy implements AutoCloseable {
     private final AtomicLong cuts = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong messages = new AtomicLong();
+    /** Ids of the messages counted, each way (the most recent {@link #REMEMBERED} of each). */
+    private final Set<String> sendsSeen = lastSeen();
+    private final Set<String> deliveriesSeen = lastSeen();
+    private static final int REMEMBERED = 1 << 20;
     private final boolean framed;
+    private final FrameCodec codec = new FrameCodec(FrameCodec.MAX_MAX_FRAME_BYTES);
     private volatile double dropRate;
+    private volatile long cutEvery;
 
     /**
      * Starts a proxy to the upstream address on a free port of 127.0.0.1 (blocks until bound: call off an event loop).
@@ -39,6 +59,17 @@ public final class FaultyProxy implements AutoCloseable {
      * @param seed   for the frame drops
      */
     public FaultyProxy(Vertx vertx, String upstreamHost, int upstreamPort, boolean framed, long seed) {
+        this(vertx, "127.0.0.1", 0, upstreamHost, upstreamPort, framed, seed);
+    }
+
+    /**
+     * Starts a proxy to the upstream address on the given address (port 0: a free port; blocks until
+     * bound: call off an event loop).
+     *
+     * @throws RuntimeException when the address cannot be bound (in use, not local)
+     */
+    public FaultyProxy(Vertx vertx, String listenHost, int listenPort, String upstreamHost, int upstreamPort,
+            boolean framed, long seed) {
         this.framed = framed;
         this.random = new Random(seed);
         this.client = vertx.createNetClient();
@@ -55,7 +86,17 @@ public final class FaultyProxy implements AutoCloseable {
                 pair.start();
             });
         });
-        server.listen(0, "127.0.0.1").await();
+        server.listen(listenPort, listenHost).await();
+    }
+
+    private static Set<String> lastSeen() {
+        return java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(
+                new java.util.LinkedHashMap<String, Boolean>() {
+                    @Override
+                    protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                        return size() > REMEMBERED;
+                    }
+                }));
     }
 
     public int port() {
@@ -68,6 +109,24 @@ public final class FaultyProxy implements AutoCloseable {
             throw new IllegalArgumentException("drop rate must be 0 to 1, got " + rate);
         }
         this.dropRate = rate;
+    }
+
+    /**
+     * Cuts the connection that carries every N-th new message the proxy forwards (0: never), counting
+     * each message of send, deliver and pull-result frames the first time it passes each way (see the
+     * class comment); the frame that carries it is forwarded first. Only meaningful for TCP
+     * (length-prefixed) streams.
+     */
+    public void cutEvery(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("cut-every must be 0 or more, got " + n);
+        }
+        this.cutEvery = n;
+    }
+
+    /** New messages counted in the frames forwarded so far (counted only while {@link #cutEvery} is on). */
+    public long messagesForwarded() {
+        return messages.get();
     }
 
     public long accepted() {
@@ -122,22 +181,23 @@ public final class FaultyProxy implements AutoCloseable {
         final Direction toUp;
         final Direction toDown;
         volatile boolean stalled;
+        volatile boolean closed;
 
         Pair(NetSocket down, NetSocket up) {
             this.down = down;
             this.up = up;
-            this.toUp = new Direction(up);
-            this.toDown = new Direction(down);
+            this.toUp = new Direction(up, this);
+            this.toDown = new Direction(down, this);
         }
 
         void start() {
             down.handler(b -> {
-                if (!stalled) {
+                if (!stalled && !closed) {
                     toUp.bytes(b);
                 }
             });
             up.handler(b -> {
-                if (!stalled) {
+                if (!stalled && !closed) {
                     toDown.bytes(b);
                 }
             });
@@ -149,6 +209,7 @@ public final class FaultyProxy implements AutoCloseable {
         }
 
         void close() {
+            closed = true;
             if (pairs.remove(this)) {
                 down.close();
                 up.close();
@@ -159,13 +220,42 @@ public final class FaultyProxy implements AutoCloseable {
     /** One direction of a connection: cuts the stream at frame boundaries to drop whole frames. */
     private final class Direction {
         final NetSocket to;
+        final Pair pair;
         final byte[] header = new byte[4];
         int headerFill;
         long remaining;
         boolean dropping;
+        /** The body of the frame being forwarded, kept while cuts by message count are on; else null. */
+        Buffer body;
 
-        Direction(NetSocket to) {
+        Direction(NetSocket to, Pair pair) {
             this.to = to;
+            this.pair = pair;
+        }
+
+        /** Counts the new messages of a forwarded frame; true when the count passed a multiple of cutEvery. */
+        private boolean countMessages(Buffer frameBody) {
+            long every = cutEvery;
+            int n = 0;
+            try {
+                Frame f = codec.decode(frameBody.getBytes());
+                if (f instanceof Send send) {
+                    n = sendsSeen.add(send.clientId()) ? 1 : 0;
+                } else {
+                    List<Message> batch = f instanceof Deliver d ? d.messages()
+                            : f instanceof PullResult r ? r.messages() : List.of();
+                    for (Message m : batch) {
+                        n += deliveriesSeen.add(m.id()) ? 1 : 0;
+                    }
+                }
+            } catch (RuntimeException e) {
+                return false; // not ours to judge: the receiving side rejects it
+            }
+            if (n == 0 || every <= 0) {
+                return false;
+            }
+            long after = messages.addAndGet(n);
+            return after / every > (after - n) / every;
         }
 
         void bytes(Buffer b) {
@@ -188,17 +278,40 @@ public final class FaultyProxy implements AutoCloseable {
                         } else {
                             forwarded.incrementAndGet();
                             to.write(Buffer.buffer(header.clone()));
+                            body = cutEvery > 0 ? Buffer.buffer((int) Math.min(remaining, 1 << 16)) : null;
+                        }
+                        if (remaining == 0) {
+                            frameEnd();
                         }
                     }
                 } else {
                     int take = (int) Math.min(remaining, n - i);
                     if (!dropping) {
-                        to.write(b.getBuffer(i, i + take));
+                        Buffer part = b.getBuffer(i, i + take);
+                        to.write(part);
+                        if (body != null) {
+                            body.appendBuffer(part);
+                        }
                     }
                     i += take;
                     remaining -= take;
+                    if (remaining == 0 && frameEnd()) {
+                        return; // the connection is cut: the rest of these bytes go nowhere
+                    }
                 }
             }
+        }
+
+        /** At the end of a frame's bytes: counts its messages and cuts the connection when its turn came. */
+        private boolean frameEnd() {
+            Buffer complete = body;
+            body = null;
+            if (dropping || complete == null || !countMessages(complete)) {
+                return false;
+            }
+            cuts.incrementAndGet();
+            pair.close();
+            return true;
         }
     }
 }
