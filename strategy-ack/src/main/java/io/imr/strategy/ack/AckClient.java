@@ -4,9 +4,7 @@ import io.imr.api.Message;
 import io.imr.api.frame.Ack;
 import io.imr.api.frame.Frame;
 import io.imr.api.strategy.ClientActions;
-import io.imr.api.strategy.ClientEvent;
 import io.imr.api.strategy.ClientReliability;
-import io.imr.api.strategy.Event;
 import io.imr.strategy.support.FrameBatches;
 import io.imr.strategy.support.SequencedClient;
 import java.util.ArrayList;
@@ -14,7 +12,7 @@ import java.util.List;
 
 /**
  * The device's half of the {@code ack} strategy: the {@link SequencedClient} every sequenced strategy
- * shares (receive, persist, recover: see there), confirming by id.
+ * shares (receive, persist, recover: see there), with a confirmer that acks by id.
  *
  * <ul>
  *   <li><b>confirm</b>: exactly the ids of a commit that returned are acked, in frames of at most
@@ -26,16 +24,18 @@ import java.util.List;
  *       the inbox as acks come), only a tail that stays missing for {@code tail-timeout} is (G9).</li>
  * </ul>
  */
-final class AckClient implements ClientReliability {
+final class AckClient {
 
     static final String GAP_TIMER = AckStrategyProvider.NAME + ".gap";
     static final String TAIL_TIMER = AckStrategyProvider.NAME + ".tail";
     static final String RETRY_TIMER = AckStrategyProvider.NAME + ".commit-retry";
 
-    private final SequencedClient client;
+    private AckClient() {
+    }
 
-    AckClient(AckConfig config) {
-        this.client = new SequencedClient(new SequencedClient.Settings(AckStrategyProvider.NAME, config.holdBack(),
+    /** A new client half with these settings. */
+    static ClientReliability create(AckConfig config) {
+        return new SequencedClient(new SequencedClient.Settings(AckStrategyProvider.NAME, config.holdBack(),
                 config.gapTimeout(), config.tailTimeout(), config.pullPage(), false, false), new ById());
     }
 
@@ -61,30 +61,5 @@ final class AckClient implements ClientReliability {
                 out.send(new Ack(chunk));
             }
         }
-    }
-
-    @Override
-    public void receive(Event.FrameArrived event, ClientActions out) {
-        client.receive(event, out);
-    }
-
-    @Override
-    public void persist(Event.ReadyToPersist event, ClientActions out) {
-        client.persist(event, out);
-    }
-
-    @Override
-    public void confirm(Event.CommitDone event, ClientActions out) {
-        client.confirm(event, out);
-    }
-
-    @Override
-    public void recover(ClientEvent.Recover event, ClientActions out) {
-        client.recover(event, out);
-    }
-
-    @Override
-    public int buffered() {
-        return client.buffered();
     }
 }

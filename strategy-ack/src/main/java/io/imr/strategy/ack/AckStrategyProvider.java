@@ -70,12 +70,12 @@ public final class AckStrategyProvider implements ReliabilityStrategyProvider {
 
     @Override
     public ClientReliability newClient(ClientSetup setup) {
-        return new AckClient(config(setup.options()));
+        return AckClient.create(config(setup.options()));
     }
 
     @Override
     public ServerReliability newServer(ServerSetup setup) {
-        return new AckServer(config(setup.options()));
+        return AckServer.create(config(setup.options()));
     }
 
     /**

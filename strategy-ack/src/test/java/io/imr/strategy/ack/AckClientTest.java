@@ -26,6 +26,7 @@ import io.imr.api.strategy.Action.Signal.Kind;
 import io.imr.api.strategy.ClientActions;
 import io.imr.api.strategy.ClientEvent;
 import io.imr.api.strategy.Event;
+import io.imr.api.strategy.ClientReliability;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,12 +42,12 @@ class AckClientTest {
     private static final AckConfig CONFIG = new AckConfig(4, Duration.ofSeconds(1), Duration.ofSeconds(2), 100, 512,
             8 << 20, Duration.ofSeconds(1), Duration.ofSeconds(30));
 
-    private AckClient client;
+    private ClientReliability client;
     private long now;
 
     @BeforeEach
     void startAtTenConnected() {
-        client = new AckClient(CONFIG);
+        client = AckClient.create(CONFIG);
         now = 1_000 * SECOND;
         on(new Event.Started(now, 0, 1, 10));
         on(new Event.Connected(now, 0, 1, 10, 10));

@@ -88,8 +88,8 @@ class AckLoopTest {
     }
 
     private static LoopDriver run(long seed, LoopDriver.Faults faults, AckConfig config) {
-        LoopDriver driver = new LoopDriver(seed, MESSAGES, faults, () -> new AckClient(config),
-                () -> new AckServer(config));
+        LoopDriver driver = new LoopDriver(seed, MESSAGES, faults, () -> AckClient.create(config),
+                () -> AckServer.create(config));
         driver.run(HOUR);
         return driver;
     }

@@ -26,6 +26,7 @@ import io.imr.api.strategy.Action.Signal.Kind;
 import io.imr.api.strategy.ServerActions;
 import io.imr.api.strategy.ServerEvent;
 import io.imr.api.strategy.Event;
+import io.imr.api.strategy.ServerReliability;
 import io.imr.strategy.support.FrameBatches;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,13 +45,13 @@ class AckServerTest {
     private static final AckConfig CONFIG = new AckConfig(1024, Duration.ofSeconds(1), Duration.ofSeconds(2), 512, 4,
             8 << 20, Duration.ofSeconds(1), Duration.ofSeconds(4));
 
-    private AckServer server;
+    private ServerReliability server;
     private long now;
     private long random;
 
     @BeforeEach
     void connectedAtZero() {
-        server = new AckServer(CONFIG);
+        server = AckServer.create(CONFIG);
         now = 1_000 * SECOND;
         random = Long.MIN_VALUE; // the middle of the jitter: delays are their base
         on(new Event.Connected(now, random, 1, 0, 0));
@@ -132,7 +133,7 @@ class AckServerTest {
         @Test
         @DisplayName("keeps the estimated bytes within window-bytes, and sends an oversized message alone")
         void byteBound() {
-            server = new AckServer(new AckConfig(1024, Duration.ofSeconds(1), Duration.ofSeconds(2), 512, 100, 1024,
+            server = AckServer.create(new AckConfig(1024, Duration.ofSeconds(1), Duration.ofSeconds(2), 512, 100, 1024,
                     Duration.ofSeconds(1), Duration.ofSeconds(4)));
             on(new Event.Connected(now, random, 1, 0, 0));
             List<Action> pushed = append(sized(1, 400), sized(2, 400), sized(3, 400));
@@ -232,7 +233,7 @@ class AckServerTest {
         }
 
         private long firstDelay(long draw) {
-            AckServer fresh = new AckServer(CONFIG);
+            ServerReliability fresh = AckServer.create(CONFIG);
             ServerActions out = new ServerActions();
             fresh.on(new Event.Connected(now, draw, 1, 0, 0), out);
             fresh.on(new Event.MessagesAppended(now, draw, List.of(msg(1)), 1), out);
@@ -411,7 +412,7 @@ class AckServerTest {
         @Test
         @DisplayName("starts from the watermark the store kept, and does not persist it again")
         void startsFromThePersistedWatermark() {
-            server = new AckServer(CONFIG);
+            server = AckServer.create(CONFIG);
             on(new Event.Started(now, random, 1, 6));
             assertThat(only(ready(), Action.PersistWatermark.class)).as("6 is persisted already").isEmpty();
             List<Action> up = on(new Event.Connected(now, random, 1, 6, 9));

@@ -3,16 +3,14 @@ package io.imr.strategy.seqid;
 import io.imr.api.Message;
 import io.imr.api.frame.Deliver;
 import io.imr.api.frame.Frame;
-import io.imr.api.frame.Notify;
 import io.imr.api.frame.Pull;
 import io.imr.api.strategy.Event;
 import io.imr.api.strategy.ServerActions;
 import io.imr.api.strategy.ServerEvent;
 import io.imr.api.strategy.ServerReliability;
+import io.imr.strategy.support.Announcer;
 import io.imr.strategy.support.FrameBatches;
 import io.imr.strategy.support.PullAnswers;
-import io.imr.strategy.support.Throttle;
-import io.imr.strategy.support.TimerSlot;
 import io.imr.strategy.support.TokenSource;
 import io.imr.strategy.support.WatermarkTracker;
 import java.util.ArrayList;
@@ -46,16 +44,13 @@ final class SeqidServer implements ServerReliability {
     private final WatermarkTracker watermark = new WatermarkTracker();
     private final PullAnswers pulls;
     private final TokenSource tokens = new TokenSource();
-    private final Throttle notifyThrottle = new Throttle(SeqidConfig.NOTIFY_INTERVAL.toNanos());
-    private final TimerSlot notifyTimer = new TimerSlot(NOTIFY_TIMER);
+    private final Announcer announcer = new Announcer(NOTIFY_TIMER, SeqidConfig.NOTIFY_INTERVAL.toNanos());
 
     private boolean connected;
     private long epoch;
     private long maxSeq;
     /** The highest seq sent to the device in this session, or confirmed by it. */
     private long sentUpTo;
-    /** The highest seq the device was told of and will get without asking. */
-    private long advertised;
 
     SeqidServer(SeqidConfig config) {
         this.config = config;
@@ -84,10 +79,7 @@ final class SeqidServer implements ServerReliability {
 
     @Override
     public void persist(Event.ReadyToPersist event, ServerActions out) {
-        if (epoch >= 1 && watermark.needsPersist()) {
-            long token = tokens.next();
-            out.persistWatermark(token, epoch, watermark.startPersist(token));
-        }
+        watermark.persist(tokens, out);
     }
 
     @Override
@@ -107,16 +99,14 @@ final class SeqidServer implements ServerReliability {
             epoch = c.epoch();
             sentUpTo = watermark.connected(c.epoch(), cursor);
             // The welcome told the max seq: a device that starts behind pulls without being told again.
-            advertised = c.maxSeq();
+            announcer.startSession(c.maxSeq(), out);
             pulls.clear();
-            notifyThrottle.reset();
-            notifyTimer.cancel(out);
         } else if (event instanceof Event.Disconnected) {
             connected = false;
             pulls.clear();
-            notifyTimer.cancel(out);
+            announcer.endSession(out);
         } else if (event instanceof Event.TimerFired t) {
-            if (notifyTimer.fired(t)) {
+            if (announcer.fired(t)) {
                 announce(t.now(), out);
             }
         } else if (event instanceof Event.InboxRead r) {
@@ -126,7 +116,7 @@ final class SeqidServer implements ServerReliability {
                 long last = r.messages().get(r.messages().size() - 1).seq();
                 // What the answer carried was sent: pushing goes on after it.
                 sentUpTo = Math.max(sentUpTo, Math.min(last, watermark.confirmed() + config.pushWindow()));
-                advertised = Math.max(advertised, told);
+                announcer.told(told);
             }
         } else if (event instanceof Event.CommitFailed f) {
             watermark.failed(f.token());
@@ -154,21 +144,14 @@ final class SeqidServer implements ServerReliability {
         for (List<Message> batch : FrameBatches.split(sent, Frame.MAX_BATCH, FrameBatches.DEFAULT_FRAME_BYTES)) {
             long last = batch.get(batch.size() - 1).seq();
             out.send(new Deliver(batch, Math.max(maxSeq, last)));
-            advertised = Math.max(advertised, last);
+            announcer.told(last);
         }
     }
 
     /** Tells the device of messages it will not get pushed, throttled. */
     private void announce(long now, ServerActions out) {
-        if (!connected || maxSeq <= advertised) {
-            return;
-        }
-        if (notifyThrottle.tryAcquire(now)) {
-            out.send(new Notify(epoch, maxSeq));
-            advertised = maxSeq;
-            notifyTimer.cancel(out);
-        } else {
-            notifyTimer.armIfIdle(notifyThrottle.nextAllowed(now), now, out);
+        if (connected) {
+            announcer.announce(epoch, maxSeq, now, out);
         }
     }
 }

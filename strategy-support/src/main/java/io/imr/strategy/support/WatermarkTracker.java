@@ -134,6 +134,17 @@ public final class WatermarkTracker {
         return true;
     }
 
+    /**
+     * persist: puts one {@code PersistWatermark} of the current watermark when it advanced beyond the
+     * persisted one, no commit of it runs, and an epoch is known.
+     */
+    public void persist(TokenSource tokens, io.imr.api.strategy.ServerActions out) {
+        if (epoch >= 1 && needsPersist()) {
+            long token = tokens.next();
+            out.persistWatermark(token, epoch, startPersist(token));
+        }
+    }
+
     /** The confirmed watermark. */
     public long confirmed() {
         return confirmed;

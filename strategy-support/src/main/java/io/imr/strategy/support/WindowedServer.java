@@ -91,17 +91,14 @@ public final class WindowedServer implements ServerReliability {
     private final WatermarkTracker watermark = new WatermarkTracker();
     private final PullAnswers pulls;
     private final TokenSource tokens = new TokenSource();
-    private final Throttle notifyThrottle;
     private final TimerSlot retransmitTimer;
-    private final TimerSlot notifyTimer;
+    private final Announcer announcer;
 
     private boolean connected;
     private long epoch;
     private long maxSeq;
     /** The highest seq sent in this session or confirmed; everything from the watermark up to it was sent. */
     private long sentUpTo;
-    /** The highest max seq the device was told in this session. */
-    private long advertised;
     /** The outstanding read that fills the window, 0 for none. */
     private long fillToken;
     /** The session resumes from the watermark: the window may be filled from the inbox once. */
@@ -118,9 +115,9 @@ public final class WindowedServer implements ServerReliability {
         this.backoff = new Backoff(settings.retransmitInitial().toNanos(), settings.retransmitMax().toNanos(),
                 Backoff.DEFAULT_JITTER);
         this.pulls = new PullAnswers(settings.maxPullReads(), settings.window());
-        this.notifyThrottle = new Throttle(Math.max(1, settings.notifyInterval().toNanos()));
+
         this.retransmitTimer = new TimerSlot(settings.name() + ".retransmit");
-        this.notifyTimer = new TimerSlot(settings.name() + ".notify");
+        this.announcer = new Announcer(settings.name() + ".notify", settings.notifyInterval().toNanos());
     }
 
     /** The retransmit timer's name. */
@@ -130,7 +127,7 @@ public final class WindowedServer implements ServerReliability {
 
     /** The notify timer's name. */
     public String notifyTimer() {
-        return notifyTimer.name();
+        return announcer.timerName();
     }
 
     @Override
@@ -164,17 +161,14 @@ public final class WindowedServer implements ServerReliability {
             }
         } else if (frame instanceof Pull pull) {
             confirmUpTo(pull.fromSeq() - 1, event.now(), out);
-            advertised = Math.max(advertised, pulls.pull(pull, epoch, maxSeq, tokens, out));
+            announcer.told(pulls.pull(pull, epoch, maxSeq, tokens, out));
         }
         // Any other frame is the engine's (it forwards only the three above); no concern of this half.
     }
 
     @Override
     public void persist(Event.ReadyToPersist event, ServerActions out) {
-        if (epoch >= 1 && watermark.needsPersist()) {
-            long token = tokens.next();
-            out.persistWatermark(token, epoch, watermark.startPersist(token));
-        }
+        watermark.persist(tokens, out);
     }
 
     @Override
@@ -194,7 +188,7 @@ public final class WindowedServer implements ServerReliability {
         } else if (event instanceof Event.TimerFired t) {
             if (retransmitTimer.fired(t)) {
                 retransmit(t, out);
-            } else if (notifyTimer.fired(t)) {
+            } else if (announcer.fired(t)) {
                 announce(t.now(), out);
             }
         } else if (event instanceof Event.InboxRead r) {
@@ -225,7 +219,7 @@ public final class WindowedServer implements ServerReliability {
         epoch = c.epoch();
         sentUpTo = watermark.connected(c.epoch(), cursor);
         // The welcome told the max seq; a server that will not push all of it still owes a Notify.
-        advertised = settings.refillFromInbox() ? c.maxSeq() : cursor;
+        announcer.startSession(settings.refillFromInbox() ? c.maxSeq() : cursor, out);
         resuming = true;
         refill(out);
         // The fill belongs to the resumption: a session with nothing to read then is not filled later, when
@@ -240,9 +234,8 @@ public final class WindowedServer implements ServerReliability {
         fillToken = 0;
         windowFull = false;
         resuming = false;
-        notifyThrottle.reset();
         retransmitTimer.cancel(out);
-        notifyTimer.cancel(out);
+        announcer.endSession(out);
     }
 
     private void inboxRead(Event.InboxRead r, ServerActions out) {
@@ -260,7 +253,7 @@ public final class WindowedServer implements ServerReliability {
         long told = pulls.inboxRead(r, epoch, maxSeq, tokens, out);
         if (told >= 0) {
             maxSeq = Math.max(maxSeq, r.maxSeq());
-            advertised = Math.max(advertised, told);
+            announcer.told(told);
         }
         // Otherwise: a read of an earlier session; its session is gone, and so is whom it was for.
     }
@@ -366,21 +359,14 @@ public final class WindowedServer implements ServerReliability {
             long last = batch.get(batch.size() - 1).seq();
             long top = Math.max(maxSeq, last);
             out.send(new Deliver(batch, top));
-            advertised = Math.max(advertised, settings.refillFromInbox() ? top : last);
+            announcer.told(settings.refillFromInbox() ? top : last);
         }
     }
 
     /** Tells the device the max seq, throttled, unless it knows it already. */
     private void announce(long now, ServerActions out) {
-        if (!connected || maxSeq <= advertised) {
-            return;
-        }
-        if (notifyThrottle.tryAcquire(now)) {
-            out.send(new Notify(epoch, maxSeq));
-            advertised = maxSeq;
-            notifyTimer.cancel(out);
-        } else {
-            notifyTimer.armIfIdle(notifyThrottle.nextAllowed(now), now, out);
+        if (connected) {
+            announcer.announce(epoch, maxSeq, now, out);
         }
     }
 }
