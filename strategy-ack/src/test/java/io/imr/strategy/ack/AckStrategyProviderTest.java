@@ -9,6 +9,8 @@ import io.imr.api.strategy.ReliabilityStrategyProvider;
 import io.imr.api.strategy.ServerSetup;
 import io.imr.api.strategy.StrategyOptions;
 import io.imr.api.strategy.StrategyRegistry;
+import io.imr.strategy.support.SequencedClient;
+import io.imr.strategy.support.WindowedServer;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -91,8 +93,8 @@ class AckStrategyProviderTest {
         StrategyOptions options = StrategyOptions.of(Map.of("window", "64"));
         AckConfig first = provider.config(options);
         assertThat(provider.config(options)).isSameAs(first);
-        assertThat(provider.newServer(new ServerSetup("bob", "phone", options))).isInstanceOf(AckServer.class);
-        assertThat(provider.newClient(new ClientSetup("bob", "phone", options))).isInstanceOf(AckClient.class);
+        assertThat(provider.newServer(new ServerSetup("bob", "phone", options))).isInstanceOf(WindowedServer.class);
+        assertThat(provider.newClient(new ClientSetup("bob", "phone", options))).isInstanceOf(SequencedClient.class);
         assertThat(provider.config(options)).isSameAs(first);
         assertThat(provider.config(StrategyOptions.of(Map.of("window", "64")))).isEqualTo(first);
     }
