@@ -60,13 +60,12 @@ public final class HybridStrategyProvider implements ReliabilityStrategyProvider
 
     /**
      * The bounds: the server holds at most its window unconfirmed; a device holds at most the window
-     * pushed, one pull page and the hold-back buffer; one pull is outstanding, plus one asked again after
-     * a failed commit.
+     * pushed, one pull page and the hold-back buffer; one pull is outstanding at a time.
      */
     @Override
     public SimulationHints simulationHints() {
         HybridConfig c = HybridConfig.from(SIMULATION_OPTIONS);
-        return new SimulationHints(SIMULATION_OPTIONS, c.window(), c.window() + c.pullPage() + c.holdBack(), 2,
+        return new SimulationHints(SIMULATION_OPTIONS, c.window(), c.window() + c.pullPage() + c.holdBack(), 1,
                 c.tailTimeout());
     }
 

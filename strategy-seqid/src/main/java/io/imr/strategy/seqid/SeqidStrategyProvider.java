@@ -54,12 +54,12 @@ public final class SeqidStrategyProvider implements ReliabilityStrategyProvider 
     /**
      * The bounds: the server pushes at most its push window beyond the last confirmation, and a pull's
      * answer reaches at most that far past the pull's start; a device holds at most that, a pull page and
-     * the hold-back buffer; one pull is outstanding, plus one asked again after a failed commit.
+     * the hold-back buffer; one pull is outstanding at a time.
      */
     @Override
     public SimulationHints simulationHints() {
         SeqidConfig c = SeqidConfig.from(SIMULATION_OPTIONS);
-        return new SimulationHints(SIMULATION_OPTIONS, c.pushWindow(), c.pushWindow() + c.pullPage() + c.holdBack(), 2,
+        return new SimulationHints(SIMULATION_OPTIONS, c.pushWindow(), c.pushWindow() + c.pullPage() + c.holdBack(), 1,
                 c.tailTimeout());
     }
 

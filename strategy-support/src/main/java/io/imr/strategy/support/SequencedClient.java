@@ -368,9 +368,9 @@ public final class SequencedClient implements ClientReliability {
         } else if (retryTimer.fired(t)) {
             waitingToRetry = false;
             if (connected) {
-                // The pull asked before the failure may be answered into a sequence that fell back;
-                // ask afresh from the committed position.
-                pulls.reset();
+                // Pull from the committed position. A pull still outstanding started there too (pulls start at
+                // the committed cursor, which never moves back), so its answer serves: the new one merges into
+                // it, and two failures in a row cannot pile pulls up (G7).
                 pull(settings.pullPage(), now, out);
             }
         } else if (!confirmer.timerFired(t, view, out)) {

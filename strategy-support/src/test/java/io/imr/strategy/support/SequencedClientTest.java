@@ -409,4 +409,28 @@ class SequencedClientTest {
             }
         }
     }
+
+    @Test
+    @DisplayName("two failed commits in a row pile up no pulls: the retry merges into the one outstanding")
+    void failedCommitsDoNotPileUpPulls() {
+        // Regression: each retry used to forget the outstanding pull and ask again, so two failures within
+        // the pull timeout left three pulls outstanding (the simulator's G7 check, hostile seed 3350).
+        start(PULLS_AT_ONCE);
+        List<Action.PullRange> asked = new ArrayList<>(pulls(deliver(13, seq(13))));
+        assertThat(asked).as("the hole is pulled").hasSize(1);
+        deliver(13, seq(11));
+        Action.Persist first = persist();
+        asked.addAll(pulls(on(new Event.CommitFailed(now, 7, first.token(), "disk full"))));
+        now += SECOND / 2;
+        asked.addAll(pulls(fire("s.commit-retry")));
+        deliver(13, seq(11));
+        Action.Persist second = persist();
+        asked.addAll(pulls(on(new Event.CommitFailed(now, 7, second.token(), "disk full"))));
+        now += SECOND / 2;
+        asked.addAll(pulls(fire("s.commit-retry")));
+        assertThat(asked).as("one pull outstanding within its timeout, whatever failed").hasSize(1);
+        now += TAIL.toNanos();
+        assertThat(pulls(frame(new io.imr.api.frame.Notify(1, 13)))).as("asked again once that pull timed out")
+                .containsExactly(new Action.PullRange(11, 100));
+    }
 }
