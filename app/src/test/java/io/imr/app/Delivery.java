@@ -98,6 +98,19 @@ final class Delivery implements AutoCloseable {
         return true;
     }
 
+    /** Kills the receiver with SIGKILL and leaves it down until {@link #startReceiver()}. */
+    void stopReceiver() throws Exception {
+        receiver.kill9();
+        log.add("receiver killed at " + lines(manifest) + " manifest lines, left down");
+    }
+
+    /** Starts the receiver again on its data folder; waits until it connected. */
+    void startReceiver() throws Exception {
+        receiver = Proc.start(receiveArgs);
+        receiver.awaitStderr("imr: connected", T);
+        log.add("receiver started again");
+    }
+
     /** Kills the sender with SIGKILL (when it still runs) and runs it again with the same data folder. */
     boolean killSender() throws Exception {
         if (!sender.process.isAlive()) {
