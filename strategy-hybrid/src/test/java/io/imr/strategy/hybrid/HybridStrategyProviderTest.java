@@ -126,7 +126,7 @@ class HybridStrategyProviderTest {
         assertThat(hints.maxUnconfirmed()).isEqualTo(c.window());
         assertThat(hints.maxBuffered()).isEqualTo(c.window() + c.pullPage() + c.holdBack());
         assertThat(hints.pullTimeout()).isEqualTo(c.tailTimeout());
-        assertThat(hints.maxPullsInFlight()).isEqualTo(1);
+        assertThat(hints.maxPullsInFlight()).isEqualTo(2);
         assertThat(c.ackDelay()).isLessThan(c.retransmitInitial());
     }
 

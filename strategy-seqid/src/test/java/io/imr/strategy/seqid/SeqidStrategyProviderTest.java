@@ -101,7 +101,7 @@ class SeqidStrategyProviderTest {
         assertThat(hints.maxUnconfirmed()).isEqualTo(c.pushWindow());
         assertThat(hints.maxBuffered()).isEqualTo(c.pushWindow() + c.pullPage() + c.holdBack());
         assertThat(hints.pullTimeout()).isEqualTo(c.tailTimeout());
-        assertThat(hints.maxPullsInFlight()).isEqualTo(1);
+        assertThat(hints.maxPullsInFlight()).isEqualTo(2);
     }
 
     @Test
