@@ -1,11 +1,11 @@
 package io.imr.strategy.hybrid;
 
-import static io.imr.strategy.hybrid.Fixtures.MS;
-import static io.imr.strategy.hybrid.Fixtures.msg;
-import static io.imr.strategy.hybrid.Fixtures.only;
-import static io.imr.strategy.hybrid.Fixtures.range;
-import static io.imr.strategy.hybrid.Fixtures.scheduled;
-import static io.imr.strategy.hybrid.Fixtures.sent;
+import static io.imr.testkit.StrategyFixtures.MS;
+import static io.imr.testkit.StrategyFixtures.msg;
+import static io.imr.testkit.StrategyFixtures.only;
+import static io.imr.testkit.StrategyFixtures.range;
+import static io.imr.testkit.StrategyFixtures.scheduled;
+import static io.imr.testkit.StrategyFixtures.sent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

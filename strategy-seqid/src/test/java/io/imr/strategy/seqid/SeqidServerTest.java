@@ -1,13 +1,13 @@
 package io.imr.strategy.seqid;
 
-import static io.imr.strategy.seqid.Fixtures.MS;
-import static io.imr.strategy.seqid.Fixtures.SECOND;
-import static io.imr.strategy.seqid.Fixtures.delivered;
-import static io.imr.strategy.seqid.Fixtures.msg;
-import static io.imr.strategy.seqid.Fixtures.only;
-import static io.imr.strategy.seqid.Fixtures.range;
-import static io.imr.strategy.seqid.Fixtures.scheduled;
-import static io.imr.strategy.seqid.Fixtures.sent;
+import static io.imr.testkit.StrategyFixtures.MS;
+import static io.imr.testkit.StrategyFixtures.SECOND;
+import static io.imr.testkit.StrategyFixtures.delivered;
+import static io.imr.testkit.StrategyFixtures.msg;
+import static io.imr.testkit.StrategyFixtures.only;
+import static io.imr.testkit.StrategyFixtures.range;
+import static io.imr.testkit.StrategyFixtures.scheduled;
+import static io.imr.testkit.StrategyFixtures.sent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 

@@ -1,8 +1,8 @@
 package io.imr.strategy.seqid;
 
-import static io.imr.strategy.seqid.Fixtures.msg;
-import static io.imr.strategy.seqid.Fixtures.only;
-import static io.imr.strategy.seqid.Fixtures.range;
+import static io.imr.testkit.StrategyFixtures.msg;
+import static io.imr.testkit.StrategyFixtures.only;
+import static io.imr.testkit.StrategyFixtures.range;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.imr.strategy.seqid;
+package io.imr.testkit;
 
 import io.imr.api.Checksums;
 import io.imr.api.Message;
@@ -9,29 +9,32 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Messages of bob's sequence and helpers to read action lists, for the tests. */
-final class Fixtures {
+/**
+ * For unit tests of strategy halves: messages of bob's sequence from alice, and helpers that read the
+ * actions a half put out. Public so that a strategy of one's own can use them too.
+ */
+public final class StrategyFixtures {
 
-    static final long MS = 1_000_000L;
-    static final long SECOND = 1_000 * MS;
+    public static final long MS = 1_000_000L;
+    public static final long SECOND = 1_000 * MS;
 
-    private Fixtures() {
+    private StrategyFixtures() {
     }
 
     /** The message at this seq in epoch 1. */
-    static Message msg(long seq) {
+    public static Message msg(long seq) {
         return msg(seq, 1);
     }
 
     /** The message at this seq in this epoch. */
-    static Message msg(long seq, long epoch) {
+    public static Message msg(long seq, long epoch) {
         byte[] payload = ("message " + seq).getBytes(StandardCharsets.UTF_8);
         return Message.of("alice", "c-" + seq, "bob", seq, epoch, 1_700_000_000_000L, payload,
                 Checksums.crc32c(payload));
     }
 
     /** Messages from..to in epoch 1. */
-    static List<Message> range(long from, long to) {
+    public static List<Message> range(long from, long to) {
         List<Message> ms = new ArrayList<>();
         for (long s = from; s <= to; s++) {
             ms.add(msg(s));
@@ -40,7 +43,7 @@ final class Fixtures {
     }
 
     /** The actions of a type, in order. */
-    static <T extends Action> List<T> only(List<? extends Action> actions, Class<T> type) {
+    public static <T extends Action> List<T> only(List<? extends Action> actions, Class<T> type) {
         List<T> found = new ArrayList<>();
         for (Action a : actions) {
             if (type.isInstance(a)) {
@@ -51,7 +54,7 @@ final class Fixtures {
     }
 
     /** The frames of a type sent, in order. */
-    static <T extends Frame> List<T> sent(List<? extends Action> actions, Class<T> type) {
+    public static <T extends Frame> List<T> sent(List<? extends Action> actions, Class<T> type) {
         List<T> found = new ArrayList<>();
         for (Action.SendFrame s : only(actions, Action.SendFrame.class)) {
             if (type.isInstance(s.frame())) {
@@ -62,7 +65,7 @@ final class Fixtures {
     }
 
     /** The seqs of every message pushed in Deliver frames, in order. */
-    static List<Long> delivered(List<? extends Action> actions) {
+    public static List<Long> delivered(List<? extends Action> actions) {
         List<Long> seqs = new ArrayList<>();
         for (Deliver d : sent(actions, Deliver.class)) {
             d.messages().forEach(m -> seqs.add(m.seq()));
@@ -71,7 +74,7 @@ final class Fixtures {
     }
 
     /** The delay of the last scheduling of a timer, or -1 when it was not scheduled. */
-    static long scheduled(List<? extends Action> actions, String timer) {
+    public static long scheduled(List<? extends Action> actions, String timer) {
         long delay = -1;
         for (Action.ScheduleTimer t : only(actions, Action.ScheduleTimer.class)) {
             if (t.timer().equals(timer)) {
