@@ -306,6 +306,8 @@ public final class ServerEngine implements AutoCloseable {
         final FrameChannel channel;
         final long id;
         Principal principal;
+        /** Which start of the device's store said hello (bug 6: an earlier start never replaces a later one). */
+        long incarnation;
         ServerDevice device;
         State state = State.AWAITING_HELLO;
         long lastHeard;
@@ -395,31 +397,47 @@ public final class ServerEngine implements AutoCloseable {
                 return;
             }
             principal = who;
+            incarnation = hello.incarnation();
             state = State.AUTHENTICATING;
-            // The epoch check reads the store: off the context.
+            // Where the session starts reads the store: off the context (G10, PositionCheck).
             runtime.blocking().execute(() -> {
-                CompletionStage<Continuation> c;
+                PositionCheck.Start start;
                 try {
-                    c = continuation(who, hello);
+                    start = PositionCheck.decide(store, who.user(), who.device(), hello);
                 } catch (RuntimeException e) {
-                    c = CompletableFuture.completedFuture(Continuation.failed(e));
+                    runtime.execute(() -> welcome(hello, null, e));
+                    return;
                 }
-                c.whenComplete((result, error) -> runtime.execute(() -> welcome(hello, error == null ? result
-                        : Continuation.failed(new IllegalStateException("starting a new epoch failed", error)))));
+                runtime.execute(() -> welcome(hello, start, null));
             });
         }
 
-        private void welcome(Hello hello, Continuation c) {
+        private void welcome(Hello hello, PositionCheck.Start c, RuntimeException error) {
             if (state != State.AUTHENTICATING) {
                 return;
             }
-            if (c.error != null) {
-                LOG.log(Level.WARNING, "hello of " + principal + " failed", c.error);
+            if (error != null) {
+                LOG.log(Level.WARNING, "hello of " + principal + " failed", error);
                 close(ErrorFrame.Code.INTERNAL, "the server could not read its store; try again later");
                 return;
             }
-            inboxes.put(principal.user(), c.inbox);
-            ServerDevice d = device(principal, c.kept);
+            ServerDevice live = devices.get(principal);
+            if (live != null && live.session != null && live.session != this && live.session.incarnation > incarnation) {
+                // Bug 6: a hello of an earlier start of the device (in flight from a crashed copy) never replaces
+                // the session of a later one.
+                metrics.staleHello();
+                close(ErrorFrame.Code.STALE_HELLO, "a session of a later start (" + live.session.incarnation
+                        + ") of device " + principal.device() + " is open; this hello is from start " + incarnation);
+                return;
+            }
+            if (c.resync()) {
+                metrics.resync(c.reason());
+                LOG.info("device " + principal + " said hello at " + hello.cursor() + " (" + hello.idAtCursor()
+                        + ", store " + hello.serverStore() + "), which this store (" + store.generation()
+                        + ") cannot vouch for (" + c.reason() + "): serving it from seq " + (c.cursor() + 1));
+            }
+            inboxes.put(principal.user(), c.inbox());
+            ServerDevice d = device(principal, c.kept());
             if (d.session != null && d.session != this) {
                 ServerSession older = d.session;
                 older.close(ErrorFrame.Code.SESSION_REPLACED, "a newer session of device " + principal.device()
@@ -433,8 +451,9 @@ public final class ServerEngine implements AutoCloseable {
             }
             scheduleLiveness();
             channel.send(new Welcome(Frame.PROTOCOL_VERSION, strategy.name(), principal.user(), principal.device(),
-                    c.inbox.epoch(), c.cursor, c.inbox.maxSeq(), config.heartbeat().toMillis()));
-            d.attach(this, c.inbox.epoch(), c.cursor, c.inbox.maxSeq());
+                    c.inbox().epoch(), c.cursor(), c.inbox().maxSeq(), config.heartbeat().toMillis(), store.generation(),
+                    c.resync()));
+            d.attach(this, c.inbox().epoch(), c.cursor(), c.inbox().maxSeq());
         }
 
         private void scheduleLiveness() {
@@ -477,60 +496,4 @@ public final class ServerEngine implements AutoCloseable {
 
     enum State { AWAITING_HELLO, AUTHENTICATING, ACTIVE, CLOSED }
 
-    /**
-     * Where a device continues: its cursor, in the current or a new epoch (G10), and what the store keeps
-     * of the device (its confirmed watermark), which its strategy half starts from.
-     */
-    private record Continuation(InboxState inbox, long cursor, DeviceState kept, RuntimeException error) {
-        static Continuation failed(RuntimeException error) {
-            return new Continuation(null, 0, null, error);
-        }
-    }
-
-    /**
-     * Checks the device's cursor against the user's sequence. A cursor beyond the max seq, or
-     * naming another message than the one stored there, means the server's sequence was
-     * regenerated or rolled back: a new epoch starts above everything the device has, and the
-     * device continues from its own cursor in it.
-     */
-    private CompletionStage<Continuation> continuation(Principal who, Hello hello) {
-        String user = who.user();
-        DeviceState kept = store.device(user, who.device())
-                .orElse(new DeviceState(user, who.device(), 0, 0, 0));
-        InboxState inbox = store.inbox(user);
-        if (hello.cursor() == 0) {
-            return CompletableFuture.completedFuture(new Continuation(inbox, 0, kept, null));
-        }
-        if (hello.cursor() <= inbox.maxSeq()) {
-            List<Message> at = store.read(user, hello.cursor(), 1);
-            boolean same = !at.isEmpty() && at.get(0).seq() == hello.cursor() && at.get(0).id().equals(hello.idAtCursor());
-            if (same) {
-                return CompletableFuture.completedFuture(new Continuation(inbox, hello.cursor(), kept, null));
-            }
-            if (at.isEmpty() || at.get(0).seq() != hello.cursor()) {
-                // Trimmed below the first held seq: the device is simply ahead of what is kept.
-                Optional<Message> byId = findById(hello.idAtCursor());
-                if (byId.isPresent() && byId.get().recipient().equals(user) && byId.get().seq() == hello.cursor()) {
-                    return CompletableFuture.completedFuture(new Continuation(inbox, hello.cursor(), kept, null));
-                }
-            }
-        }
-        LOG.warning("device cursor " + hello.cursor() + " (" + hello.idAtCursor() + ") of user " + user
-                + " does not match the server's sequence (epoch " + inbox.epoch() + ", max seq " + inbox.maxSeq()
-                + "); starting a new epoch");
-        return store.startEpoch(user, Math.max(inbox.maxSeq(), hello.cursor()))
-                .thenApply(next -> new Continuation(next, hello.cursor(), kept, null));
-    }
-
-    private Optional<Message> findById(String id) {
-        int slash = id.indexOf('/');
-        if (slash <= 0) {
-            return Optional.empty();
-        }
-        try {
-            return store.findBySender(id.substring(0, slash), id.substring(slash + 1));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
 }

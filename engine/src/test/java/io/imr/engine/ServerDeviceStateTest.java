@@ -145,8 +145,13 @@ class ServerDeviceStateTest {
         }
 
         @Override
-        public CompletionStage<InboxState> startEpoch(String user, long atLeast) {
-            return CompletableFuture.completedFuture(store.startEpoch(user, atLeast).toCompletableFuture().join());
+        public String generation() {
+            return store.generation();
+        }
+
+        @Override
+        public boolean vouches(String user, long seq, String id, String generation) {
+            return store.vouches(user, seq, id, generation);
         }
 
         @Override
@@ -160,12 +165,12 @@ class ServerDeviceStateTest {
                 new HmacTokens(secret), runtime, new SimpleMeterRegistry());
     }
 
-    private void hello(ServerEngine engine, String strategy, long cursor, String idAtCursor) {
+    private void hello(ServerEngine engine, String strategy, long cursor, String idAtCursor, String generation) {
         String token = new HmacTokens(secret).mint(new Principal("bob", "phone"), Duration.ofHours(1),
                 runtime.currentTimeMillis());
         ServerSessionRulesTest.FakeChannel c = new ServerSessionRulesTest.FakeChannel();
         engine.accept(c).onFrame(new Hello(Frame.PROTOCOL_VERSION, token, "bob", "phone", List.of(strategy), 1, cursor,
-                idAtCursor));
+                idAtCursor, generation, 1));
         runtime.runDue();
         assertThat(c.sent).first().isInstanceOf(Welcome.class);
     }
@@ -175,6 +180,7 @@ class ServerDeviceStateTest {
     void restartedServerResumesFromThePersistedWatermark() {
         Arrays.fill(secret, (byte) 3);
         String id3;
+        String generation;
         try (Awaited store = new Awaited(MapDbServerStore.open(dir))) {
             List<Submission> five = new ArrayList<>();
             for (int i = 1; i <= 5; i++) {
@@ -183,15 +189,17 @@ class ServerDeviceStateTest {
             }
             id3 = store.commit(ServerCommit.append(five)).toCompletableFuture().join().get(2).message().id();
 
+            generation = store.generation();
             ServerEngine first = engine(store, "one");
-            hello(first, "one", 3, id3);
+            hello(first, "one", 3, id3, generation);
             assertThat(starts).as("a device never seen starts from nothing").containsExactly("one:0/0");
             assertThat(store.device("bob", "phone")).hasValueSatisfying(d -> assertThat(d.confirmed()).isEqualTo(3));
             first.close();
         }
         try (Awaited store = new Awaited(MapDbServerStore.open(dir))) {
             ServerEngine second = engine(store, "two");
-            hello(second, "two", 3, id3);
+            // The device committed its cursor in a session of the first opening: the second vouches for it.
+            hello(second, "two", 3, id3, generation);
             assertThat(starts).as("the restarted server's half, of another strategy").containsExactly("one:0/0",
                     "two:1/3");
             second.close();

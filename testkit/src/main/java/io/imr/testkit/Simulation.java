@@ -266,8 +266,8 @@ public final class Simulation {
                 }
                 ServerDisk.Inbox in = serverDisk.inboxes.get(d.user);
                 long max = in == null ? 0 : in.maxSeq;
-                if (d.disk.cursor != max) {
-                    return d.name + " holds up to seq " + d.disk.cursor + " of " + max;
+                if (d.disk.server.seq() != max) {
+                    return d.name + " holds up to seq " + d.disk.server.seq() + " of " + max + " of the server's";
                 }
             }
             return null;
