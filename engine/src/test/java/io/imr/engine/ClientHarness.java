@@ -68,6 +68,14 @@ final class ClientHarness {
         return frame(new Welcome(Frame.PROTOCOL_VERSION, "scripted", "bob", "phone", epoch, cursor, maxSeq, 1000));
     }
 
+    /** Starts, connects and completes the first welcome's rebase into epoch 1: a session is up. */
+    ClientHarness up() {
+        start().open().welcome();
+        store.completeNext();
+        runtime.runDue();
+        return this;
+    }
+
     ClientHarness frame(Frame frame) {
         handler.onFrame(frame);
         runtime.runDue();
