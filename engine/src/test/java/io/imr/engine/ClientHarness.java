@@ -70,6 +70,14 @@ final class ClientHarness {
                 "g1-test", false));
     }
 
+    /** Starts, connects and completes the first welcome's rebase into epoch 1: a session is up. */
+    ClientHarness up() {
+        start().open().welcome();
+        store.completeNext();
+        runtime.runDue();
+        return this;
+    }
+
     ClientHarness frame(Frame frame) {
         handler.onFrame(frame);
         runtime.runDue();
