@@ -33,6 +33,8 @@ final class Checks {
     /** The sender of each client id. */
     final Map<String, String> senderOf = new HashMap<>();
     ServerDisk serverDisk;
+    /** Every hello each device sent, by device name, in order (the stale-hello fault replays one). */
+    final Map<String, java.util.List<Hello>> hellos = new HashMap<>();
 
     /** Each device's pulls on its current link, and the bounds of the strategy its client half runs. */
     private final Map<String, Pulls> pulls = new HashMap<>();
@@ -139,6 +141,7 @@ final class Checks {
                         + " with its store at server seq " + disk.server.seq() + " of epoch " + disk.server.epoch());
             }
         } else if (frame instanceof Hello hello) {
+            hellos.computeIfAbsent(device, d -> new java.util.ArrayList<>()).add(hello);
             if (hello.cursor() > disk.server.seq() || hello.cursor() > 0 && (hello.epoch() != disk.server.epoch()
                     || !hello.serverStore().equals(disk.server.store()))) {
                 recorder.violated("G5", device + " said hello at seq " + hello.cursor() + " of epoch " + hello.epoch()
