@@ -33,6 +33,8 @@ final class Checks {
     /** The sender of each client id. */
     final Map<String, String> senderOf = new HashMap<>();
     ServerDisk serverDisk;
+    /** Devices that joined after the faults: their catch-up is not delivery latency. */
+    final java.util.Set<String> lateJoiners = new java.util.HashSet<>();
     /** Every hello each device sent, by device name, in order (the stale-hello fault replays one). */
     final Map<String, java.util.List<Hello>> hellos = new HashMap<>();
 
@@ -92,7 +94,9 @@ final class Checks {
                         + ") with a payload its sender never sent");
             }
             recorder.delivered++;
-            recorder.latenciesMillis.add(nowMillis - m.serverTimeMillis());
+            if (!lateJoiners.contains(disk.name())) {
+                recorder.latenciesMillis.add(nowMillis - m.serverTimeMillis());
+            }
         }
         if (!disk.contiguous()) {
             recorder.orderViolations++;

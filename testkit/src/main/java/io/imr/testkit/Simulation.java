@@ -264,6 +264,7 @@ public final class Simulation {
                     || profile.rate(FaultProfile.STALE_HELLO) > 0) {
                 // A device that never ran joins: it must receive everything the server holds (G1, G10).
                 SimDevice fresh = new SimDevice("bob", "fresh", null);
+                checks.lateJoiners.add(fresh.name);
                 devices.add(fresh);
                 fresh.start();
             }
