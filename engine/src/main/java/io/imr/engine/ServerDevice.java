@@ -46,7 +46,7 @@ final class ServerDevice {
     private final EngineMetrics metrics;
     private final AtomicLong unconfirmedTotal;
     private final Consumer<ServerDevice> forget;
-    ServerEngine.ServerSession session;
+    ServerSession session;
     private ServerReliability half;
     private int lastUnconfirmed;
     private long reportedCursor;
@@ -84,7 +84,7 @@ final class ServerDevice {
         return strategy.newServer(new ServerSetup(principal.user(), principal.device(), options));
     }
 
-    void attach(ServerEngine.ServerSession s, long epoch, long cursor, long maxSeq) {
+    void attach(ServerSession s, long epoch, long cursor, long maxSeq) {
         if (eviction != null) {
             eviction.cancel();
             eviction = null;
@@ -98,7 +98,7 @@ final class ServerDevice {
         driver.feed(new Event.Connected(runtime.nanoTime(), runtime.nextRandom(), epoch, cursor, maxSeq));
     }
 
-    void detach(ServerEngine.ServerSession s, String reason) {
+    void detach(ServerSession s, String reason) {
         if (session != s) {
             return;
         }
