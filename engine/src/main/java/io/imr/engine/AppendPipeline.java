@@ -11,6 +11,7 @@ import io.imr.api.store.ServerCommit;
 import io.imr.api.store.ServerStore;
 import io.imr.api.store.Submission;
 import io.imr.api.strategy.Event;
+import io.imr.engine.internal.StoreCommits;
 import io.imr.engine.metrics.EngineMetrics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,8 +19,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -124,13 +123,7 @@ final class AppendPipeline {
         List<Submission> submissions = new ArrayList<>(batch.size());
         batch.forEach(p -> submissions.add(p.submission));
         long started = runtime.nanoTime();
-        CompletionStage<List<Accepted>> stage;
-        try {
-            stage = store.commit(ServerCommit.append(submissions));
-        } catch (RuntimeException e) {
-            stage = CompletableFuture.failedFuture(e);
-        }
-        stage.whenComplete((accepted, error) -> runtime.execute(() -> {
+        StoreCommits.submit(runtime, () -> store.commit(ServerCommit.append(submissions)), (accepted, error) -> {
             appendsRunning--;
             metrics.commit(batch.size(), runtime.nanoTime() - started);
             for (int i = 0; i < batch.size(); i++) {
@@ -141,7 +134,7 @@ final class AppendPipeline {
             }
             drainAppends();
             flushAppends();
-        }));
+        });
     }
 
     /** Answers senders and tells recipients' devices, strictly in commit order. */

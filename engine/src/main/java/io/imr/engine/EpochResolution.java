@@ -6,10 +6,10 @@ import io.imr.api.store.DeviceState;
 import io.imr.api.store.InboxState;
 import io.imr.api.store.ServerStore;
 import io.imr.engine.auth.Principal;
+import io.imr.engine.internal.StoreCommits;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -18,9 +18,10 @@ import java.util.logging.Logger;
  *
  * <p>Owns: the rule, as the pure function {@link #decide}: what the hello says and what the store
  * holds in, a {@link Decision} out. {@link #resolve} is its thin caller: it reads the store for
- * the decision and starts the new epoch when one is decided. May not touch: the engine's state,
- * sessions or devices, and the engine's context ({@link #resolve} blocks on store reads: it runs
- * on the runtime's blocking executor).
+ * the decision, starts the new epoch when one is decided, and hands the {@link Continuation} back
+ * on the engine's context. May not touch: the engine's state, sessions or devices, and the
+ * engine's context ({@link #resolve} blocks on store reads: it runs on the runtime's blocking
+ * executor).
  */
 final class EpochResolution {
 
@@ -98,33 +99,47 @@ final class EpochResolution {
     }
 
     /**
-     * Reads what the decision needs, decides, and starts the new epoch when one is decided. Blocks on
-     * store reads: call off the engine's context.
+     * Reads what the decision needs, decides, starts the new epoch when one is decided (through
+     * {@link StoreCommits}), and hands where the device continues to {@code then} on the engine's
+     * context; a failed read or a failed new epoch arrives there as a {@link Continuation#failed}
+     * continuation. Blocks on store reads: call on the runtime's blocking executor.
      */
-    static CompletionStage<Continuation> resolve(ServerStore store, Principal who, Hello hello) {
+    static void resolve(ServerStore store, EngineRuntime runtime, Principal who, Hello hello,
+                        Consumer<Continuation> then) {
         String user = who.user();
-        DeviceState kept = store.device(user, who.device())
-                .orElse(new DeviceState(user, who.device(), 0, 0, 0));
-        InboxState inbox = store.inbox(user);
-        Decision decision = decide(user, hello.cursor(), hello.idAtCursor(), inbox, new Held() {
-            @Override
-            public Optional<Message> atOrAfter(long seq) {
-                List<Message> at = store.read(user, seq, 1);
-                return at.isEmpty() ? Optional.empty() : Optional.of(at.get(0));
-            }
+        DeviceState kept;
+        InboxState inbox;
+        Decision decision;
+        try {
+            kept = store.device(user, who.device()).orElse(new DeviceState(user, who.device(), 0, 0, 0));
+            inbox = store.inbox(user);
+            decision = decide(user, hello.cursor(), hello.idAtCursor(), inbox, new Held() {
+                @Override
+                public Optional<Message> atOrAfter(long seq) {
+                    List<Message> at = store.read(user, seq, 1);
+                    return at.isEmpty() ? Optional.empty() : Optional.of(at.get(0));
+                }
 
-            @Override
-            public Optional<Message> byId(String id) {
-                return findById(store, id);
-            }
-        });
+                @Override
+                public Optional<Message> byId(String id) {
+                    return findById(store, id);
+                }
+            });
+        } catch (RuntimeException e) {
+            runtime.execute(() -> then.accept(Continuation.failed(e)));
+            return;
+        }
         if (decision instanceof NewEpoch n) {
             LOG.warning("device cursor " + hello.cursor() + " (" + hello.idAtCursor() + ") of user " + user
                     + " does not match the server's sequence (epoch " + inbox.epoch() + ", max seq " + inbox.maxSeq()
                     + "); starting a new epoch");
-            return store.startEpoch(user, n.atLeast()).thenApply(next -> new Continuation(next, n.cursor(), kept, null));
+            StoreCommits.submit(runtime, () -> store.startEpoch(user, n.atLeast()), (next, error) -> then.accept(
+                    error == null ? new Continuation(next, n.cursor(), kept, null)
+                            : Continuation.failed(new IllegalStateException("starting a new epoch failed", error))));
+            return;
         }
-        return CompletableFuture.completedFuture(new Continuation(inbox, decision.cursor(), kept, null));
+        Continuation c = new Continuation(inbox, decision.cursor(), kept, null);
+        runtime.execute(() -> then.accept(c));
     }
 
     private static Optional<Message> findById(ServerStore store, String id) {

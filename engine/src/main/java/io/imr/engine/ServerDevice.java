@@ -18,11 +18,10 @@ import io.imr.api.strategy.ServerSetup;
 import io.imr.api.strategy.StrategyOptions;
 import io.imr.engine.auth.Principal;
 import io.imr.engine.internal.HalfDriver;
+import io.imr.engine.internal.StoreCommits;
 import io.imr.engine.metrics.EngineMetrics;
 import io.imr.api.store.InboxState;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -204,13 +203,7 @@ final class ServerDevice {
         private void persist(Action.PersistWatermark w) {
             DeviceState state = new DeviceState(principal.user(), principal.device(), w.epoch(),
                     Math.max(reportedCursor, 0), w.confirmed());
-            CompletionStage<?> stage;
-            try {
-                stage = store.commit(ServerCommit.device(state));
-            } catch (RuntimeException e) {
-                stage = CompletableFuture.failedFuture(e);
-            }
-            stage.whenComplete((ok, error) -> runtime.execute(() -> {
+            StoreCommits.submit(runtime, () -> store.commit(ServerCommit.device(state)), (ok, error) -> {
                 if (error == null) {
                     // The store never moves a watermark back within an epoch: neither does this copy of it.
                     boolean lower = kept.epoch() == state.epoch() && kept.confirmed() > state.confirmed();
@@ -221,7 +214,7 @@ final class ServerDevice {
                     commitFinished(new Event.CommitFailed(runtime.nanoTime(), runtime.nextRandom(), w.token(),
                             String.valueOf(error)));
                 }
-            }));
+            });
         }
 
         @Override

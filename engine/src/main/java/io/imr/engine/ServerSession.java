@@ -20,8 +20,6 @@ import io.imr.engine.auth.AuthenticationException;
 import io.imr.engine.auth.Authenticator;
 import io.imr.engine.auth.Principal;
 import io.imr.engine.metrics.EngineMetrics;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
@@ -214,16 +212,8 @@ final class ServerSession {
         principal = who;
         transition(State.AUTHENTICATING, null);
         // The epoch check reads the store: off the context.
-        runtime.blocking().execute(() -> {
-            CompletionStage<Continuation> c;
-            try {
-                c = EpochResolution.resolve(shared.store(), who, hello);
-            } catch (RuntimeException e) {
-                c = CompletableFuture.completedFuture(Continuation.failed(e));
-            }
-            c.whenComplete((result, error) -> runtime.execute(() -> welcome(hello, error == null ? result
-                    : Continuation.failed(new IllegalStateException("starting a new epoch failed", error)))));
-        });
+        runtime.blocking().execute(() -> EpochResolution.resolve(shared.store(), runtime, who, hello,
+                c -> welcome(hello, c)));
     }
 
     private void welcome(Hello hello, Continuation c) {
