@@ -27,11 +27,11 @@ import java.util.logging.Logger;
  * The server's send path (G6): checks each {@code Send}, groups what arrives together into one
  * append commit (seqs are assigned in the store's commit), answers each sender with a
  * {@code SendAck} and tells the recipients' devices ({@code MessagesAppended}), strictly in commit
- * order. It also keeps the cache of each user's inbox state (epoch and max seq) that those events,
- * the welcome and the pongs carry.
+ * order. It also keeps the inbox state (epoch and max seq) of each user with a device in memory or
+ * a hello under way, which those events, the welcome and the pongs carry.
  *
  * <p>Owns: the appends in flight, their order, the pending-send count of each session, the inbox
- * cache. May not touch: a session's state (it only sends a session frames or asks it to close),
+ * states it watches. May not touch: a session's state (it only sends a session frames or asks it to close),
  * a device's strategy half other than through its driver's {@code feed}, or any other store
  * operation than the append commit. Runs on the engine's context only.
  */
@@ -51,7 +51,7 @@ final class AppendPipeline {
     private final EngineMetrics metrics;
     private final Function<String, List<ServerDevice>> devicesOf;
 
-    private final Map<String, InboxState> inboxes = new HashMap<>();
+    private final Map<String, Watched> watched = new HashMap<>();
     private final ArrayDeque<PendingAppend> appendsInOrder = new ArrayDeque<>();
     private final List<PendingAppend> appendBuffer = new ArrayList<>();
     private int appendsRunning;
@@ -71,19 +71,67 @@ final class AppendPipeline {
 
     // ---------------------------------------------------------------- inbox state cache
 
-    /** The user's inbox state as this engine last knew it. */
+    /**
+     * Remembers the inbox state of {@code user} from now on, until as many {@link #unwatch} calls:
+     * each device of the user in memory and each hello of the user under way watches it. Appends to
+     * a user nobody watches are remembered nowhere (memory stays bounded by what is connected, G7)
+     * and cost no store read.
+     */
+    void watch(String user) {
+        watched.computeIfAbsent(user, k -> new Watched()).watchers++;
+    }
+
+    /** Ends one {@link #watch}. */
+    void unwatch(String user) {
+        Watched w = watched.get(user);
+        if (w != null && --w.watchers == 0) {
+            watched.remove(user);
+        }
+    }
+
+    /**
+     * What a hello read of a watched user's inbox, off the context, settled against what committed
+     * since it was read: the newer state wins (a later epoch, else a higher max seq), so an append
+     * that committed between that read and the welcome is neither missed nor overwritten (G9).
+     *
+     * @return the state to welcome the device with, remembered from now on
+     */
+    InboxState settle(InboxState read) {
+        Watched w = watched.get(read.user());
+        if (w == null) {
+            throw new IllegalStateException("settling the inbox of " + read.user() + ", which nobody watches");
+        }
+        w.state = newer(read, w.state);
+        return w.state;
+    }
+
+    /** The inbox state of a user watched since its state was {@linkplain #settle settled}: a welcomed session's. */
     InboxState inbox(String user) {
-        return inboxes.computeIfAbsent(user, store::inbox);
+        Watched w = watched.get(user);
+        if (w == null || w.state == null) {
+            throw new IllegalStateException("the inbox of " + user + " is not watched or not settled yet");
+        }
+        return w.state;
     }
 
-    /** What a hello read of the user's inbox. */
-    void cache(InboxState state) {
-        inboxes.put(state.user(), state);
+    /** The newer of two states of one inbox ({@code known} may be null): a later epoch, else a higher max seq. */
+    static InboxState newer(InboxState candidate, InboxState known) {
+        if (known == null) {
+            return candidate;
+        }
+        boolean later = candidate.epoch() > known.epoch()
+                || candidate.epoch() == known.epoch() && candidate.maxSeq() > known.maxSeq();
+        if (later) {
+            return candidate;
+        }
+        return candidate.firstSeq() != 0 && candidate.epoch() == known.epoch()
+                ? new InboxState(known.user(), known.epoch(), known.maxSeq(), candidate.firstSeq()) : known;
     }
 
-    /** No device of the user is in memory any more. */
-    void forget(String user) {
-        inboxes.remove(user);
+    /** One watched user's inbox: how many watch it, and its state once known (null before). */
+    private static final class Watched {
+        int watchers;
+        InboxState state;
     }
 
     // ---------------------------------------------------------------- the send path
@@ -163,10 +211,15 @@ final class AppendPipeline {
             }
         }
         appended.forEach((user, messages) -> {
-            InboxState before = inbox(user);
-            long maxSeq = Math.max(before.maxSeq(), messages.get(messages.size() - 1).seq());
-            inboxes.put(user, new InboxState(user, messages.get(messages.size() - 1).epoch(), maxSeq,
-                    before.firstSeq() == 0 ? messages.get(0).seq() : before.firstSeq()));
+            Watched w = watched.get(user);
+            if (w == null) {
+                return; // no device of the user in memory and no hello of it under way: nobody to tell
+            }
+            Message first = messages.get(0);
+            Message last = messages.get(messages.size() - 1);
+            long maxSeq = w.state == null ? last.seq() : Math.max(w.state.maxSeq(), last.seq());
+            w.state = newer(new InboxState(user, last.epoch(), maxSeq,
+                    w.state == null || w.state.firstSeq() == 0 ? first.seq() : w.state.firstSeq()), w.state);
             for (ServerDevice d : devicesOf.apply(user)) {
                 d.driver.feed(new Event.MessagesAppended(runtime.nanoTime(), runtime.nextRandom(), messages, maxSeq));
             }

@@ -150,20 +150,21 @@ public final class ServerEngine implements AutoCloseable {
             d = new ServerDevice(principal, runtime, store, strategy, options, metrics, unconfirmed, this::forget,
                     config.deviceIdleEviction().toNanos(), kept);
             devices.put(principal, d);
+            appends.watch(principal.user());
             devicesByUser.computeIfAbsent(principal.user(), k -> new ArrayList<>()).add(d);
         }
         return d;
     }
 
     private void forget(ServerDevice d) {
-        devices.remove(d.principal);
+        if (!devices.remove(d.principal, d)) {
+            return;
+        }
+        appends.unwatch(d.principal.user());
         List<ServerDevice> list = devicesByUser.get(d.principal.user());
-        if (list != null) {
-            list.remove(d);
-            if (list.isEmpty()) {
-                devicesByUser.remove(d.principal.user());
-                appends.forget(d.principal.user());
-            }
+        list.remove(d);
+        if (list.isEmpty()) {
+            devicesByUser.remove(d.principal.user());
         }
     }
 }

@@ -119,6 +119,12 @@ final class ServerSession {
             throw new IllegalStateException(describe() + ": no transition from " + from + " to " + next);
         }
         state = next;
+        if (next == State.AUTHENTICATING) {
+            shared.appends().watch(principal.user()); // an append committing meanwhile must reach the welcome
+        }
+        if (from == State.AUTHENTICATING) {
+            shared.appends().unwatch(principal.user()); // once welcomed, its device watches
+        }
         if (from == State.ACTIVE || from == State.AWAITING_HELLO) {
             cancelTimer(); // the liveness check, or the hello timeout
         }
@@ -225,7 +231,8 @@ final class ServerSession {
             close(ErrorFrame.Code.INTERNAL, "the server could not read its store; try again later");
             return;
         }
-        shared.appends().cache(c.inbox());
+        // The inbox was read off the context: what committed since then is newer, and wins.
+        InboxState inbox = shared.appends().settle(c.inbox());
         ServerDevice d = shared.devices().apply(principal, c.kept());
         if (d.session != null && d.session != this) {
             d.session.close(ErrorFrame.Code.SESSION_REPLACED, "a newer session of device " + principal.device()
@@ -234,8 +241,8 @@ final class ServerSession {
         device = d;
         transition(State.ACTIVE, null);
         channel.send(new Welcome(Frame.PROTOCOL_VERSION, shared.strategy(), principal.user(), principal.device(),
-                c.inbox().epoch(), c.cursor(), c.inbox().maxSeq(), shared.config().heartbeat().toMillis()));
-        d.attach(this, c.inbox().epoch(), c.cursor(), c.inbox().maxSeq());
+                inbox.epoch(), c.cursor(), inbox.maxSeq(), shared.config().heartbeat().toMillis()));
+        d.attach(this, inbox.epoch(), c.cursor(), inbox.maxSeq());
     }
 
     private void scheduleLiveness() {
