@@ -28,9 +28,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One device of one user on the server: its strategy server half, the session it is attached
- * to (if any), and the durable per-device state the engine keeps the same for every strategy
- * (reported cursor, confirmed watermark). Kept in memory while connected and for a while after.
+ * One device of one user on the server: its strategy server half and the driver that carries out
+ * the half's actions with the store and the session, the session it is attached to (if any), and
+ * the durable per-device state the engine keeps the same for every strategy (reported cursor,
+ * confirmed watermark). Kept in memory while connected and for a while after.
+ *
+ * <p>Owns: its half (replaced by a fresh one when it throws), the half's commits, its eviction.
+ * May not touch: a session's state other than closing it, the inbox other than reading it off
+ * the context, other devices. Runs on the engine's context only.
  */
 final class ServerDevice {
 
@@ -47,6 +52,13 @@ final class ServerDevice {
     private final Consumer<ServerDevice> forget;
     ServerSession session;
     private ServerReliability half;
+    /**
+     * The half threw: it is told nothing more, and a fresh half starts once none of its commits runs
+     * (at once when none does). Set until then, so that further throws queue no further restart.
+     */
+    private boolean broken;
+    /** A half is being started: if it throws on its {@code Started}, it is not restarted again at once. */
+    private boolean starting;
     private int lastUnconfirmed;
     private long reportedCursor;
     private long epoch;
@@ -76,7 +88,12 @@ final class ServerDevice {
 
     /** Starts the (fresh) half from what the store keeps of the device, the same whatever strategy wrote it. */
     private void start() {
-        driver.feed(new Event.Started(runtime.nanoTime(), runtime.nextRandom(), kept.epoch(), kept.confirmed()));
+        starting = true;
+        try {
+            driver.feed(new Event.Started(runtime.nanoTime(), runtime.nextRandom(), kept.epoch(), kept.confirmed()));
+        } finally {
+            starting = false;
+        }
     }
 
     private ServerReliability newHalf() {
@@ -94,6 +111,11 @@ final class ServerDevice {
         session = s;
         this.epoch = epoch;
         this.reportedCursor = cursor;
+        if (broken) {
+            // A half that could not even start: nothing would serve this session.
+            s.close(ErrorFrame.Code.INTERNAL, "the server's strategy failed; reconnect");
+            return;
+        }
         driver.feed(new Event.Connected(runtime.nanoTime(), runtime.nextRandom(), epoch, cursor, maxSeq));
     }
 
@@ -103,13 +125,38 @@ final class ServerDevice {
         }
         session = null;
         driver.feed(new Event.Disconnected(runtime.nanoTime(), runtime.nextRandom(), reason));
-        eviction = runtime.schedule(evictAfterNanos, () -> {
-            if (session == null && !driver.commitRunning()) {
+        eviction = runtime.schedule(evictAfterNanos, this::evictIfIdle);
+    }
+
+    /**
+     * The idle time ran out: forgets the device, once no commit of its half runs (G7). Not while one
+     * runs: the next hello would read the store before that commit's watermark is in it. If the device
+     * connected again meanwhile, or went idle anew (a later eviction then decides), it stays.
+     */
+    private void evictIfIdle() {
+        eviction = null;
+        if (session != null || driver.stopped()) {
+            return;
+        }
+        driver.pause(() -> {
+            if (session == null && eviction == null && !driver.stopped()) {
                 driver.stop();
                 updateUnconfirmed(0);
                 forget.accept(this);
+            } else {
+                driver.resume();
             }
         });
+    }
+
+    /** Replaces a half that threw by a fresh one, started from what the store keeps of the device. */
+    private void restart() {
+        if (!driver.stopped()) {
+            half = newHalf();
+            broken = false;
+            start();
+        }
+        driver.resume();
     }
 
     private void updateUnconfirmed(int now) {
@@ -126,6 +173,9 @@ final class ServerDevice {
 
         @Override
         protected void deliver(ServerEvent event, ServerActions out) {
+            if (broken) {
+                return; // a fresh half starts from the store, and the session is closed: nothing is lost
+            }
             half.on(event, out);
             updateUnconfirmed(half.unconfirmed());
         }
@@ -219,14 +269,26 @@ final class ServerDevice {
 
         @Override
         protected void halfFailed(RuntimeException e) {
-            LOG.log(Level.SEVERE, "strategy " + strategy.name() + " failed for " + principal + "; starting it afresh", e);
+            if (broken) {
+                return; // its restart is already queued
+            }
+            broken = true;
             cancelTimers();
-            half = newHalf();
             updateUnconfirmed(0);
-            start();
             if (session != null) {
                 session.close(ErrorFrame.Code.INTERNAL, "the server's strategy failed; reconnect");
             }
+            if (starting) {
+                // It failed on its Started: restarting at once would fail again, and again. The device
+                // stays broken until it is evicted; its next hello after that tries a fresh half.
+                LOG.log(Level.SEVERE, "strategy " + strategy.name() + " failed to start for " + principal, e);
+                return;
+            }
+            LOG.log(Level.SEVERE, "strategy " + strategy.name() + " failed for " + principal
+                    + "; starting it afresh" + (commitRunning() ? " once its commit returned" : ""), e);
+            // Only once no commit of the broken half runs: that commit's outcome moves what the store keeps,
+            // which the fresh half starts from, and must never reach the fresh half.
+            pause(ServerDevice.this::restart);
         }
     }
 
