@@ -94,10 +94,6 @@ final class ServerSession {
         this.runtime = shared.runtime();
     }
 
-    State state() {
-        return state;
-    }
-
     boolean active() {
         return state == State.ACTIVE;
     }
