@@ -112,7 +112,8 @@ final class ServerDevice {
         this.epoch = epoch;
         this.reportedCursor = cursor;
         if (broken) {
-            // A half that could not even start: nothing would serve this session.
+            // Its half threw and the fresh one has not started yet (a commit of the broken one runs), or
+            // could not even start: nothing would serve this session. The device reconnects.
             s.close(ErrorFrame.Code.INTERNAL, "the server's strategy failed; reconnect");
             return;
         }
