@@ -29,6 +29,7 @@ final class ScriptedStrategy implements ReliabilityStrategyProvider {
 
     static final String NAME = "scripted";
 
+    private final String name;
     /** What every half was told, in order. */
     final List<String> log = new ArrayList<>();
     /** Halves made so far, by device. */
@@ -36,9 +37,18 @@ final class ScriptedStrategy implements ReliabilityStrategyProvider {
     /** Whether the named half throws on this event (after logging it). */
     BiPredicate<String, ServerEvent> throwWhen = (half, e) -> false;
 
+    ScriptedStrategy() {
+        this(NAME);
+    }
+
+    /** @param name the strategy's name (two of them show a swap of strategies) */
+    ScriptedStrategy(String name) {
+        this.name = name;
+    }
+
     @Override
     public String name() {
-        return NAME;
+        return name;
     }
 
     @Override
@@ -59,7 +69,7 @@ final class ScriptedStrategy implements ReliabilityStrategyProvider {
     @Override
     public ServerReliability newServer(ServerSetup setup) {
         int n = halves.merge(setup.device(), 1, Integer::sum);
-        String name = setup.device() + n;
+        String halfName = setup.device() + n;
         return ServerReliability.of(new ReliabilityHalf<ServerEvent, ServerActions>() {
             final Set<Long> tokens = new HashSet<>();
             long nextToken = n * 1000L;
@@ -68,13 +78,13 @@ final class ScriptedStrategy implements ReliabilityStrategyProvider {
 
             @Override
             public void on(ServerEvent event, ServerActions out) {
-                String entry = name + ":" + describe(event);
+                String entry = halfName + ":" + describe(event);
                 if (event instanceof Event.CommitDone d && !tokens.remove(d.token())) {
-                    entry = name + ":foreign CommitDone";
+                    entry = halfName + ":foreign CommitDone";
                 }
                 log.add(entry);
-                if (throwWhen.test(name, event)) {
-                    throw new IllegalStateException(name + " broke on " + event.getClass().getSimpleName());
+                if (throwWhen.test(halfName, event)) {
+                    throw new IllegalStateException(halfName + " broke on " + event.getClass().getSimpleName());
                 }
                 if (event instanceof Event.Connected c) {
                     epoch = c.epoch();

@@ -36,7 +36,7 @@ final class ServerFixture implements AutoCloseable {
 
     /** One connection as a test drives it. */
     final class Connection {
-        final ServerSessionRulesTest.FakeChannel channel = new ServerSessionRulesTest.FakeChannel();
+        final FakeChannel channel = new FakeChannel();
         final ConnectionHandler handler = engine.accept(channel);
 
         /** Hands the engine a frame of this connection and runs what is due. */
