@@ -105,9 +105,7 @@ final class ServerDevice {
             eviction.cancel();
             eviction = null;
         }
-        if (session != null && session != s) {
-            driver.feed(new Event.Disconnected(runtime.nanoTime(), runtime.nextRandom(), "replaced"));
-        }
+        // A session it had is gone by now: the welcome closed it, which detached it.
         session = s;
         this.epoch = epoch;
         this.reportedCursor = cursor;

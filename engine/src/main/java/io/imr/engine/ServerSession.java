@@ -230,7 +230,7 @@ final class ServerSession {
         // The inbox was read off the context: what committed since then is newer, and wins.
         InboxState inbox = shared.appends().settle(c.inbox());
         ServerDevice d = shared.devices().apply(principal, c.kept());
-        if (d.session != null && d.session != this) {
+        if (d.session != null) {
             d.session.close(ErrorFrame.Code.SESSION_REPLACED, "a newer session of device " + principal.device()
                     + " connected; this one is closed");
         }

@@ -2,6 +2,7 @@ package io.imr.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imr.api.frame.ErrorFrame;
 import io.imr.api.frame.Ping;
 import io.imr.api.frame.Pong;
 import io.imr.api.frame.SendAck;
@@ -82,6 +83,18 @@ class ServerSessionTest {
             assertThat(c.sent(Pong.class)).isEmpty();
             assertThat(strategy.logged("phone", "Disconnected")).hasSize(1);
         }
+    }
+
+    @Test
+    @DisplayName("replaced by a newer session of its device: closed with SESSION_REPLACED, the half told in order")
+    void replaced() {
+        ServerFixture.Connection older = server.welcomed("bob", "phone", ScriptedStrategy.NAME);
+        ServerFixture.Connection newer = server.welcomed("bob", "phone", ScriptedStrategy.NAME);
+        assertThat(older.channel.closedWith.code()).isEqualTo(ErrorFrame.Code.SESSION_REPLACED);
+        assertThat(newer.channel.closed).isFalse();
+        assertThat(server.engine.sessions()).isEqualTo(1);
+        assertThat(strategy.log.stream().filter(e -> e.matches("phone1:(Connected|Disconnected).*")))
+                .containsExactly("phone1:Connected 1/0 max 0", "phone1:Disconnected", "phone1:Connected 1/0 max 0");
     }
 
     @Nested
