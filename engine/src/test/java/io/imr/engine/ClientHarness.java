@@ -29,7 +29,7 @@ final class ClientHarness {
     final ClientEngine engine;
     CompletionStage<Void> started;
     ConnectionHandler handler;
-    ManualConnector.Channel channel;
+    FakeChannel channel;
 
     ClientHarness() {
         this(new ManualClientStore("bob", "phone"), 1_000_000, 1024);
@@ -53,7 +53,7 @@ final class ClientHarness {
 
     /** Opens the pending attempt (the engine then says hello). */
     ClientHarness open() {
-        channel = new ManualConnector.Channel();
+        channel = new FakeChannel();
         handler = connector.open(channel);
         runtime.runDue();
         return this;

@@ -30,4 +30,9 @@ final class FakeChannel implements FrameChannel {
     public String describe() {
         return "fake";
     }
+
+    /** The frames of one type sent so far, in order. */
+    <T extends Frame> List<T> sent(Class<T> type) {
+        return sent.stream().filter(type::isInstance).map(type::cast).toList();
+    }
 }
