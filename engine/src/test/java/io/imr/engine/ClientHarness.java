@@ -23,7 +23,7 @@ final class ClientHarness {
     final ManualRuntime runtime = new ManualRuntime();
     final ManualClientStore store;
     final ManualConnector connector = new ManualConnector();
-    final ScriptedClientStrategy strategy = new ScriptedClientStrategy("scripted");
+    final ScriptedStrategy strategy = new ScriptedStrategy();
     final List<Message> handed = new ArrayList<>();
     final List<SendConfirmation> confirmations = new ArrayList<>();
     final ClientEngine engine;

@@ -1,6 +1,8 @@
 package io.imr.engine;
 
 import io.imr.api.strategy.ApiVersion;
+import io.imr.api.strategy.ClientActions;
+import io.imr.api.strategy.ClientEvent;
 import io.imr.api.strategy.ClientReliability;
 import io.imr.api.strategy.ClientSetup;
 import io.imr.api.strategy.Event;
@@ -16,10 +18,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
 
 /**
- * A strategy whose server halves are named after their device and numbered in the order they are
+ * A strategy for engine tests. Its client halves record every event and do what {@link #client}
+ * says. Its server halves are named after their device and numbered in the order they are
  * made ("phone1", "phone2", ...), log what they are told ("phone2:Started 1/3"), persist the cursor
  * each session starts at as the watermark, and throw when the test says so. A half that is told the
  * outcome of a commit it did not start logs "phone2:foreign CommitDone" (a strict strategy could fail
@@ -61,9 +65,33 @@ final class ScriptedStrategy implements ReliabilityStrategyProvider {
         return ApiVersion.CURRENT;
     }
 
+    /** What client halves do: each event they get is recorded in {@link #clientEvents}, then handed to this. */
+    volatile BiConsumer<ClientEvent, ClientActions> client = (e, out) -> { };
+    /** The events client halves got, in order. */
+    final List<ClientEvent> clientEvents = new ArrayList<>();
+    /** Client halves made so far. */
+    int clientHalves;
+
+    /** The events of one type the client halves got, in order. */
+    <T extends ClientEvent> List<T> clientEvents(Class<T> type) {
+        return clientEvents.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
     @Override
     public ClientReliability newClient(ClientSetup setup) {
-        throw new UnsupportedOperationException("server-side tests only");
+        clientHalves++;
+        return ClientReliability.of(new ReliabilityHalf<ClientEvent, ClientActions>() {
+            @Override
+            public void on(ClientEvent event, ClientActions out) {
+                clientEvents.add(event);
+                client.accept(event, out);
+            }
+
+            @Override
+            public int held() {
+                return 0;
+            }
+        });
     }
 
     @Override
