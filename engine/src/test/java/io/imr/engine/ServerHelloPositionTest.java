@@ -11,7 +11,6 @@ import io.imr.api.store.InboxState;
 import io.imr.api.store.ServerCommit;
 import io.imr.api.store.Submission;
 import io.imr.api.strategy.StrategyOptions;
-import io.imr.engine.ServerSessionRulesTest.FakeChannel;
 import io.imr.engine.auth.HmacTokens;
 import io.imr.engine.auth.Principal;
 import io.imr.engine.metrics.MetricNames;
