@@ -15,7 +15,6 @@ import io.imr.api.store.ClientCommit;
 import io.imr.api.store.ClientState;
 import io.imr.api.store.ClientStore;
 import io.imr.api.strategy.Event;
-import io.imr.engine.internal.Dispatcher;
 import io.imr.engine.internal.StoreCommits;
 import io.imr.engine.metrics.EngineMetrics;
 import java.util.ArrayList;
@@ -26,9 +25,10 @@ import java.util.logging.Logger;
 
 /**
  * The device's session with the server: connection attempts with backoff, hello and welcome,
- * taking the strategy and epoch the server is in (the half is swapped or the store rebased before
- * any frame of the session reaches it), heartbeats, and routing the server's frames to the strategy
- * driver and the outbox. Its state is one {@link State}, changed only by {@link #to}.
+ * taking the strategy the server runs and where it starts the session in its numbering (the half is
+ * swapped, or the store's server position set, before any frame of the session reaches it; G10),
+ * heartbeats, and routing the server's frames to the strategy driver and the outbox. Its state is
+ * one {@link State}, changed only by {@link #to}.
  *
  * <p>Owns: the connection attempt, its channel, its timers, the reconnect backoff. May not: hold
  * sends (the {@link Outbox} does), interpret messages (the strategy half does) or commit anything
@@ -69,7 +69,6 @@ final class ClientSession implements Uplink {
     private final String token;
     private final ClientStore store;
     private final Committed committed;
-    private final Dispatcher dispatcher;
     private final Owner owner;
     private ClientDriver driver;
     private Outbox outbox;
@@ -79,14 +78,13 @@ final class ClientSession implements Uplink {
     private EngineRuntime.Cancellable reconnectTimer;
 
     ClientSession(EngineRuntime runtime, ClientEngineConfig config, ClientConnector connector, String token,
-                  ClientStore store, Committed committed, Dispatcher dispatcher, Owner owner) {
+                  ClientStore store, Committed committed, Owner owner) {
         this.runtime = runtime;
         this.config = config;
         this.connector = connector;
         this.token = token;
         this.store = store;
         this.committed = committed;
-        this.dispatcher = dispatcher;
         this.owner = owner;
         this.reconnectDelayNanos = config.reconnectInitial().toNanos();
     }
