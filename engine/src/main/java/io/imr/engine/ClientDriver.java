@@ -105,9 +105,13 @@ final class ClientDriver extends HalfDriver<ClientEvent, ClientAction, ClientAct
      * The session in whose frames the half's messages arrive from now on is of this server store generation;
      * their commits record it with the server position (G10). Set before the session's first frame reaches
      * the half.
+     *
+     * @return whether the previous session was of the same generation, or there was none
      */
-    void session(String generation) {
+    boolean session(String generation) {
+        boolean same = serverStore.isEmpty() || serverStore.equals(generation);
         this.serverStore = generation;
+        return same;
     }
 
     /**

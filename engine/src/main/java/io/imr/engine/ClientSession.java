@@ -360,7 +360,10 @@ final class ClientSession implements Uplink {
         if (!w.strategy().equals(driver.strategy())) {
             driver.use(w.strategy());
         }
-        driver.session(w.serverStore());
+        // Messages the half took in from a session of another server store generation and has not committed yet
+        // may be of a lineage that store does not have (it was restored from an older copy): a fresh half starts
+        // from the committed position, and the server sends again what follows it.
+        boolean otherGeneration = !driver.session(w.serverStore());
         // The server serves the device from another point than the store's position (G10): it could not vouch
         // for the position (resync), or the store has none in this epoch yet, or starts after the first message
         // the server holds. When the server continues, the store's position may be ahead of the welcome's, as a
@@ -369,6 +372,9 @@ final class ClientSession implements Uplink {
         if (w.resync() || w.epoch() != at.epoch() || w.cursor() > at.seq()) {
             rebase(a, w);
         } else {
+            if (otherGeneration) {
+                driver.restart();
+            }
             driver.resume();
             up(a, w);
         }
