@@ -337,6 +337,11 @@ public final class Simulation {
                 if (d.disk.server.seq() != max) {
                     return d.name + " holds up to seq " + d.disk.server.seq() + " of " + max + " of the server's";
                 }
+                // The same number is not the same sequence after a restore: the server must vouch for the position.
+                if (max > 0 && !serverDisk.vouches(d.user, max, d.disk.server.id(), d.disk.server.store())) {
+                    return d.name + "'s position at seq " + max + " (" + d.disk.server.id() + ", store "
+                            + d.disk.server.store() + ") is not one the server's store vouches for: it must resync";
+                }
             }
             return null;
         }
