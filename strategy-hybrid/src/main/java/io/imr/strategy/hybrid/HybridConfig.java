@@ -7,6 +7,7 @@ import io.imr.api.option.InvalidOptionException;
 import io.imr.api.option.OptionSpec;
 import io.imr.api.strategy.StrategyOptions;
 import io.imr.strategy.support.CommonOptions;
+import io.imr.strategy.support.SequencedConfigBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -113,74 +114,23 @@ public record HybridConfig(int holdBack, Duration gapTimeout, Duration tailTimeo
      */
     public static HybridConfig from(StrategyOptions options) {
         options.requireKnown(HybridStrategyProvider.NAME, OPTION_NAMES);
-        return builder().holdBack(options.get(HOLD_BACK)).gapTimeout(options.get(GAP_TIMEOUT))
-                .tailTimeout(options.get(TAIL_TIMEOUT)).pullPage(options.get(PULL_PAGE)).window(options.get(WINDOW))
-                .windowBytes(options.get(WINDOW_BYTES)).retransmitInitial(options.get(RETRANSMIT_INITIAL))
-                .retransmitMax(options.get(RETRANSMIT_MAX)).ackEvery(options.get(ACK_EVERY))
-                .ackDelay(options.get(ACK_DELAY)).build();
+        return builder().read(options).build();
     }
 
-    /** Settings of the hybrid strategy, each starting at its spec's default; {@link #build()} checks them. */
-    public static final class Builder {
-        private int holdBack = HOLD_BACK.defaultInt();
-        private Duration gapTimeout = GAP_TIMEOUT.defaultValue();
-        private Duration tailTimeout = TAIL_TIMEOUT.defaultValue();
-        private int pullPage = PULL_PAGE.defaultInt();
-        private int window = WINDOW.defaultInt();
-        private int windowBytes = WINDOW_BYTES.defaultInt();
-        private Duration retransmitInitial = RETRANSMIT_INITIAL.defaultValue();
-        private Duration retransmitMax = RETRANSMIT_MAX.defaultValue();
+    /**
+     * Settings of the hybrid strategy, each starting at its spec's default; {@link #build()} checks them. Its
+     * setters are the options' names in camel case ({@code ack-every} is {@code ackEvery}).
+     */
+    public static final class Builder extends SequencedConfigBuilder.Windowed<Builder> {
         private int ackEvery = ACK_EVERY.defaultInt();
         private Duration ackDelay = ACK_DELAY.defaultValue();
 
         private Builder() {
+            super(GAP_TIMEOUT, WINDOW);
         }
 
-        /** {@link HybridConfig#HOLD_BACK}. */
-        public Builder holdBack(int value) {
-            holdBack = value;
-            return this;
-        }
-
-        /** {@link HybridConfig#GAP_TIMEOUT}. */
-        public Builder gapTimeout(Duration value) {
-            gapTimeout = value;
-            return this;
-        }
-
-        /** {@link HybridConfig#TAIL_TIMEOUT}. */
-        public Builder tailTimeout(Duration value) {
-            tailTimeout = value;
-            return this;
-        }
-
-        /** {@link HybridConfig#PULL_PAGE}. */
-        public Builder pullPage(int value) {
-            pullPage = value;
-            return this;
-        }
-
-        /** {@link HybridConfig#WINDOW}. */
-        public Builder window(int value) {
-            window = value;
-            return this;
-        }
-
-        /** {@link HybridConfig#WINDOW_BYTES}. */
-        public Builder windowBytes(int value) {
-            windowBytes = value;
-            return this;
-        }
-
-        /** {@link HybridConfig#RETRANSMIT_INITIAL}. */
-        public Builder retransmitInitial(Duration value) {
-            retransmitInitial = value;
-            return this;
-        }
-
-        /** {@link HybridConfig#RETRANSMIT_MAX}. */
-        public Builder retransmitMax(Duration value) {
-            retransmitMax = value;
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -193,6 +143,14 @@ public record HybridConfig(int holdBack, Duration gapTimeout, Duration tailTimeo
         /** {@link HybridConfig#ACK_DELAY}. */
         public Builder ackDelay(Duration value) {
             ackDelay = value;
+            return this;
+        }
+
+        @Override
+        public Builder read(StrategyOptions options) {
+            super.read(options);
+            ackEvery = options.get(ACK_EVERY);
+            ackDelay = options.get(ACK_DELAY);
             return this;
         }
 

@@ -7,6 +7,7 @@ import io.imr.api.option.InvalidOptionException;
 import io.imr.api.option.OptionSpec;
 import io.imr.api.strategy.StrategyOptions;
 import io.imr.strategy.support.CommonOptions;
+import io.imr.strategy.support.SequencedConfigBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -78,41 +79,34 @@ public record SeqidConfig(int holdBack, Duration tailTimeout, int pullPage, int 
      */
     public static SeqidConfig from(StrategyOptions options) {
         options.requireKnown(SeqidStrategyProvider.NAME, OPTION_NAMES);
-        return builder().holdBack(options.get(HOLD_BACK)).tailTimeout(options.get(TAIL_TIMEOUT))
-                .pullPage(options.get(PULL_PAGE)).pushWindow(options.get(PUSH_WINDOW)).build();
+        return builder().read(options).build();
     }
 
-    /** Settings of the seqid strategy, each starting at its spec's default; {@link #build()} checks them. */
-    public static final class Builder {
-        private int holdBack = HOLD_BACK.defaultInt();
-        private Duration tailTimeout = TAIL_TIMEOUT.defaultValue();
-        private int pullPage = PULL_PAGE.defaultInt();
+    /**
+     * Settings of the seqid strategy, each starting at its spec's default; {@link #build()} checks them. Its
+     * setters are the options' names in camel case ({@code push-window} is {@code pushWindow}).
+     */
+    public static final class Builder extends SequencedConfigBuilder<Builder> {
         private int pushWindow = PUSH_WINDOW.defaultInt();
 
         private Builder() {
         }
 
-        /** {@link SeqidConfig#HOLD_BACK}. */
-        public Builder holdBack(int value) {
-            holdBack = value;
-            return this;
-        }
-
-        /** {@link SeqidConfig#TAIL_TIMEOUT}. */
-        public Builder tailTimeout(Duration value) {
-            tailTimeout = value;
-            return this;
-        }
-
-        /** {@link SeqidConfig#PULL_PAGE}. */
-        public Builder pullPage(int value) {
-            pullPage = value;
+        @Override
+        protected Builder self() {
             return this;
         }
 
         /** {@link SeqidConfig#PUSH_WINDOW}. */
         public Builder pushWindow(int value) {
             pushWindow = value;
+            return this;
+        }
+
+        @Override
+        public Builder read(StrategyOptions options) {
+            super.read(options);
+            pushWindow = options.get(PUSH_WINDOW);
             return this;
         }
 
