@@ -72,6 +72,13 @@ public final class ImrConfig {
     public static final String CLIENT_RESEND_AFTER = CLIENT + ClientEngineConfig.RESEND_AFTER.name();
     public static final String CLIENT_MAX_OUTBOX = CLIENT + ClientEngineConfig.MAX_OUTBOX.name();
 
+    /**
+     * System properties of the {@code imr} command itself, not settings: its log level ({@code -Dimr.log=FINE}) and
+     * stack traces ({@code -Dimr.debug=true}). Reading settings from system properties skips them, so that asking
+     * for more logs does not make a server refuse to start with "unknown setting imr.log".
+     */
+    public static final Set<String> COMMAND_PROPERTIES = Set.of("imr.log", "imr.debug");
+
     /** Every setting and what it is, for errors and {@code --help}; an option's default and range included. */
     public static final Map<String, String> KNOWN;
 
@@ -183,7 +190,7 @@ public final class ImrConfig {
                 }
             }
         });
-        system.stringPropertyNames().stream().filter(k -> k.startsWith("imr."))
+        system.stringPropertyNames().stream().filter(k -> k.startsWith("imr.") && !COMMAND_PROPERTIES.contains(k))
                 .forEach(k -> values.put(k, system.getProperty(k).trim()));
         return new ImrConfig(values);
     }

@@ -68,4 +68,17 @@ class ImrConfigTest {
         assertThatThrownBy(() -> ImrConfig.load(dir.resolve("missing.properties"), Map.of(), new Properties()))
                 .hasMessageContaining("does not exist");
     }
+
+    @Test
+    @DisplayName("skips the imr command's own system properties (-Dimr.log, -Dimr.debug), which are no settings")
+    void commandProperties() {
+        Properties system = new Properties();
+        system.setProperty("imr.log", "FINE");
+        system.setProperty("imr.debug", "true");
+        system.setProperty(ImrConfig.SERVER_HEARTBEAT, "3s");
+        ImrConfig c = ImrConfig.load(null, Map.of(), system);
+        assertThat(c.asMap()).containsOnlyKeys(ImrConfig.SERVER_HEARTBEAT);
+        assertThatThrownBy(() -> ImrConfig.of(Map.of("imr.log", "FINE"))).as("in a file it would do nothing: refused")
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("unknown setting imr.log");
+    }
 }
