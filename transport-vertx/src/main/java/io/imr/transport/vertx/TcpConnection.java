@@ -109,6 +109,8 @@ final class TcpConnection extends Connection {
 
     @Override
     protected void forceCloseSocket() {
-        socket.channelHandlerContext().channel().close();
+        // Through Vert.x's own handler context: channel().close() would come back to Vert.x's graceful close,
+        // which waits for the queued bytes to flush, and a peer that does not read never lets them.
+        socket.channelHandlerContext().close();
     }
 }

@@ -103,7 +103,9 @@ final class WebSocketConnection extends Connection {
 
     @Override
     protected void forceCloseSocket() {
-        socket.channelHandlerContext().channel().close();
+        // Through Vert.x's own handler context: channel().close() would come back to Vert.x's graceful close,
+        // which waits for the queued bytes to flush, and a peer that does not read never lets them.
+        socket.channelHandlerContext().close();
     }
 
     /** The largest WebSocket message Vert.x is to accept: above ours, so our error frame answers an oversized one. */
