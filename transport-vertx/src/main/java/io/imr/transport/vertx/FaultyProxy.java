@@ -9,6 +9,7 @@ import io.imr.wire.FrameCodec;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.util.List;
@@ -53,6 +54,7 @@ public final class FaultyProxy implements AutoCloseable {
     private volatile double dropRate;
     private volatile long cutEvery;
     private volatile boolean holdReplies;
+    private static final int UPSTREAM_RECEIVE_BUFFER = 64 << 10;
 
     /**
      * Starts a proxy to the upstream address on a free port of 127.0.0.1 (blocks until bound: call off an event loop).
@@ -75,7 +77,9 @@ public final class FaultyProxy implements AutoCloseable {
             boolean framed, long seed) {
         this.framed = framed;
         this.random = new Random(seed);
-        this.client = vertx.createNetClient();
+        // A small, fixed receive buffer towards the server: while replies are held, what the server sent waits
+        // in its own socket and queue, not in the proxy's (an auto-tuned buffer takes megabytes).
+        this.client = vertx.createNetClient(new NetClientOptions().setReceiveBufferSize(UPSTREAM_RECEIVE_BUFFER));
         this.server = vertx.createNetServer().connectHandler(downstream -> {
             downstream.pause();
             accepted.incrementAndGet();

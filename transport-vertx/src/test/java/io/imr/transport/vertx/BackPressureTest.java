@@ -5,7 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.imr.api.frame.ErrorFrame;
 import io.imr.api.frame.Frame;
 import io.imr.api.frame.SendAck;
+import io.imr.api.Message;
+import io.imr.api.strategy.PerStrategyOptions;
+import io.imr.api.strategy.StrategyRegistry;
+import io.imr.engine.ClientEngine;
+import io.imr.engine.ClientEngineConfig;
+import io.imr.engine.ThreadedRuntime;
+import io.imr.store.mapdb.MapDbClientStore;
+import io.imr.strategy.hybrid.HybridStrategyProvider;
+import io.imr.wire.FrameCodec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -142,6 +158,54 @@ class BackPressureTest {
             assertThat(stats.slowConsumerCloses()).isZero();
             assertThat(stats.maxQueuedBytes()).isLessThanOrEqualTo(LIMITS.writeLimit());
             assertThat(server.store.inbox("bob").maxSeq()).isEqualTo(n);
+        }
+    }
+
+    @Test
+    @DisplayName("a real client whose replies are held while 50,000 messages are pushed to it: the server pushes back "
+            + "(stops reading it, closes it as a slow consumer), and once it reads again it gets every message once, in order")
+    void heldReaderCatchesUp() throws Exception {
+        int n = 50_000;
+        List<Message> received = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService listenerThread = Executors.newSingleThreadExecutor();
+        try (ServerFixture server = new ServerFixture(dir.resolve("server"), LIMITS, PUSH_ALL);
+             FaultyProxy proxy = new FaultyProxy(server.vertx, "127.0.0.1", server.port, true, 1);
+             MapDbClientStore store = MapDbClientStore.open(dir.resolve("bob"), "bob", "phone");
+             ThreadedRuntime runtime = new ThreadedRuntime("bp-client")) {
+            proxy.holdReplies(true);
+            VertxClientConnector connector = VertxClientConnector.of(server.vertx, new FrameCodec(),
+                    "127.0.0.1:" + proxy.port(), () -> WireMeter.NONE);
+            // Waits for its welcome as long as the test holds it: the connection stays, and the server pushes to it.
+            ClientEngineConfig config = new ClientEngineConfig(List.of("hybrid"), PerStrategyOptions.none(),
+                    Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMinutes(3), 1024, Duration.ofSeconds(10),
+                    1_000_000);
+            ClientEngine bob = new ClientEngine(config, store,
+                    StrategyRegistry.of(List.of(new HybridStrategyProvider())), server.token("bob", "phone"), connector,
+                    runtime, new SimpleMeterRegistry(), received::add, listenerThread, c -> { });
+            bob.start();
+            TransportStats stats = server.transport.stats();
+            diagnostics = () -> describe(server) + " received " + received.size();
+            await("bob's device said hello", () -> server.engine.sessions() == 1);
+            sendAll(server, "bob", n, 100);
+            await("the server pushed back on bob's device", () -> stats.slowConsumerCloses() >= 1);
+            assertThat(received).as("nothing reached bob while its replies were held").isEmpty();
+            assertThat(stats.maxQueuedBytes()).isLessThanOrEqualTo(LIMITS.writeLimit());
+
+            proxy.holdReplies(false);
+            await("bob has every message", () -> received.size() >= n);
+            List<Message> all = new ArrayList<>(received);
+            assertThat(all).hasSize(n);
+            Set<String> ids = new HashSet<>();
+            for (int i = 0; i < n; i++) {
+                assertThat(all.get(i).seq()).as("in order, nothing skipped").isEqualTo(i + 1);
+                assertThat(ids.add(all.get(i).id())).as("nothing twice").isTrue();
+            }
+            assertThat(store.state().count()).isEqualTo(n);
+            assertThat(stats.maxQueuedBytes()).isLessThanOrEqualTo(LIMITS.writeLimit());
+            bob.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            connector.close();
+        } finally {
+            listenerThread.shutdownNow();
         }
     }
 }

@@ -41,7 +41,9 @@ final class ServerFixture implements AutoCloseable {
         Arrays.fill(secret, (byte) 7);
         tokens = new HmacTokens(secret);
         store = MapDbServerStore.open(dir);
-        engine = new ServerEngine(ServerEngineConfig.DEFAULT, store, new HybridStrategyProvider(),
+        // A long heartbeat: a device whose replies a test holds sends nothing (it has no welcome yet), and must not
+        // be closed as dead before the server has pushed it more than its bounds.
+        engine = new ServerEngine(ServerEngineConfig.DEFAULT.withHeartbeat(Duration.ofMinutes(1)), store, new HybridStrategyProvider(),
                 StrategyOptions.of(options), tokens, runtime, meters);
         gate = new InboundGate(runtime, InboundGate.Limits.DEFAULT);
         transport = new VertxServerTransport(vertx, new FrameCodec(), this::accept, WireMeter.NONE, limits);
