@@ -114,4 +114,10 @@ class LayeringTest {
     static final ArchRule stores_and_transport_stay_apart = noClasses().that().resideInAPackage(STORES)
             .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..")
             .because("storage runs on its own writer thread, never on an event loop");
+
+    @ArchTest
+    static final ArchRule engine_internals_stay_in_the_engine = noClasses().that().resideOutsideOfPackage(ENGINE)
+            .should().dependOnClassesThat().resideInAPackage("io.imr.engine.internal..")
+            .because("engine.internal is the engine's own machinery (the half driver, the dispatcher, the commit"
+                    + " wrapper): it may change in any release, so nothing outside the engine may use it");
 }

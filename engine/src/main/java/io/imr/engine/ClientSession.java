@@ -1,0 +1,429 @@
+package io.imr.engine;
+
+import io.imr.api.frame.Bye;
+import io.imr.api.frame.Deliver;
+import io.imr.api.frame.ErrorFrame;
+import io.imr.api.frame.Frame;
+import io.imr.api.frame.Hello;
+import io.imr.api.frame.Notify;
+import io.imr.api.frame.Ping;
+import io.imr.api.frame.Pong;
+import io.imr.api.frame.PullResult;
+import io.imr.api.frame.SendAck;
+import io.imr.api.frame.Welcome;
+import io.imr.api.store.ClientCommit;
+import io.imr.api.store.ClientState;
+import io.imr.api.store.ClientStore;
+import io.imr.api.strategy.Event;
+import io.imr.engine.internal.Dispatcher;
+import io.imr.engine.internal.StoreCommits;
+import io.imr.engine.metrics.EngineMetrics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * The device's session with the server: connection attempts with backoff, hello and welcome,
+ * taking the strategy and epoch the server is in (the half is swapped or the store rebased before
+ * any frame of the session reaches it), heartbeats, and routing the server's frames to the strategy
+ * driver and the outbox. Its state is one {@link State}, changed only by {@link #to}.
+ *
+ * <p>Owns: the connection attempt, its channel, its timers, the reconnect backoff. May not: hold
+ * sends (the {@link Outbox} does), interpret messages (the strategy half does) or commit anything
+ * but a rebase.
+ */
+final class ClientSession implements Uplink {
+
+    private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
+
+    /** One connection attempt and, once open, its channel. Callbacks of an attempt that is not the current one are ignored. */
+    private static final class Attempt {
+        FrameChannel channel;
+        long lastHeard;
+        long heartbeatNanos;
+        EngineRuntime.Cancellable timer;
+        final List<Frame> held = new ArrayList<>();
+
+        void cancelTimer() {
+            if (timer != null) {
+                timer.cancel();
+                timer = null;
+            }
+        }
+    }
+
+    /** What the session tells the engine that owns it. */
+    interface Owner {
+        /** A session is up (each time). */
+        void up();
+
+        /** The server refused this device for good, or a newer session replaced it: the client stops. */
+        void refused(ClientException why);
+    }
+
+    private final EngineRuntime runtime;
+    private final ClientEngineConfig config;
+    private final ClientConnector connector;
+    private final String token;
+    private final ClientStore store;
+    private final Committed committed;
+    private final Dispatcher dispatcher;
+    private final Owner owner;
+    private ClientDriver driver;
+    private Outbox outbox;
+    private ClientSessionState state = ClientSessionState.NEW;
+    private Attempt current;
+    private long reconnectDelayNanos;
+    private EngineRuntime.Cancellable reconnectTimer;
+
+    ClientSession(EngineRuntime runtime, ClientEngineConfig config, ClientConnector connector, String token,
+                  ClientStore store, Committed committed, Dispatcher dispatcher, Owner owner) {
+        this.runtime = runtime;
+        this.config = config;
+        this.connector = connector;
+        this.token = token;
+        this.store = store;
+        this.committed = committed;
+        this.dispatcher = dispatcher;
+        this.owner = owner;
+        this.reconnectDelayNanos = config.reconnectInitial().toNanos();
+    }
+
+    /** The pieces the session routes frames to (they are built with the session as their {@link Uplink}). */
+    void wire(ClientDriver driver, Outbox outbox) {
+        this.driver = driver;
+        this.outbox = outbox;
+    }
+
+    ClientSessionState state() {
+        return state;
+    }
+
+    /** The one way the state changes. */
+    private void to(ClientSessionState next) {
+        if (!state.mayMoveTo(next)) {
+            throw new IllegalStateException("client session: " + state + " -> " + next + " is not a move it makes");
+        }
+        state = next;
+    }
+
+    // ---------------------------------------------------------------- Uplink
+
+    @Override
+    public boolean ready() {
+        return state == ClientSessionState.UP;
+    }
+
+    @Override
+    public void send(Frame frame) {
+        if (state == ClientSessionState.UP) {
+            current.channel.send(frame);
+        }
+    }
+
+    @Override
+    public void drop(ErrorFrame error, String reason) {
+        if (current != null && (state == ClientSessionState.CONNECTING || state == ClientSessionState.HELLO_SENT || state == ClientSessionState.SETTLING
+                || state == ClientSessionState.UP)) {
+            lost(current, error, reason);
+        }
+    }
+
+    // ---------------------------------------------------------------- attempts
+
+    /** Makes the first connection attempt. */
+    void start() {
+        connect();
+    }
+
+    private void connect() {
+        to(ClientSessionState.CONNECTING);
+        Attempt a = new Attempt();
+        current = a;
+        connector.connect(new ClientConnector.Attempt() {
+            @Override
+            public ConnectionHandler connected(FrameChannel channel) {
+                runtime.execute(() -> opened(a, channel));
+                return new ConnectionHandler() {
+                    @Override
+                    public void onFrame(Frame frame) {
+                        runtime.execute(() -> frame(a, frame));
+                    }
+
+                    @Override
+                    public void onClosed(String reason) {
+                        runtime.execute(() -> {
+                            if (a == current) {
+                                lost(a, null, reason);
+                            }
+                        });
+                    }
+                };
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                runtime.execute(() -> {
+                    if (a == current) {
+                        LOG.fine("connecting to " + connector.describe() + " failed: " + cause);
+                        lost(a, null, String.valueOf(cause));
+                    }
+                });
+            }
+        });
+    }
+
+    private void opened(Attempt a, FrameChannel channel) {
+        if (a != current || state != ClientSessionState.CONNECTING) {
+            channel.close(null); // an attempt given up while it was pending
+            return;
+        }
+        a.channel = channel;
+        a.lastHeard = runtime.nanoTime();
+        to(ClientSessionState.HELLO_SENT);
+        ClientState s = committed.get();
+        channel.send(new Hello(Frame.PROTOCOL_VERSION, token, s.user(), s.device(), config.strategies(), s.epoch(),
+                s.cursor(), s.idAtCursor()));
+        a.timer = runtime.schedule(config.welcomeTimeout().toNanos(), () -> {
+            if (a == current && state == ClientSessionState.HELLO_SENT) {
+                lost(a, null, "no welcome within " + config.welcomeTimeout().toSeconds() + " s");
+            }
+        });
+    }
+
+    /**
+     * The current attempt is over (closed by either side, failed, or given up): close its channel if
+     * it has one, tell the half if a session was up, and reconnect after the backoff.
+     */
+    private void lost(Attempt a, ErrorFrame error, String reason) {
+        boolean wasWelcomed = state == ClientSessionState.SETTLING || state == ClientSessionState.UP;
+        a.cancelTimer();
+        if (a.channel != null) {
+            a.channel.close(error);
+        }
+        current = null;
+        outbox.connectionLost();
+        if (state == ClientSessionState.STOPPED) {
+            return;
+        }
+        to(ClientSessionState.WAITING);
+        if (wasWelcomed) {
+            driver.feed(new Event.Disconnected(runtime.nanoTime(), runtime.nextRandom(), reason));
+        }
+        if (state != ClientSessionState.WAITING) {
+            return; // the half stopped the client meanwhile
+        }
+        long base = reconnectDelayNanos;
+        // Full jitter on the upper half, so that many clients cut at once do not reconnect at once.
+        long delay = base / 2 + Math.floorMod(runtime.nextRandom(), Math.max(1, base / 2 + 1));
+        reconnectDelayNanos = Math.min(base * 2, config.reconnectMax().toNanos());
+        reconnectTimer = runtime.schedule(delay, () -> {
+            if (state == ClientSessionState.WAITING) {
+                connect();
+            }
+        });
+    }
+
+    /** Says bye if a session is up, closes the connection and stops reconnecting. */
+    void stop(boolean sayBye) {
+        if (state == ClientSessionState.STOPPED) {
+            return;
+        }
+        Attempt a = current;
+        boolean wasWelcomed = state == ClientSessionState.SETTLING || state == ClientSessionState.UP;
+        to(ClientSessionState.STOPPED);
+        if (reconnectTimer != null) {
+            reconnectTimer.cancel();
+        }
+        if (a != null) {
+            a.cancelTimer();
+            if (a.channel != null) {
+                if (sayBye && wasWelcomed) {
+                    a.channel.send(new Bye("client closing"));
+                }
+                a.channel.close(null);
+            }
+            current = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- frames
+
+    private void frame(Attempt a, Frame frame) {
+        if (a != current) {
+            return;
+        }
+        a.lastHeard = runtime.nanoTime();
+        switch (state) {
+            case HELLO_SENT -> {
+                if (frame instanceof Welcome w) {
+                    welcome(a, w);
+                } else if (frame instanceof ErrorFrame e) {
+                    serverError(a, e);
+                } else {
+                    lost(a, new ErrorFrame(ErrorFrame.Code.NOT_ALLOWED, "expected a welcome, got " + frame.type()),
+                            "protocol error");
+                }
+            }
+            case SETTLING -> a.held.add(frame);
+            case UP -> route(a, frame);
+            default -> { }
+        }
+    }
+
+    private void route(Attempt a, Frame frame) {
+        EngineMetrics metrics = driver.metrics();
+        if (frame instanceof Deliver d) {
+            metrics.received.increment(d.messages().size());
+            toHalf(frame);
+        } else if (frame instanceof PullResult p) {
+            metrics.received.increment(p.messages().size());
+            metrics.pullMessages.increment(p.messages().size());
+            toHalf(frame);
+        } else if (frame instanceof Notify || frame instanceof Pong) {
+            toHalf(frame);
+        } else if (frame instanceof SendAck ack) {
+            outbox.acked(ack);
+        } else if (frame instanceof Ping p) {
+            a.channel.send(new Pong(p.nonce(), 0, 0));
+        } else if (frame instanceof ErrorFrame e) {
+            if (e.code() == ErrorFrame.Code.SEND_REFUSED) {
+                outbox.refused(e);
+            } else {
+                serverError(a, e);
+            }
+        } else if (frame instanceof Bye) {
+            lost(a, null, "the server said bye");
+        } else {
+            lost(a, new ErrorFrame(ErrorFrame.Code.NOT_ALLOWED, "a server may not send " + frame.type()),
+                    "protocol error");
+        }
+    }
+
+    private void toHalf(Frame frame) {
+        driver.feed(new Event.FrameArrived(runtime.nanoTime(), runtime.nextRandom(), frame));
+    }
+
+    private void serverError(Attempt a, ErrorFrame e) {
+        switch (e.code()) {
+            case AUTH_FAILED, NO_COMMON_STRATEGY, UNSUPPORTED_VERSION -> owner.refused(
+                    new ClientException.RefusedException(e.code(), "the server refused this client: " + e.message()));
+            case SESSION_REPLACED -> owner.refused(new ClientException.SessionReplacedException(
+                    "a newer session of this device replaced this one: " + e.message()));
+            default -> {
+                LOG.info("server closed the session: " + e.code() + " " + e.message());
+                lost(a, null, e.message());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- welcome
+
+    private void welcome(Attempt a, Welcome w) {
+        a.cancelTimer();
+        ClientState s = committed.get();
+        if (!w.user().equals(s.user()) || !w.device().equals(s.device())) {
+            owner.refused(new ClientException.RefusedException(ErrorFrame.Code.AUTH_FAILED, "the token is for "
+                    + w.user() + "/" + w.device() + " but this store belongs to " + s.user() + "/" + s.device()));
+            return;
+        }
+        if (!config.strategies().contains(w.strategy())) {
+            owner.refused(new ClientException.RefusedException(ErrorFrame.Code.NO_COMMON_STRATEGY,
+                    "the server picked strategy " + w.strategy() + ", which this client did not offer"));
+            return;
+        }
+        to(ClientSessionState.SETTLING);
+        reconnectDelayNanos = config.reconnectInitial().toNanos();
+        a.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(w.heartbeatMillis());
+        heartbeat(a);
+        driver.pause(() -> settle(a, w));
+    }
+
+    /**
+     * With no commit of the half running and none offered: takes the strategy the server picked and
+     * the epoch it is in, then brings the session up.
+     */
+    private void settle(Attempt a, Welcome w) {
+        if (a != current || state != ClientSessionState.SETTLING) {
+            driver.resume();
+            return;
+        }
+        if (!w.strategy().equals(driver.strategy())) {
+            driver.use(w.strategy());
+        }
+        // Same epoch and a welcome cursor at or below ours: the sequence is the one we hold. Ours may be
+        // ahead because a commit returned between the hello and the welcome; a rebase to the same epoch
+        // would be refused by the store and cost a reconnect.
+        ClientState s = committed.get();
+        if (w.epoch() != s.epoch() || w.cursor() > s.cursor()) {
+            rebase(a, w);
+        } else {
+            driver.resume();
+            up(a, w);
+        }
+    }
+
+    /** The server's sequence is in another epoch than the store's (G10, or the first welcome of a new store). */
+    private void rebase(Attempt a, Welcome w) {
+        ClientState s = committed.get();
+        String id = w.cursor() == s.cursor() ? s.idAtCursor() : "";
+        ClientCommit commit = new ClientCommit(new ClientCommit.Rebase(w.epoch(), Math.max(w.cursor(), s.cursor()), id),
+                List.of(), -1, List.of(), List.of());
+        StoreCommits.submit(runtime, () -> store.commit(commit), (after, error) -> {
+            if (error == null) {
+                // The store is in the new epoch whether or not this session is still up: take its state
+                // now, or the next welcome asks for the same rebase again, which the store refuses, forever.
+                long before = committed.get().cursor();
+                committed.take(after);
+                if (after.cursor() != before) {
+                    dispatcher.jumped(after.cursor());
+                }
+                driver.restart();
+            }
+            driver.resume();
+            if (a != current || state != ClientSessionState.SETTLING) {
+                return;
+            }
+            if (error != null) {
+                LOG.warning("could not start epoch " + w.epoch() + ": " + error);
+                lost(a, null, "rebase failed");
+                return;
+            }
+            up(a, w);
+        });
+    }
+
+    /** The half is in place: tell it the session is up, then hand it what arrived meanwhile. */
+    private void up(Attempt a, Welcome w) {
+        to(ClientSessionState.UP);
+        ClientState s = committed.get();
+        driver.feed(new Event.Connected(runtime.nanoTime(), runtime.nextRandom(), s.epoch(), s.cursor(), w.maxSeq()));
+        if (a != current || state != ClientSessionState.UP) {
+            return; // the half closed it at once
+        }
+        owner.up();
+        outbox.pump();
+        List<Frame> held = new ArrayList<>(a.held);
+        a.held.clear();
+        for (Frame f : held) {
+            frame(a, f);
+        }
+    }
+
+    private void heartbeat(Attempt a) {
+        a.timer = runtime.schedule(a.heartbeatNanos, () -> {
+            if (a != current || (state != ClientSessionState.SETTLING && state != ClientSessionState.UP)) {
+                return;
+            }
+            if (runtime.nanoTime() - a.lastHeard > 3 * a.heartbeatNanos) {
+                lost(a, null, "no frame from the server for three heartbeat intervals");
+                return;
+            }
+            a.channel.send(new Ping(runtime.nanoTime()));
+            outbox.resendOverdue();
+            heartbeat(a);
+        });
+    }
+}
