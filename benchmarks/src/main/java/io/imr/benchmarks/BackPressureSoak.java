@@ -8,14 +8,12 @@ import io.imr.api.frame.SendAck;
 import io.imr.api.frame.Welcome;
 import io.imr.api.strategy.StrategyOptions;
 import io.imr.embed.ImrClient;
-import io.imr.engine.ConnectionHandler;
-import io.imr.engine.FrameChannel;
 import io.imr.engine.ServerEngine;
 import io.imr.engine.ServerEngineConfig;
 import io.imr.engine.ThreadedRuntime;
 import io.imr.engine.auth.HmacTokens;
 import io.imr.engine.auth.Principal;
-import io.imr.engine.internal.InboundGate;
+import io.imr.engine.metrics.MetricNames;
 import io.imr.store.mapdb.MapDbServerStore;
 import io.imr.transport.vertx.BackPressure;
 import io.imr.transport.vertx.FaultyProxy;
@@ -49,6 +47,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * Back-pressure under load (issue 9, G7): the server's heap while devices do not read.
@@ -91,20 +90,17 @@ public final class BackPressureSoak {
         Vertx vertx = Vertx.vertx();
         MapDbServerStore store = MapDbServerStore.open(dir.resolve("server"));
         ThreadedRuntime runtime = new ThreadedRuntime("server");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ServerEngine engine = new ServerEngine(ServerEngineConfig.DEFAULT, store,
-                io.imr.api.strategy.StrategyRegistry.load().get(STRATEGY), StrategyOptions.none(), tokens, runtime,
-                new SimpleMeterRegistry());
-        InboundGate gate = new InboundGate(runtime, InboundGate.Limits.DEFAULT);
-        VertxServerTransport transport = new VertxServerTransport(vertx, new FrameCodec(), channel -> {
-            InboundGate.Gated g = gate.open(channel);
-            ConnectionHandler engineSide = engine.accept(g.channel());
-            return g.handler(engineSide::onFrame, engineSide::onClosed);
-        }, WireMeter.NONE, BackPressure.DEFAULT);
+                io.imr.api.strategy.StrategyRegistry.load().get(STRATEGY), StrategyOptions.none(), tokens, runtime, meters);
+        VertxServerTransport transport = new VertxServerTransport(vertx, new FrameCodec(), engine::accept,
+                WireMeter.NONE, BackPressure.DEFAULT);
+        LongSupplier enginePauses = () -> (long) meters.get(MetricNames.INBOUND_PAUSES).gauge().value();
         int port = transport.listenTcp("127.0.0.1", 0).await().getPort();
         TransportStats stats = transport.stats();
 
-        System.out.printf("server: %s, MapDB in %s, TCP 127.0.0.1:%d, bounds per connection %s, engine %s, max heap %d MiB%n",
-                STRATEGY, dir, port, BackPressure.DEFAULT, InboundGate.Limits.DEFAULT,
+        System.out.printf("server: %s, MapDB in %s, TCP 127.0.0.1:%d, bounds per connection %s and the engine's "
+                        + "defaults (docs/back-pressure.md), max heap %d MiB%n", STRATEGY, dir, port, BackPressure.DEFAULT,
                 Runtime.getRuntime().maxMemory() >> 20);
         long before = heapAfterGc();
         System.out.printf("server heap before: %.1f MiB (after GC)%n", mib(before));
@@ -121,7 +117,7 @@ public final class BackPressureSoak {
                                     + "connection so far %d B), connections not read %d, write pauses %d, engine "
                                     + "pauses %d, slow consumers closed %d, sessions %d%n", phase.get(), mib(used),
                             stats.queuedBytes(), stats.maxQueuedBytes(), stats.pausedConnections(), stats.writePauses(),
-                            gate.pauses(), stats.slowConsumerCloses(), engine.sessions());
+                            enginePauses.getAsLong(), stats.slowConsumerCloses(), engine.sessions());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -154,7 +150,7 @@ public final class BackPressureSoak {
                         .toList(), mib(after));
         System.out.printf("server pushed back: most bytes queued on one connection %d (limit %d), write pauses %d, "
                         + "engine pauses %d, slow consumers closed %d%n", stats.maxQueuedBytes(),
-                BackPressure.DEFAULT.writeLimit(), stats.writePauses(), gate.pauses(), stats.slowConsumerCloses());
+                BackPressure.DEFAULT.writeLimit(), stats.writePauses(), enginePauses.getAsLong(), stats.slowConsumerCloses());
         transport.close();
         engine.close();
         runtime.close();

@@ -25,6 +25,7 @@ import io.imr.api.strategy.StrategyOptions;
 import io.imr.engine.auth.AuthenticationException;
 import io.imr.engine.auth.Authenticator;
 import io.imr.engine.auth.Principal;
+import io.imr.engine.internal.InboundGate;
 import io.imr.engine.metrics.EngineMetrics;
 import io.imr.engine.metrics.MetricNames;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,6 +62,7 @@ public final class ServerEngine implements AutoCloseable {
     private final Authenticator authenticator;
     private final EngineRuntime runtime;
     private final EngineMetrics metrics;
+    private final InboundGate inbound;
 
     private final Map<Principal, ServerDevice> devices = new HashMap<>();
     private final Map<String, List<ServerDevice>> devicesByUser = new HashMap<>();
@@ -96,6 +98,7 @@ public final class ServerEngine implements AutoCloseable {
         this.metrics = new EngineMetrics(registry, MetricNames.SIDE_SERVER, strategy.name());
         metrics.gauge(MetricNames.SESSIONS, sessionCount::get);
         metrics.gauge(MetricNames.UNCONFIRMED, unconfirmed::get);
+        this.inbound = new InboundGate(runtime, InboundGate.Limits.DEFAULT).register(metrics);
     }
 
     /** The strategy this server runs. */
@@ -119,19 +122,11 @@ public final class ServerEngine implements AutoCloseable {
      * @return the handler for the connection's frames and close
      */
     public ConnectionHandler accept(FrameChannel channel) {
-        ServerSession session = new ServerSession(channel, nextSessionId.incrementAndGet());
+        // Back-pressure (G7): the gate pauses the connection's reading while too much of its work waits here.
+        InboundGate.Gated gated = inbound.open(channel);
+        ServerSession session = new ServerSession(gated.channel(), nextSessionId.incrementAndGet());
         runtime.execute(session::opened);
-        return new ConnectionHandler() {
-            @Override
-            public void onFrame(Frame frame) {
-                runtime.execute(() -> session.onFrame(frame));
-            }
-
-            @Override
-            public void onClosed(String reason) {
-                runtime.execute(() -> session.onClosed(reason));
-            }
-        };
+        return gated.handler(session::onFrame, session::onClosed);
     }
 
     /**

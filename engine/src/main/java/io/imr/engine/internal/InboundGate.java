@@ -8,6 +8,7 @@ import io.imr.engine.ConnectionHandler;
 import io.imr.engine.EngineRuntime;
 import io.imr.engine.FrameChannel;
 import io.imr.engine.metrics.EngineMetrics;
+import io.imr.engine.metrics.MetricNames;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -48,13 +49,6 @@ public final class InboundGate {
     public static final int DEFAULT_SENDS_HIGH_WATER = 4_096;
     /** ... and at or below which it is read again. */
     public static final int DEFAULT_SENDS_LOW_WATER = 1_024;
-
-    /** Frames handed to the engine and not processed yet, all connections (gauge). */
-    public static final String PENDING = "imr.engine.inbound.pending";
-    /** Connections this engine keeps from being read now (gauge). */
-    public static final String PAUSED = "imr.engine.inbound.paused";
-    /** Times this engine stopped reading a connection (gauge of a running count). */
-    public static final String PAUSES = "imr.engine.inbound.pauses";
 
     /**
      * The marks, in frames and sends.
@@ -97,11 +91,16 @@ public final class InboundGate {
         this.limits = limits;
     }
 
-    /** Registers the gauges {@link #PENDING}, {@link #PAUSED} and {@link #PAUSES} with the engine's meters. */
+    /**
+     * Registers the gauges {@link MetricNames#INBOUND_PENDING}, {@link MetricNames#INBOUND_PAUSED} and
+     * {@link MetricNames#INBOUND_PAUSES} with the engine's meters.
+     *
+     * @return this
+     */
     public InboundGate register(EngineMetrics metrics) {
-        metrics.gauge(PENDING, this::pending);
-        metrics.gauge(PAUSED, this::pausedConnections);
-        metrics.gauge(PAUSES, this::pauses);
+        metrics.gauge(MetricNames.INBOUND_PENDING, this::pending);
+        metrics.gauge(MetricNames.INBOUND_PAUSED, this::pausedConnections);
+        metrics.gauge(MetricNames.INBOUND_PAUSES, this::pauses);
         return this;
     }
 

@@ -11,6 +11,8 @@ import io.imr.api.strategy.StrategyRegistry;
 import io.imr.engine.ClientEngine;
 import io.imr.engine.ClientEngineConfig;
 import io.imr.engine.ThreadedRuntime;
+import io.imr.engine.internal.InboundGate;
+import io.imr.engine.metrics.MetricNames;
 import io.imr.store.mapdb.MapDbClientStore;
 import io.imr.strategy.hybrid.HybridStrategyProvider;
 import io.imr.wire.FrameCodec;
@@ -97,8 +99,9 @@ class BackPressureTest {
         TransportStats t = s.transport.stats();
         return "queued " + t.queuedBytes() + " max " + t.maxQueuedBytes() + " paused " + t.pausedConnections()
                 + " write pauses " + t.writePauses() + " engine pauses " + t.enginePauses() + " slow " + t.slowConsumerCloses()
-                + " gate pending " + s.gate.pending() + " gate paused " + s.gate.pausedConnections() + " gate pauses "
-                + s.gate.pauses() + " sessions " + s.engine.sessions();
+                + " gate pending " + s.inbound(MetricNames.INBOUND_PENDING) + " gate paused "
+                + s.inbound(MetricNames.INBOUND_PAUSED) + " gate pauses " + s.inbound(MetricNames.INBOUND_PAUSES)
+                + " sessions " + s.engine.sessions();
     }
 
     @Test
@@ -145,8 +148,8 @@ class BackPressureTest {
             assertThat(server.store.inbox("bob").maxSeq()).as("the server has not taken every send: the rest wait in "
                     + "the sockets, not in its memory").isLessThan(n);
             assertThat(stats.maxQueuedBytes()).isLessThanOrEqualTo(LIMITS.writeLimit());
-            assertThat(server.gate.pending()).as("frames waiting for the engine")
-                    .isLessThanOrEqualTo(server.gate.limits().engineHighWater());
+            assertThat(server.inbound(MetricNames.INBOUND_PENDING)).as("frames waiting for the engine")
+                    .isLessThanOrEqualTo(InboundGate.DEFAULT_ENGINE_HIGH_WATER);
             // Now it reads: everything goes through, each send confirmed once.
             Set<String> confirmed = new HashSet<>();
             while (confirmed.size() < n) {
@@ -155,6 +158,8 @@ class BackPressureTest {
                 assertThat(confirmed.add(((SendAck) f).clientId())).as("confirmed once").isTrue();
             }
             writing.get(1, TimeUnit.MINUTES);
+            assertThat(server.inbound(MetricNames.INBOUND_PAUSES)).as("the engine too stopped reading the sender "
+                    + "while thousands of its sends waited for their commit (instead of closing it)").isGreaterThanOrEqualTo(1);
             assertThat(stats.slowConsumerCloses()).isZero();
             assertThat(stats.maxQueuedBytes()).isLessThanOrEqualTo(LIMITS.writeLimit());
             assertThat(server.store.inbox("bob").maxSeq()).isEqualTo(n);

@@ -1,14 +1,11 @@
 package io.imr.transport.vertx;
 
 import io.imr.api.strategy.StrategyOptions;
-import io.imr.engine.ConnectionHandler;
-import io.imr.engine.FrameChannel;
 import io.imr.engine.ServerEngine;
 import io.imr.engine.ServerEngineConfig;
 import io.imr.engine.ThreadedRuntime;
 import io.imr.engine.auth.HmacTokens;
 import io.imr.engine.auth.Principal;
-import io.imr.engine.internal.InboundGate;
 import io.imr.store.mapdb.MapDbServerStore;
 import io.imr.strategy.hybrid.HybridStrategyProvider;
 import io.imr.wire.FrameCodec;
@@ -28,7 +25,6 @@ final class ServerFixture implements AutoCloseable {
     final ThreadedRuntime runtime = new ThreadedRuntime("bp-server");
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final ServerEngine engine;
-    final InboundGate gate;
     final VertxServerTransport transport;
     final int port;
 
@@ -45,16 +41,13 @@ final class ServerFixture implements AutoCloseable {
         // be closed as dead before the server has pushed it more than its bounds.
         engine = new ServerEngine(ServerEngineConfig.DEFAULT.withHeartbeat(Duration.ofMinutes(1)), store, new HybridStrategyProvider(),
                 StrategyOptions.of(options), tokens, runtime, meters);
-        gate = new InboundGate(runtime, InboundGate.Limits.DEFAULT);
-        transport = new VertxServerTransport(vertx, new FrameCodec(), this::accept, WireMeter.NONE, limits);
+        transport = new VertxServerTransport(vertx, new FrameCodec(), engine::accept, WireMeter.NONE, limits);
         port = transport.listenTcp("127.0.0.1", 0).await().getPort();
     }
 
-    /** The engine behind the inbound gate: what {@code ServerEngine.accept} does once it keeps a gate itself. */
-    private ConnectionHandler accept(FrameChannel channel) {
-        InboundGate.Gated g = gate.open(channel);
-        ConnectionHandler engineSide = engine.accept(g.channel());
-        return g.handler(engineSide::onFrame, engineSide::onClosed);
+    /** A gauge of the engine's inbound gate ({@code MetricNames.INBOUND_*}). */
+    long inbound(String name) {
+        return (long) meters.get(name).gauge().value();
     }
 
     String token(String user, String device) {
