@@ -18,8 +18,12 @@ package io.imr.transport.vertx;
  * @param writeLimit     bytes queued beyond which the connection is closed as a slow consumer; more than
  *                       {@code writeHighWater}. One frame is always accepted into an empty queue, so a frame
  *                       larger than this limit is sent, alone
+ * @param socketBuffer   the kernel's send and receive buffer of each socket (SO_SNDBUF, SO_RCVBUF), in bytes,
+ *                       or 0 to leave them to the operating system's auto-tuning (the default: it sizes them to
+ *                       the path, up to a few MiB each). A fixed size bounds the bytes each connection parks in
+ *                       the kernel too, at the cost of throughput on long, fast paths
  */
-public record BackPressure(int writeHighWater, int writeLowWater, long writeLimit) {
+public record BackPressure(int writeHighWater, int writeLowWater, long writeLimit, int socketBuffer) {
 
     /** 1 MiB: about 4,000 messages of 256 bytes, several strategy windows. */
     public static final int DEFAULT_WRITE_HIGH_WATER = 1 << 20;
@@ -34,12 +38,17 @@ public record BackPressure(int writeHighWater, int writeLowWater, long writeLimi
 
     /** The defaults above. */
     public static final BackPressure DEFAULT = new BackPressure(DEFAULT_WRITE_HIGH_WATER, DEFAULT_WRITE_LOW_WATER,
-            DEFAULT_WRITE_LIMIT);
+            DEFAULT_WRITE_LIMIT, 0);
 
     /**
-     * @throws IllegalArgumentException unless 0 &lt; writeLowWater &lt; writeHighWater &lt; writeLimit
+     * @throws IllegalArgumentException unless 0 &lt; writeLowWater &lt; writeHighWater &lt; writeLimit and
+     *                                  socketBuffer is 0 or positive
      */
     public BackPressure {
+        if (socketBuffer < 0) {
+            throw new IllegalArgumentException("socketBuffer must be 0 (the system's choice) or a number of bytes, got "
+                    + socketBuffer);
+        }
         if (writeLowWater < 1) {
             throw new IllegalArgumentException("writeLowWater must be 1 byte or more, got " + writeLowWater);
         }
@@ -55,11 +64,25 @@ public record BackPressure(int writeHighWater, int writeLowWater, long writeLimi
 
     /** These bounds with another high-water mark, and the low-water mark at half of it. */
     public BackPressure withWriteHighWater(int bytes) {
-        return new BackPressure(bytes, Math.max(1, bytes / 2), writeLimit);
+        return new BackPressure(bytes, Math.max(1, bytes / 2), writeLimit, socketBuffer);
     }
 
     /** These bounds with another slow-consumer limit. */
     public BackPressure withWriteLimit(long bytes) {
-        return new BackPressure(writeHighWater, writeLowWater, bytes);
+        return new BackPressure(writeHighWater, writeLowWater, bytes, socketBuffer);
+    }
+
+    /** These bounds with fixed socket buffers of this many bytes (0: the system's auto-tuning). */
+    public BackPressure withSocketBuffer(int bytes) {
+        return new BackPressure(writeHighWater, writeLowWater, writeLimit, bytes);
+    }
+
+    /** Applies {@link #socketBuffer} to Vert.x's TCP options. */
+    <T extends io.vertx.core.net.TCPSSLOptions> T applyTo(T options) {
+        if (socketBuffer > 0) {
+            options.setSendBufferSize(socketBuffer);
+            options.setReceiveBufferSize(socketBuffer);
+        }
+        return options;
     }
 }

@@ -40,13 +40,13 @@ public final class VertxClientConnector implements ClientConnector {
         this.port = port;
         this.path = path;
         if (path == null) {
-            this.netClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setTcpKeepAlive(true)
-                    .setConnectTimeout(10_000));
+            this.netClient = vertx.createNetClient(limits.applyTo(new NetClientOptions().setTcpNoDelay(true)
+                    .setTcpKeepAlive(true).setConnectTimeout(10_000)));
             this.wsClient = null;
         } else {
             int limit = WebSocketConnection.vertxLimit(codec);
-            this.wsClient = vertx.createWebSocketClient(new WebSocketClientOptions().setTcpNoDelay(true)
-                    .setMaxFrameSize(limit).setMaxMessageSize(limit).setConnectTimeout(10_000));
+            this.wsClient = vertx.createWebSocketClient(limits.applyTo(new WebSocketClientOptions().setTcpNoDelay(true)
+                    .setMaxFrameSize(limit).setMaxMessageSize(limit).setConnectTimeout(10_000)));
             this.netClient = null;
         }
     }

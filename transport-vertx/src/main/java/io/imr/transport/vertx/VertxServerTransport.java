@@ -74,8 +74,8 @@ public final class VertxServerTransport implements AutoCloseable {
      * @return the bound address (with the real port)
      */
     public Future<InetSocketAddress> listenTcp(String host, int port) {
-        NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true)
-                .setReuseAddress(true);
+        NetServerOptions options = limits.applyTo(new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true)
+                .setReuseAddress(true));
         NetServer server = vertx.createNetServer(options).connectHandler(this::acceptTcp);
         return server.listen(port, host).map(s -> {
             synchronized (tcpServers) {
@@ -93,8 +93,8 @@ public final class VertxServerTransport implements AutoCloseable {
      */
     public Future<InetSocketAddress> listenWebSocket(String host, int port) {
         int limit = WebSocketConnection.vertxLimit(codec);
-        HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setReuseAddress(true)
-                .setMaxWebSocketFrameSize(limit).setMaxWebSocketMessageSize(limit);
+        HttpServerOptions options = limits.applyTo(new HttpServerOptions().setTcpNoDelay(true).setReuseAddress(true)
+                .setMaxWebSocketFrameSize(limit).setMaxWebSocketMessageSize(limit));
         HttpServer server = vertx.createHttpServer(options)
                 .webSocketHandler(this::acceptWebSocket)
                 .requestHandler(req -> req.response().setStatusCode(426)

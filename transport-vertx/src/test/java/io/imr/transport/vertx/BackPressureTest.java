@@ -44,8 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class BackPressureTest {
 
-    /** Small marks, so tens of thousands of messages are far beyond them. */
-    static final BackPressure LIMITS = new BackPressure(128 << 10, 64 << 10, 1 << 20);
+    /**
+     * Small marks, and small fixed socket buffers (the kernel's auto-tuned ones park megabytes), so ten
+     * thousand messages are far beyond them.
+     */
+    static final BackPressure LIMITS = new BackPressure(128 << 10, 64 << 10, 1 << 20, 64 << 10);
     /** The server pushes everything to a device without waiting for its confirmations. */
     static final Map<String, String> PUSH_ALL = Map.of("window", "65536", "window-bytes", String.valueOf(1 << 30));
 
@@ -105,14 +108,14 @@ class BackPressureTest {
     }
 
     @Test
-    @DisplayName("a device that stops reading while 50,000 messages (7 MB) are pushed to it: the server never "
+    @DisplayName("a device that stops reading while 20,000 messages (3 MB) are pushed to it: the server never "
             + "queues more than its limit for it, closes it as a slow consumer, and goes on serving the others")
     void stoppedReader() throws Exception {
         try (ServerFixture server = new ServerFixture(dir.resolve("server"), LIMITS, PUSH_ALL);
              RawDevice reader = new RawDevice(server.port, 8 << 10)) {
             reader.hello(server.token("bob", "phone"), "bob", "phone", "hybrid");
             // From here on bob's device reads nothing.
-            sendAll(server, "bob", 50_000, 100);
+            sendAll(server, "bob", 20_000, 100);
             TransportStats stats = server.transport.stats();
             diagnostics = () -> describe(server);
             await("the server closed bob's device", () -> stats.slowConsumerCloses() == 1);
@@ -123,15 +126,15 @@ class BackPressureTest {
             await("the engine saw the close", () -> server.engine.sessions() == 0);
             long read = reader.readToEnd();
             assertThat(read).as("what bob's socket held, then the end: less than was pushed")
-                    .isLessThan(50_000L * 100);
+                    .isLessThan(20_000L * 100);
         }
     }
 
     @Test
     @DisplayName("a sender that never reads its send-acks stops being read; the server's queues stay bounded; "
-            + "once it reads, each of its 50,000 sends is confirmed once")
+            + "once it reads, each of its 20,000 sends is confirmed once")
     void senderThatDoesNotReadItsAcks() throws Exception {
-        int n = 50_000;
+        int n = 20_000;
         try (ServerFixture server = new ServerFixture(dir.resolve("server"), LIMITS, Map.of());
              RawDevice sender = new RawDevice(server.port, 4 << 10)) {
             sender.hello(server.token("alice", "laptop"), "alice", "laptop", "hybrid");
@@ -167,10 +170,10 @@ class BackPressureTest {
     }
 
     @Test
-    @DisplayName("a real client whose replies are held while 50,000 messages are pushed to it: the server pushes back "
+    @DisplayName("a real client whose replies are held while 20,000 messages are pushed to it: the server pushes back "
             + "(stops reading it, closes it as a slow consumer), and once it reads again it gets every message once, in order")
     void heldReaderCatchesUp() throws Exception {
-        int n = 50_000;
+        int n = 20_000;
         List<Message> received = Collections.synchronizedList(new ArrayList<>());
         ExecutorService listenerThread = Executors.newSingleThreadExecutor();
         try (ServerFixture server = new ServerFixture(dir.resolve("server"), LIMITS, PUSH_ALL);
