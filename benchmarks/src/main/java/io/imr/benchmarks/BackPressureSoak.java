@@ -63,8 +63,10 @@ import java.util.function.LongSupplier;
  *       reading anything for 20 s, then reads: every send must be confirmed exactly once.</li>
  * </ol>
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar io.imr.benchmarks.BackPressureSoak [messages] [size] [raw-sends]</pre>
- * Defaults: 1,000,000 messages of 64 bytes; 200,000 raw sends.
+ * <pre>java [-Dimr.strategy.hybrid.OPTION=VALUE ...] -cp benchmarks/target/benchmarks.jar
+ *     io.imr.benchmarks.BackPressureSoak [messages] [size] [raw-sends]</pre>
+ * Defaults: 1,000,000 messages of 64 bytes; 200,000 raw sends; the strategy's default options (a window of
+ * {@code window=65536} and {@code window-bytes=1073741824} makes the server push far more to the stopped reader).
  */
 public final class BackPressureSoak {
 
@@ -92,15 +94,15 @@ public final class BackPressureSoak {
         ThreadedRuntime runtime = new ThreadedRuntime("server");
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ServerEngine engine = new ServerEngine(ServerEngineConfig.DEFAULT, store,
-                io.imr.api.strategy.StrategyRegistry.load().get(STRATEGY), StrategyOptions.none(), tokens, runtime, meters);
+                io.imr.api.strategy.StrategyRegistry.load().get(STRATEGY), strategyOptions(), tokens, runtime, meters);
         VertxServerTransport transport = new VertxServerTransport(vertx, new FrameCodec(), engine::accept,
                 WireMeter.NONE, BackPressure.DEFAULT);
         LongSupplier enginePauses = () -> (long) meters.get(MetricNames.INBOUND_PAUSES).gauge().value();
         int port = transport.listenTcp("127.0.0.1", 0).await().getPort();
         TransportStats stats = transport.stats();
 
-        System.out.printf("server: %s, MapDB in %s, TCP 127.0.0.1:%d, bounds per connection %s and the engine's "
-                        + "defaults (docs/back-pressure.md), max heap %d MiB%n", STRATEGY, dir, port, BackPressure.DEFAULT,
+        System.out.printf("server: %s %s, MapDB in %s, TCP 127.0.0.1:%d, bounds per connection %s and the engine's "
+                        + "defaults (docs/back-pressure.md), max heap %d MiB%n", STRATEGY, strategyOptions().asMap(), dir, port, BackPressure.DEFAULT,
                 Runtime.getRuntime().maxMemory() >> 20);
         long before = heapAfterGc();
         System.out.printf("server heap before: %.1f MiB (after GC)%n", mib(before));
@@ -157,6 +159,15 @@ public final class BackPressureSoak {
         store.close();
         vertx.close().await();
         System.exit(exit);
+    }
+
+    /** The server's strategy options from {@code -Dimr.strategy.hybrid.NAME=VALUE} (none: the defaults). */
+    private static StrategyOptions strategyOptions() {
+        String prefix = "imr.strategy." + STRATEGY + ".";
+        Map<String, String> set = new java.util.TreeMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(prefix))
+                .forEach(k -> set.put(k.substring(prefix.length()), System.getProperty(k)));
+        return StrategyOptions.of(set);
     }
 
     private static long heapAfterGc() {
