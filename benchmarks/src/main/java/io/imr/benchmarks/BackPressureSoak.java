@@ -66,7 +66,9 @@ import java.util.function.LongSupplier;
  * <pre>java [-Dimr.strategy.hybrid.OPTION=VALUE ...] -cp benchmarks/target/benchmarks.jar
  *     io.imr.benchmarks.BackPressureSoak [messages] [size] [raw-sends]</pre>
  * Defaults: 1,000,000 messages of 64 bytes; 200,000 raw sends; the strategy's default options (a window of
- * {@code window=65536} and {@code window-bytes=1073741824} makes the server push far more to the stopped reader).
+ * {@code window=65536} and {@code window-bytes=1073741824} makes the server push far more to the stopped reader);
+ * {@code -Dimr.soak.socket-buffer=BYTES} fixes the server's socket buffers (0: the system's auto-tuning), so what
+ * the stopped reader does not take stays in the server's own queue instead of the kernel's.
  */
 public final class BackPressureSoak {
 
@@ -95,14 +97,15 @@ public final class BackPressureSoak {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ServerEngine engine = new ServerEngine(ServerEngineConfig.DEFAULT, store,
                 io.imr.api.strategy.StrategyRegistry.load().get(STRATEGY), strategyOptions(), tokens, runtime, meters);
+        BackPressure limits = BackPressure.DEFAULT.withSocketBuffer(Integer.getInteger("imr.soak.socket-buffer", 0));
         VertxServerTransport transport = new VertxServerTransport(vertx, new FrameCodec(), engine::accept,
-                WireMeter.NONE, BackPressure.DEFAULT);
+                WireMeter.NONE, limits);
         LongSupplier enginePauses = () -> (long) meters.get(MetricNames.INBOUND_PAUSES).gauge().value();
         int port = transport.listenTcp("127.0.0.1", 0).await().getPort();
         TransportStats stats = transport.stats();
 
         System.out.printf("server: %s %s, MapDB in %s, TCP 127.0.0.1:%d, bounds per connection %s and the engine's "
-                        + "defaults (docs/back-pressure.md), max heap %d MiB%n", STRATEGY, strategyOptions().asMap(), dir, port, BackPressure.DEFAULT,
+                        + "defaults (docs/back-pressure.md), max heap %d MiB%n", STRATEGY, strategyOptions().asMap(), dir, port, limits,
                 Runtime.getRuntime().maxMemory() >> 20);
         long before = heapAfterGc();
         System.out.printf("server heap before: %.1f MiB (after GC)%n", mib(before));
@@ -152,7 +155,7 @@ public final class BackPressureSoak {
                         .toList(), mib(after));
         System.out.printf("server pushed back: most bytes queued on one connection %d (limit %d), write pauses %d, "
                         + "engine pauses %d, slow consumers closed %d%n", stats.maxQueuedBytes(),
-                BackPressure.DEFAULT.writeLimit(), stats.writePauses(), enginePauses.getAsLong(), stats.slowConsumerCloses());
+                limits.writeLimit(), stats.writePauses(), enginePauses.getAsLong(), stats.slowConsumerCloses());
         transport.close();
         engine.close();
         runtime.close();

@@ -9,6 +9,7 @@ import io.imr.wire.ProtocolException;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -111,7 +112,7 @@ abstract class Connection implements FrameChannel {
         if (closing.get()) {
             return;
         }
-        loop.execute(() -> {
+        onLoop(() -> {
             if (!closing.get()) {
                 writeNow(frame);
             }
@@ -214,8 +215,13 @@ abstract class Connection implements FrameChannel {
     protected void onLoop(Runnable task) {
         if (loop.inEventLoop()) {
             task.run();
-        } else {
+            return;
+        }
+        try {
             loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            // Vert.x is shutting down: the socket goes with it, and so does whatever was to be done on it.
+            LOG.fine(() -> "event loop of " + description + " is shut down: " + e.getMessage());
         }
     }
 
@@ -249,12 +255,16 @@ abstract class Connection implements FrameChannel {
         closeSocket();
         if (queued > 0) {
             // A peer that does not read never lets the queued bytes flush, and a graceful close waits for them.
-            loop.schedule(() -> {
-                if (queued > 0) {
-                    LOG.fine(() -> "forcing the close of " + description + ": " + queued + " bytes still unread");
-                    forceCloseSocket();
-                }
-            }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            try {
+                loop.schedule(() -> {
+                    if (queued > 0) {
+                        LOG.fine(() -> "forcing the close of " + description + ": " + queued + " bytes still unread");
+                        forceCloseSocket();
+                    }
+                }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                forceCloseSocket(); // the event loop is shutting down: no grace to give
+            }
         }
     }
 
