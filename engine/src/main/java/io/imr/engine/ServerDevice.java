@@ -18,20 +18,24 @@ import io.imr.api.strategy.ServerSetup;
 import io.imr.api.strategy.StrategyOptions;
 import io.imr.engine.auth.Principal;
 import io.imr.engine.internal.HalfDriver;
+import io.imr.engine.internal.StoreCommits;
 import io.imr.engine.metrics.EngineMetrics;
 import io.imr.api.store.InboxState;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One device of one user on the server: its strategy server half, the session it is attached
- * to (if any), and the durable per-device state the engine keeps the same for every strategy
- * (reported cursor, confirmed watermark). Kept in memory while connected and for a while after.
+ * One device of one user on the server: its strategy server half and the driver that carries out
+ * the half's actions with the store and the session, the session it is attached to (if any), and
+ * the durable per-device state the engine keeps the same for every strategy (reported cursor,
+ * confirmed watermark). Kept in memory while connected and for a while after.
+ *
+ * <p>Owns: its half (replaced by a fresh one when it throws), the half's commits, its eviction.
+ * May not touch: a session's state other than closing it, the inbox other than reading it off
+ * the context, other devices. Runs on the engine's context only.
  */
 final class ServerDevice {
 
@@ -46,8 +50,15 @@ final class ServerDevice {
     private final EngineMetrics metrics;
     private final AtomicLong unconfirmedTotal;
     private final Consumer<ServerDevice> forget;
-    ServerEngine.ServerSession session;
+    ServerSession session;
     private ServerReliability half;
+    /**
+     * The half threw: it is told nothing more, and a fresh half starts once none of its commits runs
+     * (at once when none does). Set until then, so that further throws queue no further restart.
+     */
+    private boolean broken;
+    /** A half is being started: if it throws on its {@code Started}, it is not restarted again at once. */
+    private boolean starting;
     private int lastUnconfirmed;
     private long reportedCursor;
     private long epoch;
@@ -77,40 +88,74 @@ final class ServerDevice {
 
     /** Starts the (fresh) half from what the store keeps of the device, the same whatever strategy wrote it. */
     private void start() {
-        driver.feed(new Event.Started(runtime.nanoTime(), runtime.nextRandom(), kept.epoch(), kept.confirmed()));
+        starting = true;
+        try {
+            driver.feed(new Event.Started(runtime.nanoTime(), runtime.nextRandom(), kept.epoch(), kept.confirmed()));
+        } finally {
+            starting = false;
+        }
     }
 
     private ServerReliability newHalf() {
         return strategy.newServer(new ServerSetup(principal.user(), principal.device(), options));
     }
 
-    void attach(ServerEngine.ServerSession s, long epoch, long cursor, long maxSeq) {
+    void attach(ServerSession s, long epoch, long cursor, long maxSeq) {
         if (eviction != null) {
             eviction.cancel();
             eviction = null;
         }
-        if (session != null && session != s) {
-            driver.feed(new Event.Disconnected(runtime.nanoTime(), runtime.nextRandom(), "replaced"));
-        }
+        // A session it had is gone by now: the welcome closed it, which detached it.
         session = s;
         this.epoch = epoch;
         this.reportedCursor = cursor;
+        if (broken) {
+            // Its half threw and the fresh one has not started yet (a commit of the broken one runs), or
+            // could not even start: nothing would serve this session. The device reconnects.
+            s.close(ErrorFrame.Code.INTERNAL, "the server's strategy failed; reconnect");
+            return;
+        }
         driver.feed(new Event.Connected(runtime.nanoTime(), runtime.nextRandom(), epoch, cursor, maxSeq));
     }
 
-    void detach(ServerEngine.ServerSession s, String reason) {
+    void detach(ServerSession s, String reason) {
         if (session != s) {
             return;
         }
         session = null;
         driver.feed(new Event.Disconnected(runtime.nanoTime(), runtime.nextRandom(), reason));
-        eviction = runtime.schedule(evictAfterNanos, () -> {
-            if (session == null && !driver.commitRunning()) {
+        eviction = runtime.schedule(evictAfterNanos, this::evictIfIdle);
+    }
+
+    /**
+     * The idle time ran out: forgets the device, once no commit of its half runs (G7). Not while one
+     * runs: the next hello would read the store before that commit's watermark is in it. If the device
+     * connected again meanwhile, or went idle anew (a later eviction then decides), it stays.
+     */
+    private void evictIfIdle() {
+        eviction = null;
+        if (session != null || driver.stopped()) {
+            return;
+        }
+        driver.pause(() -> {
+            if (session == null && eviction == null && !driver.stopped()) {
                 driver.stop();
                 updateUnconfirmed(0);
                 forget.accept(this);
+            } else {
+                driver.resume();
             }
         });
+    }
+
+    /** Replaces a half that threw by a fresh one, started from what the store keeps of the device. */
+    private void restart() {
+        if (!driver.stopped()) {
+            half = newHalf();
+            broken = false;
+            start();
+        }
+        driver.resume();
     }
 
     private void updateUnconfirmed(int now) {
@@ -127,6 +172,9 @@ final class ServerDevice {
 
         @Override
         protected void deliver(ServerEvent event, ServerActions out) {
+            if (broken) {
+                return; // a fresh half starts from the store, and the session is closed: nothing is lost
+            }
             half.on(event, out);
             updateUnconfirmed(half.unconfirmed());
         }
@@ -204,13 +252,7 @@ final class ServerDevice {
         private void persist(Action.PersistWatermark w) {
             DeviceState state = new DeviceState(principal.user(), principal.device(), w.epoch(),
                     Math.max(reportedCursor, 0), w.confirmed());
-            CompletionStage<?> stage;
-            try {
-                stage = store.commit(ServerCommit.device(state));
-            } catch (RuntimeException e) {
-                stage = CompletableFuture.failedFuture(e);
-            }
-            stage.whenComplete((ok, error) -> runtime.execute(() -> {
+            StoreCommits.submit(runtime, () -> store.commit(ServerCommit.device(state)), (ok, error) -> {
                 if (error == null) {
                     // The store never moves a watermark back within an epoch: neither does this copy of it.
                     boolean lower = kept.epoch() == state.epoch() && kept.confirmed() > state.confirmed();
@@ -221,19 +263,31 @@ final class ServerDevice {
                     commitFinished(new Event.CommitFailed(runtime.nanoTime(), runtime.nextRandom(), w.token(),
                             String.valueOf(error)));
                 }
-            }));
+            });
         }
 
         @Override
         protected void halfFailed(RuntimeException e) {
-            LOG.log(Level.SEVERE, "strategy " + strategy.name() + " failed for " + principal + "; starting it afresh", e);
+            if (broken) {
+                return; // its restart is already queued
+            }
+            broken = true;
             cancelTimers();
-            half = newHalf();
             updateUnconfirmed(0);
-            start();
             if (session != null) {
                 session.close(ErrorFrame.Code.INTERNAL, "the server's strategy failed; reconnect");
             }
+            if (starting) {
+                // It failed on its Started: restarting at once would fail again, and again. The device
+                // stays broken until it is evicted; its next hello after that tries a fresh half.
+                LOG.log(Level.SEVERE, "strategy " + strategy.name() + " failed to start for " + principal, e);
+                return;
+            }
+            LOG.log(Level.SEVERE, "strategy " + strategy.name() + " failed for " + principal
+                    + "; starting it afresh" + (commitRunning() ? " once its commit returned" : ""), e);
+            // Only once no commit of the broken half runs: that commit's outcome moves what the store keeps,
+            // which the fresh half starts from, and must never reach the fresh half.
+            pause(ServerDevice.this::restart);
         }
     }
 

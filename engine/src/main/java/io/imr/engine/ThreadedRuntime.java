@@ -77,11 +77,6 @@ public final class ThreadedRuntime implements EngineRuntime, AutoCloseable {
         return blocking;
     }
 
-    /** Whether the caller runs on this runtime's engine thread. */
-    public boolean inEngine() {
-        return Thread.currentThread().getName().startsWith("imr-") && Thread.currentThread().getName().endsWith("-engine");
-    }
-
     /** An exception in a task must not kill the engine thread (a scheduled executor would swallow it silently). */
     private static Runnable guard(Runnable task) {
         return () -> {

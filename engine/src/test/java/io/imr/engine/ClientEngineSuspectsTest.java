@@ -40,7 +40,7 @@ class ClientEngineSuspectsTest {
             h.advance(2 * SECOND);
 
             assertThat(h.connector.attempts).as("a new attempt after the backoff").hasSize(2);
-            ManualConnector.Channel late = new ManualConnector.Channel();
+            FakeChannel late = new FakeChannel();
             h.connector.attempts.get(0).connected(late);
             h.runtime.runDue();
             assertThat(late.closed).as("the abandoned attempt, opening late, is closed").isTrue();

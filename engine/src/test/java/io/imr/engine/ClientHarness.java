@@ -23,13 +23,13 @@ final class ClientHarness {
     final ManualRuntime runtime = new ManualRuntime();
     final ManualClientStore store;
     final ManualConnector connector = new ManualConnector();
-    final ScriptedStrategy strategy = new ScriptedStrategy("scripted");
+    final ScriptedStrategy strategy = new ScriptedStrategy();
     final List<Message> handed = new ArrayList<>();
     final List<SendConfirmation> confirmations = new ArrayList<>();
     final ClientEngine engine;
     CompletionStage<Void> started;
     ConnectionHandler handler;
-    ManualConnector.Channel channel;
+    FakeChannel channel;
 
     ClientHarness() {
         this(new ManualClientStore("bob", "phone"), 1_000_000, 1024);
@@ -53,7 +53,7 @@ final class ClientHarness {
 
     /** Opens the pending attempt (the engine then says hello). */
     ClientHarness open() {
-        channel = new ManualConnector.Channel();
+        channel = new FakeChannel();
         handler = connector.open(channel);
         runtime.runDue();
         return this;

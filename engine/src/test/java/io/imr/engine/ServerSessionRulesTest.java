@@ -18,7 +18,6 @@ import io.imr.store.mapdb.MapDbServerStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -52,33 +51,6 @@ class ServerSessionRulesTest {
     @AfterEach
     void stop() {
         store.close();
-    }
-
-    /** A connection as the engine sees it, recording what it was told. */
-    static final class FakeChannel implements FrameChannel {
-        final List<Frame> sent = new ArrayList<>();
-        ErrorFrame closedWith;
-        boolean closed;
-
-        @Override
-        public void send(Frame frame) {
-            if (!closed) {
-                sent.add(frame);
-            }
-        }
-
-        @Override
-        public void close(ErrorFrame error) {
-            if (!closed) {
-                closed = true;
-                closedWith = error;
-            }
-        }
-
-        @Override
-        public String describe() {
-            return "fake";
-        }
     }
 
     private String token(String user, String device) {

@@ -16,6 +16,10 @@ import java.util.logging.Logger;
  * engine just committed are taken from memory; anything else (a replay after a restart, or a
  * listener so slow that the in-memory queue overflowed) is read back from the store, so memory
  * stays bounded however far behind the listener is (G7).
+ *
+ * <p>Owns: the listener's executor and how far it got in memory. May not: commit (the engine's
+ * {@code HandOverRecorder} records the hand-over) or touch the connection. Thread-safe: the engine
+ * calls it from its context, the listener's executor runs it.
  */
 public final class Dispatcher {
 

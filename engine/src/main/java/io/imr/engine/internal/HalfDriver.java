@@ -15,7 +15,9 @@ import java.util.Map;
  * rhythm (a {@link Event.ReadyToPersist} whenever no commit of the half is running). What an
  * action means for I/O is the side's: it implements {@link #perform}.
  *
- * <p>Runs on the engine's context only.
+ * <p>Owns: the timers of one half, whether its commit runs, the pauses. May not: perform I/O itself
+ * (the side's {@link #perform} does) or replace the half (the side does, inside a {@link #pause}).
+ * Runs on the engine's context only.
  *
  * @param <E> the side's events
  * @param <A> the side's actions

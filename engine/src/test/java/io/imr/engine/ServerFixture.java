@@ -1,0 +1,92 @@
+package io.imr.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.imr.api.Checksums;
+import io.imr.api.frame.Frame;
+import io.imr.api.frame.Hello;
+import io.imr.api.frame.Send;
+import io.imr.api.frame.Welcome;
+import io.imr.api.strategy.ReliabilityStrategyProvider;
+import io.imr.api.strategy.StrategyOptions;
+import io.imr.engine.auth.HmacTokens;
+import io.imr.engine.auth.Principal;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/** A server engine on virtual time over a real MapDB store, and connections to it, for the engine's tests. */
+final class ServerFixture implements AutoCloseable {
+
+    final ManualRuntime runtime = new ManualRuntime();
+    final TestServerStore store;
+    final ServerEngine engine;
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final byte[] secret = new byte[32];
+
+    ServerFixture(Path dir, ServerEngineConfig config, ReliabilityStrategyProvider strategy) {
+        Arrays.fill(secret, (byte) 7);
+        store = new TestServerStore(dir);
+        engine = new ServerEngine(config, store, strategy, StrategyOptions.none(), new HmacTokens(secret), runtime,
+                registry);
+    }
+
+    /** One connection as a test drives it. */
+    final class Connection {
+        final FakeChannel channel = new FakeChannel();
+        final ConnectionHandler handler = engine.accept(channel);
+
+        /** Hands the engine a frame of this connection and runs what is due. */
+        Connection frame(Frame frame) {
+            handler.onFrame(frame);
+            runtime.runDue();
+            return this;
+        }
+
+        /** The transport saw the connection go. */
+        void lost() {
+            handler.onClosed("lost");
+            runtime.runDue();
+        }
+
+        Welcome welcome() {
+            assertThat(channel.sent).first().isInstanceOf(Welcome.class);
+            return (Welcome) channel.sent.get(0);
+        }
+
+        <T extends Frame> List<T> sent(Class<T> type) {
+            return channel.sent.stream().filter(type::isInstance).map(type::cast).toList();
+        }
+    }
+
+    /** A connection that said hello (not necessarily welcomed yet: run {@link ManualRuntime#runDue}). */
+    Connection hello(String user, String device, String strategy, long cursor, String idAtCursor) {
+        String token = new HmacTokens(secret).mint(new Principal(user, device), Duration.ofHours(1),
+                runtime.currentTimeMillis());
+        Connection c = new Connection();
+        c.handler.onFrame(new Hello(Frame.PROTOCOL_VERSION, token, user, device, List.of(strategy), 1, cursor,
+                idAtCursor));
+        return c;
+    }
+
+    /** A welcomed connection of a device that has nothing yet. */
+    Connection welcomed(String user, String device, String strategy) {
+        Connection c = hello(user, device, strategy, 0, "");
+        runtime.runDue();
+        c.welcome();
+        return c;
+    }
+
+    static Send send(String clientId, String to, String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        return new Send(clientId, to, payload, Checksums.crc32c(payload));
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}
