@@ -16,6 +16,7 @@ import io.imr.api.store.ClientState;
 import io.imr.api.store.ClientStore;
 import io.imr.api.strategy.Event;
 import io.imr.engine.internal.Dispatcher;
+import io.imr.engine.internal.InboundGate;
 import io.imr.engine.internal.StoreCommits;
 import io.imr.engine.metrics.EngineMetrics;
 import java.util.ArrayList;
@@ -71,6 +72,7 @@ final class ClientSession implements Uplink {
     private final Committed committed;
     private final Dispatcher dispatcher;
     private final Owner owner;
+    private final InboundGate inbound;
     private ClientDriver driver;
     private Outbox outbox;
     private ClientSessionState state = ClientSessionState.NEW;
@@ -88,6 +90,7 @@ final class ClientSession implements Uplink {
         this.committed = committed;
         this.dispatcher = dispatcher;
         this.owner = owner;
+        this.inbound = new InboundGate(runtime, InboundGate.Limits.DEFAULT);
         this.reconnectDelayNanos = config.reconnectInitial().toNanos();
     }
 
@@ -145,22 +148,14 @@ final class ClientSession implements Uplink {
         connector.connect(new ClientConnector.Attempt() {
             @Override
             public ConnectionHandler connected(FrameChannel channel) {
-                runtime.execute(() -> opened(a, channel));
-                return new ConnectionHandler() {
-                    @Override
-                    public void onFrame(Frame frame) {
-                        runtime.execute(() -> frame(a, frame));
+                // Frames the context has not processed yet are bounded: above the gate's mark, reading pauses.
+                InboundGate.Gated gated = inbound.open(channel);
+                runtime.execute(() -> opened(a, gated.channel()));
+                return gated.handler(frame -> frame(a, frame), reason -> {
+                    if (a == current) {
+                        lost(a, null, reason);
                     }
-
-                    @Override
-                    public void onClosed(String reason) {
-                        runtime.execute(() -> {
-                            if (a == current) {
-                                lost(a, null, reason);
-                            }
-                        });
-                    }
-                };
+                });
             }
 
             @Override
