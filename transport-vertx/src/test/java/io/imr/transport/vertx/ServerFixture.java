@@ -39,8 +39,8 @@ final class ServerFixture implements AutoCloseable {
         store = MapDbServerStore.open(dir);
         // A long heartbeat: a device whose replies a test holds sends nothing (it has no welcome yet), and must not
         // be closed as dead before the server has pushed it more than its bounds.
-        engine = new ServerEngine(ServerEngineConfig.DEFAULT.withHeartbeat(Duration.ofMinutes(1)), store, new HybridStrategyProvider(),
-                StrategyOptions.of(options), tokens, runtime, meters);
+        engine = new ServerEngine(ServerEngineConfig.builder().heartbeat(Duration.ofMinutes(1)).build(), store,
+                new HybridStrategyProvider(), StrategyOptions.of(options), tokens, runtime, meters);
         transport = new VertxServerTransport(vertx, new FrameCodec(), engine::accept, WireMeter.NONE, limits);
         port = transport.listenTcp("127.0.0.1", 0).await().getPort();
     }
