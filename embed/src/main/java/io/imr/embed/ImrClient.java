@@ -11,6 +11,7 @@ import io.imr.engine.ClientEngineConfig;
 import io.imr.engine.MessageListener;
 import io.imr.engine.SendConfirmation;
 import io.imr.engine.ThreadedRuntime;
+import io.imr.engine.metrics.MetricNames;
 import io.imr.store.mapdb.MapDbClientStore;
 import io.imr.transport.vertx.VertxClientConnector;
 import io.imr.wire.FrameCodec;
@@ -110,6 +111,7 @@ public final class ImrClient {
             ClientEngine[] self = new ClientEngine[1];
             connector = VertxClientConnector.of(vertx, new FrameCodec(maxFrameBytes), server,
                     () -> (total, payload, confirmation) -> self[0].countWire(total, payload, confirmation));
+            connector.stats().register(meterRegistry, MetricNames.SIDE_CLIENT);
             engine = new ClientEngine(engineConfig, store, registry, token, connector, runtime, meterRegistry,
                     listener, listenerThread, sendListener);
             self[0] = engine;

@@ -12,6 +12,7 @@ import io.imr.engine.ThreadedRuntime;
 import io.imr.engine.auth.Authenticator;
 import io.imr.engine.auth.HmacTokens;
 import io.imr.engine.auth.SecretFile;
+import io.imr.engine.metrics.MetricNames;
 import io.imr.store.mapdb.MapDbServerStore;
 import io.imr.transport.vertx.VertxServerTransport;
 import io.imr.wire.FrameCodec;
@@ -139,6 +140,7 @@ public final class ImrServer {
             engine = new ServerEngine(engineConfig, store, provider, strategyOptions, auth, runtime, registry);
             FrameCodec codec = new FrameCodec(maxFrameBytes);
             transport = new VertxServerTransport(vertx, codec, engine::accept, engine.metrics()::frameBytes);
+            transport.stats().register(registry, MetricNames.SIDE_SERVER);
             Future<InetSocketAddress> tcpBound = transport.listenTcp(tcp.host(), tcp.port())
                     .onSuccess(a -> tcpAddress = a);
             Future<InetSocketAddress> ws = webSocket == null ? Future.succeededFuture()

@@ -58,7 +58,7 @@ public final class ServerEngine implements AutoCloseable {
     /**
      * @param strategy the strategy this server runs; devices must offer its name
      * @param options  its options, validated here
-     * @throws io.imr.api.strategy.StrategyOptions.InvalidOptionException for a bad option
+     * @throws io.imr.api.option.InvalidOptionException for a bad option
      */
     public ServerEngine(ServerEngineConfig config, ServerStore store, ReliabilityStrategyProvider strategy,
                         StrategyOptions options, Authenticator authenticator, EngineRuntime runtime,
