@@ -48,13 +48,14 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "the first seed (default 1)")
     Long seed;
 
-    @Option(names = "--faults", paramLabel = "PROFILE", description = "none, lossy, flaky-mobile, crashy, hostile, or all"
+    @Option(names = "--faults", paramLabel = "PROFILE", description = "none, lossy, flaky-mobile, crashy, hostile, restores, or all"
             + " (default all)")
     String faults = "all";
 
     @Option(names = "--fault", paramLabel = "NAME=RATE", description = "sets one fault's rate on top of the profile"
             + " (repeatable): loss, duplicate, reorder, delay, corrupt, corrupt-payload, reset, half-open, commit-fail"
-            + " (0 to 1 each), client-crash, server-crash (per minute)")
+            + " (0 to 1 each), client-crash, server-crash, server-swap, logout, forged-cursor, stale-hello,"
+            + " server-restore (per minute)")
     List<String> overrides = new ArrayList<>();
 
     @Option(names = "--json", description = "one JSON object per strategy and profile instead of the text report")

@@ -291,7 +291,7 @@ public final class BackPressureSoak {
                 OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 64 << 10);
                 DataInputStream in = new DataInputStream(socket.getInputStream());
                 out.write(codec.encodeWithLength(new Hello(Frame.PROTOCOL_VERSION, token(tokens, "carol", "tablet"),
-                        "carol", "tablet", List.of(STRATEGY), 0, 0, "")));
+                        "carol", "tablet", List.of(STRATEGY), 0, 0, "", "", 1)));
                 out.flush();
                 Frame welcome = read(in, codec);
                 if (!(welcome instanceof Welcome)) {

@@ -64,7 +64,7 @@ public class ClientStoreBenchmark {
             long seq = nextSeq + i;
             batch.add(Message.of("bob", "0123456789abcdef-" + seq, "alice", seq, 1, 1, payload, checksum));
         }
-        next = ClientCommit.messages(batch);
+        next = ClientCommit.messages("g1-bench", batch);
     }
 
     @Benchmark

@@ -44,7 +44,7 @@ public final class SyncProbe {
                         for (int i = 0; i < 64; i++, seq++) {
                             batch.add(Message.of("bob", "0123456789abcdef-" + seq, "alice", seq, 1, 1, payload, checksum));
                         }
-                        store.commit(ClientCommit.messages(batch)).toCompletableFuture().join();
+                        store.commit(ClientCommit.messages("g1-bench", batch)).toCompletableFuture().join();
                     }
                 }
             } else {

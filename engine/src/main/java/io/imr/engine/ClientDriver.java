@@ -24,6 +24,8 @@ import io.imr.engine.internal.StoreCommits;
 import io.imr.engine.metrics.EngineMetrics;
 import io.imr.engine.metrics.MetricNames;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
@@ -57,6 +59,8 @@ final class ClientDriver extends HalfDriver<ClientEvent, ClientAction, ClientAct
     private ClientReliability half;
     /** The half threw: it gets no more events, and one restart waits for its running commit, if any. */
     private boolean broken;
+    /** The server store generation of the session whose messages the half persists (G10). */
+    private String serverStore = "";
 
     ClientDriver(EngineRuntime runtime, StrategyRegistry strategies, PerStrategyOptions options, ClientStore store,
                  Committed committed, Dispatcher dispatcher, Uplink uplink, MeterRegistry registry,
@@ -97,14 +101,30 @@ final class ClientDriver extends HalfDriver<ClientEvent, ClientAction, ClientAct
         restart();
     }
 
-    /** Replaces the half by a fresh one of the same strategy, started from the store's committed state. */
+    /**
+     * The session in whose frames the half's messages arrive from now on is of this server store generation;
+     * their commits record it with the server position (G10). Set before the session's first frame reaches
+     * the half.
+     *
+     * @return whether the previous session was of the same generation, or there was none
+     */
+    boolean session(String generation) {
+        boolean same = serverStore.isEmpty() || serverStore.equals(generation);
+        this.serverStore = generation;
+        return same;
+    }
+
+    /**
+     * Replaces the half by a fresh one of the same strategy, started from the store's committed position in
+     * the server's numbering (the half sees the server's seqs only; the store numbers what it holds itself).
+     */
     void restart() {
         cancelTimers();
         half = provider.newClient(new ClientSetup(committed.get().user(), committed.get().device(),
                 options.forStrategy(provider.name())));
         broken = false;
-        ClientState from = committed.get();
-        feed(new Event.Started(runtime.nanoTime(), runtime.nextRandom(), from.epoch(), from.cursor()));
+        ClientState.ServerPosition from = committed.get().server();
+        feed(new Event.Started(runtime.nanoTime(), runtime.nextRandom(), from.epoch(), from.seq()));
     }
 
     @Override
@@ -157,19 +177,37 @@ final class ClientDriver extends HalfDriver<ClientEvent, ClientAction, ClientAct
         throw new IllegalStateException("a client half cannot " + action.getClass().getSimpleName());
     }
 
+    /**
+     * One commit of the messages the half hands over, in the server's numbering. The store keeps what it does
+     * not hold yet after its own last message (G2, G3, G10): when it stored them all, numbered on from its
+     * cursor, they go to the listener from memory; when it held some (the server went back and sends them
+     * again), the listener's dispatcher reads what was stored back from the store.
+     */
     private void persist(Action.Persist p) {
         long t0 = runtime.nanoTime();
-        StoreCommits.submit(runtime, () -> store.commit(ClientCommit.messages(p.messages())), (state, error) -> {
+        long ownBefore = committed.get().cursor();
+        String generation = serverStore;
+        StoreCommits.submit(runtime, () -> store.commit(ClientCommit.messages(generation, p.messages())), (state, error) -> {
             if (error == null) {
                 committed.take(state);
                 EngineMetrics m = metrics;
                 long now = runtime.currentTimeMillis();
+                long stored = state.cursor() - ownBefore;
                 m.commit(p.messages().size(), runtime.nanoTime() - t0);
-                m.committed.increment(p.messages().size());
-                for (Message msg : p.messages()) {
-                    m.deliveryLatency.record(Math.max(0, now - msg.serverTimeMillis()), TimeUnit.MILLISECONDS);
+                m.committed.increment(stored);
+                m.duplicate.increment(p.messages().size() - stored);
+                if (stored == p.messages().size()) {
+                    List<Message> own = new ArrayList<>(p.messages().size());
+                    long seq = ownBefore;
+                    for (Message msg : p.messages()) {
+                        m.deliveryLatency.record(Math.max(0, now - msg.serverTimeMillis()), TimeUnit.MILLISECONDS);
+                        seq++;
+                        own.add(msg.seq() == seq && msg.epoch() == state.epoch() ? msg : msg.renumbered(seq, state.epoch()));
+                    }
+                    dispatcher.committed(own);
+                } else if (stored > 0) {
+                    dispatcher.storedUpTo(state.cursor());
                 }
-                dispatcher.committed(p.messages());
                 commitFinished(new Event.CommitDone(runtime.nanoTime(), runtime.nextRandom(), p.token()));
             } else {
                 LOG.log(Level.WARNING, "commit of " + p.messages().size() + " messages failed: " + error);

@@ -61,7 +61,7 @@ public final class ClientEngine {
         this.handOver = new HandOverRecorder(store, runtime, committed);
         this.dispatcher = new Dispatcher(store, listenerExecutor, listener,
                 seq -> runtime.execute(() -> handOver.handedOver(seq)));
-        this.session = new ClientSession(runtime, config, connector, token, store, committed, dispatcher,
+        this.session = new ClientSession(runtime, config, connector, token, store, committed,
                 new ClientSession.Owner() {
                     @Override
                     public void up() {

@@ -15,7 +15,6 @@ import io.imr.api.store.ClientCommit;
 import io.imr.api.store.ClientState;
 import io.imr.api.store.ClientStore;
 import io.imr.api.strategy.Event;
-import io.imr.engine.internal.Dispatcher;
 import io.imr.engine.internal.InboundGate;
 import io.imr.engine.internal.StoreCommits;
 import io.imr.engine.metrics.EngineMetrics;
@@ -27,9 +26,10 @@ import java.util.logging.Logger;
 
 /**
  * The device's session with the server: connection attempts with backoff, hello and welcome,
- * taking the strategy and epoch the server is in (the half is swapped or the store rebased before
- * any frame of the session reaches it), heartbeats, and routing the server's frames to the strategy
- * driver and the outbox. Its state is one {@link State}, changed only by {@link #to}.
+ * taking the strategy the server runs and where it starts the session in its numbering (the half is
+ * swapped, or the store's server position set, before any frame of the session reaches it; G10),
+ * heartbeats, and routing the server's frames to the strategy driver and the outbox. Its state is
+ * one {@link State}, changed only by {@link #to}.
  *
  * <p>Owns: the connection attempt, its channel, its timers, the reconnect backoff. May not: hold
  * sends (the {@link Outbox} does), interpret messages (the strategy half does) or commit anything
@@ -70,7 +70,6 @@ final class ClientSession implements Uplink {
     private final String token;
     private final ClientStore store;
     private final Committed committed;
-    private final Dispatcher dispatcher;
     private final Owner owner;
     private final InboundGate inbound;
     private ClientDriver driver;
@@ -81,14 +80,13 @@ final class ClientSession implements Uplink {
     private EngineRuntime.Cancellable reconnectTimer;
 
     ClientSession(EngineRuntime runtime, ClientEngineConfig config, ClientConnector connector, String token,
-                  ClientStore store, Committed committed, Dispatcher dispatcher, Owner owner) {
+                  ClientStore store, Committed committed, Owner owner) {
         this.runtime = runtime;
         this.config = config;
         this.connector = connector;
         this.token = token;
         this.store = store;
         this.committed = committed;
-        this.dispatcher = dispatcher;
         this.owner = owner;
         this.inbound = new InboundGate(runtime, InboundGate.Limits.DEFAULT);
         this.reconnectDelayNanos = config.reconnectInitial().toNanos();
@@ -179,8 +177,11 @@ final class ClientSession implements Uplink {
         a.lastHeard = runtime.nanoTime();
         to(ClientSessionState.HELLO_SENT);
         ClientState s = committed.get();
-        channel.send(new Hello(Frame.PROTOCOL_VERSION, token, s.user(), s.device(), config.strategies(), s.epoch(),
-                s.cursor(), s.idAtCursor()));
+        // Where the device stands in the server's numbering, with the generation that vouches for it (G10), and
+        // which start of the store this is (an older start's hello must never replace this one's session).
+        ClientState.ServerPosition at = s.server();
+        channel.send(new Hello(Frame.PROTOCOL_VERSION, token, s.user(), s.device(), config.strategies(), at.epoch(),
+                at.seq(), at.seq() == 0 ? "" : at.id(), at.seq() == 0 ? "" : at.store(), Math.max(1, s.incarnation())));
         a.timer = runtime.schedule(config.welcomeTimeout().toNanos(), () -> {
             if (a == current && state == ClientSessionState.HELLO_SENT) {
                 lost(a, null, "no welcome within " + config.welcomeTimeout().toSeconds() + " s");
@@ -307,6 +308,12 @@ final class ClientSession implements Uplink {
                     new ClientException.RefusedException(e.code(), "the server refused this client: " + e.message()));
             case SESSION_REPLACED -> owner.refused(new ClientException.SessionReplacedException(
                     "a newer session of this device replaced this one: " + e.message()));
+            // A session of a later start of this store is open (a copy of it, or one the server has not seen die yet):
+            // try again later; once that session is gone, this start's hello is welcome.
+            case STALE_HELLO -> {
+                LOG.warning("the server holds a session of a later start of this device: " + e.message());
+                lost(a, null, e.message());
+            }
             default -> {
                 LOG.info("server closed the session: " + e.code() + " " + e.message());
                 lost(a, null, e.message());
@@ -338,7 +345,7 @@ final class ClientSession implements Uplink {
 
     /**
      * With no commit of the half running and none offered: takes the strategy the server picked and
-     * the epoch it is in, then brings the session up.
+     * where the server starts the session in its numbering, then brings the session up.
      */
     private void settle(Attempt a, Welcome w) {
         if (a != current || state != ClientSessionState.SETTLING) {
@@ -348,33 +355,42 @@ final class ClientSession implements Uplink {
         if (!w.strategy().equals(driver.strategy())) {
             driver.use(w.strategy());
         }
-        // Same epoch and a welcome cursor at or below ours: the sequence is the one we hold. Ours may be
-        // ahead because a commit returned between the hello and the welcome; a rebase to the same epoch
-        // would be refused by the store and cost a reconnect.
-        ClientState s = committed.get();
-        if (w.epoch() != s.epoch() || w.cursor() > s.cursor()) {
+        // Messages the half took in from a session of another server store generation and has not committed yet
+        // may be of a lineage that store does not have (it was restored from an older copy): a fresh half starts
+        // from the committed position, and the server sends again what follows it.
+        boolean otherGeneration = !driver.session(w.serverStore());
+        // The server serves the device from another point than the store's position (G10): it could not vouch
+        // for the position (resync), or the store has none in this epoch yet, or starts after the first message
+        // the server holds. When the server continues, the store's position may be ahead of the welcome's, as a
+        // commit can return between the hello and the welcome: the store's is kept.
+        ClientState.ServerPosition at = committed.get().server();
+        if (w.resync() || w.epoch() != at.epoch() || w.cursor() > at.seq()) {
             rebase(a, w);
         } else {
+            if (otherGeneration) {
+                driver.restart();
+            }
             driver.resume();
             up(a, w);
         }
     }
 
-    /** The server's sequence is in another epoch than the store's (G10, or the first welcome of a new store). */
+    /**
+     * Sets the store's position in the server's numbering where the server starts the session (G10). The
+     * store's messages and own numbering stay: what the server sends that the store holds (by id) is not
+     * stored again, the rest follows the store's last message.
+     */
     private void rebase(Attempt a, Welcome w) {
-        ClientState s = committed.get();
-        String id = w.cursor() == s.cursor() ? s.idAtCursor() : "";
-        ClientCommit commit = new ClientCommit(new ClientCommit.Rebase(w.epoch(), Math.max(w.cursor(), s.cursor()), id),
-                List.of(), -1, List.of(), List.of());
+        ClientCommit commit = ClientCommit.rebase(new ClientCommit.Rebase(w.serverStore(), w.epoch(), w.cursor()));
+        if (w.resync()) {
+            LOG.warning("the server (store " + w.serverStore() + ") could not vouch for this device's position "
+                    + committed.get().server() + "; it serves the device from seq " + (w.cursor() + 1)
+                    + " and what this device holds is recognised by id");
+        }
         StoreCommits.submit(runtime, () -> store.commit(commit), (after, error) -> {
             if (error == null) {
-                // The store is in the new epoch whether or not this session is still up: take its state
-                // now, or the next welcome asks for the same rebase again, which the store refuses, forever.
-                long before = committed.get().cursor();
+                // The store is at the new position whether or not this session is still up: take its state now.
                 committed.take(after);
-                if (after.cursor() != before) {
-                    dispatcher.jumped(after.cursor());
-                }
                 driver.restart();
             }
             driver.resume();
@@ -382,7 +398,8 @@ final class ClientSession implements Uplink {
                 return;
             }
             if (error != null) {
-                LOG.warning("could not start epoch " + w.epoch() + ": " + error);
+                LOG.warning("could not set the server position " + w.cursor() + " of store " + w.serverStore() + ": "
+                        + error);
                 lost(a, null, "rebase failed");
                 return;
             }
@@ -393,8 +410,8 @@ final class ClientSession implements Uplink {
     /** The half is in place: tell it the session is up, then hand it what arrived meanwhile. */
     private void up(Attempt a, Welcome w) {
         to(ClientSessionState.UP);
-        ClientState s = committed.get();
-        driver.feed(new Event.Connected(runtime.nanoTime(), runtime.nextRandom(), s.epoch(), s.cursor(), w.maxSeq()));
+        ClientState.ServerPosition at = committed.get().server();
+        driver.feed(new Event.Connected(runtime.nanoTime(), runtime.nextRandom(), at.epoch(), at.seq(), w.maxSeq()));
         if (a != current || state != ClientSessionState.UP) {
             return; // the half closed it at once
         }

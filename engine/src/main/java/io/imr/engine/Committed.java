@@ -4,10 +4,11 @@ import io.imr.api.store.ClientState;
 
 /**
  * The device store's committed state as the client engine last saw it, under one rule: a state
- * a commit returned replaces the one held unless it is older (a lower epoch; or the same epoch and
- * a lower cursor; or the same epoch and cursor and a lower hand-over mark). So whichever order
- * commits of the outbox, the messages, a rebase and the hand-over return in, what the engine
- * says hello with and starts halves from never moves back.
+ * a commit returned replaces the one held unless it is older in the device's own numbering (a lower
+ * epoch; or the same epoch and a lower cursor; or the same epoch and cursor and a lower hand-over
+ * mark). So whichever order commits of the outbox, the messages and the hand-over return in, what
+ * the engine hands over from never moves back. (The server position may move back, by a rebase
+ * the server asked for, G10; a rebase leaves the own numbering as it is, so its state is taken.)
  *
  * <p>Owns: that one value. May not: commit, or decide what a state means.
  */

@@ -50,7 +50,7 @@ final class ServerSession {
     enum State {
         /** Accepted; the first frame must be a hello, within the hello timeout. */
         AWAITING_HELLO,
-        /** The hello checked out; the store is read off the context to see where the device continues. */
+        /** The hello checked out; the store is read off the context to see where the session starts. */
         AUTHENTICATING,
         /** Welcomed: counted, attached to its device, watched for liveness. */
         ACTIVE,
@@ -80,6 +80,8 @@ final class ServerSession {
     private final Shared shared;
     private final EngineRuntime runtime;
     Principal principal;
+    /** Which start of the device's store said hello (bug 6: an earlier start never replaces a later one's session). */
+    long incarnation;
     private ServerDevice device;
     private State state = State.AWAITING_HELLO;
     private long lastHeard;
@@ -212,8 +214,9 @@ final class ServerSession {
             return;
         }
         principal = who;
+        incarnation = hello.incarnation();
         transition(State.AUTHENTICATING, null);
-        // The epoch check reads the store: off the context.
+        // Where the session starts reads the store: off the context.
         runtime.blocking().execute(() -> EpochResolution.resolve(shared.store(), runtime, who, hello,
                 c -> welcome(hello, c)));
     }
@@ -227,9 +230,23 @@ final class ServerSession {
             close(ErrorFrame.Code.INTERNAL, "the server could not read its store; try again later");
             return;
         }
+        ServerDevice d = shared.devices().apply(principal, c.kept());
+        if (d.session != null && d.session.incarnation > incarnation) {
+            // Bug 6: a hello of an earlier start of the device (in flight from a crashed copy) never replaces the
+            // session of a later one.
+            shared.metrics().staleHello();
+            close(ErrorFrame.Code.STALE_HELLO, "a session of a later start (" + d.session.incarnation + ") of device "
+                    + principal.device() + " is open; this hello is from start " + incarnation);
+            return;
+        }
+        if (c.resync()) {
+            shared.metrics().resync(c.reason());
+            LOG.info("device " + principal + " said hello at " + hello.cursor() + " (" + hello.idAtCursor()
+                    + ", store " + hello.serverStore() + "), which this store (" + shared.store().generation()
+                    + ") cannot vouch for (" + c.reason() + "): it is served from seq " + (c.cursor() + 1));
+        }
         // The inbox was read off the context: what committed since then is newer, and wins.
         InboxState inbox = shared.appends().settle(c.inbox());
-        ServerDevice d = shared.devices().apply(principal, c.kept());
         if (d.session != null) {
             d.session.close(ErrorFrame.Code.SESSION_REPLACED, "a newer session of device " + principal.device()
                     + " connected; this one is closed");
@@ -237,7 +254,8 @@ final class ServerSession {
         device = d;
         transition(State.ACTIVE, null);
         channel.send(new Welcome(Frame.PROTOCOL_VERSION, shared.strategy(), principal.user(), principal.device(),
-                inbox.epoch(), c.cursor(), inbox.maxSeq(), shared.config().heartbeat().toMillis()));
+                inbox.epoch(), c.cursor(), inbox.maxSeq(), shared.config().heartbeat().toMillis(),
+                shared.store().generation(), c.resync()));
         d.attach(this, inbox.epoch(), c.cursor(), inbox.maxSeq());
     }
 

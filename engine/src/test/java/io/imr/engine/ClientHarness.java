@@ -59,13 +59,15 @@ final class ClientHarness {
         return this;
     }
 
-    /** The server's welcome, in the store's epoch at its cursor. */
+    /** The server's welcome, in the store's epoch at its position in the server's numbering. */
     ClientHarness welcome() {
-        return welcome(Math.max(1, store.state().epoch()), store.state().cursor(), store.state().cursor());
+        var at = store.state().server();
+        return welcome(Math.max(1, at.epoch()), at.seq(), at.seq());
     }
 
     ClientHarness welcome(long epoch, long cursor, long maxSeq) {
-        return frame(new Welcome(Frame.PROTOCOL_VERSION, "scripted", "bob", "phone", epoch, cursor, maxSeq, 1000));
+        return frame(new Welcome(Frame.PROTOCOL_VERSION, "scripted", "bob", "phone", epoch, cursor, maxSeq, 1000,
+                "g1-test", false));
     }
 
     /** Starts, connects and completes the first welcome's rebase into epoch 1: a session is up. */

@@ -122,7 +122,8 @@ class ClientSessionTest {
     @Test
     @DisplayName("refuses a welcome for another device")
     void welcomeForAnother() {
-        h.start().open().frame(new Welcome(Frame.PROTOCOL_VERSION, "scripted", "carol", "phone", 1, 0, 0, 1000));
+        h.start().open().frame(new Welcome(Frame.PROTOCOL_VERSION, "scripted", "carol", "phone", 1, 0, 0, 1000, "g1-test",
+                false));
         assertThat(h.started).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
                 .withMessageContaining("this store belongs to bob/phone");
     }
@@ -151,7 +152,7 @@ class ClientSessionTest {
     @Test
     @DisplayName("a frame a server may not send drops the connection with NOT_ALLOWED")
     void protocolError() {
-        h.up().frame(new Hello(Frame.PROTOCOL_VERSION, "t", "bob", "phone", List.of("scripted"), 1, 0, ""));
+        h.up().frame(new Hello(Frame.PROTOCOL_VERSION, "t", "bob", "phone", List.of("scripted"), 1, 0, "", "", 1));
         assertThat(h.channel.closedWith.code()).isEqualTo(ErrorFrame.Code.NOT_ALLOWED);
         assertThat(state()).isEqualTo(ClientSessionState.WAITING);
     }

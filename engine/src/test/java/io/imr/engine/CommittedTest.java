@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class CommittedTest {
 
     private static ClientState state(long epoch, long cursor, long handedOver) {
-        return new ClientState("bob", "phone", "0123456789abcdef", epoch, cursor, "", 0, cursor, handedOver, 0, 0);
+        return new ClientState("bob", "phone", "0123456789abcdef", epoch, cursor, "", 0, cursor, handedOver, 0, 0,
+                ClientState.ServerPosition.NONE, 1);
     }
 
     @Test

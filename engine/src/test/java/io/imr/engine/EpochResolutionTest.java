@@ -3,133 +3,89 @@ package io.imr.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imr.api.Checksums;
-import io.imr.api.Message;
 import io.imr.api.frame.Frame;
 import io.imr.api.frame.Hello;
 import io.imr.api.store.InboxState;
 import io.imr.api.store.ServerCommit;
-import io.imr.api.store.StoreException;
 import io.imr.api.store.Submission;
 import io.imr.engine.EpochResolution.Continuation;
 import io.imr.engine.EpochResolution.Continue;
-import io.imr.engine.EpochResolution.Decision;
-import io.imr.engine.EpochResolution.NewEpoch;
+import io.imr.engine.EpochResolution.Resync;
 import io.imr.engine.auth.Principal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link EpochResolution}: where a device continues after its hello (G10). */
+/** {@link EpochResolution}: where a device's session starts after its hello (G10). */
 @DisplayName("Epoch resolution")
 class EpochResolutionTest {
 
-    private static Message message(String clientId, String recipient, long seq) {
-        byte[] p = clientId.getBytes(StandardCharsets.UTF_8);
-        return Message.of("alice", clientId, recipient, seq, 1, 0, p, Checksums.crc32c(p));
+    private static Hello hello(long epoch, long cursor, String id, String generation) {
+        return new Hello(Frame.PROTOCOL_VERSION, "token", "bob", "phone", List.of("x"), epoch, cursor, id, generation, 1);
     }
 
-    /** Bob's inbox as a map of the seqs still held; every read is counted. */
-    private static final class Inbox implements EpochResolution.Held {
-        final TreeMap<Long, Message> held = new TreeMap<>();
-        final Map<String, Message> byId = new java.util.HashMap<>();
-        final List<String> reads = new ArrayList<>();
-
-        Inbox holding(long from, long to) {
-            for (long s = from; s <= to; s++) {
-                Message m = message("c-" + s, "bob", s);
-                held.put(s, m);
-                byId.put(m.id(), m);
-            }
-            return this;
-        }
-
-        /** Messages trimmed from what is held stay in the dedup index. */
-        Inbox trimmedBelow(long seq) {
-            held.headMap(seq).clear();
-            return this;
-        }
-
-        InboxState state() {
-            return new InboxState("bob", 1, held.isEmpty() ? 0 : held.lastKey(), held.isEmpty() ? 0 : held.firstKey());
-        }
+    /** What the store vouches for: seq 3 with id alice/c-3 of generation g1; every question is recorded. */
+    private static final class Held implements EpochResolution.Held {
+        final List<String> asked = new ArrayList<>();
 
         @Override
-        public Optional<Message> atOrAfter(long seq) {
-            reads.add("at " + seq);
-            Map.Entry<Long, Message> e = held.ceilingEntry(seq);
-            return e == null ? Optional.empty() : Optional.of(e.getValue());
-        }
-
-        @Override
-        public Optional<Message> byId(String id) {
-            reads.add("id " + id);
-            return Optional.ofNullable(byId.get(id));
-        }
-
-        Decision decide(long cursor, String idAtCursor) {
-            return EpochResolution.decide("bob", cursor, idAtCursor, state(), this);
+        public boolean vouches(long seq, String id, String generation) {
+            asked.add(seq + " " + id + " " + generation);
+            return seq == 3 && id.equals("alice/c-3") && generation.equals("g1-a");
         }
     }
+
+    private static final InboxState ONE_TO_FIVE = new InboxState("bob", 1, 5, 1);
 
     @Nested
     @DisplayName("decides, from the hello and what the store holds,")
     class Decide {
 
         @Test
-        @DisplayName("that a device with nothing continues from 0, reading nothing")
+        @DisplayName("that a device with nothing starts before the first message held, asking nothing")
         void fresh() {
-            Inbox inbox = new Inbox().holding(1, 5);
-            assertThat(inbox.decide(0, "")).isEqualTo(new Continue(0));
-            assertThat(inbox.reads).isEmpty();
+            Held held = new Held();
+            assertThat(EpochResolution.decide(hello(0, 0, "", ""), ONE_TO_FIVE, held)).isEqualTo(new Continue(0));
+            assertThat(EpochResolution.decide(hello(0, 0, "", ""), new InboxState("bob", 1, 9, 4), held))
+                    .as("trimmed below 4").isEqualTo(new Continue(3));
+            assertThat(EpochResolution.decide(hello(0, 0, "", ""), new InboxState("bob", 1, 0, 0), held))
+                    .isEqualTo(new Continue(0));
+            assertThat(held.asked).isEmpty();
         }
 
         @Test
-        @DisplayName("that a cursor naming the message stored there continues, with one read")
-        void matching() {
-            Inbox inbox = new Inbox().holding(1, 5);
-            assertThat(inbox.decide(3, "alice/c-3")).isEqualTo(new Continue(3));
-            assertThat(inbox.reads).containsExactly("at 3");
+        @DisplayName("that a position the store vouches for continues")
+        void vouched() {
+            Held held = new Held();
+            assertThat(EpochResolution.decide(hello(1, 3, "alice/c-3", "g1-a"), ONE_TO_FIVE, held))
+                    .isEqualTo(new Continue(3));
+            assertThat(held.asked).containsExactly("3 alice/c-3 g1-a");
         }
 
         @Test
-        @DisplayName("a new epoch above the max seq when the cursor names another message than the one stored there")
-        void otherMessage() {
-            Inbox inbox = new Inbox().holding(1, 5);
-            assertThat(inbox.decide(3, "alice/c-9")).isEqualTo(new NewEpoch(5, 3));
-        }
-
-        @Test
-        @DisplayName("a new epoch above the cursor when the cursor is beyond the max seq")
-        void beyond() {
-            Inbox inbox = new Inbox().holding(1, 5);
-            assertThat(inbox.decide(50, "alice/c-50")).isEqualTo(new NewEpoch(50, 50));
-            assertThat(new Inbox().decide(1, "alice/c-1")).isEqualTo(new NewEpoch(1, 1));
-        }
-
-        @Test
-        @DisplayName("that a cursor below what is still held continues when the dedup index knows its message there")
-        void trimmed() {
-            Inbox inbox = new Inbox().holding(1, 5).trimmedBelow(4);
-            assertThat(inbox.decide(2, "alice/c-2")).isEqualTo(new Continue(2));
-            assertThat(inbox.reads).containsExactly("at 2", "id alice/c-2");
-        }
-
-        @Test
-        @DisplayName("a new epoch for a trimmed cursor whose message is unknown, of another user, or at another seq")
-        void trimmedMismatch() {
-            Inbox inbox = new Inbox().holding(1, 5).trimmedBelow(4);
-            assertThat(inbox.decide(2, "alice/c-7")).isEqualTo(new NewEpoch(5, 2));
-            inbox.byId.put("alice/x", message("x", "carol", 2));
-            assertThat(inbox.decide(2, "alice/x")).isEqualTo(new NewEpoch(5, 2));
-            assertThat(inbox.decide(2, "alice/c-1")).isEqualTo(new NewEpoch(5, 2));
+        @DisplayName("a resync from the start, the sequence untouched, for anything the store cannot vouch for")
+        void resync() {
+            Held held = new Held();
+            assertThat(EpochResolution.decide(hello(1, 50, "alice/c-50", "g1-a"), ONE_TO_FIVE, held))
+                    .isEqualTo(new Resync(0, "beyond-max-seq"));
+            assertThat(EpochResolution.decide(hello(1, 3, "alice/c-9", "g1-a"), ONE_TO_FIVE, held))
+                    .isEqualTo(new Resync(0, "not-vouched"));
+            assertThat(EpochResolution.decide(hello(1, 3, "alice/c-3", "g7-other"), ONE_TO_FIVE, held))
+                    .as("a generation the store never ran (one of the original after a copy)")
+                    .isEqualTo(new Resync(0, "not-vouched"));
+            assertThat(EpochResolution.decide(hello(2, 3, "alice/c-3", "g1-a"), ONE_TO_FIVE, held))
+                    .isEqualTo(new Resync(0, "other-epoch"));
+            assertThat(EpochResolution.decide(hello(1, 3, "", "g1-a"), ONE_TO_FIVE, held))
+                    .isEqualTo(new Resync(0, "no-id"));
+            assertThat(EpochResolution.decide(hello(1, 3, "", "g1-a"), new InboxState("bob", 1, 9, 4), held))
+                    .as("a position the server set at the start, with no message at it").isEqualTo(new Continue(3));
+            assertThat(EpochResolution.decide(hello(1, 2, "alice/c-2", "g1-a"), new InboxState("bob", 1, 9, 4), held))
+                    .as("below what is still held").isEqualTo(new Resync(3, "not-vouched"));
         }
     }
 
@@ -141,7 +97,7 @@ class EpochResolutionTest {
         Path dir;
 
         @Test
-        @DisplayName("continuing in the epoch, or starting a new one that later messages are numbered in")
+        @DisplayName("continuing or resyncing, and never changing the user's sequence")
         void resolve() {
             try (TestServerStore store = new TestServerStore(dir)) {
                 List<Submission> three = new ArrayList<>();
@@ -152,28 +108,18 @@ class EpochResolutionTest {
                 store.commit(ServerCommit.append(three));
                 Principal bob = new Principal("bob", "phone");
 
-                Continuation same = resolve(store, bob, hello(2, "alice/c-2"));
+                Continuation same = resolve(store, bob, hello(1, 2, "alice/c-2", store.generation()));
                 assertThat(same.error()).isNull();
                 assertThat(same.cursor()).isEqualTo(2);
+                assertThat(same.resync()).isFalse();
                 assertThat(same.inbox()).isEqualTo(new InboxState("bob", 1, 3, 1));
                 assertThat(same.kept().confirmed()).isZero();
 
-                Continuation next = resolve(store, bob, hello(9, "alice/c-9"));
-                assertThat(next.cursor()).isEqualTo(9);
-                assertThat(next.inbox().epoch()).isEqualTo(2);
-                assertThat(store.inbox("bob").epoch()).as("the store started it").isEqualTo(2);
-            }
-        }
-
-        @Test
-        @DisplayName("failing, on the context, when the new epoch's commit throws at once")
-        void newEpochThrows() {
-            try (TestServerStore store = new TestServerStore(dir)) {
-                store.throwOnNextCommit(new StoreException("disk gone"));
-                Continuation c = resolve(store, new Principal("bob", "phone"), hello(4, "alice/c-4"));
-                assertThat(c.error()).hasMessageContaining("starting a new epoch failed")
-                        .hasRootCauseMessage("disk gone");
-                assertThat(store.inbox("bob").epoch()).isEqualTo(1);
+                Continuation forged = resolve(store, bob, hello(1, 9, "alice/c-9", store.generation()));
+                assertThat(forged.cursor()).isZero();
+                assertThat(forged.resync()).isTrue();
+                assertThat(forged.reason()).isEqualTo("beyond-max-seq");
+                assertThat(store.inbox("bob")).as("nothing of bob's changed").isEqualTo(new InboxState("bob", 1, 3, 1));
             }
         }
 
@@ -182,7 +128,7 @@ class EpochResolutionTest {
         void readThrows() {
             TestServerStore store = new TestServerStore(dir);
             store.close();
-            Continuation c = resolve(store, new Principal("bob", "phone"), hello(4, "alice/c-4"));
+            Continuation c = resolve(store, new Principal("bob", "phone"), hello(1, 4, "alice/c-4", "g1-a"));
             assertThat(c.error()).isNotNull();
         }
 
@@ -195,10 +141,6 @@ class EpochResolutionTest {
             runtime.runDue();
             assertThat(out).hasSize(1);
             return out.get(0);
-        }
-
-        private Hello hello(long cursor, String id) {
-            return new Hello(Frame.PROTOCOL_VERSION, "token", "bob", "phone", List.of("x"), 1, cursor, id);
         }
     }
 }

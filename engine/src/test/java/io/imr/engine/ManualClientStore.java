@@ -26,12 +26,14 @@ final class ManualClientStore implements ClientStore {
     private final TreeMap<Long, OutboxEntry> outbox = new TreeMap<>();
     private final TreeMap<Long, Message> messages = new TreeMap<>();
     private ClientState state;
+    private ClientState.ServerPosition server = ClientState.ServerPosition.NONE;
     /** When set, the next commit throws instead of returning a stage. */
     RuntimeException throwOnCommit;
     final List<ClientCommit> commits = new ArrayList<>();
 
     ManualClientStore(String user, String device) {
-        state = new ClientState(user, device, "0123456789abcdef", 0, 0, "", 0, 0, 0, 0, 0);
+        state = new ClientState(user, device, "0123456789abcdef", 0, 0, "", 0, 0, 0, 0, 0,
+                ClientState.ServerPosition.NONE, 1);
     }
 
     /** A store that already holds these outbox entries and used counters up to lastCounter (as after a restart). */
@@ -99,20 +101,25 @@ final class ManualClientStore implements ClientStore {
         p.stage().completeExceptionally(new StoreException(why));
     }
 
+    /** As the real stores: the server position follows the messages, ids held are not stored again (G2, G10). */
     private ClientState apply(ClientCommit c) {
         long epoch = state.epoch();
         long cursor = state.cursor();
         String id = state.idAtCursor();
-        if (c.rebase() != null) {
-            epoch = c.rebase().epoch();
-            cursor = c.rebase().cursor();
-            id = c.rebase().idAtCursor();
-        }
+        ClientState.ServerPosition server = c.rebase() != null ? c.rebase().position() : state.server();
+        long stored = 0;
         for (Message m : c.messages()) {
-            messages.put(m.seq(), m);
-            cursor = m.seq();
+            server = new ClientState.ServerPosition(c.serverStore(), m.epoch(), m.seq(), m.id());
+            if (messages.values().stream().anyMatch(held -> held.id().equals(m.id()))) {
+                continue;
+            }
+            cursor++;
+            epoch = 1;
+            messages.put(cursor, m.renumbered(cursor, 1));
             id = m.id();
+            stored++;
         }
+        this.server = server;
         long handedOver = c.handedOver() >= 0 ? c.handedOver() : state.handedOver();
         long lastCounter = state.lastCounter();
         for (OutboxEntry e : c.outboxAdd()) {
@@ -120,13 +127,14 @@ final class ManualClientStore implements ClientStore {
             lastCounter = Math.max(lastCounter, e.counter());
         }
         c.outboxRemove().forEach(outbox::remove);
-        state = with(epoch, cursor, id, state.count() + c.messages().size(), handedOver, lastCounter);
+        state = with(epoch, cursor, id, state.count() + stored, handedOver, lastCounter);
         return state;
     }
 
     private ClientState with(long epoch, long cursor, String id, long count, long handedOver, long lastCounter) {
         return new ClientState(state.user(), state.device(), state.outboxId(), epoch, cursor, id,
-                messages.isEmpty() ? 0 : messages.firstKey(), count, handedOver, lastCounter, outbox.size());
+                messages.isEmpty() ? 0 : messages.firstKey(), count, handedOver, lastCounter, outbox.size(), server,
+                state.incarnation());
     }
 
     @Override

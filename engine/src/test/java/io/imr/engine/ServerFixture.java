@@ -64,11 +64,17 @@ final class ServerFixture implements AutoCloseable {
 
     /** A connection that said hello (not necessarily welcomed yet: run {@link ManualRuntime#runDue}). */
     Connection hello(String user, String device, String strategy, long cursor, String idAtCursor) {
+        return hello(user, device, strategy, cursor, idAtCursor, cursor == 0 ? "" : store.generation(), 1);
+    }
+
+    /** A hello with the generation it echoes and its start (G10, bug 6). */
+    Connection hello(String user, String device, String strategy, long cursor, String idAtCursor, String generation,
+                     long incarnation) {
         String token = new HmacTokens(secret).mint(new Principal(user, device), Duration.ofHours(1),
                 runtime.currentTimeMillis());
         Connection c = new Connection();
-        c.handler.onFrame(new Hello(Frame.PROTOCOL_VERSION, token, user, device, List.of(strategy), 1, cursor,
-                idAtCursor));
+        c.handler.onFrame(new Hello(Frame.PROTOCOL_VERSION, token, user, device, List.of(strategy), cursor == 0 ? 0 : 1,
+                cursor, idAtCursor, generation, incarnation));
         return c;
     }
 

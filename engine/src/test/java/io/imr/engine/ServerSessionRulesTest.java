@@ -58,7 +58,7 @@ class ServerSessionRulesTest {
     }
 
     private Hello hello(String token, String user, String device, List<String> strategies) {
-        return new Hello(Frame.PROTOCOL_VERSION, token, user, device, strategies, 0, 0, "");
+        return new Hello(Frame.PROTOCOL_VERSION, token, user, device, strategies, 0, 0, "", "", 1);
     }
 
     private FakeChannel connect(Frame... frames) {
@@ -81,7 +81,8 @@ class ServerSessionRulesTest {
     @DisplayName("welcomes a valid hello with its user, device, strategy, epoch, cursor and heartbeat")
     void welcome() {
         FakeChannel c = welcomed("bob", "phone");
-        assertThat(c.sent.get(0)).isEqualTo(new Welcome(Frame.PROTOCOL_VERSION, "quiet", "bob", "phone", 1, 0, 0, 1000));
+        assertThat(c.sent.get(0)).isEqualTo(new Welcome(Frame.PROTOCOL_VERSION, "quiet", "bob", "phone", 1, 0, 0, 1000,
+                store.generation(), false));
         assertThat(engine.sessions()).isEqualTo(1);
         assertThat(c.closed).isFalse();
     }
@@ -97,8 +98,10 @@ class ServerSessionRulesTest {
     @Test
     @DisplayName("refuses another protocol version, a bad token, a token for another device, no common strategy")
     void refusals() {
-        FakeChannel version = connect(new Hello(2, token("bob", "phone"), "bob", "phone", List.of("quiet"), 0, 0, ""));
+        FakeChannel version = connect(new Hello(1, token("bob", "phone"), "bob", "phone", List.of("quiet"), 0, 0, "", "",
+                1));
         assertThat(version.closedWith.code()).isEqualTo(ErrorFrame.Code.UNSUPPORTED_VERSION);
+        assertThat(version.closedWith.message()).isEqualTo("this server speaks protocol version 2, the device 1");
 
         FakeChannel bad = connect(hello("garbage", "bob", "phone", List.of("quiet")));
         assertThat(bad.closedWith.code()).isEqualTo(ErrorFrame.Code.AUTH_FAILED);

@@ -116,13 +116,13 @@ final class TestServerStore implements ServerStore {
     }
 
     @Override
-    public CompletionStage<InboxState> startEpoch(String user, long atLeast) {
-        if (throwOnNextCommit != null) {
-            RuntimeException e = throwOnNextCommit;
-            throwOnNextCommit = null;
-            throw e;
-        }
-        return CompletableFuture.completedFuture(store.startEpoch(user, atLeast).toCompletableFuture().join());
+    public String generation() {
+        return store.generation();
+    }
+
+    @Override
+    public boolean vouches(String user, long seq, String id, String generation) {
+        return store.vouches(user, seq, id, generation);
     }
 
     @Override

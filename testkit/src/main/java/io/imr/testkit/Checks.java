@@ -33,6 +33,10 @@ final class Checks {
     /** The sender of each client id. */
     final Map<String, String> senderOf = new HashMap<>();
     ServerDisk serverDisk;
+    /** Devices that joined after the faults: their catch-up is not delivery latency. */
+    final java.util.Set<String> lateJoiners = new java.util.HashSet<>();
+    /** Every hello each device sent, by device name, in order (the stale-hello fault replays one). */
+    final Map<String, java.util.List<Hello>> hellos = new HashMap<>();
 
     /** Each device's pulls on its current link, and the bounds of the strategy its client half runs. */
     private final Map<String, Pulls> pulls = new HashMap<>();
@@ -66,15 +70,23 @@ final class Checks {
         }
     }
 
-    /** A device's commit was applied: G2, G3 and G4 after every commit. */
-    void clientCommitted(ClientDisk disk, ClientCommit commit, java.util.List<String> storedAgain) {
-        recorder.event(disk.name(), "COMMITTED " + MemoryClientStore.summary(commit));
-        for (String id : storedAgain) {
+    /**
+     * A device's commit was applied: G2, G3 and G4 after every commit.
+     *
+     * @param stored     what it stored, in the store's own numbering (the rest of its messages the store held)
+     * @param heldBefore how many messages the store held before it
+     */
+    void clientCommitted(ClientDisk disk, ClientCommit commit, java.util.List<Message> stored, long heldBefore) {
+        recorder.event(disk.name(), "COMMITTED " + MemoryClientStore.summary(commit)
+                + (stored.size() == commit.messages().size() ? "" : " (" + (commit.messages().size() - stored.size())
+                + " held already)"));
+        if (disk.messages.size() != heldBefore + stored.size() || disk.ids.size() != disk.messages.size()) {
             recorder.duplicates++;
-            recorder.violated("G2", disk.name() + " stored message " + id + " a second time");
+            recorder.violated("G2", disk.name() + " holds " + disk.messages.size() + " messages under "
+                    + disk.ids.size() + " ids after a commit");
         }
         long nowMillis = VirtualRuntime.wallMillis(scheduler);
-        for (Message m : commit.messages()) {
+        for (Message m : stored) {
             byte[] original = sent.get(m.id());
             if (!m.payloadIntact() || original == null || !Arrays.equals(original, m.payload())) {
                 recorder.corruptStored++;
@@ -82,13 +94,23 @@ final class Checks {
                         + ") with a payload its sender never sent");
             }
             recorder.delivered++;
-            recorder.latenciesMillis.add(nowMillis - m.serverTimeMillis());
+            if (!lateJoiners.contains(disk.name())) {
+                recorder.latenciesMillis.add(nowMillis - m.serverTimeMillis());
+            }
         }
         if (!disk.contiguous()) {
             recorder.orderViolations++;
             recorder.violated("G3", disk.name() + " is not contiguous after a commit: " + disk.messages.size()
                     + " messages from seq " + disk.messages.firstKey() + " to " + disk.messages.lastKey()
                     + ", cursor " + disk.cursor);
+        }
+    }
+
+    /** The server's store stored a send it had stored already, under another seq (G6). */
+    void serverStoredTwice(java.util.List<String> ids) {
+        for (String id : ids) {
+            recorder.duplicates++;
+            recorder.violated("G6", "the server stored send " + id + " a second time");
         }
     }
 
@@ -118,19 +140,22 @@ final class Checks {
                 }
             }
         } else if (frame instanceof AckUpTo upTo) {
-            if (upTo.epoch() != disk.epoch || upTo.seq() > disk.cursor) {
+            if (upTo.epoch() != disk.server.epoch() || upTo.seq() > disk.server.seq()) {
                 recorder.violated("G5", device + " acknowledged up to seq " + upTo.seq() + " of epoch " + upTo.epoch()
-                        + " with its store at seq " + disk.cursor + " of epoch " + disk.epoch);
+                        + " with its store at server seq " + disk.server.seq() + " of epoch " + disk.server.epoch());
             }
         } else if (frame instanceof Hello hello) {
-            if (hello.cursor() > disk.cursor || hello.cursor() > 0 && hello.epoch() != disk.epoch) {
+            hellos.computeIfAbsent(device, d -> new java.util.ArrayList<>()).add(hello);
+            if (hello.cursor() > disk.server.seq() || hello.cursor() > 0 && (hello.epoch() != disk.server.epoch()
+                    || !hello.serverStore().equals(disk.server.store()))) {
                 recorder.violated("G5", device + " said hello at seq " + hello.cursor() + " of epoch " + hello.epoch()
-                        + " with its store at seq " + disk.cursor + " of epoch " + disk.epoch);
+                        + " of server store " + hello.serverStore() + " with its store at server seq "
+                        + disk.server.seq() + " of epoch " + disk.server.epoch() + " of " + disk.server.store());
             }
         } else if (frame instanceof Pull pull) {
-            if (pull.fromSeq() - 1 > disk.cursor) {
+            if (pull.fromSeq() - 1 > disk.server.seq()) {
                 recorder.violated("G5", device + " pulled from seq " + pull.fromSeq() + ", claiming everything below it,"
-                        + " with its store at seq " + disk.cursor);
+                        + " with its store at server seq " + disk.server.seq());
                 return;
             }
             pullSent(device, link, pull);

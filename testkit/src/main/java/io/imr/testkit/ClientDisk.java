@@ -13,9 +13,10 @@ import java.util.TreeMap;
 /**
  * What survives a crash of a device: the committed content of its store, changed only by commits
  * that completed. The rules are those of the SPI ({@link ClientCommit}), as the MapDB store keeps
- * them: messages follow the cursor without a hole, one epoch per commit, intact payloads, a rebase
- * only to a higher epoch and never back, a hand-over never back nor beyond the cursor, outbox
- * counters above every counter used.
+ * them: messages come in the server's numbering and follow the server position without a hole, of
+ * its epoch, with intact payloads; a message whose id the store holds is not stored again, the
+ * others are numbered on from the store's own cursor; a hand-over never back nor beyond the cursor;
+ * outbox counters above every counter used. Each opening of a store over it counts one incarnation.
  */
 final class ClientDisk {
 
@@ -27,6 +28,8 @@ final class ClientDisk {
     String idAtCursor = "";
     long handedOver;
     long lastCounter;
+    ClientState.ServerPosition server = ClientState.ServerPosition.NONE;
+    long incarnation;
     final TreeMap<Long, Message> messages = new TreeMap<>();
     final Set<String> ids = new HashSet<>();
     final TreeMap<Long, OutboxEntry> outbox = new TreeMap<>();
@@ -44,23 +47,12 @@ final class ClientDisk {
     ClientState state() {
         long first = messages.isEmpty() ? 0 : messages.firstKey();
         return new ClientState(user, device, outboxId, epoch, cursor, idAtCursor, first, messages.size(), handedOver,
-                lastCounter, outbox.size());
+                lastCounter, outbox.size(), server, incarnation);
     }
 
     /** Null when the commit keeps the store's rules, else which rule it breaks. */
     String check(ClientCommit c) {
-        long e = epoch;
-        long cur = cursor;
-        if (c.rebase() != null) {
-            if (c.rebase().epoch() <= e) {
-                return "a rebase must go to an epoch above " + e + ", got " + c.rebase().epoch();
-            }
-            if (c.rebase().cursor() < cur) {
-                return "a rebase must not move the cursor back, from " + cur + " to " + c.rebase().cursor();
-            }
-            e = c.rebase().epoch();
-            cur = c.rebase().cursor();
-        }
+        ClientState.ServerPosition pos = c.rebase() != null ? c.rebase().position() : server;
         List<Message> ms = c.messages();
         for (int i = 0; i < ms.size(); i++) {
             Message m = ms.get(i);
@@ -70,16 +62,17 @@ final class ClientDisk {
             if (!m.payloadIntact()) {
                 return "message " + m.id() + " (seq " + m.seq() + ") has a payload that does not match its checksum";
             }
-            long expected = i == 0 ? cur + 1 : ms.get(i - 1).seq() + 1;
+            long expected = i == 0 ? pos.seq() + 1 : ms.get(i - 1).seq() + 1;
             if (m.seq() != expected) {
-                return "messages must follow the cursor " + cur + " without a hole or overlap: seq " + m.seq()
-                        + " where " + expected + " was due";
+                return "messages must follow the server position " + pos.seq() + " without a hole or overlap: seq "
+                        + m.seq() + " where " + expected + " was due";
             }
-            if ((e != 0 || i > 0) && m.epoch() != (i == 0 ? e : ms.get(0).epoch())) {
-                return "message seq " + m.seq() + " is of epoch " + m.epoch() + ", the store's is " + e;
+            if ((pos.epoch() != 0 || i > 0) && m.epoch() != (i == 0 ? pos.epoch() : ms.get(0).epoch())) {
+                return "message seq " + m.seq() + " is of epoch " + m.epoch() + ", the server position's is "
+                        + pos.epoch();
             }
         }
-        long cursorAfter = ms.isEmpty() ? cur : ms.get(ms.size() - 1).seq();
+        long cursorAfter = cursor + toStore(ms).size();
         if (c.handedOver() != -1 && (c.handedOver() > cursorAfter || c.handedOver() < handedOver)) {
             return "hand-over to " + c.handedOver() + " must be from " + handedOver + " to the cursor " + cursorAfter;
         }
@@ -93,27 +86,40 @@ final class ClientDisk {
         return null;
     }
 
+    /** The received messages whose ids the store does not hold, in order, each id once. */
+    private List<Message> toStore(List<Message> received) {
+        List<Message> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Message m : received) {
+            if (!ids.contains(m.id()) && seen.add(m.id())) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
     /**
      * Applies a commit that keeps the rules.
      *
-     * @return the ids of its messages that the store held already (the store does not refuse them: the
-     *         checker must see them)
+     * @return the messages it stored, numbered in the store's own numbering (the others it held already)
      */
-    List<String> apply(ClientCommit c) {
+    List<Message> apply(ClientCommit c) {
         if (c.rebase() != null) {
-            epoch = c.rebase().epoch();
-            cursor = c.rebase().cursor();
-            idAtCursor = c.rebase().idAtCursor();
+            server = c.rebase().position();
         }
-        List<String> again = new ArrayList<>();
-        for (Message m : c.messages()) {
-            if (!ids.add(m.id())) {
-                again.add(m.id());
-            }
-            messages.put(m.seq(), m);
-            epoch = m.epoch();
-            cursor = m.seq();
-            idAtCursor = m.id();
+        List<Message> stored = new ArrayList<>();
+        for (Message m : toStore(c.messages())) {
+            Message own = m.seq() == cursor + 1 && m.epoch() == 1 ? m : m.renumbered(cursor + 1, 1);
+            ids.add(own.id());
+            messages.put(own.seq(), own);
+            stored.add(own);
+            epoch = 1;
+            cursor = own.seq();
+            idAtCursor = own.id();
+        }
+        if (!c.messages().isEmpty()) {
+            Message last = c.messages().get(c.messages().size() - 1);
+            server = new ClientState.ServerPosition(c.serverStore(), last.epoch(), last.seq(), last.id());
         }
         if (c.handedOver() != -1) {
             handedOver = c.handedOver();
@@ -123,7 +129,7 @@ final class ClientDisk {
             lastCounter = e.counter();
         }
         c.outboxRemove().forEach(outbox::remove);
-        return again;
+        return stored;
     }
 
     /** Whether the held messages are exactly first..cursor (G3). */

@@ -23,8 +23,18 @@ import java.util.TreeMap;
  *   <li>{@code server-swap}: {@code kill -9} of the server, then a restart over the same data with another
  *       strategy of the world (devices offer every strategy; nothing may be lost or repeated across it);</li>
  *   <li>{@code logout}: a device's application closes its client (bye) and starts it again up to 3 s later;</li>
- *   <li>{@code commit-fail}: a store commit fails as on a full disk: nothing of it is stored.</li>
+ *   <li>{@code commit-fail}: a store commit fails as on a full disk: nothing of it is stored;</li>
+ *   <li>{@code forged-cursor}: a device of a receiving user that nobody else knows (restored from an old backup,
+ *       buggy or hostile) says hello with a cursor the server cannot account for: beyond its max seq, or naming
+ *       another message; the user's sequence and the other devices must not notice (G10);</li>
+ *   <li>{@code stale-hello}: a hello a device sent in an earlier start (in flight from a crashed copy) reaches the
+ *       server late, on a connection of its own; it must never replace the session of a later start (bug 6);</li>
+ *   <li>{@code server-restore}: the server's data folder is copied (a backup) at one event, and at the next the
+ *       server is killed and the copy put back in place before it restarts: what it stored after the copy is
+ *       gone from it, and devices that have it must keep it, store nothing twice and skip nothing (G10). After the
+ *       faults a device that never ran joins and must receive everything the server holds.</li>
  * </ul>
+ * Those three are per virtual minute, as the crashes.
  *
  * @param name  the profile's name, for reports
  * @param rates every fault's rate, by name; missing faults are 0
@@ -44,10 +54,14 @@ public record FaultProfile(String name, Map<String, Double> rates) {
     public static final String SERVER_SWAP = "server-swap";
     public static final String LOGOUT = "logout";
     public static final String COMMIT_FAIL = "commit-fail";
+    public static final String FORGED_CURSOR = "forged-cursor";
+    public static final String STALE_HELLO = "stale-hello";
+    public static final String SERVER_RESTORE = "server-restore";
 
     /** Every fault name, in the order reports show them. */
     public static final List<String> FAULTS = List.of(LOSS, DUPLICATE, REORDER, DELAY, CORRUPT, CORRUPT_PAYLOAD,
-            RESET, HALF_OPEN, CLIENT_CRASH, SERVER_CRASH, SERVER_SWAP, LOGOUT, COMMIT_FAIL);
+            RESET, HALF_OPEN, CLIENT_CRASH, SERVER_CRASH, SERVER_SWAP, LOGOUT, COMMIT_FAIL, FORGED_CURSOR, STALE_HELLO,
+            SERVER_RESTORE);
 
     private static final Map<String, FaultProfile> NAMED = named();
 
@@ -68,7 +82,8 @@ public record FaultProfile(String name, Map<String, Double> rates) {
             throw new IllegalArgumentException("unknown fault \"" + fault + "\"; faults: " + String.join(", ", FAULTS));
         }
         boolean perMinute = fault.equals(CLIENT_CRASH) || fault.equals(SERVER_CRASH) || fault.equals(SERVER_SWAP)
-                || fault.equals(LOGOUT);
+                || fault.equals(LOGOUT) || fault.equals(FORGED_CURSOR) || fault.equals(STALE_HELLO)
+                || fault.equals(SERVER_RESTORE);
         double max = perMinute ? 60 : 1;
         if (rate == null || rate.isNaN() || rate < 0 || rate > max) {
             throw new IllegalArgumentException("fault " + fault + " needs a rate from 0 to " + (perMinute ? "60 per minute"
@@ -89,11 +104,14 @@ public record FaultProfile(String name, Map<String, Double> rates) {
                 Map.entry(CORRUPT_PAYLOAD, 0.01), Map.entry(RESET, 0.003), Map.entry(HALF_OPEN, 0.002),
                 Map.entry(CLIENT_CRASH, 1.0), Map.entry(SERVER_CRASH, 0.5), Map.entry(SERVER_SWAP, 0.25),
                 Map.entry(LOGOUT, 0.5),
-                Map.entry(COMMIT_FAIL, 0.03))));
+                Map.entry(COMMIT_FAIL, 0.03), Map.entry(FORGED_CURSOR, 0.5), Map.entry(STALE_HELLO, 1.0),
+                Map.entry(SERVER_RESTORE, 0.25))));
+        m.put("restores", new FaultProfile("restores", Map.of(LOSS, 0.01, CLIENT_CRASH, 1.0, SERVER_CRASH, 0.5,
+                SERVER_RESTORE, 2.0, FORGED_CURSOR, 1.0, STALE_HELLO, 1.0)));
         return m;
     }
 
-    /** The profile names, in order: none, lossy, flaky-mobile, crashy, hostile. */
+    /** The profile names, in order: none, lossy, flaky-mobile, crashy, hostile, restores. */
     public static List<String> names() {
         return List.copyOf(NAMED.keySet());
     }

@@ -42,6 +42,7 @@ final class MemoryClientStore implements ClientStore {
         this.life = life;
         this.failRate = failRate;
         this.checks = checks;
+        disk.incarnation++; // an opening of the store, durable at once
     }
 
     @Override
@@ -76,8 +77,9 @@ final class MemoryClientStore implements ClientStore {
             stage.completeExceptionally(new StoreException("disk full (injected): nothing of this commit was stored"));
             return;
         }
-        List<String> again = disk.apply(commit);
-        checks.clientCommitted(disk, commit, again);
+        long heldBefore = disk.messages.size();
+        List<Message> stored = disk.apply(commit);
+        checks.clientCommitted(disk, commit, stored, heldBefore);
         stage.complete(disk.state());
     }
 
@@ -85,10 +87,12 @@ final class MemoryClientStore implements ClientStore {
         StringBuilder sb = new StringBuilder();
         if (!c.messages().isEmpty()) {
             sb.append("messages ").append(c.messages().get(0).seq()).append("..")
-                    .append(c.messages().get(c.messages().size() - 1).seq()).append(' ');
+                    .append(c.messages().get(c.messages().size() - 1).seq()).append(" of ").append(c.serverStore())
+                    .append(' ');
         }
         if (c.rebase() != null) {
-            sb.append("rebase ").append(c.rebase()).append(' ');
+            sb.append("server position ").append(c.rebase().cursor()).append(" of ").append(c.rebase().serverStore())
+                    .append(' ');
         }
         if (c.handedOver() != -1) {
             sb.append("handed-over ").append(c.handedOver()).append(' ');

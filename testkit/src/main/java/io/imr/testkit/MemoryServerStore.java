@@ -27,6 +27,7 @@ final class MemoryServerStore implements ServerStore {
     private final Life life;
     private final DoubleSupplier failRate;
     private final Checks checks;
+    private final String generation;
     private long writerFreeAt;
     private boolean closed;
 
@@ -36,6 +37,8 @@ final class MemoryServerStore implements ServerStore {
         this.life = life;
         this.failRate = failRate;
         this.checks = checks;
+        // Opening records a generation at once, as the MapDB store does before it is handed out.
+        this.generation = disk.open();
     }
 
     @Override
@@ -48,20 +51,20 @@ final class MemoryServerStore implements ServerStore {
             }
             List<Accepted> accepted = disk.apply(commit);
             checks.serverCommitted(accepted);
+            checks.serverStoredTwice(disk.storedTwice);
             return accepted;
         });
     }
 
     @Override
-    public CompletionStage<InboxState> startEpoch(String user, long atLeast) {
-        return queue(() -> {
-            if (scheduler.chance(failRate.getAsDouble())) {
-                throw new StoreException("disk full (injected): the epoch was not started");
-            }
-            InboxState s = disk.startEpoch(user, atLeast);
-            checks.event("server", "new epoch " + s.epoch() + " of " + user + " from seq " + s.maxSeq());
-            return s;
-        });
+    public String generation() {
+        return generation;
+    }
+
+    @Override
+    public boolean vouches(String user, long seq, String id, String generation) {
+        requireOpen();
+        return disk.vouches(user, seq, id, generation);
     }
 
     private <T> CompletionStage<T> queue(Supplier<T> work) {

@@ -8,15 +8,18 @@ import io.imr.api.store.ServerCommit;
 import io.imr.api.store.Submission;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What survives a crash of the server: each user's inbox, the dedup index by (sender, client id)
- * and each device's state, changed only by commits that completed. Seqs are assigned when a commit
- * is applied, so a commit that is lost or fails uses up none (no hole).
+ * What survives a crash of the server: each user's inbox, the dedup index by (sender, client id),
+ * each device's state and the store's generations (one each time a store is opened over it, with
+ * the generation that stored each message), changed only by commits that completed. Seqs are
+ * assigned when a commit is applied, so a commit that is lost or fails uses up none (no hole).
+ * {@link #copy()} and {@link #restore} are the backup and the restore of the server-restore fault.
  */
 final class ServerDisk {
 
@@ -25,11 +28,28 @@ final class ServerDisk {
         long epoch = 1;
         long maxSeq;
         final TreeMap<Long, Message> messages = new TreeMap<>();
+        /** The ordinal of the generation that stored each seq. */
+        final TreeMap<Long, Integer> storedBy = new TreeMap<>();
+
+        Inbox copy() {
+            Inbox c = new Inbox();
+            c.epoch = epoch;
+            c.maxSeq = maxSeq;
+            c.messages.putAll(messages);
+            c.storedBy.putAll(storedBy);
+            return c;
+        }
     }
 
     final Map<String, Inbox> inboxes = new HashMap<>();
     final Map<String, Message> dedup = new HashMap<>();
     final Map<String, DeviceState> devices = new HashMap<>();
+    /** Generation id &rarr; ordinal, from 1, in the order the store was opened. */
+    final Map<String, Integer> generations = new LinkedHashMap<>();
+    /** The ordinal of the generation that runs now (the last opened). */
+    int current;
+    /** Sends stored a second time by the last commit (only with the dedup off). */
+    final List<String> storedTwice = new ArrayList<>();
     /** Off only for the planted bug that drops the send dedup. */
     final boolean dedupOn;
 
@@ -37,6 +57,56 @@ final class ServerDisk {
         this.dedupOn = dedupOn;
     }
 
+    /**
+     * Openings of stores over this disk in the whole run, restores included: not part of the data (a restore
+     * does not take it back), so that every generation id is unique, as the MapDB store's random ones are.
+     */
+    private int opens;
+
+    /** A store is opened over this disk: it records a new generation and returns its id. */
+    String open() {
+        current = generations.size() + 1;
+        String id = "g" + current + "-" + ++opens;
+        generations.put(id, current);
+        return id;
+    }
+
+    /** A copy of everything, as a backup of the data folder taken now. */
+    ServerDisk copy() {
+        ServerDisk c = new ServerDisk(dedupOn);
+        inboxes.forEach((user, in) -> c.inboxes.put(user, in.copy()));
+        c.dedup.putAll(dedup);
+        c.devices.putAll(devices);
+        c.generations.putAll(generations);
+        c.current = current;
+        return c;
+    }
+
+    /** Puts a backup's content back in place of this one's (the server is down). */
+    void restore(ServerDisk backup) {
+        ServerDisk c = backup.copy();
+        inboxes.clear();
+        inboxes.putAll(c.inboxes);
+        dedup.clear();
+        dedup.putAll(c.dedup);
+        devices.clear();
+        devices.putAll(c.devices);
+        generations.clear();
+        generations.putAll(c.generations);
+        current = c.current;
+    }
+
+    /** As {@link io.imr.api.store.ServerStore#vouches}. */
+    boolean vouches(String user, long seq, String id, String generation) {
+        Integer known = generations.get(generation);
+        Inbox in = inboxes.get(user);
+        if (known == null || in == null) {
+            return false;
+        }
+        Message m = in.messages.get(seq);
+        Integer by = in.storedBy.get(seq);
+        return m != null && m.id().equals(id) && by != null && by <= known;
+    }
     static String key(String sender, String clientId) {
         return sender + "\u0000" + clientId;
     }
@@ -54,6 +124,7 @@ final class ServerDisk {
     }
 
     List<Accepted> apply(ServerCommit c) {
+        storedTwice.clear();
         List<Accepted> out = new ArrayList<>(c.submissions().size());
         for (Submission s : c.submissions()) {
             String k = key(s.sender(), s.clientId());
@@ -62,11 +133,15 @@ final class ServerDisk {
                 out.add(new Accepted(known, true));
                 continue;
             }
+            if (known != null) {
+                storedTwice.add(k.replace('\u0000', '/'));
+            }
             Inbox in = inbox(s.to());
             in.maxSeq++;
             Message m = Message.of(s.sender(), s.clientId(), s.to(), in.maxSeq, in.epoch, s.serverTimeMillis(),
                     s.payload(), s.payloadChecksum());
             in.messages.put(m.seq(), m);
+            in.storedBy.put(m.seq(), current);
             dedup.putIfAbsent(k, m);
             out.add(new Accepted(m, false));
         }
@@ -100,10 +175,4 @@ final class ServerDisk {
         return Optional.ofNullable(dedup.get(key(sender, clientId)));
     }
 
-    InboxState startEpoch(String user, long atLeast) {
-        Inbox in = inbox(user);
-        in.epoch++;
-        in.maxSeq = Math.max(in.maxSeq, atLeast);
-        return inboxState(user);
-    }
 }

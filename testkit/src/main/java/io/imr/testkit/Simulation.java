@@ -1,12 +1,14 @@
 package io.imr.testkit;
 
 import io.imr.api.Message;
+import io.imr.api.frame.Hello;
 import io.imr.api.strategy.PerStrategyOptions;
 import io.imr.api.strategy.ReliabilityStrategyProvider;
 import io.imr.api.strategy.StrategyOptions;
 import io.imr.api.strategy.StrategyRegistry;
 import io.imr.engine.ClientEngine;
 import io.imr.engine.ClientEngineConfig;
+import io.imr.engine.FrameChannel;
 import io.imr.engine.SendConfirmation;
 import io.imr.engine.ServerEngine;
 import io.imr.engine.ServerEngineConfig;
@@ -134,6 +136,9 @@ public final class Simulation {
         final List<SimDevice> devices = new ArrayList<>();
         final Map<String, String> confirmedTo = new HashMap<>();
         boolean faulty = true;
+        /** The copy of the server's data folder the server-restore fault puts back, if one was taken. */
+        ServerDisk backup;
+        int restores;
 
         Run(long seed) {
             this.seed = seed;
@@ -220,7 +225,21 @@ public final class Simulation {
                     d.logout();
                 }
             }
-            if (server.up && scheduler.chance(profile.rate(FaultProfile.SERVER_CRASH) * perTick)) {
+            if (server.up && scheduler.chance(profile.rate(FaultProfile.FORGED_CURSOR) * perTick)) {
+                forgedHello();
+            }
+            if (server.up && scheduler.chance(profile.rate(FaultProfile.STALE_HELLO) * perTick)) {
+                staleHello();
+            }
+            if (server.up && scheduler.chance(profile.rate(FaultProfile.SERVER_RESTORE) * perTick)) {
+                if (backup == null) {
+                    backup = serverDisk.copy();
+                    recorder.event("server", "BACKUP: its data folder is copied");
+                } else {
+                    server.restore();
+                    scheduler.schedule(scheduler.between(100_000_000, 5_000_000_000L), Life.WORLD, server::start);
+                }
+            } else if (server.up && scheduler.chance(profile.rate(FaultProfile.SERVER_CRASH) * perTick)) {
                 server.crash();
                 scheduler.schedule(scheduler.between(100_000_000, 5_000_000_000L), Life.WORLD, server::start);
             } else if (server.up && scheduler.chance(profile.rate(FaultProfile.SERVER_SWAP) * perTick)) {
@@ -241,6 +260,55 @@ public final class Simulation {
                     d.start();
                 }
             }
+            if (profile.rate(FaultProfile.FORGED_CURSOR) > 0 || profile.rate(FaultProfile.SERVER_RESTORE) > 0
+                    || profile.rate(FaultProfile.STALE_HELLO) > 0) {
+                // A device that never ran joins: it must receive everything the server holds (G1, G10).
+                SimDevice fresh = new SimDevice("bob", "fresh", null);
+                checks.lateJoiners.add(fresh.name);
+                devices.add(fresh);
+                fresh.start();
+            }
+        }
+
+        /**
+         * A device of bob's that nobody else knows says hello with a cursor the server cannot account for:
+         * beyond the max seq, or at a seq it holds naming another message, with a generation of the server's
+         * store or a made-up one. Nothing of bob's sequence or other devices may change.
+         */
+        private void forgedHello() {
+            ServerDisk.Inbox in = serverDisk.inboxes.get("bob");
+            long max = in == null ? 0 : in.maxSeq;
+            boolean beyond = max == 0 || scheduler.chance(0.5);
+            long cursor = beyond ? max + scheduler.between(1, 100) : scheduler.between(1, max + 1);
+            String generation = scheduler.chance(0.5) && !serverDisk.generations.isEmpty()
+                    ? serverDisk.generations.keySet().iterator().next() : "g9-forged";
+            String token = tokens.mint(new Principal("bob", "rogue"), Duration.ofDays(30), VirtualRuntime.EPOCH_MILLIS);
+            Hello forged = new Hello(io.imr.api.frame.Frame.PROTOCOL_VERSION, token, "bob", "rogue", offered, 1, cursor,
+                    "mallory/forged-" + cursor, generation, scheduler.between(1, 5));
+            recorder.event("bob/rogue", "FORGED hello at seq " + cursor + " of " + max);
+            server.raw("bob/rogue", forged);
+        }
+
+        /** A hello of an earlier start of a device reaches the server late, on a connection of its own (bug 6). */
+        private void staleHello() {
+            List<SimDevice> candidates = new ArrayList<>();
+            for (SimDevice d : devices) {
+                List<Hello> sent = checks.hellos.getOrDefault(d.name, List.of());
+                if (!sent.isEmpty() && sent.get(0).incarnation() < sent.get(sent.size() - 1).incarnation()) {
+                    candidates.add(d);
+                }
+            }
+            if (candidates.isEmpty()) {
+                return;
+            }
+            SimDevice d = candidates.get(scheduler.random().nextInt(candidates.size()));
+            List<Hello> sent = checks.hellos.get(d.name);
+            long latest = sent.get(sent.size() - 1).incarnation();
+            List<Hello> older = sent.stream().filter(h -> h.incarnation() < latest).toList();
+            Hello stale = older.get(scheduler.random().nextInt(older.size()));
+            recorder.event(d.name, "STALE hello of start " + stale.incarnation() + " (latest " + latest
+                    + ") reaches the server");
+            server.raw(d.name, stale);
         }
 
         private boolean converged() {
@@ -266,21 +334,44 @@ public final class Simulation {
                 }
                 ServerDisk.Inbox in = serverDisk.inboxes.get(d.user);
                 long max = in == null ? 0 : in.maxSeq;
-                if (d.disk.cursor != max) {
-                    return d.name + " holds up to seq " + d.disk.cursor + " of " + max;
+                if (d.disk.server.seq() != max) {
+                    return d.name + " holds up to seq " + d.disk.server.seq() + " of " + max + " of the server's";
                 }
             }
             return null;
         }
 
-        /** G1: every message confirmed to its sender is in every device of its recipient. */
+        /**
+         * G1: every message confirmed to its sender is in every device of its recipient, and so is every message
+         * the server holds. After a restore of the server's data folder, a confirmed message the copy did not
+         * have is gone from the server and excused (what a restore took away); devices that had it keep it.
+         */
         private void checkNoLoss() {
             for (Map.Entry<String, String> e : confirmedTo.entrySet()) {
+                String id = e.getKey();
+                int slash = id.indexOf('/');
+                boolean held = serverDisk.findBySender(id.substring(0, slash), id.substring(slash + 1)).isPresent();
+                if (!held && restores > 0) {
+                    continue;
+                }
                 for (SimDevice d : devices) {
-                    if (d.user.equals(e.getValue()) && !d.disk.ids.contains(e.getKey())) {
+                    if (d.user.equals(e.getValue()) && !d.disk.ids.contains(id)) {
                         recorder.lost++;
-                        recorder.violated("G1", "message " + e.getKey() + " was confirmed to its sender but "
+                        recorder.violated("G1", "message " + id + " was confirmed to its sender but "
                                 + d.name + " does not hold it");
+                    }
+                }
+            }
+            for (SimDevice d : devices) {
+                ServerDisk.Inbox in = serverDisk.inboxes.get(d.user);
+                if (in == null) {
+                    continue;
+                }
+                for (Message m : in.messages.values()) {
+                    if (!d.disk.ids.contains(m.id())) {
+                        recorder.lost++;
+                        recorder.violated("G1", "the server holds message " + m.id() + " (seq " + m.seq() + ") but "
+                                + d.name + " does not");
                     }
                 }
             }
@@ -293,6 +384,38 @@ public final class Simulation {
             Life life;
             /** The strategy the server runs now; the server-swap fault changes it. */
             String strategy;
+            ServerEngine engine;
+
+            /** kill -9, then the backup is put back in place of the data folder (server-restore). */
+            void restore() {
+                crash();
+                serverDisk.restore(backup);
+                backup = null;
+                restores++;
+                recorder.event("server", "RESTORED from the backup: what it stored after the copy is gone");
+            }
+
+            /** A connection of its own that says this hello and then nothing (the server closes it when silent). */
+            void raw(String who, Hello hello) {
+                FrameChannel sink = new FrameChannel() {
+                    @Override
+                    public void send(io.imr.api.frame.Frame frame) {
+                        if (frame instanceof io.imr.api.frame.Welcome || frame instanceof io.imr.api.frame.ErrorFrame) {
+                            recorder.event(who, "server answers the raw hello: " + frame);
+                        }
+                    }
+
+                    @Override
+                    public void close(io.imr.api.frame.ErrorFrame error) {
+                    }
+
+                    @Override
+                    public String describe() {
+                        return "raw connection of " + who;
+                    }
+                };
+                engine.accept(sink).onFrame(hello);
+            }
 
             /** kill -9, then a restart over the same disk with another strategy of the world (if there is one). */
             void swap() {
@@ -318,7 +441,7 @@ public final class Simulation {
                 ServerEngineConfig config = ServerEngineConfig.builder().heartbeat(Duration.ofSeconds(1))
                         .helloTimeout(Duration.ofSeconds(2)).build();
                 ReliabilityStrategyProvider runs = observedRegistry.get(strategy);
-                ServerEngine engine = new ServerEngine(config, store, runs, options.forStrategy(strategy), tokens,
+                engine = new ServerEngine(config, store, runs, options.forStrategy(strategy), tokens,
                         new VirtualRuntime(scheduler, life), new SimpleMeterRegistry());
                 network.serverUp(life, engine::accept);
                 up = true;
@@ -382,12 +505,11 @@ public final class Simulation {
                         return;
                     }
                     if (e instanceof io.imr.engine.ClientException.SessionReplacedException) {
-                        // A hello still in flight from a dead incarnation reached the server after this
-                        // one's: the client stops, as designed for two processes on one device, and the
-                        // application (like `imr receive`, which exits) is started again by its supervisor.
-                        recorder.event(name, "stopped as REPLACED; the application starts it again");
-                        crash();
-                        scheduler.schedule(scheduler.between(100_000_000, 1_000_000_000), Life.WORLD, this::start);
+                        // Only a later start of the same device may replace a session, and in the simulation a
+                        // device runs one process at a time: a hello of an earlier start (in flight from a dead
+                        // process, or the stale-hello fault) replaced this one (bug 6).
+                        recorder.violated("ENGINE", name + " was REPLACED while it runs, by a hello of an earlier"
+                                + " start: " + e.getMessage());
                     } else {
                         recorder.violated("ENGINE", name + " stopped: " + e);
                     }

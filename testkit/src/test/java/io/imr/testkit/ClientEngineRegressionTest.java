@@ -89,7 +89,8 @@ class ClientEngineRegressionTest {
     }
 
     private static Welcome welcome(long epoch, long cursor, long maxSeq) {
-        return new Welcome(Frame.PROTOCOL_VERSION, "quiet", "bob", "phone", epoch, cursor, maxSeq, 10_000);
+        return new Welcome(Frame.PROTOCOL_VERSION, "quiet", "bob", "phone", epoch, cursor, maxSeq, 10_000, "g1-sim",
+                false);
     }
 
     @Test
@@ -105,7 +106,7 @@ class ClientEngineRegressionTest {
         handler.onClosed("reset");          // and the connection drops before it returns
         run(5_000);
 
-        assertThat(store.state().epoch()).as("the rebase committed").isEqualTo(1);
+        assertThat(store.state().server().epoch()).as("the rebase committed").isEqualTo(1);
         assertThat(attempts).as("it reconnected").hasSize(2);
         Channel second = new Channel();
         ConnectionHandler again = attempts.get(1).connected(second);
@@ -121,12 +122,12 @@ class ClientEngineRegressionTest {
     @DisplayName("a welcome whose cursor is behind a commit that returned meanwhile is accepted as it is")
     void welcomeBehindOwnCursor() {
         byte[] payload = {1, 2, 3};
-        store.commit(new ClientCommit(new ClientCommit.Rebase(1, 0, ""), List.of(), -1, List.of(), List.of()));
+        store.commit(ClientCommit.rebase(new ClientCommit.Rebase("g1-sim", 1, 0)));
         List<Message> five = new ArrayList<>();
         for (int seq = 1; seq <= 5; seq++) {
             five.add(Message.of("alice", "c-" + seq, "bob", seq, 1, 0, payload, Checksums.crc32c(payload)));
         }
-        store.commit(ClientCommit.messages(five));
+        store.commit(ClientCommit.messages("g1-sim", five));
         run(100);
         assertThat(store.state().cursor()).isEqualTo(5);
 

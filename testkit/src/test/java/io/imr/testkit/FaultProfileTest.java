@@ -12,7 +12,8 @@ class FaultProfileTest {
     @Test
     @DisplayName("the named profiles exist, none without faults and hostile with every fault")
     void named() {
-        assertThat(FaultProfile.names()).containsExactly("none", "lossy", "flaky-mobile", "crashy", "hostile");
+        assertThat(FaultProfile.names()).containsExactly("none", "lossy", "flaky-mobile", "crashy", "hostile",
+                "restores");
         assertThat(FaultProfile.named("none").faulty()).isFalse();
         assertThat(FaultProfile.named("hostile").rates().keySet()).containsExactlyInAnyOrderElementsOf(FaultProfile.FAULTS);
     }

@@ -37,7 +37,7 @@ class MemoryClientStoreTest {
     @DisplayName("refuses a commit past a hole and stores nothing of it")
     void hole() {
         MemoryClientStore store = open(new Life("bob/phone#1"), 0);
-        CompletableFuture<ClientState> stage = store.commit(ClientCommit.messages(List.of(message(2)))).toCompletableFuture();
+        CompletableFuture<ClientState> stage = store.commit(ClientCommit.messages("g1-sim", List.of(message(2)))).toCompletableFuture();
         scheduler.runUntil(1_000_000_000);
         assertThat(stage).isCompletedExceptionally();
         assertThat(stage.handle((s, e) -> e).join()).isInstanceOf(StoreException.RejectedException.class);
@@ -49,12 +49,12 @@ class MemoryClientStoreTest {
     @DisplayName("a failed write (disk full) stores nothing, and the store takes the next commit")
     void diskFull() {
         MemoryClientStore failing = open(new Life("bob/phone#1"), 1.0);
-        CompletableFuture<ClientState> stage = failing.commit(ClientCommit.messages(List.of(message(1)))).toCompletableFuture();
+        CompletableFuture<ClientState> stage = failing.commit(ClientCommit.messages("g1-sim", List.of(message(1)))).toCompletableFuture();
         scheduler.runUntil(1_000_000_000);
         assertThat(stage).isCompletedExceptionally();
         assertThat(disk.cursor).isZero();
         MemoryClientStore healthy = open(new Life("bob/phone#2"), 0);
-        CompletableFuture<ClientState> next = healthy.commit(ClientCommit.messages(List.of(message(1)))).toCompletableFuture();
+        CompletableFuture<ClientState> next = healthy.commit(ClientCommit.messages("g1-sim", List.of(message(1)))).toCompletableFuture();
         scheduler.runUntil(2_000_000_000);
         assertThat(next.join().cursor()).isEqualTo(1);
         assertThat(recorder.broken()).isFalse();
@@ -65,9 +65,9 @@ class MemoryClientStoreTest {
     void crash() {
         Life life = new Life("bob/phone#1");
         MemoryClientStore store = open(life, 0);
-        store.commit(ClientCommit.messages(List.of(message(1))));
+        store.commit(ClientCommit.messages("g1-sim", List.of(message(1))));
         scheduler.runUntil(10_000_000);
-        store.commit(ClientCommit.messages(List.of(message(2))));
+        store.commit(ClientCommit.messages("g1-sim", List.of(message(2))));
         life.kill();
         scheduler.runUntil(1_000_000_000);
         assertThat(open(new Life("bob/phone#2"), 0).state().cursor()).isEqualTo(1);

@@ -165,8 +165,9 @@ final class FromProto {
         int version = Strict.u32(p.getProtocolVersion(), "hello", "protocolVersion");
         long epoch = Strict.u64(p.getEpoch(), "hello", "epoch");
         long cursor = Strict.u64(p.getCursor(), "hello", "cursor");
+        long incarnation = Strict.u64(p.getIncarnation(), "hello", "incarnation");
         return build("hello", () -> new Hello(version, p.getToken(), p.getUser(), p.getDevice(), p.getStrategiesList(), epoch, cursor,
-                p.getIdAtCursor()));
+                p.getIdAtCursor(), p.getServerStore(), incarnation));
     }
 
     private static Welcome welcome(io.imr.wire.proto.Welcome p) {
@@ -177,7 +178,7 @@ final class FromProto {
         long maxSeq = Strict.u64(p.getMaxSeq(), "welcome", "maxSeq");
         long heartbeat = Strict.u64(p.getHeartbeatMillis(), "welcome", "heartbeatMillis");
         return build("welcome", () -> new Welcome(version, p.getStrategy(), p.getUser(), p.getDevice(), epoch, cursor,
-                maxSeq, heartbeat));
+                maxSeq, heartbeat, p.getServerStore(), p.getResync()));
     }
 
     private static ErrorFrame error(io.imr.wire.proto.ErrorFrame p) {

@@ -122,6 +122,8 @@ final class ToProto {
                 .setEpoch(f.epoch())
                 .setCursor(f.cursor())
                 .setIdAtCursor(WireText.requireEncodable("hello.idAtCursor", f.idAtCursor()))
+                .setServerStore(WireText.requireEncodable("hello.serverStore", f.serverStore()))
+                .setIncarnation(f.incarnation())
                 .build();
     }
 
@@ -135,6 +137,8 @@ final class ToProto {
                 .setCursor(f.cursor())
                 .setMaxSeq(f.maxSeq())
                 .setHeartbeatMillis(f.heartbeatMillis())
+                .setServerStore(WireText.requireEncodable("welcome.serverStore", f.serverStore()))
+                .setResync(f.resync())
                 .build();
     }
 }

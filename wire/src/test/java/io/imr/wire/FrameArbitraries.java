@@ -194,15 +194,22 @@ final class FrameArbitraries {
                 atLeast(0).map(epoch -> new long[] {epoch, 0}),
                 Combinators.combine(atLeast(1), atLeast(1)).as((epoch, cursor) -> new long[] {epoch, cursor})));
         return Combinators.combine(Arbitraries.integers().between(1, Integer.MAX_VALUE), text(1, 4096),
-                        principal(), principal(), strategy().list().ofMinSize(1).ofMaxSize(16), position, text(1, 200))
-                .as((version, token, user, device, strategies, pos, id) -> new Hello(version, token, user, device,
-                        strategies, pos[0], pos[1], pos[1] == 0 ? "" : id));
+                        principal(), principal(), strategy().list().ofMinSize(1).ofMaxSize(16), position, text(0, 200),
+                        Combinators.combine(text(1, 64), atLeast(1)).as((store, start) -> new Object[] {store, start}))
+                .as((version, token, user, device, strategies, pos, id, storeAndStart) -> new Hello(version, token,
+                        user, device, strategies, pos[0], pos[1], pos[1] == 0 ? "" : id,
+                        pos[1] == 0 ? "" : (String) storeAndStart[0], (Long) storeAndStart[1]));
     }
 
     Arbitrary<Frame> welcome() {
         return Combinators.combine(Arbitraries.integers().between(1, Integer.MAX_VALUE), strategy(), principal(),
                         principal(), atLeast(1), atLeast(0), atLeast(0), atLeast(1))
-                .as(Welcome::new);
+                .as((version, strategy, user, device, epoch, cursor, max, heartbeat) -> new Object[] {version, strategy,
+                        user, device, epoch, cursor, max, heartbeat})
+                .flatMap(w -> Combinators.combine(text(1, 64), Arbitraries.of(true, false))
+                        .as((store, resync) -> (Frame) new Welcome((Integer) w[0], (String) w[1], (String) w[2],
+                                (String) w[3], (Long) w[4], Math.min((Long) w[5], (Long) w[6]), (Long) w[6],
+                                (Long) w[7], store, resync)));
     }
 
     Arbitrary<Frame> error() {

@@ -68,9 +68,9 @@ class FrameCodecTest {
         void anAckUpToIsEncodedAsDocumented() {
             byte[] stream = codec.encodeWithLength(new AckUpTo(1, 300));
 
-            assertThat(HEX.formatHex(stream)).isEqualTo("00 00 00 0c 01 42 05 08 01 10 ac 02 ec 0d da e2");
+            assertThat(HEX.formatHex(stream)).isEqualTo("00 00 00 0c 02 42 05 08 01 10 ac 02 37 49 5d 8b");
             assertThat(HEX.formatHex(codec.encode(new AckUpTo(1, 300))))
-                    .isEqualTo("01 42 05 08 01 10 ac 02 ec 0d da e2");
+                    .isEqualTo("02 42 05 08 01 10 ac 02 37 49 5d 8b");
         }
 
         @Test
@@ -105,11 +105,11 @@ class FrameCodecTest {
             byte[] protobuf = io.imr.wire.proto.Frame.newBuilder()
                     .setPing(io.imr.wire.proto.Ping.newBuilder().setNonce(1)).build().toByteArray();
 
-            for (int version : new int[] {0, 2, 255}) {
+            for (int version : new int[] {0, 1, 3, 255}) {
                 ProtocolException e = rejection(sealAs(version, protobuf));
 
                 assertThat(e.code()).isEqualTo(ErrorFrame.Code.UNSUPPORTED_VERSION);
-                assertThat(e).hasMessage("frame has protocol version " + version + ", this side speaks version 1");
+                assertThat(e).hasMessage("frame has protocol version " + version + ", this side speaks version 2");
             }
         }
 
@@ -410,7 +410,7 @@ class FrameCodecTest {
 
         @Test
         void textThatUtf8CannotCarryIsRefusedOnEncodingRatherThanAltered() {
-            Hello hello = new Hello(1, "tok\uD800en", "bob", "phone", List.of("ack"), 0, 0, "");
+            Hello hello = new Hello(2, "tok\uD800en", "bob", "phone", List.of("ack"), 0, 0, "", "", 1);
 
             assertThatThrownBy(() -> codec.encode(hello)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("hello.token holds an unpaired UTF-16 surrogate at index 3, which UTF-8 cannot carry");

@@ -29,7 +29,12 @@ public record ErrorFrame(Code code, String message, String ref) implements Frame
         /** The server is shutting down or cannot serve now; reconnect later. */
         UNAVAILABLE(8),
         /** Something broke inside the server. */
-        INTERNAL(9);
+        INTERNAL(9),
+        /**
+         * The hello came from an earlier start of the device (a lower {@link Hello#incarnation()}) than the one
+         * whose session is open: it does not replace it.
+         */
+        STALE_HELLO(10);
 
         private final int wire;
 

@@ -11,8 +11,12 @@ package io.imr.api.frame;
 public sealed interface Frame permits Hello, Welcome, ErrorFrame, Send, SendAck, Deliver, Ack, AckUpTo, Pull,
         PullResult, Notify, Ping, Pong, Bye {
 
-    /** The protocol version this build speaks. Bumped on any incompatible change of the frames. */
-    int PROTOCOL_VERSION = 1;
+    /**
+     * The protocol version this build speaks. Bumped on any incompatible change of the frames: 2 added the
+     * server store generation and the start number of a device to {@link Hello}, the generation and the resync
+     * flag to {@link Welcome}, and {@link ErrorFrame.Code#STALE_HELLO}.
+     */
+    int PROTOCOL_VERSION = 2;
 
     /** The most messages one {@link Deliver} or {@link PullResult} may carry. */
     int MAX_BATCH = 4096;

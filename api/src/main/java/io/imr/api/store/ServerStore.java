@@ -10,6 +10,8 @@ import java.util.concurrent.CompletionStage;
  * that stores them, so that a failed commit leaves no hole), the dedup index by (sender, client
  * id) (G6), and each device's cursor and confirmed watermark.
  *
+ * <p>A user's epoch stays what it is: nothing a device says changes a user's sequence (G8, G10).
+ *
  * <p>One writer, group commit, durable commits and completion on the store's own threads, as
  * for {@link ClientStore}. Thread-safe.
  */
@@ -48,14 +50,25 @@ public interface ServerStore extends AutoCloseable {
     Optional<Message> findBySender(String sender, String clientId);
 
     /**
-     * Starts a new epoch of a user's sequence (G10): later messages are numbered in it, from
-     * above {@code max(maxSeq, atLeast)}.
-     *
-     * <p><b>Failure rule.</b> When the stage fails the epoch is as before.
-     *
-     * @return the inbox state in the new epoch
+     * The generation of this store: an id made anew each time the store is opened and recorded in it, in
+     * order, with the messages each generation stored. A device echoes the generation of the session in
+     * which it committed its cursor (G10). A copy of the store restored later records a generation of its
+     * own when it is opened, and does not know the generations that ran on the original after the copy.
+     * At most {@link io.imr.api.frame.Hello#MAX_SERVER_STORE} characters.
      */
-    CompletionStage<InboxState> startEpoch(String user, long atLeast);
+    String generation();
+
+    /**
+     * Whether a device that committed message {@code id} at {@code seq} in a session of {@code generation}
+     * holds the same sequence as this store up to it: this store holds {@code id} at the user's {@code seq},
+     * stored by {@code generation} or by a generation before it, and knows {@code generation}. Anything else
+     * (a generation this store never ran, such as one that ran on the original after the copy this store
+     * was restored from, or of another store; another message at the seq; a seq not held) vouches for
+     * nothing, and the server serves the device from the start of what it holds.
+     *
+     * <p><b>Failure rule:</b> changes nothing; an I/O error throws {@link StoreException}.
+     */
+    boolean vouches(String user, long seq, String id, String generation);
 
     /** As {@link ClientStore#close()}. */
     @Override

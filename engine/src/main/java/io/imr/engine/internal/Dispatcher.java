@@ -77,8 +77,11 @@ public final class Dispatcher {
         kick();
     }
 
-    /** The cursor jumped (a new epoch): nothing lies between the old and new cursor. */
-    public void jumped(long cursor) {
+    /**
+     * Messages up to this seq were committed that are not handed over here (the store numbered them
+     * itself, G10): they are read back from the store.
+     */
+    public void storedUpTo(long cursor) {
         synchronized (lock) {
             target = Math.max(target, cursor);
         }
@@ -133,7 +136,7 @@ public final class Dispatcher {
                 }
                 if (batch.isEmpty()) {
                     synchronized (lock) {
-                        done = Math.max(done, until); // a jump: nothing stored between
+                        done = Math.max(done, until); // nothing stored between
                     }
                     handedOver.accept(until);
                     continue;

@@ -65,6 +65,17 @@ public final class EngineMetrics {
                 .register(registry);
     }
 
+    /** A session the server resynced, for this reason ({@link MetricNames#RESYNCS}). */
+    public void resync(String reason) {
+        Counter.builder(MetricNames.RESYNCS).description("in sessions").tags(tags).tag(MetricNames.TAG_REASON, reason)
+                .register(registry).increment();
+    }
+
+    /** A hello refused as stale ({@link MetricNames#HELLOS_STALE}). */
+    public void staleHello() {
+        Counter.builder(MetricNames.HELLOS_STALE).description("in hellos").tags(tags).register(registry).increment();
+    }
+
     /**
      * A counter. Its unit is in its description, not its base unit: Prometheus would append the base
      * unit to the name, and {@code imr.messages.committed} is to stay {@code imr_messages_committed_total}.

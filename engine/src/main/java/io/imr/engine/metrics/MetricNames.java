@@ -57,6 +57,15 @@ public final class MetricNames {
     public static final String INBOUND_PAUSED = "imr.engine.inbound.paused";
     /** Times the engine stopped reading a connection (a running count, as a gauge). */
     public static final String INBOUND_PAUSES = "imr.engine.inbound.pauses";
+    /**
+     * Sessions the server started from the first message it holds because it could not vouch for the
+     * device's position (G10), tagged with {@link #TAG_REASON}.
+     */
+    public static final String RESYNCS = "imr.resyncs";
+    /** Hellos refused because a session of a later start of the same device is open (STALE_HELLO). */
+    public static final String HELLOS_STALE = "imr.hellos.stale";
+    /** Why: of a resync, one of {@code beyond-max-seq}, {@code not-vouched}, {@code other-epoch}, {@code no-id}. */
+    public static final String TAG_REASON = "reason";
 
     private MetricNames() {
     }

@@ -44,9 +44,8 @@ class DispatcherTest {
 
     private MapDbClientStore storeWith(int count) {
         MapDbClientStore store = MapDbClientStore.open(dir, "bob", "phone");
-        store.commit(new ClientCommit(new ClientCommit.Rebase(1, 0, ""), List.of(), -1, List.of(), List.of()))
-                .toCompletableFuture().join();
-        store.commit(ClientCommit.messages(messages(1, count))).toCompletableFuture().join();
+        store.commit(ClientCommit.rebase(new ClientCommit.Rebase("g1-test", 1, 0))).toCompletableFuture().join();
+        store.commit(ClientCommit.messages("g1-test", messages(1, count))).toCompletableFuture().join();
         return store;
     }
 
@@ -69,7 +68,7 @@ class DispatcherTest {
             Dispatcher d = new Dispatcher(store, listenerThread, m -> seen.add(m.seq()), handedOver::add);
             d.start(100, 300); // 1..100 were handed over before a crash
             awaitHandedOver(300);
-            store.commit(ClientCommit.messages(messages(301, 310))).toCompletableFuture().join();
+            store.commit(ClientCommit.messages("g1-test", messages(301, 310))).toCompletableFuture().join();
             d.committed(messages(301, 310));
             awaitHandedOver(310);
             List<Long> expected = new ArrayList<>();

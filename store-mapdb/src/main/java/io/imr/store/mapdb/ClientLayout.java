@@ -16,7 +16,9 @@ import org.mapdb.Serializer;
  *   <li>{@code client.messages}: first seq of a batch &rarr; {@link MessageBatchCodec} record,
  *       one per commit group (split when large), values outside the B-tree nodes;</li>
  *   <li>{@code client.outbox}: first counter &rarr; {@link OutboxCodec} batch, values outside the
- *       nodes; {@code client.outbox.marks}: first counter &rarr; removal bitmap.</li>
+ *       nodes; {@code client.outbox.marks}: first counter &rarr; removal bitmap;</li>
+ *   <li>{@code client.ids}: message id &rarr; its seq in the device's numbering (format 2), so that a
+ *       message the server sends again after its store went back is recognised (G2, G10).</li>
  * </ul>
  *
  * <p>Why values outside the nodes: by default a BTreeMap stores values inside its leaf nodes, so
@@ -31,6 +33,7 @@ final class ClientLayout {
     final BTreeMap<Long, byte[]> messages;
     final BTreeMap<Long, byte[]> outbox;
     final BTreeMap<Long, byte[]> outboxMarks;
+    final BTreeMap<String, Long> ids;
 
     ClientLayout(DB db) {
         meta = db.treeMap("client.meta", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
@@ -39,6 +42,7 @@ final class ClientLayout {
         outbox = db.treeMap("client.outbox", Serializer.LONG, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable()
                 .createOrOpen();
         outboxMarks = db.treeMap("client.outbox.marks", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
+        ids = db.treeMap("client.ids", Serializer.STRING_DELTA, Serializer.LONG).createOrOpen();
     }
 
     /** The committed meta, or null in a database that is not (yet) a client store. */

@@ -1,63 +1,105 @@
 package io.imr.store.mapdb;
 
 import io.imr.api.store.ClientState;
+import io.imr.api.store.StoreException;
 
 /**
  * The meta record of a device's store, written in the same transaction as the messages it
- * describes, so that messages and cursor are never committed one without the other.
+ * describes, so that messages and cursors are never committed one without the other.
  *
- * <p>Format, version 1: {@code u8 version, string user, string device, string outboxId, varint
+ * <p>Format, version 2: {@code u8 version, string user, string device, string outboxId, varint
  * epoch, varint cursor, string idAtCursor, varint firstSeq, varint count, varint handedOver,
- * varint lastCounter}.
+ * varint lastCounter, string serverStore, varint serverEpoch, varint serverSeq, string serverId,
+ * varint incarnation}. Version 1 (without the server position and the count of openings) is not
+ * read: its cursor was the server's seq, which version 2 keeps apart from the device's own numbering.
  *
  * @see ClientState for the meaning of each field
  */
 record ClientMeta(String user, String device, String outboxId, long epoch, long cursor, String idAtCursor,
-                  long firstSeq, long count, long handedOver, long lastCounter) {
+                  long firstSeq, long count, long handedOver, long lastCounter, ClientState.ServerPosition server,
+                  long incarnation) {
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     /** The meta of a new, empty store. */
     static ClientMeta created(String user, String device, String outboxId) {
-        return new ClientMeta(user, device, outboxId, 0, 0, "", 0, 0, 0, 0);
+        return new ClientMeta(user, device, outboxId, 0, 0, "", 0, 0, 0, 0, ClientState.ServerPosition.NONE, 0);
     }
 
     ClientState toState(int outboxSize) {
         return new ClientState(user, device, outboxId, epoch, cursor, idAtCursor, firstSeq, count, handedOver,
-                lastCounter, outboxSize);
+                lastCounter, outboxSize, server, incarnation);
     }
 
     byte[] encode() {
-        return new Bytes.Writer(96).u8(VERSION).string(user).string(device).string(outboxId).varLong(epoch)
+        return new Bytes.Writer(128).u8(VERSION).string(user).string(device).string(outboxId).varLong(epoch)
                 .varLong(cursor).string(idAtCursor).varLong(firstSeq).varLong(count).varLong(handedOver)
-                .varLong(lastCounter).toByteArray();
+                .varLong(lastCounter).string(server.store()).varLong(server.epoch()).varLong(server.seq())
+                .string(server.id()).varLong(incarnation).toByteArray();
     }
 
-    /** @throws io.imr.api.store.StoreException.CorruptException if the record is damaged */
+    /**
+     * @throws StoreException                  for the meta of an older format, which is never read
+     * @throws StoreException.CorruptException if the record is damaged
+     */
     static ClientMeta decode(byte[] record) {
+        if (record.length > 0 && record[0] >= 1 && record[0] < VERSION) {
+            throw new StoreException("this is a client store of format " + record[0] + ", written by an older imr;"
+                    + " this imr reads format " + VERSION + " only (it keeps the device's own numbering apart from its"
+                    + " position in the server's, G10) and does not convert it: use a new data folder for this device"
+                    + " (the server sends it everything again), or run the older imr on this one");
+        }
         Bytes.Reader r = new Bytes.Reader(record, "client meta");
         r.version(VERSION);
-        ClientMeta meta = new ClientMeta(r.string(), r.string(), r.string(), r.varLong(), r.varLong(), r.string(),
-                r.varLong(), r.varLong(), r.varLong(), r.varLong());
+        String user = r.string();
+        String device = r.string();
+        String outboxId = r.string();
+        long epoch = r.varLong();
+        long cursor = r.varLong();
+        String idAtCursor = r.string();
+        long firstSeq = r.varLong();
+        long count = r.varLong();
+        long handedOver = r.varLong();
+        long lastCounter = r.varLong();
+        String serverStore = r.string();
+        long serverEpoch = r.varLong();
+        long serverSeq = r.varLong();
+        String serverId = r.string();
+        long incarnation = r.varLong();
         r.expectEnd();
-        return meta;
+        ClientState.ServerPosition server;
+        try {
+            server = new ClientState.ServerPosition(serverStore, serverEpoch, serverSeq, serverId);
+        } catch (IllegalArgumentException e) {
+            throw new StoreException.CorruptException("client meta holds an impossible server position: "
+                    + e.getMessage(), e);
+        }
+        return new ClientMeta(user, device, outboxId, epoch, cursor, idAtCursor, firstSeq, count, handedOver,
+                lastCounter, server, incarnation);
     }
 
-    ClientMeta rebased(long newEpoch, long newCursor, String newIdAtCursor) {
-        return new ClientMeta(user, device, outboxId, newEpoch, newCursor, newIdAtCursor, firstSeq, count, handedOver,
-                lastCounter);
+    ClientMeta withServer(ClientState.ServerPosition position) {
+        return new ClientMeta(user, device, outboxId, epoch, cursor, idAtCursor, firstSeq, count, handedOver,
+                lastCounter, position, incarnation);
     }
 
     ClientMeta appended(long msgEpoch, long first, long last, String lastId, int n) {
         return new ClientMeta(user, device, outboxId, msgEpoch, last, lastId, firstSeq == 0 ? first : firstSeq,
-                count + n, handedOver, lastCounter);
+                count + n, handedOver, lastCounter, server, incarnation);
     }
 
     ClientMeta withHandedOver(long seq) {
-        return new ClientMeta(user, device, outboxId, epoch, cursor, idAtCursor, firstSeq, count, seq, lastCounter);
+        return new ClientMeta(user, device, outboxId, epoch, cursor, idAtCursor, firstSeq, count, seq, lastCounter,
+                server, incarnation);
     }
 
     ClientMeta withLastCounter(long counter) {
-        return new ClientMeta(user, device, outboxId, epoch, cursor, idAtCursor, firstSeq, count, handedOver, counter);
+        return new ClientMeta(user, device, outboxId, epoch, cursor, idAtCursor, firstSeq, count, handedOver, counter,
+                server, incarnation);
+    }
+
+    ClientMeta opened() {
+        return new ClientMeta(user, device, outboxId, epoch, cursor, idAtCursor, firstSeq, count, handedOver,
+                lastCounter, server, incarnation + 1);
     }
 }

@@ -3,6 +3,7 @@ package io.imr.store.mapdb;
 import io.imr.api.Checksums;
 import io.imr.api.Message;
 import io.imr.api.store.ClientCommit;
+import io.imr.api.store.ClientState;
 import io.imr.api.store.OutboxEntry;
 import java.util.List;
 
@@ -15,6 +16,9 @@ import java.util.List;
  * on the caller's thread, so the checksums are computed in parallel. What depends on the store's
  * state is checked by the writer, against the state left by the commits before it in the queue
  * that were actually applied: a commit queued before it may still fail, and only the writer knows.
+ *
+ * <p>Messages come in the server's numbering and are checked against the server position; the store
+ * numbers what it stores itself, so its own numbering is contiguous by construction (G3).
  */
 final class ClientRules {
 
@@ -57,41 +61,22 @@ final class ClientRules {
         return null;
     }
 
-    /** The rules a commit keeps against the state before it; null if it keeps them. */
+    /**
+     * The rules a commit keeps against the state before it; null if it keeps them. Its messages follow the
+     * server position (after the commit's rebase, if any) without a hole or overlap, in its epoch.
+     */
     static String checkAgainst(ClientMeta meta, ClientCommit c) {
-        long epoch = meta.epoch();
-        long cursor = meta.cursor();
-        ClientCommit.Rebase rebase = c.rebase();
-        if (rebase != null) {
-            if (rebase.epoch() <= epoch) {
-                return "a rebase must go to an epoch above the current " + epoch + ", got epoch " + rebase.epoch();
-            }
-            if (rebase.cursor() < cursor) {
-                return "a rebase must not move the cursor back, from " + cursor + " to " + rebase.cursor();
-            }
-            epoch = rebase.epoch();
-            cursor = rebase.cursor();
-        }
+        ClientState.ServerPosition server = c.rebase() != null ? c.rebase().position() : meta.server();
         List<Message> messages = c.messages();
         if (!messages.isEmpty()) {
             Message first = messages.get(0);
-            if (first.seq() != cursor + 1) {
-                return "messages must follow the cursor " + cursor + " without a hole or overlap, the first has seq "
-                        + first.seq();
+            if (first.seq() != server.seq() + 1) {
+                return "messages must follow the server position " + server.seq() + " without a hole or overlap,"
+                        + " the first has seq " + first.seq();
             }
-            if (epoch != 0 && first.epoch() != epoch) {
-                return "messages must be of the store's epoch " + epoch + " (a new epoch needs a rebase), got epoch "
-                        + first.epoch();
-            }
-            cursor = messages.get(messages.size() - 1).seq();
-        }
-        long handedOver = c.handedOver();
-        if (handedOver != -1) {
-            if (handedOver > cursor) {
-                return "hand-over to seq " + handedOver + " is beyond the cursor " + cursor;
-            }
-            if (handedOver < meta.handedOver()) {
-                return "hand-over must not move back, from " + meta.handedOver() + " to " + handedOver;
+            if (server.epoch() != 0 && first.epoch() != server.epoch()) {
+                return "messages must be of the server position's epoch " + server.epoch()
+                        + " (another epoch needs a rebase), got epoch " + first.epoch();
             }
         }
         if (!c.outboxAdd().isEmpty() && c.outboxAdd().get(0).counter() <= meta.lastCounter()) {
@@ -101,17 +86,39 @@ final class ClientRules {
         return null;
     }
 
-    /** The state a commit that keeps the rules leaves behind. */
-    static ClientMeta after(ClientMeta meta, ClientCommit c) {
+    /** The hand-over rule, against the state after the commit's messages; null if it keeps it. */
+    static String checkHandOver(ClientMeta before, ClientMeta after, ClientCommit c) {
+        long handedOver = c.handedOver();
+        if (handedOver != -1) {
+            if (handedOver > after.cursor()) {
+                return "hand-over to seq " + handedOver + " is beyond the cursor " + after.cursor();
+            }
+            if (handedOver < before.handedOver()) {
+                return "hand-over must not move back, from " + before.handedOver() + " to " + handedOver;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The state a commit that keeps the rules leaves behind.
+     *
+     * @param stored the commit's messages that the store did not hold, numbered on from the store's cursor
+     */
+    static ClientMeta after(ClientMeta meta, ClientCommit c, List<Message> stored) {
         ClientMeta m = meta;
         if (c.rebase() != null) {
-            m = m.rebased(c.rebase().epoch(), c.rebase().cursor(), c.rebase().idAtCursor());
+            m = m.withServer(c.rebase().position());
         }
         List<Message> messages = c.messages();
         if (!messages.isEmpty()) {
-            Message first = messages.get(0);
             Message last = messages.get(messages.size() - 1);
-            m = m.appended(first.epoch(), first.seq(), last.seq(), last.id(), messages.size());
+            m = m.withServer(new ClientState.ServerPosition(c.serverStore(), last.epoch(), last.seq(), last.id()));
+        }
+        if (!stored.isEmpty()) {
+            Message first = stored.get(0);
+            Message last = stored.get(stored.size() - 1);
+            m = m.appended(first.epoch(), first.seq(), last.seq(), last.id(), stored.size());
         }
         if (c.handedOver() != -1) {
             m = m.withHandedOver(c.handedOver());

@@ -4,8 +4,8 @@ import io.imr.api.store.InboxState;
 
 /**
  * The meta record of one user's inbox on the server, written in the same transaction as the
- * messages it counts. Numbering always continues at {@code maxSeq + 1}: a new epoch raises
- * {@code maxSeq} to where its numbering starts.
+ * messages it counts. Numbering always continues at {@code maxSeq + 1}; the epoch is never changed
+ * (nothing a device says changes a user's sequence, G10).
  *
  * <p>Format, version 1: {@code u8 version, varint epoch, varint maxSeq, varint firstSeq}.
  */
@@ -18,11 +18,6 @@ record InboxMeta(long epoch, long maxSeq, long firstSeq) {
 
     InboxMeta appended(long seq) {
         return new InboxMeta(epoch, seq, firstSeq == 0 ? seq : firstSeq);
-    }
-
-    /** The next epoch, numbered from above {@code max(maxSeq, atLeast)}. */
-    InboxMeta nextEpoch(long atLeast) {
-        return new InboxMeta(epoch + 1, Math.max(maxSeq, atLeast), firstSeq);
     }
 
     InboxState toState(String user) {

@@ -11,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.mapdb.DB;
@@ -28,18 +30,28 @@ import org.mapdb.DB;
  * stages complete on the store's completion thread, in commit order. Messages and the outbox are
  * stored as batch records (see {@link ClientLayout}, {@link OutboxIndex}).
  *
+ * <p>Messages come in the server's numbering. A message whose id the store holds is not stored again
+ * (G2; the server sends it again when its store went back, G10); the others are stored after the
+ * store's last message, numbered on from its cursor in its own epoch (1). Each commit of messages
+ * moves the server position to its last message.
+ *
  * <p>A commit is rejected with {@link StoreException.RejectedException}, storing nothing of it,
  * when: a message is not to the store's user, or its payload does not match its checksum; its
- * messages have a hole, or do not follow the cursor left by the commits queued before it; they
- * are not of the store's epoch (after the commit's rebase, if any); a rebase does not go to a
- * higher epoch or moves the cursor back; the hand-over is beyond the cursor or moves back; an
- * outbox counter is not above every counter used before, or an entry's payload does not match
- * its checksum. Other commits grouped with it are not affected.
+ * messages have a hole in the server's numbering, or do not follow the server position left by the
+ * commits queued before it (after the commit's rebase, if any), or are not of its epoch; the
+ * hand-over is beyond the cursor or moves back; an outbox counter is not above every counter used
+ * before, or an entry's payload does not match its checksum. Other commits grouped with it are not
+ * affected.
+ *
+ * <p>Each opening is counted durably before the store is handed out ({@link ClientState#incarnation()}).
  */
 public final class MapDbClientStore implements ClientStore {
 
     /** The database file in the store's directory. */
     public static final String DB_FILE = "client.db";
+
+    /** The epoch of the device's own numbering. */
+    static final long OWN_EPOCH = 1;
 
     private final String name;
     private final OutboxIndex outbox = new OutboxIndex();
@@ -99,7 +111,23 @@ public final class MapDbClientStore implements ClientStore {
             throw new StoreException("store " + dir + " belongs to user " + s.user() + ", device " + s.device()
                     + "; it cannot be opened for user " + user + ", device " + device);
         }
+        store.countOpening();
         return store;
+    }
+
+    /** The {@link ClientState#incarnation()} of this opening, durable before the store is handed out. */
+    record Opened() {
+    }
+
+    private void countOpening() {
+        try {
+            engine.submit(new Opened(), 0).toCompletableFuture().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            close();
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw cause instanceof StoreException se ? se
+                    : new StoreException("cannot count the opening of " + name + ": " + cause, cause);
+        }
     }
 
     static MapDbClientStore openExisting(Path dir, StoreOptions options) {
@@ -205,7 +233,15 @@ public final class MapDbClientStore implements ClientStore {
 
         @Override
         public void load(ClientLayout layout) {
-            ClientMeta m = layout.readMeta();
+            ClientMeta m;
+            try {
+                m = layout.readMeta();
+            } catch (StoreException e) {
+                if (e instanceof StoreException.CorruptException) {
+                    throw e;
+                }
+                throw new StoreException(name + ": " + e.getMessage(), e);
+            }
             if (m == null) {
                 throw new StoreException.CorruptException(name + " has no meta record: " + DB_FILE
                         + " is not a client store or was damaged", null);
@@ -233,16 +269,49 @@ public final class MapDbClientStore implements ClientStore {
 
         @Override
         public Object apply(Object operation) {
+            if (operation instanceof Opened) {
+                working = working.opened();
+                return working.toState(outbox.live());
+            }
             ClientCommit c = (ClientCommit) operation;
             String broken = ClientRules.checkAgainst(working, c);
             if (broken != null) {
                 throw rejected(broken);
             }
-            working = ClientRules.after(working, c);
-            messages.addAll(c.messages());
+            List<Message> stored = number(c.messages());
+            ClientMeta next = ClientRules.after(working, c, stored);
+            broken = ClientRules.checkHandOver(working, next, c);
+            if (broken != null) {
+                throw rejected(broken);
+            }
+            // Checked: the ids of what is stored enter the index now (under the writer's lock, in the group's
+            // transaction), so later commits of the group see them.
+            for (Message m : stored) {
+                layout.ids.put(m.id(), m.seq());
+            }
+            working = next;
+            messages.addAll(stored);
             outbox.add(c.outboxAdd());
             outbox.remove(c.outboxRemove());
             return working.toState(outbox.live());
+        }
+
+        /** The messages the store does not hold, numbered on from its cursor in its own epoch (G2, G3). */
+        private List<Message> number(List<Message> received) {
+            if (received.isEmpty()) {
+                return received;
+            }
+            List<Message> stored = new ArrayList<>(received.size());
+            long next = working.cursor() + 1;
+            Set<String> inThisCommit = new HashSet<>();
+            for (Message m : received) {
+                if (!inThisCommit.add(m.id()) || layout.ids.containsKey(m.id())) {
+                    continue;
+                }
+                stored.add(m.seq() == next && m.epoch() == OWN_EPOCH ? m : m.renumbered(next, OWN_EPOCH));
+                next++;
+            }
+            return stored;
         }
 
         @Override

@@ -12,8 +12,10 @@ import io.imr.api.store.StoreException;
 import io.imr.api.store.Submission;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,18 +49,36 @@ public final class MapDbServerStore implements ServerStore {
     /** The database file in the store's directory. */
     public static final String DB_FILE = "server.db";
 
-    /** The operation behind {@link #startEpoch}. */
-    record StartEpoch(String user, long atLeast) {
+    /** The operation that records a new generation when the store is opened. */
+    record NewGeneration(String id) {
     }
 
     private final String name;
     /** Committed inbox metas; written only under the engine's write lock. */
     private final Map<String, InboxMeta> metas = new ConcurrentHashMap<>();
     private final StoreEngine<ServerLayout> engine;
+    /** This opening's generation and its ordinal; set once, at open, before the store is handed out. */
+    private volatile String generation;
+    private volatile long ordinal;
 
     private MapDbServerStore(Path dir, StoreLock lock, StoreOptions options) {
         this.name = "server store " + dir;
         this.engine = new StoreEngine<>(name, dir.resolve(DB_FILE), lock, options, new Side());
+    }
+
+    /** Records this opening's generation durably before anything is stored or vouched for in it. */
+    private void startGeneration() {
+        byte[] random = new byte[6];
+        new SecureRandom().nextBytes(random);
+        CompletionStage<Object> recorded = engine.submit(new NewGeneration(HexFormat.of().formatHex(random)), 0);
+        try {
+            recorded.toCompletableFuture().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            close();
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw cause instanceof StoreException se ? se
+                    : new StoreException("cannot record the generation of " + name + ": " + cause, cause);
+        }
     }
 
     /**
@@ -75,15 +95,18 @@ public final class MapDbServerStore implements ServerStore {
     static MapDbServerStore open(Path dir, StoreOptions options) {
         StoreFiles.createDirectory(dir);
         StoreLock lock = StoreLock.acquire(dir);
+        MapDbServerStore store;
         try {
             if (!Files.exists(dir.resolve(DB_FILE))) {
                 StoreFiles.create(dir, DB_FILE, db -> new ServerLayout(db).writeFormat());
             }
-            return new MapDbServerStore(dir, lock, options);
+            store = new MapDbServerStore(dir, lock, options);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
         }
+        store.startGeneration();
+        return store;
     }
 
     /** Queues a commit; see {@link ServerStore#commit} for the failure rule and the class comment for the rules. */
@@ -150,14 +173,29 @@ public final class MapDbServerStore implements ServerStore {
         return Optional.ofNullable(engine.read(layout -> layout.messageByKey(key)));
     }
 
-    /** Queues the start of a new epoch; see {@link ServerStore#startEpoch}. */
     @Override
-    public CompletionStage<InboxState> startEpoch(String user, long atLeast) {
+    public String generation() {
+        return generation;
+    }
+
+    @Override
+    public boolean vouches(String user, long seq, String id, String generation) {
         Names.principal("user", user);
-        if (atLeast < 0) {
-            return CompletableFuture.failedStage(rejected("atLeast must not be negative, got " + atLeast));
+        if (seq < 1 || id == null || id.isEmpty() || generation == null || generation.isEmpty()) {
+            return false;
         }
-        return engine.submit(new StartEpoch(user, atLeast), 0);
+        return engine.read(layout -> {
+            Long known = layout.generations.get(generation);
+            if (known == null) {
+                return false;
+            }
+            Message m = layout.message(user, seq);
+            if (m == null || !m.id().equals(id)) {
+                return false;
+            }
+            long storedBy = layout.storedBy(user, seq);
+            return storedBy >= 1 && storedBy <= known;
+        });
     }
 
     @Override
@@ -168,6 +206,10 @@ public final class MapDbServerStore implements ServerStore {
     @Override
     public String toString() {
         return name;
+    }
+
+    private static String idOf(NewGeneration g, long ordinal) {
+        return "g" + ordinal + "-" + g.id();
     }
 
     private StoreException.RejectedException rejected(String reason) {
@@ -185,7 +227,14 @@ public final class MapDbServerStore implements ServerStore {
 
         @Override
         public void load(ServerLayout layout) {
-            layout.checkFormat();
+            try {
+                layout.checkFormat();
+            } catch (StoreException e) {
+                if (e instanceof StoreException.CorruptException) {
+                    throw e;
+                }
+                throw new StoreException(name + ": " + e.getMessage(), e);
+            }
             metas.clear();
         }
 
@@ -207,6 +256,8 @@ public final class MapDbServerStore implements ServerStore {
         private final Map<String, List<Message>> appended = new LinkedHashMap<>();
         private final Map<String, Message> newByKey = new LinkedHashMap<>();
         private final Map<String, DeviceState> changedDevices = new LinkedHashMap<>();
+        private NewGeneration newGeneration;
+        private long newOrdinal;
 
         Group(ServerLayout layout) {
             this.layout = layout;
@@ -214,10 +265,10 @@ public final class MapDbServerStore implements ServerStore {
 
         @Override
         public Object apply(Object operation) {
-            if (operation instanceof StartEpoch e) {
-                InboxMeta next = meta(e.user()).nextEpoch(e.atLeast());
-                changedMetas.put(e.user(), next);
-                return next.toState(e.user());
+            if (operation instanceof NewGeneration g) {
+                newGeneration = g;
+                newOrdinal = layout.generations.size() + 1;
+                return g;
             }
             ServerCommit c = (ServerCommit) operation;
             List<Accepted> out = new ArrayList<>(c.submissions().size());
@@ -258,7 +309,12 @@ public final class MapDbServerStore implements ServerStore {
 
         @Override
         public void flush() {
-            appended.forEach(layout::appendMessages);
+            if (newGeneration != null) {
+                // Recorded with the ordinal it runs under: "g<ordinal>-<random>", unique across copies.
+                layout.generations.put(idOf(newGeneration, newOrdinal), newOrdinal);
+            }
+            long by = newGeneration != null ? newOrdinal : ordinal;
+            appended.forEach((user, messages) -> layout.appendMessages(user, messages, by));
             changedMetas.forEach((user, m) -> layout.inboxMeta.put(user, m.encode()));
             changedDevices.forEach((key, d) -> layout.devices.put(key, ServerCodecs.encodeDevice(d)));
         }
@@ -266,6 +322,10 @@ public final class MapDbServerStore implements ServerStore {
         @Override
         public void published() {
             metas.putAll(changedMetas);
+            if (newGeneration != null) {
+                ordinal = newOrdinal;
+                generation = idOf(newGeneration, newOrdinal);
+            }
         }
 
         private InboxMeta meta(String user) {

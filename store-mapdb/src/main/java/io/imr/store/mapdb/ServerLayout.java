@@ -29,12 +29,17 @@ import org.mapdb.serializer.SerializerArrayTuple;
  *       tuple: 24,000 / 29,000 / 21,000); and the writer looks up and inserts in one descent
  *       ({@code putIfAbsent}), which took the store from 36,000 to 63,000 messages/s at 1024 per
  *       commit;</li>
- *   <li>{@code server.devices}: "user/device" &rarr; device state.</li>
+ *   <li>{@code server.devices}: "user/device" &rarr; device state;</li>
+ *   <li>{@code server.generations}: generation id &rarr; its ordinal, from 1: one entry each time the
+ *       store was opened (G10);</li>
+ *   <li>{@code server.inbox.generation}: (user, first seq) of each batch record &rarr; the ordinal of
+ *       the generation that stored it, written with it (format 2).</li>
  * </ul>
  */
 final class ServerLayout {
 
-    static final int FORMAT_VERSION = 1;
+    /** 2: the generations of the store and the generation of each batch record (G10). */
+    static final int FORMAT_VERSION = 2;
     private static final String FORMAT_KEY = "format";
 
     final BTreeMap<String, byte[]> format;
@@ -42,6 +47,8 @@ final class ServerLayout {
     final BTreeMap<String, byte[]> inboxMeta;
     final BTreeMap<String, byte[]> dedup;
     final BTreeMap<String, byte[]> devices;
+    final BTreeMap<String, Long> generations;
+    final BTreeMap<Object[], Long> inboxGeneration;
 
     @SuppressWarnings("unchecked")
     ServerLayout(DB db) {
@@ -51,15 +58,26 @@ final class ServerLayout {
         inboxMeta = db.treeMap("server.inbox.meta", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
         dedup = db.treeMap("server.dedup", Serializer.STRING_DELTA, Serializer.BYTE_ARRAY).createOrOpen();
         devices = db.treeMap("server.devices", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
+        generations = db.treeMap("server.generations", Serializer.STRING, Serializer.LONG).createOrOpen();
+        inboxGeneration = db.treeMap("server.inbox.generation",
+                new SerializerArrayTuple(Serializer.STRING, Serializer.LONG), Serializer.LONG).createOrOpen();
     }
 
     void writeFormat() {
         format.put(FORMAT_KEY, new byte[] {FORMAT_VERSION});
     }
 
-    /** @throws StoreException.CorruptException unless the database is a server store of our format */
+    /**
+     * @throws StoreException                  for a server store of an older format (it is never read)
+     * @throws StoreException.CorruptException unless the database is a server store of our format
+     */
     void checkFormat() {
         byte[] v = format.get(FORMAT_KEY);
+        if (v != null && v.length == 1 && v[0] >= 1 && v[0] < FORMAT_VERSION) {
+            throw new StoreException("this is a server store of format " + v[0] + ", written by an older imr; this imr"
+                    + " reads format " + FORMAT_VERSION + " only (it records the store's generations, G10) and does not"
+                    + " convert it: start this server on a new data folder, or run the older imr on this one");
+        }
         if (v == null || v.length != 1 || v[0] != FORMAT_VERSION) {
             throw new StoreException.CorruptException("not a server store of format " + FORMAT_VERSION
                     + " (format record " + (v == null ? "missing" : "says " + (v.length == 1 ? v[0] : "?")) + ")", null);
@@ -72,10 +90,19 @@ final class ServerLayout {
         return record == null ? null : InboxMeta.decode(record);
     }
 
-    void appendMessages(String user, List<Message> batch) {
+    /** Appends messages stored by the generation of this ordinal. */
+    void appendMessages(String user, List<Message> batch, long generation) {
         for (List<Message> run : MessageBatchCodec.split(batch)) {
-            inbox.put(new Object[] {user, run.get(0).seq()}, MessageBatchCodec.encode(run));
+            Object[] key = {user, run.get(0).seq()};
+            inbox.put(key, MessageBatchCodec.encode(run));
+            inboxGeneration.put(key, generation);
         }
+    }
+
+    /** The ordinal of the generation that stored a user's seq (its batch record's), 0 if none. */
+    long storedBy(String user, long seq) {
+        Map.Entry<Object[], Long> e = inboxGeneration.floorEntry(new Object[] {user, seq});
+        return e == null || !user.equals(e.getKey()[0]) ? 0 : e.getValue();
     }
 
     /** Up to {@code limit} messages of a user from {@code fromSeq} on. */

@@ -100,7 +100,7 @@ class ClientStoreTest {
         @Test
         @DisplayName("openExisting reads a store without knowing its owner, and fails clearly where there is none")
         void openExisting(@TempDir Path empty) throws Exception {
-            await(store.commit(ClientCommit.messages(messages("alice", 1, 1, 3))));
+            await(store.commit(TestData.received(messages("alice", 1, 1, 3))));
             store.close();
             store = MapDbClientStore.openExisting(dir);
             assertThat(store.state().cursor()).isEqualTo(3);
@@ -132,11 +132,12 @@ class ClientStoreTest {
         @Test
         @DisplayName("close waits for the commits queued before it, and they are durable")
         void closeDrainsQueue(@TempDir Path other) throws Exception {
-            FaultPlan plan = new FaultPlan().holdNextGroup();
+            FaultPlan plan = new FaultPlan();
             MapDbClientStore s = MapDbClientStore.open(other, "alice", "phone", plan.options());
-            CompletionStage<ClientState> first = s.commit(ClientCommit.messages(messages("alice", 1, 1, 2)));
+            plan.holdNextGroup();
+            CompletionStage<ClientState> first = s.commit(TestData.received(messages("alice", 1, 1, 2)));
             plan.awaitHeld();
-            CompletionStage<ClientState> second = s.commit(ClientCommit.messages(messages("alice", 1, 3, 4)));
+            CompletionStage<ClientState> second = s.commit(TestData.received(messages("alice", 1, 3, 4)));
             CompletionStage<ClientState> third = s.commit(ClientCommit.handedOver(4));
             Thread closer = new Thread(s::close);
             closer.start();
@@ -174,13 +175,13 @@ class ClientStoreTest {
         @Test
         @DisplayName("messages move the cursor with them and read back as committed, also after reopening")
         void messagesAndCursor() {
-            ClientState s = await(store.commit(ClientCommit.messages(messages("alice", 1, 1, 5))));
+            ClientState s = await(store.commit(TestData.received(messages("alice", 1, 1, 5))));
             assertThat(s.cursor()).isEqualTo(5);
             assertThat(s.idAtCursor()).isEqualTo(TestData.message("alice", 1, 5).id());
             assertThat(s.epoch()).isEqualTo(1);
             assertThat(s.firstSeq()).isEqualTo(1);
             assertThat(s.count()).isEqualTo(5);
-            await(store.commit(ClientCommit.messages(messages("alice", 1, 6, 9))));
+            await(store.commit(TestData.received(messages("alice", 1, 6, 9))));
             assertThat(store.state().count()).isEqualTo(9);
             assertThat(store.read(1, 100)).isEqualTo(messages("alice", 1, 1, 9));
 
@@ -194,7 +195,7 @@ class ClientStoreTest {
         @DisplayName("reads page from any seq across batch records, within the limit")
         void paging() {
             for (long from = 1; from <= 100; from += 10) {
-                await(store.commit(ClientCommit.messages(messages("alice", 1, from, from + 9))));
+                await(store.commit(TestData.received(messages("alice", 1, from, from + 9))));
             }
             assertThat(seqs(store.read(37, 5))).containsExactly(37L, 38L, 39L, 40L, 41L);
             assertThat(seqs(store.read(95, 50))).containsExactly(95L, 96L, 97L, 98L, 99L, 100L);
@@ -207,10 +208,10 @@ class ClientStoreTest {
         @Test
         @DisplayName("a large commit is split into several records and a 1 MiB message gets one of its own")
         void largeCommits() {
-            await(store.commit(ClientCommit.messages(messages("alice", 1, 1, 3000))));
+            await(store.commit(TestData.received(messages("alice", 1, 1, 3000))));
             byte[] big = TestData.payload("big", Message.MAX_PAYLOAD);
             Message large = Message.of("s", "big-1", "alice", 3001, 1, 1, big, Checksums.crc32c(big));
-            await(store.commit(ClientCommit.messages(List.of(large))));
+            await(store.commit(TestData.received(List.of(large))));
             assertThat(store.read(1, 5000)).hasSize(3001);
             reopen();
             assertThat(store.read(2999, 5)).containsExactly(TestData.message("alice", 1, 2999),
@@ -245,7 +246,7 @@ class ClientStoreTest {
         @Test
         @DisplayName("entries enqueued and confirmed in one commit leave nothing behind")
         void enqueueAndConfirmTogether() {
-            await(store.commit(new ClientCommit(null, List.of(), -1, entries("bob", 1, 3), List.of(1L, 2L, 3L))));
+            await(store.commit(new ClientCommit(null, "", List.of(), -1, entries("bob", 1, 3), List.of(1L, 2L, 3L))));
             assertThat(store.outbox()).isEmpty();
             assertThat(store.state().lastCounter()).isEqualTo(3);
             reopen();
@@ -255,52 +256,90 @@ class ClientStoreTest {
         @Test
         @DisplayName("the hand-over mark moves forward up to the cursor and survives reopening")
         void handOver() {
-            await(store.commit(new ClientCommit(null, messages("alice", 1, 1, 4), 2, List.of(), List.of())));
+            await(store.commit(new ClientCommit(null, TestData.GEN, messages("alice", 1, 1, 4), 2, List.of(), List.of())));
             assertThat(store.state().handedOver()).isEqualTo(2);
             await(store.commit(ClientCommit.handedOver(4)));
             assertThat(reopen().state().handedOver()).isEqualTo(4);
         }
 
         @Test
-        @DisplayName("a rebase starts a new epoch at a cursor; later messages continue from it")
-        void rebase() {
-            await(store.commit(ClientCommit.messages(messages("alice", 1, 1, 3))));
-            ClientState s = await(store.commit(new ClientCommit(new ClientCommit.Rebase(2, 10, "x/y"),
-                    messages("alice", 2, 11, 12), -1, List.of(), List.of())));
-            assertThat(s.epoch()).isEqualTo(2);
-            assertThat(s.cursor()).isEqualTo(12);
+        @DisplayName("after the server went back, ids held are not stored again; the rest follow the device's own last"
+                + " message; the server position follows the server's numbering")
+        void resyncByIdAfterTheServerWentBack() {
+            List<Message> first = messages("alice", 1, 1, 4);
+            await(store.commit(TestData.received(first)));
+            // The server was restored from a copy holding 1..2; it then stored n3 at 3 and got m4 again at 4.
+            Message n3 = TestData.message("alice", 1, 3).renumbered(3, 1);
+            Message fresh = Message.of("zed", "z-1", "alice", 3, 1, 0, n3.payload(), n3.payloadChecksum());
+            Message m4Again = first.get(3).renumbered(4, 1);
+            ClientState resync = await(store.commit(ClientCommit.rebase(new ClientCommit.Rebase("g2-b", 1, 0))));
+            assertThat(resync.server()).isEqualTo(new ClientState.ServerPosition("g2-b", 1, 0, ""));
+            assertThat(resync.cursor()).isEqualTo(4);
+            ClientState s = await(store.commit(ClientCommit.messages("g2-b",
+                    List.of(first.get(0), first.get(1), fresh, m4Again))));
+            assertThat(s.cursor()).isEqualTo(5);
             assertThat(s.count()).isEqualTo(5);
-            assertThat(s.firstSeq()).isEqualTo(1);
-            ClientState rebased = await(store.commit(new ClientCommit(new ClientCommit.Rebase(3, 12, "a/b"), List.of(), -1,
-                    List.of(), List.of())));
-            assertThat(rebased.idAtCursor()).isEqualTo("a/b");
-            assertThat(rebased.epoch()).isEqualTo(3);
+            assertThat(s.idAtCursor()).isEqualTo(fresh.id());
+            assertThat(s.server()).isEqualTo(new ClientState.ServerPosition("g2-b", 1, 4, m4Again.id()));
             reopen();
-            assertThat(store.state().epoch()).isEqualTo(3);
-            assertThat(store.state().idAtCursor()).isEqualTo("a/b");
-            assertThat(seqs(store.read(1, 10))).containsExactly(1L, 2L, 3L, 11L, 12L);
-            assertThat(seqs(store.read(5, 10))).containsExactly(11L, 12L);
+            assertThat(store.state().server()).isEqualTo(s.server());
+            List<Message> held = store.read(1, 10);
+            assertThat(seqs(held)).containsExactly(1L, 2L, 3L, 4L, 5L);
+            assertThat(held).extracting(Message::id).containsExactly(first.get(0).id(), first.get(1).id(),
+                    first.get(2).id(), first.get(3).id(), fresh.id());
+            assertThat(held.get(4).payload()).isEqualTo(fresh.payload());
+            // An id held is never stored again, also in a later commit or twice in one.
+            Message again = fresh.renumbered(5, 1);
+            ClientState t = await(store.commit(ClientCommit.messages("g2-b", List.of(again))));
+            assertThat(t.count()).isEqualTo(5);
+            assertThat(t.server().seq()).isEqualTo(5);
         }
 
         @Test
-        @DisplayName("an empty store accepts the first epoch it is given, and a rebase before any message")
-        void firstEpoch(@TempDir Path other) {
-            await(store.commit(ClientCommit.messages(messages("alice", 4, 1, 2))));
-            assertThat(store.state().epoch()).isEqualTo(4);
+        @DisplayName("a new store numbers from 1 whatever seq the server starts it at, and a rebase before any message")
+        void firstMessages(@TempDir Path other) {
             try (MapDbClientStore late = MapDbClientStore.open(other, "bob", "pc")) {
-                ClientState s = await(late.commit(new ClientCommit(new ClientCommit.Rebase(1, 500, ""),
-                        messages("bob", 1, 501, 502), -1, List.of(), List.of())));
-                assertThat(s.firstSeq()).isEqualTo(501);
+                await(late.commit(ClientCommit.rebase(new ClientCommit.Rebase("g1-a", 1, 500))));
+                ClientState s = await(late.commit(ClientCommit.messages("g1-a", messages("bob", 1, 501, 502))));
+                assertThat(s.firstSeq()).isEqualTo(1);
+                assertThat(s.cursor()).isEqualTo(2);
+                assertThat(s.epoch()).isEqualTo(1);
                 assertThat(s.count()).isEqualTo(2);
+                assertThat(s.server().seq()).isEqualTo(502);
+                assertThat(late.read(1, 10)).extracting(Message::id)
+                        .containsExactlyElementsOf(messages("bob", 1, 501, 502).stream().map(Message::id).toList());
             }
+        }
+
+        @Test
+        @DisplayName("each opening is counted durably: the incarnation a hello carries")
+        void openingsCounted() {
+            assertThat(store.state().incarnation()).isEqualTo(1);
+            assertThat(reopen().state().incarnation()).isEqualTo(2);
+            assertThat(reopen().state().incarnation()).isEqualTo(3);
+        }
+
+        @Test
+        @DisplayName("a store of format 1 is refused with a message that says so, and its file is not changed")
+        void formatOneRefused(@TempDir Path old) throws Exception {
+            StoreFiles.create(old, MapDbClientStore.DB_FILE, db -> new ClientLayout(db).meta.put("client",
+                    new Bytes.Writer(64).u8(1).string("alice").string("phone").string("0123456789abcdef").varLong(1)
+                            .varLong(3).string("a/b").varLong(1).varLong(3).varLong(3).varLong(0).toByteArray()));
+            byte[] before = java.nio.file.Files.readAllBytes(old.resolve(MapDbClientStore.DB_FILE));
+            assertThatThrownBy(() -> MapDbClientStore.open(old, "alice", "phone"))
+                    .isExactlyInstanceOf(StoreException.class)
+                    .hasMessageContaining(old.toString())
+                    .hasMessageContaining("client store of format 1, written by an older imr")
+                    .hasMessageContaining("reads format 2 only");
+            assertThat(java.nio.file.Files.readAllBytes(old.resolve(MapDbClientStore.DB_FILE))).isEqualTo(before);
         }
 
         @Test
         @DisplayName("an empty commit changes nothing and succeeds")
         void emptyCommit() {
-            await(store.commit(ClientCommit.messages(messages("alice", 1, 1, 2))));
+            await(store.commit(TestData.received(messages("alice", 1, 1, 2))));
             ClientState before = store.state();
-            assertThat(await(store.commit(ClientCommit.messages(List.of())))).isEqualTo(before);
+            assertThat(await(store.commit(TestData.received(List.of())))).isEqualTo(before);
         }
     }
 
@@ -321,23 +360,23 @@ class ClientStoreTest {
 
         @BeforeEach
         void someState() {
-            await(store.commit(new ClientCommit(null, messages("alice", 1, 1, 5), 3, entries("bob", 1, 3), List.of())));
+            await(store.commit(new ClientCommit(null, TestData.GEN, messages("alice", 1, 1, 5), 3, entries("bob", 1, 3), List.of())));
         }
 
         @Test
         @DisplayName("a hole after the cursor, an overlap, or a hole inside the commit")
         void holes() {
-            assertRejected(ClientCommit.messages(messages("alice", 1, 7, 8)), "follow the cursor 5");
-            assertRejected(ClientCommit.messages(messages("alice", 1, 5, 6)), "follow the cursor 5");
+            assertRejected(TestData.received(messages("alice", 1, 7, 8)), "follow the server position 5");
+            assertRejected(TestData.received(messages("alice", 1, 5, 6)), "follow the server position 5");
             List<Message> gap = new ArrayList<>(messages("alice", 1, 6, 7));
             gap.add(TestData.message("alice", 1, 9));
-            assertRejected(ClientCommit.messages(gap), "without a hole");
+            assertRejected(TestData.received(gap), "without a hole");
         }
 
         @Test
         @DisplayName("a message to another user")
         void wrongUser() {
-            assertRejected(ClientCommit.messages(messages("bob", 1, 6, 6)), "this store is user alice's");
+            assertRejected(TestData.received(messages("bob", 1, 6, 6)), "this store is user alice's");
         }
 
         @Test
@@ -345,7 +384,7 @@ class ClientStoreTest {
         void corruptPayload() {
             List<Message> batch = new ArrayList<>(messages("alice", 1, 6, 7));
             batch.set(1, TestData.corrupt(batch.get(1)));
-            assertRejected(ClientCommit.messages(batch), "does not match its checksum");
+            assertRejected(TestData.received(batch), "does not match its checksum");
             OutboxEntry good = TestData.entry("bob", 4);
             OutboxEntry bad = new OutboxEntry(4, "bob", good.payload(), good.payloadChecksum() + 1, 0);
             assertRejected(ClientCommit.enqueue(List.of(bad)), "does not match its checksum");
@@ -354,9 +393,9 @@ class ClientStoreTest {
         @Test
         @DisplayName("messages of another epoch without a rebase, or of mixed epochs")
         void wrongEpoch() {
-            assertRejected(ClientCommit.messages(messages("alice", 2, 6, 6)), "store's epoch 1");
+            assertRejected(TestData.received(messages("alice", 2, 6, 6)), "server position's epoch 1");
             List<Message> mixed = List.of(TestData.message("alice", 1, 6), TestData.message("alice", 2, 7));
-            assertRejected(ClientCommit.messages(mixed), "of one epoch");
+            assertRejected(TestData.received(mixed), "of one epoch");
         }
 
         @Test
@@ -375,27 +414,26 @@ class ClientStoreTest {
         }
 
         @Test
-        @DisplayName("a rebase to an epoch not above the current, or moving the cursor back")
-        void badRebase() {
-            assertRejected(new ClientCommit(new ClientCommit.Rebase(1, 9, ""), List.of(), -1, List.of(), List.of()),
-                    "epoch above the current 1");
-            assertRejected(new ClientCommit(new ClientCommit.Rebase(2, 4, ""), List.of(), -1, List.of(), List.of()),
-                    "must not move the cursor back");
+        @DisplayName("messages that do not follow the position a rebase sets")
+        void rebaseThenHole() {
+            assertRejected(new ClientCommit(new ClientCommit.Rebase("g2-b", 1, 9), "g2-b", messages("alice", 1, 6, 6), -1,
+                    List.of(), List.of()), "follow the server position 9");
         }
 
         @Test
         @DisplayName("a rejected commit fails alone in its group; the commits queued around it succeed")
         void rejectedAloneInGroup(@TempDir Path other) throws Exception {
-            FaultPlan plan = new FaultPlan().holdNextGroup();
+            FaultPlan plan = new FaultPlan();
             try (MapDbClientStore s = MapDbClientStore.open(other, "alice", "phone", plan.options())) {
-                CompletionStage<ClientState> first = s.commit(ClientCommit.messages(messages("alice", 1, 1, 2)));
+                plan.holdNextGroup();
+                CompletionStage<ClientState> first = s.commit(TestData.received(messages("alice", 1, 1, 2)));
                 plan.awaitHeld();
                 // Queued behind a commit that is not stored yet: checked against the state it leaves.
-                CompletionStage<ClientState> a = s.commit(ClientCommit.messages(messages("alice", 1, 3, 5)));
-                CompletionStage<ClientState> hole = s.commit(ClientCommit.messages(messages("alice", 1, 9, 9)));
-                CompletionStage<ClientState> wrongUser = s.commit(ClientCommit.messages(messages("bob", 1, 6, 6)));
+                CompletionStage<ClientState> a = s.commit(TestData.received(messages("alice", 1, 3, 5)));
+                CompletionStage<ClientState> hole = s.commit(TestData.received(messages("alice", 1, 9, 9)));
+                CompletionStage<ClientState> wrongUser = s.commit(TestData.received(messages("bob", 1, 6, 6)));
                 CompletionStage<ClientState> beyond = s.commit(ClientCommit.handedOver(6));
-                CompletionStage<ClientState> b = s.commit(new ClientCommit(null, messages("alice", 1, 6, 7), 4,
+                CompletionStage<ClientState> b = s.commit(new ClientCommit(null, TestData.GEN, messages("alice", 1, 6, 7), 4,
                         entries("bob", 1, 2), List.of()));
                 CompletionStage<ClientState> reused = s.commit(ClientCommit.enqueue(entries("bob", 2, 2)));
                 CompletionStage<ClientState> c = s.commit(ClientCommit.handedOver(7));
@@ -409,8 +447,9 @@ class ClientStoreTest {
                 assertThat(await(b).cursor()).isEqualTo(7);
                 assertThat(failureOf(reused)).isInstanceOf(StoreException.RejectedException.class);
                 assertThat(await(c).handedOver()).isEqualTo(7);
-                // wrongUser failed at submission; the others of the second group went into one commit.
-                assertThat(plan.groupSizes()).containsExactly(1, 3);
+                // The opening's count, then: wrongUser failed at submission; the others of the second group went
+                // into one commit.
+                assertThat(plan.groupSizes()).containsExactly(1, 1, 3);
                 assertThat(seqs(s.read(1, 100))).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
                 assertThat(s.outbox()).extracting(OutboxEntry::counter).containsExactly(1L, 2L);
             }
@@ -425,7 +464,7 @@ class ClientStoreTest {
     @Test
     @DisplayName("a reader whose thread is interrupted still reads, keeps its interrupt, and breaks nothing for others")
     void interruptedReader() throws Exception {
-        await(store.commit(ClientCommit.messages(messages("alice", 1, 1, 50))));
+        await(store.commit(TestData.received(messages("alice", 1, 1, 50))));
         List<Object> seen = new ArrayList<>();
         Thread reader = new Thread(() -> {
             Thread.currentThread().interrupt();
@@ -435,7 +474,7 @@ class ClientStoreTest {
         reader.start();
         reader.join();
         assertThat(seen).containsExactly(50, true);
-        await(store.commit(ClientCommit.messages(messages("alice", 1, 51, 60))));
+        await(store.commit(TestData.received(messages("alice", 1, 51, 60))));
         assertThat(store.read(1, 100)).hasSize(60);
     }
 }

@@ -70,7 +70,8 @@ class CodecTest {
     @Test
     @DisplayName("meta, outbox, dedup and device records round-trip")
     void smallRecords() {
-        ClientMeta meta = new ClientMeta("alice", "phone", "0123456789abcdef", 2, 99, "s/c-1", 1, 99, 50, 7);
+        ClientMeta meta = new ClientMeta("alice", "phone", "0123456789abcdef", 2, 99, "s/c-1", 1, 99, 50, 7,
+                new io.imr.api.store.ClientState.ServerPosition("g3-0a1b", 1, 120, "s/c-1"), 4);
         assertThat(ClientMeta.decode(meta.encode())).isEqualTo(meta);
         assertThat(OutboxCodec.decode(OutboxCodec.encode(TestData.entries("bob", 3, 9))))
                 .isEqualTo(TestData.entries("bob", 3, 9));

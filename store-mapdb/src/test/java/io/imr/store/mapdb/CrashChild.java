@@ -83,7 +83,7 @@ public final class CrashChild {
             nextCounter += adds.size();
             removedUpTo = removeTo;
             String ack = "ack " + (nextSeq - 1) + " " + (nextCounter - 1) + " " + removedUpTo + " " + handedOver;
-            store.commit(new ClientCommit(null, messages, handedOver, adds, removes)).whenComplete((state, e) -> {
+            store.commit(new ClientCommit(null, messages.isEmpty() ? "" : "g1-crash", messages, handedOver, adds, removes)).whenComplete((state, e) -> {
                 if (e != null) {
                     fail(e);
                 }

@@ -124,7 +124,7 @@ class GroupCommitTest {
             List<ClientState> results = hammer(plan, n -> {
                 synchronized (order) {
                     long seq = next[0]++;
-                    ClientCommit c = ClientCommit.messages(messages("alice", 1, seq, seq));
+                    ClientCommit c = TestData.received(messages("alice", 1, seq, seq));
                     return new Submitted<>(c, store.commit(c));
                 }
             });

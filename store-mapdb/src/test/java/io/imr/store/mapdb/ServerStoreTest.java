@@ -240,48 +240,106 @@ class ServerStoreTest {
     }
 
     @Nested
-    @DisplayName("epochs")
-    class Epochs {
+    @DisplayName("generations (G10)")
+    class Generations {
 
-        @Test
-        @DisplayName("a new epoch numbers later messages from above max(maxSeq, atLeast)")
-        void startEpoch() {
-            await(store.commit(ServerCommit.append(from("a", "o", 1, 3, "bob"))));
-            InboxState e2 = await(store.startEpoch("bob", 0));
-            assertThat(e2).isEqualTo(new InboxState("bob", 2, 3, 1));
-            Accepted next = await(store.commit(ServerCommit.append(from("a", "o", 4, 4, "bob")))).get(0);
-            assertThat(next.message().seq()).isEqualTo(4);
-            assertThat(next.message().epoch()).isEqualTo(2);
-
-            InboxState e3 = await(store.startEpoch("bob", 100));
-            assertThat(e3).isEqualTo(new InboxState("bob", 3, 100, 1));
-            assertThat(await(store.commit(ServerCommit.append(from("a", "o", 5, 5, "bob")))).get(0).message().seq())
-                    .isEqualTo(101);
-            reopen();
-            assertThat(store.inbox("bob")).isEqualTo(new InboxState("bob", 3, 101, 1));
-            assertThat(store.read("bob", 1, 10)).extracting(Message::seq).containsExactly(1L, 2L, 3L, 4L, 101L);
-            assertThat(store.read("bob", 1, 10)).extracting(Message::epoch).containsExactly(1L, 1L, 1L, 2L, 3L);
-            assertThat(store.read("bob", 5, 10)).extracting(Message::seq).containsExactly(101L);
+        private String idAt(long seq) {
+            return store.read("bob", seq, 1).get(0).id();
         }
 
         @Test
-        @DisplayName("an epoch can start for a user nobody wrote to, and a negative atLeast is rejected")
-        void epochForNewUser() {
-            assertThat(await(store.startEpoch("zoe", 7))).isEqualTo(new InboxState("zoe", 2, 7, 0));
-            assertThat(await(store.commit(ServerCommit.append(from("a", "o", 1, 1, "zoe")))).get(0).message().seq())
-                    .isEqualTo(8);
-            assertThat(store.inbox("zoe")).isEqualTo(new InboxState("zoe", 2, 8, 8));
-            assertThat(failureOf(store.startEpoch("zoe", -1))).isInstanceOf(StoreException.RejectedException.class);
+        @DisplayName("each opening records a new generation; it vouches for what it and the generations before it stored")
+        void eachOpeningIsAGeneration() {
+            String first = store.generation();
+            assertThat(first).startsWith("g1-").hasSizeLessThanOrEqualTo(64);
+            await(store.commit(ServerCommit.append(from("a", "o", 1, 3, "bob"))));
+            reopen();
+            String second = store.generation();
+            assertThat(second).startsWith("g2-").isNotEqualTo(first);
+            await(store.commit(ServerCommit.append(from("a", "o", 4, 5, "bob"))));
+
+            assertThat(store.vouches("bob", 3, idAt(3), first)).isTrue();
+            assertThat(store.vouches("bob", 3, idAt(3), second)).isTrue();
+            // A device of the first generation cannot have got what the second stored.
+            assertThat(store.vouches("bob", 5, idAt(5), first)).isFalse();
+            assertThat(store.vouches("bob", 5, idAt(5), second)).isTrue();
+            // Another message at the seq, a seq not held, a generation never run, another user.
+            assertThat(store.vouches("bob", 3, idAt(2), second)).isFalse();
+            assertThat(store.vouches("bob", 6, idAt(5), second)).isFalse();
+            assertThat(store.vouches("bob", 3, idAt(3), "g2-000000000000")).isFalse();
+            assertThat(store.vouches("bob", 3, "", second)).isFalse();
+            assertThat(store.vouches("carol", 3, idAt(3), second)).isFalse();
+            // Nothing a hello says changes the user's sequence: epoch 1 throughout.
+            assertThat(store.inbox("bob")).isEqualTo(new InboxState("bob", 1, 5, 1));
+        }
+
+        @Test
+        @DisplayName("a copy restored over the data folder knows none of the generations run after the copy")
+        void restoredCopy(@TempDir Path backup) throws Exception {
+            String original = store.generation();
+            await(store.commit(ServerCommit.append(from("a", "o", 1, 3, "bob"))));
+            store.close();
+            copyFolder(dir, backup);
+            store = MapDbServerStore.open(dir);
+            String afterCopy = store.generation();
+            // Stored after the copy: x at 4, y at 5 (y's sender did not hear the answer).
+            await(store.commit(ServerCommit.append(List.of(submission("a", "x", "bob"), submission("b", "y", "bob")))));
+            String x = idAt(4);
+            store.close();
+            copyFolder(backup, dir);
+            store = MapDbServerStore.open(dir);
+            String restored = store.generation();
+            assertThat(restored).startsWith("g2-").isNotEqualTo(afterCopy);
+            // y is resent and lands at 4, then w at 5: neither position of the original vouches for this store.
+            await(store.commit(ServerCommit.append(List.of(submission("b", "y", "bob"), submission("c", "w", "bob")))));
+            assertThat(store.vouches("bob", 4, x, afterCopy)).isFalse();
+            assertThat(store.vouches("bob", 4, idAt(4), afterCopy)).as("y at 4, but stored by another generation")
+                    .isFalse();
+            assertThat(store.vouches("bob", 3, idAt(3), afterCopy)).as("the unknown generation vouches for nothing")
+                    .isFalse();
+            assertThat(store.vouches("bob", 3, idAt(3), original)).as("stored before the copy").isTrue();
+            assertThat(store.vouches("bob", 4, idAt(4), restored)).isTrue();
+        }
+
+        @Test
+        @DisplayName("a store of format 1 is refused with a message that says so, and nothing of it is changed")
+        void formatOneRefused(@TempDir Path old) throws Exception {
+            StoreFiles.create(old, MapDbServerStore.DB_FILE, db -> {
+                ServerLayout layout = new ServerLayout(db);
+                layout.format.put("format", new byte[] {1});
+            });
+            byte[] before = java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE));
+            assertThatThrownBy(() -> MapDbServerStore.open(old))
+                    .isExactlyInstanceOf(StoreException.class)
+                    .hasMessageContaining(old.toString())
+                    .hasMessageContaining("server store of format 1, written by an older imr")
+                    .hasMessageContaining("reads format 2 only");
+            assertThat(java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE))).isEqualTo(before);
+        }
+    }
+
+    static void copyFolder(Path from, Path to) throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(to)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                java.nio.file.Files.delete(f);
+            }
+        }
+        try (var files = java.nio.file.Files.list(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (!f.getFileName().toString().equals(StoreLock.FILE_NAME)) {
+                    java.nio.file.Files.copy(f, to.resolve(f.getFileName()));
+                }
+            }
         }
     }
 
     @Test
-    @DisplayName("after close, commits and epochs fail with ClosedException, and so do reads")
+    @DisplayName("after close, commits fail with ClosedException, and so do reads")
     void closed() {
         store.close();
         assertThat(failureOf(store.commit(ServerCommit.append(List.of()))))
                 .isInstanceOf(StoreException.ClosedException.class);
-        assertThat(failureOf(store.startEpoch("bob", 0))).isInstanceOf(StoreException.ClosedException.class);
+        assertThatThrownBy(() -> store.vouches("bob", 1, "a/b", "g1-x")).isInstanceOf(StoreException.ClosedException.class);
         assertThatThrownBy(() -> store.read("bob", 1, 1)).isInstanceOf(StoreException.ClosedException.class);
         assertThatThrownBy(() -> store.inbox("bob")).isInstanceOf(StoreException.ClosedException.class);
         assertThatThrownBy(() -> store.device("bob", "x")).isInstanceOf(StoreException.ClosedException.class);

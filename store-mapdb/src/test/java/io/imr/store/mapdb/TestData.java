@@ -17,6 +17,14 @@ final class TestData {
 
     static final int PAYLOAD = 256;
 
+    /** The server store generation the tests' messages come from. */
+    static final String GEN = "g1-test";
+
+    /** A commit of messages received in a session of {@link #GEN}. */
+    static io.imr.api.store.ClientCommit received(List<Message> messages) {
+        return io.imr.api.store.ClientCommit.messages(GEN, messages);
+    }
+
     private TestData() {
     }
 

@@ -44,7 +44,7 @@ final class RawDevice implements AutoCloseable {
 
     /** Says hello as a fresh device (cursor 0) offering one strategy and reads the welcome. */
     Welcome hello(String token, String user, String device, String strategy) {
-        write(new Hello(Frame.PROTOCOL_VERSION, token, user, device, List.of(strategy), 0, 0, ""));
+        write(new Hello(Frame.PROTOCOL_VERSION, token, user, device, List.of(strategy), 0, 0, "", "", 1));
         flush();
         Frame f = read();
         if (!(f instanceof Welcome w)) {
