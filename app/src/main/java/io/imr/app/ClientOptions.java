@@ -1,6 +1,7 @@
 package io.imr.app;
 
 import io.imr.embed.ImrClient;
+import io.imr.engine.ClientEngineConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.ArgGroup;
@@ -25,7 +26,20 @@ final class ClientOptions {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "the device's data folder")
     Path data;
 
-    /** A client builder for these flags; the server is retried with backoff up to every 2 s. */
+    /**
+     * The longest wait between two connection attempts: shorter than the embedding's default
+     * ({@link ClientEngineConfig#DEFAULT_RECONNECT_MAX}), so that a command run by hand or by a script notices a
+     * server that came back within seconds.
+     */
+    static final Duration RECONNECT_MAX = Duration.ofSeconds(2);
+
+    /**
+     * A send unconfirmed this long is sent again: shorter than the default ({@link ClientEngineConfig#DEFAULT_RESEND_AFTER})
+     * for the same reason (the server dedups, so a resend costs bytes, never a duplicate).
+     */
+    static final Duration RESEND_AFTER = Duration.ofSeconds(3);
+
+    /** A client builder for these flags; the server is retried with backoff up to every {@link #RECONNECT_MAX}. */
     ImrClient.Builder builder() {
         try {
             io.imr.api.Names.principal("--user", user);
@@ -34,6 +48,6 @@ final class ClientOptions {
             throw new Imr.UsageError(e.getMessage());
         }
         return ImrClient.builder().server(server).user(user).device(device).token(token.read()).dataDir(data)
-                .reconnect(Duration.ofMillis(100), Duration.ofSeconds(2)).resendAfter(Duration.ofSeconds(3));
+                .reconnect(ClientEngineConfig.DEFAULT_RECONNECT_INITIAL, RECONNECT_MAX).resendAfter(RESEND_AFTER);
     }
 }

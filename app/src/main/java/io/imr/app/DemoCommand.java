@@ -124,8 +124,7 @@ final class DemoCommand implements Callable<Integer> {
         Vertx vertx = Vertx.vertx();
         ImrServer server = ImrServer.builder().dataDir(dir.resolve("server")).secret(secret).strategy(strategy)
                 .tcp(new HostPort("127.0.0.1", 0)).meterRegistry(serverMeters).vertx(vertx)
-                .engineConfig(io.imr.engine.ServerEngineConfig.DEFAULT.withHeartbeat(Duration.ofSeconds(1))
-                        .withHelloTimeout(Duration.ofSeconds(2)))
+                .heartbeat(Duration.ofSeconds(1)).helloTimeout(Duration.ofSeconds(2))
                 .build();
         server.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
         FaultyProxy proxy = new FaultyProxy(vertx, "127.0.0.1", server.tcpAddress().getPort(), true, seed);

@@ -1,7 +1,8 @@
 package io.imr.app;
 
+import io.imr.api.option.InvalidOptionException;
 import io.imr.api.strategy.StrategyRegistry;
-import io.imr.embed.ConfigException;
+import io.imr.embed.ImrConfig;
 import java.io.PrintWriter;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code imr} command. Exit codes: 0 success; 1 a failure at run time (token refused, store
- * locked, a session replaced); 2 a usage error (unknown flag, bad value, unknown strategy).
+ * locked, a session replaced); 2 a usage error (unknown flag, bad value or setting, unknown strategy).
  */
 @Command(name = "imr", mixinStandardHelpOptions = true, versionProvider = Imr.Version.class,
         description = "Reliable instant-message delivery: a message counts as received once the receiver's commit returned.",
@@ -42,7 +43,16 @@ public final class Imr implements Runnable {
     /** Runs the command line and returns the exit code (tests call this in-process). */
     public static int run(String... args) {
         quietLogging();
+        return commandLine().execute(args);
+    }
+
+    /**
+     * The command line with its handlers, and the help of the settings a command reads from its {@code --config}
+     * file: made from {@link ImrConfig#KNOWN}, so each option's default and range in the help are its spec's.
+     */
+    static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Imr());
+        cl.getSubcommands().get("server").getCommandSpec().usageMessage().footer(ServerCommand.settingsHelp());
         cl.setParameterExceptionHandler((e, a) -> {
             PrintWriter err = e.getCommandLine().getErr();
             err.println("imr: " + e.getMessage() + " (see imr " + commandPath(e.getCommandLine()) + "--help)");
@@ -51,7 +61,7 @@ public final class Imr implements Runnable {
         cl.setExecutionExceptionHandler((e, c, parsed) -> {
             PrintWriter err = c.getErr();
             if (e instanceof UsageError || e instanceof StrategyRegistry.UnknownStrategyException
-                    || e instanceof ConfigException) {
+                    || e instanceof InvalidOptionException) {
                 err.println("imr: " + e.getMessage());
                 return USAGE;
             }
@@ -61,7 +71,7 @@ public final class Imr implements Runnable {
             }
             return FAILED;
         });
-        return cl.execute(args);
+        return cl;
     }
 
     private static String commandPath(CommandLine cl) {

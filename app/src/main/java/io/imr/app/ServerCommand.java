@@ -5,6 +5,8 @@ import io.imr.embed.ImrConfig;
 import io.imr.embed.ImrServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -81,6 +83,24 @@ final class ServerCommand implements Callable<Integer> {
         CompletableFuture<Void> closing = server.close().toCompletableFuture();
         closing.join();
         return Imr.OK;
+    }
+
+    /**
+     * The settings a server reads from its {@code --config} file, the environment or system properties, each with
+     * what it is and, for an option, its default and range as its spec says: for the help's footer.
+     */
+    static String[] settingsHelp() {
+        List<String> lines = new ArrayList<>();
+        lines.add("");
+        lines.add("Settings (--config FILE, IMR_* environment variables or -Dimr.* system properties; the flags above"
+                + " win):");
+        ImrConfig.KNOWN.forEach((key, what) -> {
+            if (!key.startsWith(ImrConfig.CLIENT)) {
+                lines.add("  " + key + "  " + what);
+            }
+        });
+        lines.add("  " + ImrConfig.STRATEGY_OPTIONS + "STRATEGY.OPTION  an option of a strategy (see docs/strategies.md)");
+        return lines.toArray(new String[0]);
     }
 
     static String show(InetSocketAddress a) {

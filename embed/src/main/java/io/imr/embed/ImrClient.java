@@ -1,5 +1,6 @@
 package io.imr.embed;
 
+import io.imr.api.option.InvalidOptionException;
 import io.imr.api.store.ClientState;
 import io.imr.api.store.ClientStore;
 import io.imr.api.strategy.PerStrategyOptions;
@@ -10,6 +11,7 @@ import io.imr.engine.ClientEngineConfig;
 import io.imr.engine.MessageListener;
 import io.imr.engine.SendConfirmation;
 import io.imr.engine.ThreadedRuntime;
+import io.imr.engine.metrics.MetricNames;
 import io.imr.store.mapdb.MapDbClientStore;
 import io.imr.transport.vertx.VertxClientConnector;
 import io.imr.wire.FrameCodec;
@@ -41,7 +43,21 @@ import java.util.function.Consumer;
  */
 public final class ImrClient {
 
-    private final Builder b;
+    // Copied from the builder at build(): a later change to the builder changes no client built from it.
+    private final String server;
+    private final String device;
+    private final String user;
+    private final String token;
+    private final Path dataDir;
+    private final ClientStore givenStore;
+    private final StrategyRegistry registry;
+    private final MeterRegistry meterRegistry;
+    private final MessageListener listener;
+    private final Consumer<SendConfirmation> sendListener;
+    private final ClientEngineConfig engineConfig;
+    private final int maxFrameBytes;
+    private final Vertx givenVertx;
+
     private Vertx vertx;
     private boolean ownVertx;
     private ClientStore store;
@@ -51,8 +67,20 @@ public final class ImrClient {
     private VertxClientConnector connector;
     private ClientEngine engine;
 
-    private ImrClient(Builder b) {
-        this.b = b;
+    private ImrClient(Builder b, StrategyRegistry registry, ClientEngineConfig engineConfig, String device) {
+        this.server = b.server;
+        this.device = device;
+        this.user = b.user;
+        this.token = b.token;
+        this.dataDir = b.dataDir;
+        this.givenStore = b.store;
+        this.registry = registry;
+        this.meterRegistry = b.meterRegistry;
+        this.listener = b.listener;
+        this.sendListener = b.sendListener;
+        this.engineConfig = engineConfig;
+        this.maxFrameBytes = b.maxFrameBytes;
+        this.givenVertx = b.vertx;
     }
 
     public static Builder builder() {
@@ -70,21 +98,22 @@ public final class ImrClient {
      */
     public synchronized CompletionStage<Void> start() {
         try {
-            store = b.store != null ? b.store : MapDbClientStore.open(b.dataDir, b.user, b.device);
-            ownStore = b.store == null;
-            vertx = b.vertx != null ? b.vertx : Vertx.vertx();
-            ownVertx = b.vertx == null;
-            runtime = new ThreadedRuntime("client-" + b.device);
+            store = givenStore != null ? givenStore : MapDbClientStore.open(dataDir, user, device);
+            ownStore = givenStore == null;
+            vertx = givenVertx != null ? givenVertx : Vertx.vertx();
+            ownVertx = givenVertx == null;
+            runtime = new ThreadedRuntime("client-" + device);
             listenerThread = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "imr-client-" + b.device + "-listener");
+                Thread t = new Thread(r, "imr-client-" + device + "-listener");
                 t.setDaemon(true);
                 return t;
             });
             ClientEngine[] self = new ClientEngine[1];
-            connector = VertxClientConnector.of(vertx, new FrameCodec(b.maxFrameBytes), b.server,
+            connector = VertxClientConnector.of(vertx, new FrameCodec(maxFrameBytes), server,
                     () -> (total, payload, confirmation) -> self[0].countWire(total, payload, confirmation));
-            engine = new ClientEngine(b.engineConfig(), store, b.registry, b.token, connector, runtime, b.meterRegistry,
-                    b.listener, listenerThread, b.sendListener);
+            connector.stats().register(meterRegistry, MetricNames.SIDE_CLIENT);
+            engine = new ClientEngine(engineConfig, store, registry, token, connector, runtime, meterRegistry,
+                    listener, listenerThread, sendListener);
             self[0] = engine;
             return engine.start();
         } catch (RuntimeException e) {
@@ -119,8 +148,23 @@ public final class ImrClient {
     }
 
     /** The client's meters. */
-    public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
-        return b.meterRegistry;
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    /** The engine's settings, as they were when the client was built. */
+    public ClientEngineConfig engineConfig() {
+        return engineConfig;
+    }
+
+    /** The server's address, as it was when the client was built. */
+    public String server() {
+        return server;
+    }
+
+    /** The largest frame accepted, as it was when the client was built. */
+    public int maxFrameBytes() {
+        return maxFrameBytes;
     }
 
     /** The store, for reading messages. */
@@ -191,17 +235,13 @@ public final class ImrClient {
         /** Null: every strategy on the class path, the server's default first. */
         private List<String> strategies;
         private PerStrategyOptions options = PerStrategyOptions.none();
+        /** Null: {@link StrategyRegistry#load()} at build. */
         private StrategyRegistry registry;
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();
         private MessageListener listener = m -> { };
         private Consumer<SendConfirmation> sendListener = c -> { };
-        private Duration reconnectInitial = Duration.ofMillis(100);
-        private Duration reconnectMax = Duration.ofSeconds(10);
-        private Duration resendAfter = Duration.ofSeconds(10);
-        private Duration welcomeTimeout = Duration.ofSeconds(10);
-        private int sendWindow = 1024;
-        private int maxOutbox = 1_000_000;
-        private int maxFrameBytes = FrameCodec.DEFAULT_MAX_FRAME_BYTES;
+        private final ClientEngineConfig.Builder engine = ClientEngineConfig.builder();
+        private int maxFrameBytes = WireOptions.MAX_FRAME_BYTES.defaultInt();
         private Vertx vertx;
 
         private Builder() {
@@ -219,13 +259,13 @@ public final class ImrClient {
                 strategies = List.of(s.split("\\s*,\\s*"));
             }
             options = c.strategyOptions();
-            reconnectInitial = c.duration(ImrConfig.CLIENT_RECONNECT_INITIAL, reconnectInitial);
-            reconnectMax = c.duration(ImrConfig.CLIENT_RECONNECT_MAX, reconnectMax);
-            resendAfter = c.duration(ImrConfig.CLIENT_RESEND_AFTER, resendAfter);
-            sendWindow = c.integer(ImrConfig.CLIENT_SEND_WINDOW, sendWindow, 1, 65536);
-            maxOutbox = c.integer(ImrConfig.CLIENT_MAX_OUTBOX, maxOutbox, 1, Integer.MAX_VALUE);
-            maxFrameBytes = c.integer(ImrConfig.MAX_FRAME_BYTES, maxFrameBytes, FrameCodec.MIN_MAX_FRAME_BYTES,
-                    FrameCodec.MAX_MAX_FRAME_BYTES);
+            c.option(ImrConfig.CLIENT, ClientEngineConfig.RECONNECT_INITIAL).ifPresent(engine::reconnectInitial);
+            c.option(ImrConfig.CLIENT, ClientEngineConfig.RECONNECT_MAX).ifPresent(engine::reconnectMax);
+            c.option(ImrConfig.CLIENT, ClientEngineConfig.WELCOME_TIMEOUT).ifPresent(engine::welcomeTimeout);
+            c.option(ImrConfig.CLIENT, ClientEngineConfig.SEND_WINDOW).ifPresent(engine::sendWindow);
+            c.option(ImrConfig.CLIENT, ClientEngineConfig.RESEND_AFTER).ifPresent(engine::resendAfter);
+            c.option(ImrConfig.CLIENT, ClientEngineConfig.MAX_OUTBOX).ifPresent(engine::maxOutbox);
+            c.option(ImrConfig.WIRE, WireOptions.MAX_FRAME_BYTES).ifPresent(v -> maxFrameBytes = v);
             return this;
         }
 
@@ -302,25 +342,39 @@ public final class ImrClient {
             return this;
         }
 
+        /** {@link ClientEngineConfig#RECONNECT_INITIAL} and {@link ClientEngineConfig#RECONNECT_MAX}. */
         public Builder reconnect(Duration initial, Duration max) {
-            this.reconnectInitial = initial;
-            this.reconnectMax = max;
+            engine.reconnectInitial(initial).reconnectMax(max);
             return this;
         }
 
+        /** {@link ClientEngineConfig#RESEND_AFTER}. */
         public Builder resendAfter(Duration after) {
-            this.resendAfter = after;
+            engine.resendAfter(after);
             return this;
         }
 
         /** How long to wait for the server's welcome after connecting before trying again. */
         public Builder welcomeTimeout(Duration timeout) {
-            this.welcomeTimeout = timeout;
+            engine.welcomeTimeout(timeout);
             return this;
         }
 
+        /** {@link ClientEngineConfig#SEND_WINDOW}. */
         public Builder sendWindow(int window) {
-            this.sendWindow = window;
+            engine.sendWindow(window);
+            return this;
+        }
+
+        /** {@link ClientEngineConfig#MAX_OUTBOX}. */
+        public Builder maxOutbox(int sends) {
+            engine.maxOutbox(sends);
+            return this;
+        }
+
+        /** {@link WireOptions#MAX_FRAME_BYTES}. */
+        public Builder maxFrameBytes(int bytes) {
+            this.maxFrameBytes = bytes;
             return this;
         }
 
@@ -329,23 +383,20 @@ public final class ImrClient {
             return this;
         }
 
-        ClientEngineConfig engineConfig() {
-            return new ClientEngineConfig(strategies, options, reconnectInitial, reconnectMax, welcomeTimeout,
-                    sendWindow, resendAfter, maxOutbox);
-        }
-
         /**
-         * The client, not yet started.
+         * The client, not yet started, with a copy of these settings: changing this builder afterwards changes
+         * no client already built.
          *
          * @throws ConfigException for a missing setting; {@link StrategyRegistry.UnknownStrategyException}
-         *                         for a strategy not on the class path
+         *                         for a strategy not on the class path; {@link InvalidOptionException} for an
+         *                         option out of range, naming it
          */
         public ImrClient build() {
             if (server == null) {
                 throw new ConfigException("a client needs a server address (imr.client.server, --server)");
             }
             try {
-                io.imr.transport.vertx.VertxClientConnector.parse(server);
+                VertxClientConnector.parse(server);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(e.getMessage());
             }
@@ -355,17 +406,12 @@ public final class ImrClient {
             if (store == null && (dataDir == null || user == null || device == null)) {
                 throw new ConfigException("a client needs a data folder, a user and a device (or a store)");
             }
-            if (registry == null) {
-                registry = StrategyRegistry.load();
-            }
-            if (strategies == null) {
-                strategies = offeredByDefault(registry);
-            }
-            options.validate(registry, strategies);
-            if (device == null) {
-                device = "device";
-            }
-            return new ImrClient(this);
+            WireOptions.MAX_FRAME_BYTES.check(maxFrameBytes);
+            StrategyRegistry strategyRegistry = registry != null ? registry : StrategyRegistry.load();
+            List<String> offered = strategies != null ? strategies : offeredByDefault(strategyRegistry);
+            options.validate(strategyRegistry, offered);
+            ClientEngineConfig config = engine.strategies(offered).options(options).build();
+            return new ImrClient(this, strategyRegistry, config, device != null ? device : "device");
         }
     }
 }

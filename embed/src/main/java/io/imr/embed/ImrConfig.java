@@ -1,18 +1,21 @@
 package io.imr.embed;
 
+import io.imr.api.option.InvalidOptionException;
+import io.imr.api.option.OptionSpec;
 import io.imr.api.strategy.PerStrategyOptions;
-import io.imr.api.strategy.StrategyOptions;
+import io.imr.engine.ClientEngineConfig;
+import io.imr.engine.ServerEngineConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,61 +30,103 @@ import java.util.TreeSet;
  * and only that strategy validates them; as environment variables {@code IMR_STRATEGY_STRATEGY_OPTION}
  * (the strategy's name up to the first underscore).
  *
+ * <p>The settings that are options of the engines or the wire ({@link #OPTIONS}) are named after their
+ * specs ({@link ServerEngineConfig#OPTIONS}, {@link ClientEngineConfig#OPTIONS}, {@link WireOptions#OPTIONS})
+ * and read through them ({@link #option}), so a name, default or range is written once, where the builders
+ * read it too.
+ *
  * <p>Immutable. An unknown setting, or a value of the wrong kind, is a one-line
  * {@link ConfigException} saying what is allowed.
  */
 public final class ImrConfig {
 
+    /** The prefix of the server's settings: {@code imr.server.NAME}, NAME as in {@link ServerEngineConfig#OPTIONS}. */
+    public static final String SERVER = "imr.server.";
+    /** The prefix of a client's settings: {@code imr.client.NAME}, NAME as in {@link ClientEngineConfig#OPTIONS}. */
+    public static final String CLIENT = "imr.client.";
+    /** The prefix of the wire's settings: {@code imr.wire.NAME}, NAME as in {@link WireOptions#OPTIONS}. */
+    public static final String WIRE = "imr.wire.";
+
     public static final String STRATEGY = "imr.strategy";
     /** The prefix of strategy options: {@code imr.strategy.STRATEGY.OPTION}. */
     public static final String STRATEGY_OPTIONS = "imr.strategy.";
-    public static final String SERVER_LISTEN = "imr.server.listen";
-    public static final String SERVER_WS_LISTEN = "imr.server.ws-listen";
-    public static final String SERVER_DATA = "imr.server.data";
-    public static final String SERVER_SECRET_FILE = "imr.server.secret-file";
-    public static final String SERVER_METRICS = "imr.server.metrics";
-    public static final String SERVER_HEARTBEAT = "imr.server.heartbeat";
-    public static final String SERVER_HELLO_TIMEOUT = "imr.server.hello-timeout";
-    public static final String SERVER_MAX_PENDING_SENDS = "imr.server.max-pending-sends";
-    public static final String MAX_FRAME_BYTES = "imr.wire.max-frame-bytes";
-    public static final String CLIENT_SERVER = "imr.client.server";
-    public static final String CLIENT_USER = "imr.client.user";
-    public static final String CLIENT_DEVICE = "imr.client.device";
-    public static final String CLIENT_TOKEN = "imr.client.token";
-    public static final String CLIENT_DATA = "imr.client.data";
-    public static final String CLIENT_RECONNECT_INITIAL = "imr.client.reconnect-initial";
-    public static final String CLIENT_RECONNECT_MAX = "imr.client.reconnect-max";
-    public static final String CLIENT_SEND_WINDOW = "imr.client.send-window";
-    public static final String CLIENT_RESEND_AFTER = "imr.client.resend-after";
-    public static final String CLIENT_MAX_OUTBOX = "imr.client.max-outbox";
+    public static final String SERVER_LISTEN = SERVER + "listen";
+    public static final String SERVER_WS_LISTEN = SERVER + "ws-listen";
+    public static final String SERVER_DATA = SERVER + "data";
+    public static final String SERVER_SECRET_FILE = SERVER + "secret-file";
+    public static final String SERVER_METRICS = SERVER + "metrics";
+    public static final String SERVER_HEARTBEAT = SERVER + ServerEngineConfig.HEARTBEAT.name();
+    public static final String SERVER_HELLO_TIMEOUT = SERVER + ServerEngineConfig.HELLO_TIMEOUT.name();
+    public static final String SERVER_MAX_PENDING_SENDS = SERVER + ServerEngineConfig.MAX_PENDING_SENDS.name();
+    public static final String SERVER_DEVICE_IDLE_EVICTION = SERVER + ServerEngineConfig.DEVICE_IDLE_EVICTION.name();
+    public static final String MAX_FRAME_BYTES = WIRE + WireOptions.MAX_FRAME_BYTES.name();
+    public static final String CLIENT_SERVER = CLIENT + "server";
+    public static final String CLIENT_USER = CLIENT + "user";
+    public static final String CLIENT_DEVICE = CLIENT + "device";
+    public static final String CLIENT_TOKEN = CLIENT + "token";
+    public static final String CLIENT_DATA = CLIENT + "data";
+    public static final String CLIENT_RECONNECT_INITIAL = CLIENT + ClientEngineConfig.RECONNECT_INITIAL.name();
+    public static final String CLIENT_RECONNECT_MAX = CLIENT + ClientEngineConfig.RECONNECT_MAX.name();
+    public static final String CLIENT_WELCOME_TIMEOUT = CLIENT + ClientEngineConfig.WELCOME_TIMEOUT.name();
+    public static final String CLIENT_SEND_WINDOW = CLIENT + ClientEngineConfig.SEND_WINDOW.name();
+    public static final String CLIENT_RESEND_AFTER = CLIENT + ClientEngineConfig.RESEND_AFTER.name();
+    public static final String CLIENT_MAX_OUTBOX = CLIENT + ClientEngineConfig.MAX_OUTBOX.name();
 
-    /** Every setting and what it is, for errors and {@code --help}. */
+    /**
+     * System properties of the {@code imr} command itself, not settings: its log level ({@code -Dimr.log=FINE}) and
+     * stack traces ({@code -Dimr.debug=true}). Reading settings from system properties skips them, so that asking
+     * for more logs does not make a server refuse to start with "unknown setting imr.log".
+     */
+    public static final Set<String> COMMAND_PROPERTIES = Set.of("imr.log", "imr.debug");
+
+    /** Every setting and what it is, for errors and {@code --help}; an option's default and range included. */
     public static final Map<String, String> KNOWN;
+
+    /**
+     * The settings that are options with a spec, by full name: each is read through its spec, so its name,
+     * default and range are the ones the builders use.
+     */
+    public static final Map<String, OptionSpec<?>> OPTIONS;
 
     static {
         Map<String, String> k = new LinkedHashMap<>();
+        Map<String, OptionSpec<?>> o = new LinkedHashMap<>();
         k.put(STRATEGY, "the strategy by name (hybrid, seqid, ack, or any on the class path); for a client, a"
-                + " comma-separated list by preference (default: every strategy on the class path)");
+                + " comma-separated list by preference (default: " + ImrServer.DEFAULT_STRATEGY
+                + " for a server, every strategy on the class path for a client)");
         k.put(SERVER_LISTEN, "HOST:PORT for TCP");
         k.put(SERVER_WS_LISTEN, "HOST:PORT for WebSocket");
         k.put(SERVER_DATA, "the server's data folder");
         k.put(SERVER_SECRET_FILE, "the file holding the token secret (default DATA/secret)");
         k.put(SERVER_METRICS, "HOST:PORT for Prometheus /metrics and the dashboard");
-        k.put(SERVER_HEARTBEAT, "heartbeat interval, like 10s");
-        k.put(SERVER_HELLO_TIMEOUT, "time a new connection has for its hello, like 10s");
-        k.put(SERVER_MAX_PENDING_SENDS, "sends one session may have waiting for their commit");
-        k.put(MAX_FRAME_BYTES, "the largest frame accepted, in bytes");
+        option(k, o, SERVER, ServerEngineConfig.HEARTBEAT, "the interval devices ping at; three silent ones close"
+                + " a session");
+        option(k, o, SERVER, ServerEngineConfig.HELLO_TIMEOUT, "the time a new connection has for its hello");
+        option(k, o, SERVER, ServerEngineConfig.MAX_PENDING_SENDS, "sends one session may have waiting for their"
+                + " commit");
+        option(k, o, SERVER, ServerEngineConfig.DEVICE_IDLE_EVICTION, "how long a disconnected device's state"
+                + " stays in memory");
+        option(k, o, WIRE, WireOptions.MAX_FRAME_BYTES, "the largest frame accepted, in bytes");
         k.put(CLIENT_SERVER, "HOST:PORT or ws://HOST:PORT/PATH");
         k.put(CLIENT_USER, "the device's user");
         k.put(CLIENT_DEVICE, "the device");
         k.put(CLIENT_TOKEN, "the device's token");
         k.put(CLIENT_DATA, "the device's data folder");
-        k.put(CLIENT_RECONNECT_INITIAL, "first reconnect delay, like 100ms");
-        k.put(CLIENT_RECONNECT_MAX, "longest reconnect delay, like 10s");
-        k.put(CLIENT_SEND_WINDOW, "sends in flight at most");
-        k.put(CLIENT_RESEND_AFTER, "resend a send not confirmed after this long, like 10s");
-        k.put(CLIENT_MAX_OUTBOX, "sends waiting in the outbox at most");
+        option(k, o, CLIENT, ClientEngineConfig.RECONNECT_INITIAL, "the first reconnect delay");
+        option(k, o, CLIENT, ClientEngineConfig.RECONNECT_MAX, "the longest reconnect delay");
+        option(k, o, CLIENT, ClientEngineConfig.WELCOME_TIMEOUT, "how long to wait for the welcome after"
+                + " connecting");
+        option(k, o, CLIENT, ClientEngineConfig.SEND_WINDOW, "sends in flight at most");
+        option(k, o, CLIENT, ClientEngineConfig.RESEND_AFTER, "resend a send not confirmed after this long");
+        option(k, o, CLIENT, ClientEngineConfig.MAX_OUTBOX, "sends waiting in the outbox at most");
         KNOWN = Collections.unmodifiableMap(k);
+        OPTIONS = Collections.unmodifiableMap(o);
+    }
+
+    private static void option(Map<String, String> known, Map<String, OptionSpec<?>> options, String prefix,
+                               OptionSpec<?> spec, String what) {
+        known.put(prefix + spec.name(), what + " (" + spec.describe() + ")");
+        options.put(prefix + spec.name(), spec);
     }
 
     private final Map<String, String> values;
@@ -145,7 +190,7 @@ public final class ImrConfig {
                 }
             }
         });
-        system.stringPropertyNames().stream().filter(k -> k.startsWith("imr."))
+        system.stringPropertyNames().stream().filter(k -> k.startsWith("imr.") && !COMMAND_PROPERTIES.contains(k))
                 .forEach(k -> values.put(k, system.getProperty(k).trim()));
         return new ImrConfig(values);
     }
@@ -185,35 +230,28 @@ public final class ImrConfig {
         return v;
     }
 
-    public Duration duration(String key, Duration defaultValue) {
+    /**
+     * The value of an option setting ({@code PREFIX + spec.name()}), read and checked by its spec; empty when
+     * unset, so that a builder keeps what it has.
+     *
+     * @param prefix {@link #SERVER}, {@link #CLIENT} or {@link #WIRE}
+     * @throws IllegalArgumentException when that setting is not this spec's (a mistake in the caller)
+     * @throws ConfigException          when the value is not allowed, naming the setting, what is allowed and the
+     *                                  value
+     */
+    public <T> Optional<T> option(String prefix, OptionSpec<T> spec) {
+        String key = prefix + spec.name();
+        if (OPTIONS.get(key) != spec) {
+            throw new IllegalArgumentException(key + " is not a setting of option " + spec);
+        }
         String v = values.get(key);
         if (v == null || v.isEmpty()) {
-            return defaultValue;
+            return Optional.empty();
         }
         try {
-            Duration d = StrategyOptions.parseDuration(v);
-            if (d.isZero()) {
-                throw new IllegalArgumentException("must be more than 0, got \"" + v + "\"");
-            }
-            return d;
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(key + " " + e.getMessage());
-        }
-    }
-
-    public int integer(String key, int defaultValue, int min, int max) {
-        String v = values.get(key);
-        if (v == null || v.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n < min || n > max) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key + " must be a whole number from " + min + " to " + max + ", got \"" + v + "\"");
+            return Optional.of(spec.parse(key, v));
+        } catch (InvalidOptionException e) {
+            throw new ConfigException(e.getMessage());
         }
     }
 

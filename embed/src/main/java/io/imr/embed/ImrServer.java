@@ -1,5 +1,6 @@
 package io.imr.embed;
 
+import io.imr.api.option.InvalidOptionException;
 import io.imr.api.store.ServerStore;
 import io.imr.api.strategy.ReliabilityStrategyProvider;
 import io.imr.api.strategy.PerStrategyOptions;
@@ -11,6 +12,7 @@ import io.imr.engine.ThreadedRuntime;
 import io.imr.engine.auth.Authenticator;
 import io.imr.engine.auth.HmacTokens;
 import io.imr.engine.auth.SecretFile;
+import io.imr.engine.metrics.MetricNames;
 import io.imr.store.mapdb.MapDbServerStore;
 import io.imr.transport.vertx.VertxServerTransport;
 import io.imr.wire.FrameCodec;
@@ -46,7 +48,22 @@ import java.util.concurrent.CompletionStage;
  */
 public final class ImrServer {
 
-    private final Builder b;
+    // Copied from the builder at build(): a later change to the builder changes no server built from it.
+    private final Path dataDir;
+    private final ServerStore givenStore;
+    private final String strategy;
+    private final PerStrategyOptions options;
+    private final StrategyRegistry strategies;
+    private final MeterRegistry givenMeterRegistry;
+    private final HostPort tcp;
+    private final HostPort webSocket;
+    private final HostPort metrics;
+    private final Path secretFile;
+    private final Authenticator authenticator;
+    private final ServerEngineConfig engineConfig;
+    private final int maxFrameBytes;
+    private final Vertx givenVertx;
+
     private Vertx vertx;
     private boolean ownVertx;
     private ServerStore store;
@@ -60,8 +77,21 @@ public final class ImrServer {
     private InetSocketAddress metricsAddress;
     private MeterRegistry registry;
 
-    private ImrServer(Builder b) {
-        this.b = b;
+    private ImrServer(Builder b, StrategyRegistry strategies, ServerEngineConfig engineConfig) {
+        this.dataDir = b.dataDir;
+        this.givenStore = b.store;
+        this.strategy = b.strategy;
+        this.options = b.options;
+        this.strategies = strategies;
+        this.givenMeterRegistry = b.meterRegistry;
+        this.tcp = b.tcp;
+        this.webSocket = b.webSocket;
+        this.metrics = b.metrics;
+        this.secretFile = b.secretFile;
+        this.authenticator = b.authenticator;
+        this.engineConfig = engineConfig;
+        this.maxFrameBytes = b.maxFrameBytes;
+        this.givenVertx = b.vertx;
     }
 
     /** The strategy a server runs unless told otherwise. */
@@ -81,46 +111,47 @@ public final class ImrServer {
      */
     public synchronized CompletionStage<ImrServer> start() {
         try {
-            ReliabilityStrategyProvider strategy = b.registry.get(b.strategy);
-            b.options.validate(b.registry, List.of(b.strategy));
-            StrategyOptions options = b.options.forStrategy(b.strategy);
-            Authenticator auth = b.authenticator;
+            ReliabilityStrategyProvider provider = strategies.get(strategy);
+            options.validate(strategies, List.of(strategy));
+            StrategyOptions strategyOptions = options.forStrategy(strategy);
+            Authenticator auth = authenticator;
             if (auth == null) {
-                Path secretFile = b.secretFile != null ? b.secretFile : b.dataDir.resolve("secret");
-                auth = new HmacTokens(SecretFile.readOrCreate(secretFile));
+                Path secret = secretFile != null ? secretFile : dataDir.resolve("secret");
+                auth = new HmacTokens(SecretFile.readOrCreate(secret));
             }
-            registry = b.registry();
+            registry = givenMeterRegistry != null ? givenMeterRegistry : new SimpleMeterRegistry();
             PrometheusMeterRegistry prometheus = null;
-            if (b.metrics != null) {
+            if (metrics != null) {
                 prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
                 CompositeMeterRegistry composite = new CompositeMeterRegistry();
                 composite.add(registry);
                 composite.add(prometheus);
                 registry = composite;
             }
-            if (b.store != null) {
-                store = b.store;
+            if (givenStore != null) {
+                store = givenStore;
             } else {
-                store = MapDbServerStore.open(b.dataDir);
+                store = MapDbServerStore.open(dataDir);
                 ownStore = true;
             }
-            vertx = b.vertx != null ? b.vertx : Vertx.vertx();
-            ownVertx = b.vertx == null;
+            vertx = givenVertx != null ? givenVertx : Vertx.vertx();
+            ownVertx = givenVertx == null;
             runtime = new ThreadedRuntime("server");
-            engine = new ServerEngine(b.engineConfig, store, strategy, options, auth, runtime, registry);
-            FrameCodec codec = new FrameCodec(b.maxFrameBytes);
+            engine = new ServerEngine(engineConfig, store, provider, strategyOptions, auth, runtime, registry);
+            FrameCodec codec = new FrameCodec(maxFrameBytes);
             transport = new VertxServerTransport(vertx, codec, engine::accept, engine.metrics()::frameBytes);
-            Future<InetSocketAddress> tcp = transport.listenTcp(b.tcp.host(), b.tcp.port())
+            transport.stats().register(registry, MetricNames.SIDE_SERVER);
+            Future<InetSocketAddress> tcpBound = transport.listenTcp(tcp.host(), tcp.port())
                     .onSuccess(a -> tcpAddress = a);
-            Future<InetSocketAddress> ws = b.webSocket == null ? Future.succeededFuture()
-                    : transport.listenWebSocket(b.webSocket.host(), b.webSocket.port()).onSuccess(a -> webSocketAddress = a);
-            Future<InetSocketAddress> metrics = Future.succeededFuture();
+            Future<InetSocketAddress> ws = webSocket == null ? Future.succeededFuture()
+                    : transport.listenWebSocket(webSocket.host(), webSocket.port()).onSuccess(a -> webSocketAddress = a);
+            Future<InetSocketAddress> metricsBound = Future.succeededFuture();
             if (prometheus != null) {
                 metricsEndpoint = new MetricsEndpoint(vertx, prometheus);
-                metrics = metricsEndpoint.listen(b.metrics).onSuccess(a -> metricsAddress = a);
+                metricsBound = metricsEndpoint.listen(metrics).onSuccess(a -> metricsAddress = a);
             }
             CompletableFuture<ImrServer> started = new CompletableFuture<>();
-            Future.all(tcp, ws, metrics).onComplete(ar -> {
+            Future.all(tcpBound, ws, metricsBound).onComplete(ar -> {
                 if (ar.succeeded()) {
                     started.complete(this);
                 } else {
@@ -159,7 +190,17 @@ public final class ImrServer {
 
     /** The strategy this server runs. */
     public String strategy() {
-        return b.strategy;
+        return strategy;
+    }
+
+    /** The engine's settings, as they were when the server was built. */
+    public ServerEngineConfig engineConfig() {
+        return engineConfig;
+    }
+
+    /** The largest frame accepted, as it was when the server was built. */
+    public int maxFrameBytes() {
+        return maxFrameBytes;
     }
 
     /** The store this server runs on (null before {@link #start()}), for reading what it keeps. */
@@ -202,21 +243,25 @@ public final class ImrServer {
         return done;
     }
 
-    /** Settings of a server; {@link #build()} checks nothing, {@link ImrServer#start()} does. */
+    /**
+     * Settings of a server; {@link #build()} checks what it can without opening anything (the options, that a store
+     * or a data folder is given), {@link ImrServer#start()} the rest (the strategy, the store, the addresses).
+     */
     public static final class Builder {
         private Path dataDir;
         private ServerStore store;
         private String strategy = DEFAULT_STRATEGY;
         private PerStrategyOptions options = PerStrategyOptions.none();
-        private StrategyRegistry registry = null;
+        /** Null: {@link StrategyRegistry#load()} at build. */
+        private StrategyRegistry registry;
         private MeterRegistry meterRegistry;
         private HostPort tcp = new HostPort("127.0.0.1", 0);
         private HostPort webSocket;
         private HostPort metrics;
         private Path secretFile;
         private Authenticator authenticator;
-        private ServerEngineConfig engineConfig = ServerEngineConfig.DEFAULT;
-        private int maxFrameBytes = FrameCodec.DEFAULT_MAX_FRAME_BYTES;
+        private ServerEngineConfig.Builder engine = ServerEngineConfig.builder();
+        private int maxFrameBytes = WireOptions.MAX_FRAME_BYTES.defaultInt();
         private Vertx vertx;
 
         private Builder() {
@@ -234,13 +279,11 @@ public final class ImrServer {
             metrics = c.hostPort(ImrConfig.SERVER_METRICS);
             dataDir = c.path(ImrConfig.SERVER_DATA, dataDir);
             secretFile = c.path(ImrConfig.SERVER_SECRET_FILE, secretFile);
-            engineConfig = new ServerEngineConfig(
-                    c.duration(ImrConfig.SERVER_HEARTBEAT, engineConfig.heartbeat()),
-                    c.duration(ImrConfig.SERVER_HELLO_TIMEOUT, engineConfig.helloTimeout()),
-                    c.integer(ImrConfig.SERVER_MAX_PENDING_SENDS, engineConfig.maxPendingSends(), 1, 1 << 20),
-                    engineConfig.deviceIdleEviction());
-            maxFrameBytes = c.integer(ImrConfig.MAX_FRAME_BYTES, maxFrameBytes, FrameCodec.MIN_MAX_FRAME_BYTES,
-                    FrameCodec.MAX_MAX_FRAME_BYTES);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.HEARTBEAT).ifPresent(engine::heartbeat);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.HELLO_TIMEOUT).ifPresent(engine::helloTimeout);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.MAX_PENDING_SENDS).ifPresent(engine::maxPendingSends);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.DEVICE_IDLE_EVICTION).ifPresent(engine::deviceIdleEviction);
+            c.option(ImrConfig.WIRE, WireOptions.MAX_FRAME_BYTES).ifPresent(v -> maxFrameBytes = v);
             return this;
         }
 
@@ -318,16 +361,37 @@ public final class ImrServer {
             return this;
         }
 
+        /** Every engine setting at once (replacing those set one by one before). */
         public Builder engineConfig(ServerEngineConfig config) {
-            this.engineConfig = config;
+            this.engine = config.toBuilder();
             return this;
         }
 
+        /** {@link ServerEngineConfig#HEARTBEAT}. */
         public Builder heartbeat(Duration interval) {
-            this.engineConfig = engineConfig.withHeartbeat(interval);
+            engine.heartbeat(interval);
             return this;
         }
 
+        /** {@link ServerEngineConfig#HELLO_TIMEOUT}. */
+        public Builder helloTimeout(Duration timeout) {
+            engine.helloTimeout(timeout);
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#MAX_PENDING_SENDS}. */
+        public Builder maxPendingSends(int sends) {
+            engine.maxPendingSends(sends);
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#DEVICE_IDLE_EVICTION}. */
+        public Builder deviceIdleEviction(Duration eviction) {
+            engine.deviceIdleEviction(eviction);
+            return this;
+        }
+
+        /** {@link WireOptions#MAX_FRAME_BYTES}. */
         public Builder maxFrameBytes(int bytes) {
             this.maxFrameBytes = bytes;
             return this;
@@ -339,24 +403,21 @@ public final class ImrServer {
             return this;
         }
 
-        MeterRegistry registry() {
-            return meterRegistry != null ? meterRegistry : new SimpleMeterRegistry();
-        }
-
         /**
-         * The server, not yet started.
+         * The server, not yet started, with a copy of these settings: changing this builder afterwards changes
+         * no server already built.
          *
-         * @throws ConfigException when neither a data folder nor a store was given
+         * @throws ConfigException        when neither a data folder nor a store was given
+         * @throws InvalidOptionException for an option out of range, naming it
          */
         public ImrServer build() {
             if (dataDir == null && (store == null || (authenticator == null && secretFile == null))) {
                 throw new ConfigException("a server needs a data folder (imr.server.data, --data), or a store and a"
                         + " token secret");
             }
-            if (registry == null) {
-                registry = StrategyRegistry.load();
-            }
-            return new ImrServer(this);
+            WireOptions.MAX_FRAME_BYTES.check(maxFrameBytes);
+            ServerEngineConfig config = engine.build();
+            return new ImrServer(this, registry != null ? registry : StrategyRegistry.load(), config);
         }
     }
 }

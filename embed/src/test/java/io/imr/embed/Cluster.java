@@ -33,8 +33,8 @@ final class Cluster implements AutoCloseable {
         this.dir = dir;
         this.webSocket = webSocket;
         this.server = ImrServer.builder().dataDir(dir.resolve("server")).secret(SECRET).strategy(strategy)
-                .tcp(new HostPort("127.0.0.1", 0)).webSocket(new HostPort("127.0.0.1", 0)).engineConfig(io.imr.engine.ServerEngineConfig.DEFAULT.withHeartbeat(heartbeat)
-                        .withHelloTimeout(Duration.ofSeconds(2)))
+                .tcp(new HostPort("127.0.0.1", 0)).webSocket(new HostPort("127.0.0.1", 0))
+                .heartbeat(heartbeat).helloTimeout(Duration.ofSeconds(2))
                 .build();
         join(server.start());
         int upstream = webSocket ? server.webSocketAddress().getPort() : server.tcpAddress().getPort();

@@ -3,6 +3,8 @@ package io.imr.embed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.imr.engine.ClientEngineConfig;
+import io.imr.engine.ServerEngineConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,8 @@ class ImrConfigTest {
         ImrConfig c = ImrConfig.load(file, Map.of("IMR_SERVER_LISTEN", "127.0.0.1:8000", "IMR_SERVER_HEARTBEAT", "6s",
                 "IMR_STRATEGY_ACK_HOLD_BACK", "99", "PATH", "/bin"), system);
         assertThat(c.hostPort(ImrConfig.SERVER_LISTEN)).isEqualTo(new HostPort("127.0.0.1", 8000));
-        assertThat(c.duration(ImrConfig.SERVER_HEARTBEAT, Duration.ZERO)).isEqualTo(Duration.ofSeconds(7));
+        assertThat(c.option(ImrConfig.SERVER, ServerEngineConfig.HEARTBEAT)).contains(Duration.ofSeconds(7));
+        assertThat(c.option(ImrConfig.SERVER, ServerEngineConfig.HELLO_TIMEOUT)).as("unset").isEmpty();
         assertThat(c.strategyOptions().forStrategy("ack").asMap()).as("each strategy's options in its own namespace")
                 .isEqualTo(Map.of("window", "64", "hold-back", "99"));
         assertThat(c.strategyOptions().forStrategy("hybrid").asMap()).isEqualTo(Map.of("ack-every", "16"));
@@ -43,13 +46,13 @@ class ImrConfigTest {
     void badValues() {
         ImrConfig c = ImrConfig.of(Map.of(ImrConfig.SERVER_HEARTBEAT, "soon", ImrConfig.SERVER_LISTEN, "localhost",
                 ImrConfig.CLIENT_SEND_WINDOW, "0"));
-        assertThatThrownBy(() -> c.duration(ImrConfig.SERVER_HEARTBEAT, Duration.ZERO))
+        assertThatThrownBy(() -> c.option(ImrConfig.SERVER, ServerEngineConfig.HEARTBEAT))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("imr.server.heartbeat must be a whole number with a unit ms, s, m, h or d (like 500ms or 30d),"
                         + " got \"soon\"");
         assertThatThrownBy(() -> c.hostPort(ImrConfig.SERVER_LISTEN))
                 .hasMessage("imr.server.listen must be HOST:PORT (like 127.0.0.1:7000), got \"localhost\"");
-        assertThatThrownBy(() -> c.integer(ImrConfig.CLIENT_SEND_WINDOW, 1, 1, 65536))
+        assertThatThrownBy(() -> c.option(ImrConfig.CLIENT, ClientEngineConfig.SEND_WINDOW))
                 .hasMessage("imr.client.send-window must be a whole number from 1 to 65536, got \"0\"");
         assertThatThrownBy(() -> ImrServer.builder().config(c))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("imr.server.listen must be HOST:PORT");
@@ -64,5 +67,18 @@ class ImrConfigTest {
                 .hasMessageContaining("imr.server.listen");
         assertThatThrownBy(() -> ImrConfig.load(dir.resolve("missing.properties"), Map.of(), new Properties()))
                 .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    @DisplayName("skips the imr command's own system properties (-Dimr.log, -Dimr.debug), which are no settings")
+    void commandProperties() {
+        Properties system = new Properties();
+        system.setProperty("imr.log", "FINE");
+        system.setProperty("imr.debug", "true");
+        system.setProperty(ImrConfig.SERVER_HEARTBEAT, "3s");
+        ImrConfig c = ImrConfig.load(null, Map.of(), system);
+        assertThat(c.asMap()).containsOnlyKeys(ImrConfig.SERVER_HEARTBEAT);
+        assertThatThrownBy(() -> ImrConfig.of(Map.of("imr.log", "FINE"))).as("in a file it would do nothing: refused")
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("unknown setting imr.log");
     }
 }

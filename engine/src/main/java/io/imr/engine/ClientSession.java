@@ -15,6 +15,7 @@ import io.imr.api.store.ClientCommit;
 import io.imr.api.store.ClientState;
 import io.imr.api.store.ClientStore;
 import io.imr.api.strategy.Event;
+import io.imr.engine.internal.InboundGate;
 import io.imr.engine.internal.StoreCommits;
 import io.imr.engine.metrics.EngineMetrics;
 import java.util.ArrayList;
@@ -70,6 +71,7 @@ final class ClientSession implements Uplink {
     private final ClientStore store;
     private final Committed committed;
     private final Owner owner;
+    private final InboundGate inbound;
     private ClientDriver driver;
     private Outbox outbox;
     private ClientSessionState state = ClientSessionState.NEW;
@@ -86,6 +88,7 @@ final class ClientSession implements Uplink {
         this.store = store;
         this.committed = committed;
         this.owner = owner;
+        this.inbound = new InboundGate(runtime, InboundGate.Limits.DEFAULT);
         this.reconnectDelayNanos = config.reconnectInitial().toNanos();
     }
 
@@ -143,22 +146,14 @@ final class ClientSession implements Uplink {
         connector.connect(new ClientConnector.Attempt() {
             @Override
             public ConnectionHandler connected(FrameChannel channel) {
-                runtime.execute(() -> opened(a, channel));
-                return new ConnectionHandler() {
-                    @Override
-                    public void onFrame(Frame frame) {
-                        runtime.execute(() -> frame(a, frame));
+                // Frames the context has not processed yet are bounded: above the gate's mark, reading pauses.
+                InboundGate.Gated gated = inbound.open(channel);
+                runtime.execute(() -> opened(a, gated.channel()));
+                return gated.handler(frame -> frame(a, frame), reason -> {
+                    if (a == current) {
+                        lost(a, null, reason);
                     }
-
-                    @Override
-                    public void onClosed(String reason) {
-                        runtime.execute(() -> {
-                            if (a == current) {
-                                lost(a, null, reason);
-                            }
-                        });
-                    }
-                };
+                });
             }
 
             @Override

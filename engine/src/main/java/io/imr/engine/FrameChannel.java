@@ -23,4 +23,18 @@ public interface FrameChannel {
 
     /** A short description for logs: the transport and the peer's address. */
     String describe();
+
+    /**
+     * Asks the transport to stop reading from the peer (back-pressure: the engine has too much of
+     * this connection's work queued). Calls nest: reading goes on once every {@code pauseReading}
+     * has had its {@link #resumeReading}, so independent reasons to pause can each pair their own
+     * calls. A transport may still deliver the few frames it had read already. Any thread, never
+     * blocks. The default does nothing (a channel that cannot pause, such as the simulator's).
+     */
+    default void pauseReading() {
+    }
+
+    /** Undoes one {@link #pauseReading}. Any thread, never blocks. */
+    default void resumeReading() {
+    }
 }

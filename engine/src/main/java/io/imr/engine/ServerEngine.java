@@ -1,12 +1,12 @@
 package io.imr.engine;
 
-import io.imr.api.frame.Frame;
 import io.imr.api.store.DeviceState;
 import io.imr.api.store.ServerStore;
 import io.imr.api.strategy.ReliabilityStrategyProvider;
 import io.imr.api.strategy.StrategyOptions;
 import io.imr.engine.auth.Authenticator;
 import io.imr.engine.auth.Principal;
+import io.imr.engine.internal.InboundGate;
 import io.imr.engine.metrics.EngineMetrics;
 import io.imr.engine.metrics.MetricNames;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,6 +46,7 @@ public final class ServerEngine implements AutoCloseable {
     private final EngineMetrics metrics;
     private final AppendPipeline appends;
     private final ServerSession.Shared shared;
+    private final InboundGate inbound;
 
     private final Map<Principal, ServerDevice> devices = new HashMap<>();
     private final Map<String, List<ServerDevice>> devicesByUser = new HashMap<>();
@@ -57,7 +58,7 @@ public final class ServerEngine implements AutoCloseable {
     /**
      * @param strategy the strategy this server runs; devices must offer its name
      * @param options  its options, validated here
-     * @throws io.imr.api.strategy.StrategyOptions.InvalidOptionException for a bad option
+     * @throws io.imr.api.option.InvalidOptionException for a bad option
      */
     public ServerEngine(ServerEngineConfig config, ServerStore store, ReliabilityStrategyProvider strategy,
                         StrategyOptions options, Authenticator authenticator, EngineRuntime runtime,
@@ -75,6 +76,7 @@ public final class ServerEngine implements AutoCloseable {
                 user -> devicesByUser.getOrDefault(user, List.of()));
         this.shared = new ServerSession.Shared(config, runtime, metrics, authenticator, strategy.name(), store,
                 appends, this::device, sessionCount, () -> closed);
+        this.inbound = new InboundGate(runtime, InboundGate.Limits.DEFAULT).register(metrics);
     }
 
     /** The strategy this server runs. */
@@ -98,19 +100,11 @@ public final class ServerEngine implements AutoCloseable {
      * @return the handler for the connection's frames and close
      */
     public ConnectionHandler accept(FrameChannel channel) {
-        ServerSession session = new ServerSession(channel, nextSessionId.incrementAndGet(), shared);
+        // Back-pressure (G7): the gate pauses the connection's reading while too much of its work waits here.
+        InboundGate.Gated gated = inbound.open(channel);
+        ServerSession session = new ServerSession(gated.channel(), nextSessionId.incrementAndGet(), shared);
         runtime.execute(session::opened);
-        return new ConnectionHandler() {
-            @Override
-            public void onFrame(Frame frame) {
-                runtime.execute(() -> session.onFrame(frame));
-            }
-
-            @Override
-            public void onClosed(String reason) {
-                runtime.execute(() -> session.onClosed(reason));
-            }
-        };
+        return gated.handler(session::onFrame, session::onClosed);
     }
 
     /**

@@ -33,7 +33,7 @@ class AppendPipelineTest {
 
     @BeforeEach
     void start() {
-        server = new ServerFixture(dir, ServerEngineConfig.DEFAULT.withMaxPendingSends(4), strategy);
+        server = new ServerFixture(dir, ServerEngineConfig.builder().maxPendingSends(4).build(), strategy);
     }
 
     @AfterEach

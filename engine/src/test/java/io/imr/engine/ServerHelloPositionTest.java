@@ -66,7 +66,7 @@ class ServerHelloPositionTest {
     }
 
     private ServerEngine newEngine() {
-        return new ServerEngine(ServerEngineConfig.DEFAULT.withHeartbeat(Duration.ofSeconds(1)), store,
+        return new ServerEngine(ServerEngineConfig.builder().heartbeat(Duration.ofSeconds(1)).build(), store,
                 new QuietStrategy(), StrategyOptions.none(), new HmacTokens(secret), runtime, registry);
     }
 

@@ -42,8 +42,8 @@ class ServerSessionRulesTest {
     void start() {
         Arrays.fill(secret, (byte) 9);
         store = MapDbServerStore.open(dir);
-        ServerEngineConfig config = ServerEngineConfig.DEFAULT.withHeartbeat(Duration.ofSeconds(1))
-                .withHelloTimeout(Duration.ofSeconds(5));
+        ServerEngineConfig config = ServerEngineConfig.builder().heartbeat(Duration.ofSeconds(1))
+                .helloTimeout(Duration.ofSeconds(5)).build();
         engine = new ServerEngine(config, store, new QuietStrategy(), StrategyOptions.none(),
                 new HmacTokens(secret), runtime, new SimpleMeterRegistry());
     }

@@ -31,7 +31,7 @@ class ServerSessionTest {
 
     @BeforeEach
     void start() {
-        server = new ServerFixture(dir, ServerEngineConfig.DEFAULT.withHeartbeat(Duration.ofSeconds(1)), strategy);
+        server = new ServerFixture(dir, ServerEngineConfig.builder().heartbeat(Duration.ofSeconds(1)).build(), strategy);
     }
 
     @AfterEach

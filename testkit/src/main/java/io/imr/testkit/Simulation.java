@@ -443,8 +443,8 @@ public final class Simulation {
                 life = new Life("server#" + ++incarnation);
                 MemoryServerStore store = new MemoryServerStore(serverDisk, scheduler, life, Run.this::commitFailRate,
                         checks);
-                ServerEngineConfig config = ServerEngineConfig.DEFAULT.withHeartbeat(Duration.ofSeconds(1))
-                        .withHelloTimeout(Duration.ofSeconds(2));
+                ServerEngineConfig config = ServerEngineConfig.builder().heartbeat(Duration.ofSeconds(1))
+                        .helloTimeout(Duration.ofSeconds(2)).build();
                 ReliabilityStrategyProvider runs = observedRegistry.get(strategy);
                 engine = new ServerEngine(config, store, runs, options.forStrategy(strategy), tokens,
                         new VirtualRuntime(scheduler, life), new SimpleMeterRegistry());
@@ -498,9 +498,9 @@ public final class Simulation {
                 life = l;
                 MemoryClientStore store = new MemoryClientStore(disk, scheduler, l, Run.this::commitFailRate, checks);
                 VirtualRuntime runtime = new VirtualRuntime(scheduler, l);
-                ClientEngineConfig config = ClientEngineConfig.of(offered).withOptions(options)
-                        .withReconnect(Duration.ofMillis(100), Duration.ofSeconds(3)).withSendWindow(64)
-                        .withResendAfter(Duration.ofSeconds(3));
+                ClientEngineConfig config = ClientEngineConfig.builder().strategies(offered).options(options)
+                        .reconnectInitial(Duration.ofMillis(100)).reconnectMax(Duration.ofSeconds(3)).sendWindow(64)
+                        .resendAfter(Duration.ofSeconds(3)).build();
                 handedUpTo = disk.handedOver;
                 // A registry per process, as in production: meters are not what the simulation checks.
                 engine = new ClientEngine(config, store, observedRegistry, token, network.connector(name, l), runtime,

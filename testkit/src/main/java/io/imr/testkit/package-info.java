@@ -5,7 +5,8 @@
  * the JUnit 5 class a strategy's tests extend. Public: {@link io.imr.testkit.Simulation},
  * {@link io.imr.testkit.SimulationSettings}, {@link io.imr.testkit.FaultProfile},
  * {@link io.imr.testkit.SeedResult}, {@link io.imr.testkit.SimulationReport},
- * {@link io.imr.testkit.StrategyComparison}, {@link io.imr.testkit.Violation}, {@link io.imr.testkit.PlantedBug};
+ * {@link io.imr.testkit.StrategyComparison}, {@link io.imr.testkit.Violation}, {@link io.imr.testkit.PlantedBug},
+ * {@link io.imr.testkit.OptionSpecWalk} (a configuration's builder and parser agree with its option specs);
  * everything else is package-private.
  */
 package io.imr.testkit;

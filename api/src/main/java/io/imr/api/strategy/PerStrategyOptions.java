@@ -1,5 +1,6 @@
 package io.imr.api.strategy;
 
+import io.imr.api.option.InvalidOptionException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,14 +41,14 @@ public final class PerStrategyOptions {
      * Options from names of the form {@code STRATEGY.OPTION} (as {@code imr.strategy.STRATEGY.OPTION}
      * is written in a configuration, without its prefix).
      *
-     * @throws StrategyOptions.InvalidOptionException for a name without a strategy or an option part
+     * @throws InvalidOptionException for a name without a strategy or an option part
      */
     public static PerStrategyOptions parse(Map<String, String> namespaced) {
         Map<String, Map<String, String>> grouped = new TreeMap<>();
         namespaced.forEach((key, value) -> {
             int dot = key.indexOf('.');
             if (dot <= 0 || dot == key.length() - 1) {
-                throw new StrategyOptions.InvalidOptionException("strategy option \"" + key
+                throw new InvalidOptionException("strategy option \"" + key
                         + "\" must be written STRATEGY.OPTION, like ack.window");
             }
             grouped.computeIfAbsent(key.substring(0, dot), k -> new HashMap<>()).put(key.substring(dot + 1), value);
@@ -81,7 +82,7 @@ public final class PerStrategyOptions {
      * @param used the strategies that will run with these options (their options are validated even
      *             when empty, so defaults are checked too)
      * @throws StrategyRegistry.UnknownStrategyException for options of a strategy the registry lacks
-     * @throws StrategyOptions.InvalidOptionException    for an option its strategy refuses
+     * @throws InvalidOptionException    for an option its strategy refuses
      */
     public void validate(StrategyRegistry registry, Collection<String> used) {
         for (String strategy : byStrategy.keySet()) {

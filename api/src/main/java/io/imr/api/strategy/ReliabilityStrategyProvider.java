@@ -1,5 +1,6 @@
 package io.imr.api.strategy;
 
+import io.imr.api.option.InvalidOptionException;
 import java.util.Set;
 
 /**
@@ -30,7 +31,7 @@ public interface ReliabilityStrategyProvider {
     /**
      * Checks options without making anything, so that a bad value fails at startup.
      *
-     * @throws StrategyOptions.InvalidOptionException saying which option is wrong and what is allowed
+     * @throws InvalidOptionException saying which option is wrong and what is allowed
      */
     default void validate(StrategyOptions options) {
         options.requireKnown(name(), optionNames());

@@ -1,6 +1,9 @@
 package io.imr.api.strategy;
 
-import io.imr.api.ImrException;
+import io.imr.api.option.DurationOption;
+import io.imr.api.option.IntOption;
+import io.imr.api.option.InvalidOptionException;
+import io.imr.api.option.OptionSpec;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -53,97 +56,46 @@ public final class StrategyOptions {
     }
 
     /**
-     * An integer option.
+     * The value of an option, read and checked by its spec, or the spec's default when unset.
+     *
+     * @throws InvalidOptionException when set to something the spec does not allow, naming the option, what is
+     *                                allowed and the text given
+     */
+    public <T> T get(OptionSpec<T> spec) {
+        String v = values.get(spec.name());
+        return v == null ? spec.defaultValue() : spec.parse(v);
+    }
+
+    /**
+     * An integer option; as {@link #get} with an {@link IntOption} of these bounds.
      *
      * @throws InvalidOptionException when set to something that is not an integer in [min, max]
      */
     public int intValue(String name, int defaultValue, int min, int max) {
-        String v = values.get(name);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(v.trim());
-            if (parsed < min || parsed > max) {
-                throw new NumberFormatException();
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new InvalidOptionException("option " + name + " must be a whole number from " + min + " to " + max
-                    + ", got \"" + v + "\"");
-        }
+        return get(new IntOption(name, defaultValue, min, max));
     }
 
     /**
-     * A duration option, written as {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h} or
-     * {@code 7d}.
+     * A duration option, written as {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h} or {@code 7d}; as
+     * {@link #get} with a {@link DurationOption} of these bounds.
      *
      * @throws InvalidOptionException when set to something else, or outside [min, max]
      */
     public Duration duration(String name, Duration defaultValue, Duration min, Duration max) {
-        String v = values.get(name);
-        if (v == null) {
-            return defaultValue;
-        }
-        Duration parsed;
-        try {
-            parsed = parseDuration(v);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidOptionException("option " + name + " " + e.getMessage());
-        }
-        if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
-            throw new InvalidOptionException("option " + name + " must be from " + format(min) + " to " + format(max)
-                    + ", got \"" + v + "\"");
-        }
-        return parsed;
+        return get(new DurationOption(name, defaultValue, min, max));
     }
 
     /**
-     * Parses {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 7d}.
+     * Parses {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 7d} ({@link DurationOption#parseText}).
      *
      * @throws IllegalArgumentException saying what is allowed
      */
     public static Duration parseDuration(String text) {
-        String t = text == null ? "" : text.trim();
-        int i = 0;
-        while (i < t.length() && Character.isDigit(t.charAt(i))) {
-            i++;
-        }
-        if (i == 0 || i == t.length() || i > 12) {
-            throw new IllegalArgumentException("must be a whole number with a unit ms, s, m, h or d (like 500ms or 30d),"
-                    + " got \"" + text + "\"");
-        }
-        long n = Long.parseLong(t.substring(0, i));
-        switch (t.substring(i)) {
-            case "ms":
-                return Duration.ofMillis(n);
-            case "s":
-                return Duration.ofSeconds(n);
-            case "m":
-                return Duration.ofMinutes(n);
-            case "h":
-                return Duration.ofHours(n);
-            case "d":
-                return Duration.ofDays(n);
-            default:
-                throw new IllegalArgumentException("must be a whole number with a unit ms, s, m, h or d (like 500ms or"
-                        + " 30d), got \"" + text + "\"");
-        }
-    }
-
-    private static String format(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+        return DurationOption.parseText(text);
     }
 
     @Override
     public String toString() {
         return asMap().toString();
-    }
-
-    /** An option has a value that is not allowed. */
-    public static final class InvalidOptionException extends ImrException {
-        public InvalidOptionException(String message) {
-            super(message);
-        }
     }
 }

@@ -78,8 +78,17 @@ public final class StrategyRegistry {
         return of(providers, List.of());
     }
 
-    private static StrategyRegistry of(Collection<? extends ReliabilityStrategyProvider> providers,
-                                       List<String> problems) {
+    /**
+     * A registry of exactly these providers that keeps what failed to load elsewhere (for wiring that
+     * assembles the providers itself, such as a Guice {@code MapBinder} fed from {@link #load()}), so that
+     * {@link #get} still says why a strategy is missing.
+     *
+     * @param problems providers that could not be loaded, each with its cause (as {@link #problems()})
+     * @throws DuplicateStrategyException when two providers have one name
+     * @throws InvalidStrategyException   when a provider's name is invalid or it needs another SPI version
+     */
+    public static StrategyRegistry of(Collection<? extends ReliabilityStrategyProvider> providers,
+                                      List<String> problems) {
         Map<String, List<ReliabilityStrategyProvider>> grouped = new TreeMap<>();
         for (ReliabilityStrategyProvider p : providers) {
             String name;

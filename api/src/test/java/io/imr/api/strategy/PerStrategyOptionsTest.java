@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.imr.api.option.InvalidOptionException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,7 +54,7 @@ class PerStrategyOptionsTest {
         PerStrategyOptions o = PerStrategyOptions.parse(Map.of("alpha.size", "50"));
         o.validate(registry, List.of("alpha", "beta"));
         PerStrategyOptions bad = PerStrategyOptions.parse(Map.of("beta.size", "500"));
-        StrategyOptions.InvalidOptionException e = assertThrows(StrategyOptions.InvalidOptionException.class,
+        InvalidOptionException e = assertThrows(InvalidOptionException.class,
                 () -> bad.validate(registry, List.of("alpha", "beta")));
         assertTrue(e.getMessage().contains("size"), e.getMessage());
     }
@@ -68,7 +69,7 @@ class PerStrategyOptionsTest {
 
     @Test
     void aNameWithoutStrategyOrOptionIsRefused() {
-        assertThrows(StrategyOptions.InvalidOptionException.class, () -> PerStrategyOptions.parse(Map.of("size", "5")));
-        assertThrows(StrategyOptions.InvalidOptionException.class, () -> PerStrategyOptions.parse(Map.of("alpha.", "5")));
+        assertThrows(InvalidOptionException.class, () -> PerStrategyOptions.parse(Map.of("size", "5")));
+        assertThrows(InvalidOptionException.class, () -> PerStrategyOptions.parse(Map.of("alpha.", "5")));
     }
 }

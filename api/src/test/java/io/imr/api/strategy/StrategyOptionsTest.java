@@ -39,6 +39,6 @@ class StrategyOptionsTest {
         assertThatThrownBy(() -> options.intValue("window", 1, 1, 5))
                 .hasMessage("option window must be a whole number from 1 to 5, got \"64\"");
         assertThatThrownBy(() -> options.duration("retransmit", Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1)))
-                .hasMessage("option retransmit must be from 0s to 1s, got \"2s\"");
+                .hasMessage("option retransmit must be from 0ms to 1s, got \"2s\"");
     }
 }

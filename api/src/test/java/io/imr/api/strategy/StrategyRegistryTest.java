@@ -3,6 +3,7 @@ package io.imr.api.strategy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.imr.api.option.InvalidOptionException;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -119,7 +120,7 @@ class StrategyRegistryTest {
     void unknownOptionRefused() {
         TestProviders.Alpha alpha = new TestProviders.Alpha();
         assertThatThrownBy(() -> alpha.validate(StrategyOptions.of(java.util.Map.of("window", "10"))))
-                .isInstanceOf(StrategyOptions.InvalidOptionException.class)
+                .isInstanceOf(InvalidOptionException.class)
                 .hasMessage("strategy alpha has no option window; its options are: (none)");
     }
 }

@@ -51,6 +51,12 @@ public final class MetricNames {
     public static final String SESSIONS = "imr.sessions";
     /** Sends in the outbox, waiting for the server's confirmation. */
     public static final String OUTBOX_PENDING = "imr.outbox.pending";
+    /** Frames connections handed to the engine and it has not processed yet (back-pressure, G7). */
+    public static final String INBOUND_PENDING = "imr.engine.inbound.pending";
+    /** Connections the engine keeps from being read now: too much of their work waits (back-pressure). */
+    public static final String INBOUND_PAUSED = "imr.engine.inbound.paused";
+    /** Times the engine stopped reading a connection (a running count, as a gauge). */
+    public static final String INBOUND_PAUSES = "imr.engine.inbound.pauses";
     /**
      * Sessions the server started from the first message it holds because it could not vouch for the
      * device's position (G10), tagged with {@link #TAG_REASON}.

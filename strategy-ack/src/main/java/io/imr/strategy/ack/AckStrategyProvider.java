@@ -1,5 +1,6 @@
 package io.imr.strategy.ack;
 
+import io.imr.api.option.InvalidOptionException;
 import io.imr.api.strategy.ApiVersion;
 import io.imr.api.strategy.ClientReliability;
 import io.imr.api.strategy.ClientSetup;
@@ -65,8 +66,8 @@ public final class AckStrategyProvider implements ReliabilityStrategyProvider {
                 c.tailTimeout());
     }
 
-    static final StrategyOptions SIMULATION_OPTIONS = StrategyOptions.of(Map.of(AckConfig.WINDOW, "32",
-            AckConfig.PULL_PAGE, "32", AckConfig.HOLD_BACK, "64", AckConfig.RETRANSMIT_MAX, "5s"));
+    static final StrategyOptions SIMULATION_OPTIONS = StrategyOptions.of(Map.of(AckConfig.WINDOW.name(), "32",
+            AckConfig.PULL_PAGE.name(), "32", AckConfig.HOLD_BACK.name(), "64", AckConfig.RETRANSMIT_MAX.name(), "5s"));
 
     @Override
     public ClientReliability newClient(ClientSetup setup) {
@@ -81,7 +82,7 @@ public final class AckStrategyProvider implements ReliabilityStrategyProvider {
     /**
      * The parsed options.
      *
-     * @throws StrategyOptions.InvalidOptionException for an unknown option or a bad value
+     * @throws InvalidOptionException for an unknown option or a bad value
      */
     AckConfig config(StrategyOptions options) {
         Parsed p = last;

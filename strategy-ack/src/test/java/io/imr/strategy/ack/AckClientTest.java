@@ -27,7 +27,6 @@ import io.imr.api.strategy.ClientActions;
 import io.imr.api.strategy.ClientEvent;
 import io.imr.api.strategy.Event;
 import io.imr.api.strategy.ClientReliability;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,8 +38,7 @@ import org.junit.jupiter.api.Test;
 class AckClientTest {
 
     /** Hold-back of 4, gap timeout 1s, tail timeout 2s, pull page 100. */
-    private static final AckConfig CONFIG = new AckConfig(4, Duration.ofSeconds(1), Duration.ofSeconds(2), 100, 512,
-            8 << 20, Duration.ofSeconds(1), Duration.ofSeconds(30));
+    private static final AckConfig CONFIG = AckConfig.builder().holdBack(4).pullPage(100).build();
 
     private ClientReliability client;
     private long now;

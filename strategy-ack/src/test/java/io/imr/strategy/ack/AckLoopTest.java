@@ -28,8 +28,9 @@ class AckLoopTest {
     private static final LoopDriver.Faults HOSTILE = new LoopDriver.Faults(0.08, 0.05, 0.03, 0.05, 0.06, 0.02, 0.02);
 
     /** Small windows and buffers, so that the bounds, overflow and paging are exercised too. */
-    private static final AckConfig TIGHT = new AckConfig(16, Duration.ofMillis(300), Duration.ofSeconds(1), 64, 32,
-            64 << 10, Duration.ofMillis(500), Duration.ofSeconds(5));
+    private static final AckConfig TIGHT = AckConfig.builder().holdBack(16).gapTimeout(Duration.ofMillis(300))
+            .tailTimeout(Duration.ofSeconds(1)).pullPage(64).window(32).windowBytes(64 << 10)
+            .retransmitInitial(Duration.ofMillis(500)).retransmitMax(Duration.ofSeconds(5)).build();
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})

@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Test;
 class AckServerTest {
 
     /** A window of 4 messages; retransmits after 1s, doubling up to 4s. */
-    private static final AckConfig CONFIG = new AckConfig(1024, Duration.ofSeconds(1), Duration.ofSeconds(2), 512, 4,
-            8 << 20, Duration.ofSeconds(1), Duration.ofSeconds(4));
+    private static final AckConfig CONFIG = AckConfig.builder().window(4)
+            .retransmitMax(Duration.ofSeconds(4)).build();
 
     private ServerReliability server;
     private long now;
@@ -133,8 +133,8 @@ class AckServerTest {
         @Test
         @DisplayName("keeps the estimated bytes within window-bytes, and sends an oversized message alone")
         void byteBound() {
-            server = AckServer.create(new AckConfig(1024, Duration.ofSeconds(1), Duration.ofSeconds(2), 512, 100, 1024,
-                    Duration.ofSeconds(1), Duration.ofSeconds(4)));
+            server = AckServer.create(AckConfig.builder().window(100).windowBytes(1024)
+                    .retransmitMax(Duration.ofSeconds(4)).build());
             on(new Event.Connected(now, random, 1, 0, 0));
             List<Action> pushed = append(sized(1, 400), sized(2, 400), sized(3, 400));
             assertThat(delivered(pushed)).containsExactly(1L, 2L);

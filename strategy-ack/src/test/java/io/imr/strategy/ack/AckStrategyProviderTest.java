@@ -3,6 +3,7 @@ package io.imr.strategy.ack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.imr.api.option.InvalidOptionException;
 import io.imr.api.strategy.ApiVersion;
 import io.imr.api.strategy.ClientSetup;
 import io.imr.api.strategy.ReliabilityStrategyProvider;
@@ -11,6 +12,7 @@ import io.imr.api.strategy.StrategyOptions;
 import io.imr.api.strategy.StrategyRegistry;
 import io.imr.strategy.support.SequencedClient;
 import io.imr.strategy.support.WindowedServer;
+import io.imr.testkit.OptionSpecWalk;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -66,7 +68,7 @@ class AckStrategyProviderTest {
     @DisplayName("refuses unknown options and bad values at validation, saying what is allowed")
     void validates() {
         assertThatThrownBy(() -> provider.validate(StrategyOptions.of(Map.of("windw", "5"))))
-                .isInstanceOf(StrategyOptions.InvalidOptionException.class)
+                .isInstanceOf(InvalidOptionException.class)
                 .hasMessageStartingWith("strategy ack has no option windw; its options are: gap-timeout, hold-back");
         assertThatThrownBy(() -> provider.validate(StrategyOptions.of(Map.of("window", "0"))))
                 .hasMessage("option window must be a whole number from 1 to 65536, got \"0\"");
@@ -75,16 +77,16 @@ class AckStrategyProviderTest {
         assertThatThrownBy(() -> provider.validate(StrategyOptions.of(Map.of("tail-timeout", "5"))))
                 .hasMessageContaining("option tail-timeout must be a whole number with a unit");
         assertThatThrownBy(() -> provider.validate(StrategyOptions.of(Map.of("retransmit-initial", "5ms"))))
-                .hasMessage("option retransmit-initial must be from 10ms to 600s, got \"5ms\"");
+                .hasMessage("option retransmit-initial must be from 10ms to 10m, got \"5ms\"");
         assertThatThrownBy(() -> provider.validate(StrategyOptions.of(Map.of("retransmit-initial", "5s",
                 "retransmit-max", "2s"))))
-                .hasMessage("option retransmit-max (2000ms) must not be below retransmit-initial (5000ms)");
+                .hasMessage("option retransmit-max (2s) must not be below retransmit-initial (5s)");
         assertThatThrownBy(() -> new AckConfig(-1, Duration.ofSeconds(1), Duration.ofSeconds(2), 512, 512, 8 << 20,
                 Duration.ofSeconds(1), Duration.ofSeconds(30)))
                 .hasMessage("option hold-back must be a whole number from 0 to 1000000, got -1");
         assertThatThrownBy(() -> new AckConfig(1, null, Duration.ofSeconds(2), 512, 512, 8 << 20,
                 Duration.ofSeconds(1), Duration.ofSeconds(30)))
-                .hasMessage("option gap-timeout must be from 10ms to 600000ms, got nothing");
+                .hasMessage("option gap-timeout must be from 10ms to 10m, got nothing");
     }
 
     @Test
@@ -97,5 +99,15 @@ class AckStrategyProviderTest {
         assertThat(provider.newClient(new ClientSetup("bob", "phone", options))).isInstanceOf(SequencedClient.class);
         assertThat(provider.config(options)).isSameAs(first);
         assertThat(provider.config(StrategyOptions.of(Map.of("window", "64")))).isEqualTo(first);
+    }
+
+    @Test
+    @DisplayName("declares each option once: the builder and the options text agree on its name, default and range")
+    void optionSpecs() {
+        new OptionSpecWalk<>(AckConfig.class, m -> AckConfig.from(StrategyOptions.of(m)), AckConfig::builder)
+                .check(AckConfig.OPTIONS);
+        assertThat(AckConfig.builder().build()).isEqualTo(AckConfig.DEFAULT);
+        assertThat(AckConfig.DEFAULT.toBuilder().build()).isEqualTo(AckConfig.DEFAULT);
+        assertThat(provider.optionNames()).isEqualTo(AckConfig.OPTION_NAMES);
     }
 }

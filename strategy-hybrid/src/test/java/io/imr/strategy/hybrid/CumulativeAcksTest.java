@@ -18,7 +18,6 @@ import io.imr.api.strategy.ClientActions;
 import io.imr.api.strategy.ClientEvent;
 import io.imr.api.strategy.Event;
 import io.imr.strategy.support.SequencedClient;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -32,8 +31,8 @@ import org.junit.jupiter.api.Test;
 class CumulativeAcksTest {
 
     /** ack-every 4, ack-delay 20ms; hold-back 4, gap timeout 200ms, tail timeout 2s, pull page 100. */
-    private static final HybridConfig CONFIG = new HybridConfig(4, Duration.ofMillis(200), Duration.ofSeconds(2), 100,
-            1024, 8 << 20, Duration.ofSeconds(1), Duration.ofSeconds(30), 4, Duration.ofMillis(20));
+    private static final HybridConfig CONFIG = HybridConfig.builder().holdBack(4).pullPage(100).ackEvery(4)
+            .build();
 
     private SequencedClient client;
     private long now;

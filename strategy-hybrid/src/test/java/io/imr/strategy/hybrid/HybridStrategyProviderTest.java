@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.imr.api.frame.Ack;
 import io.imr.api.frame.AckUpTo;
 import io.imr.api.frame.Deliver;
+import io.imr.api.option.InvalidOptionException;
 import io.imr.api.strategy.Action;
 import io.imr.api.strategy.ApiVersion;
 import io.imr.api.strategy.ClientActions;
@@ -24,10 +25,10 @@ import io.imr.api.strategy.ServerReliability;
 import io.imr.api.strategy.ServerSetup;
 import io.imr.api.strategy.SimulationHints;
 import io.imr.api.strategy.StrategyOptions;
-import io.imr.api.strategy.StrategyOptions.InvalidOptionException;
 import io.imr.api.strategy.StrategyRegistry;
 import io.imr.strategy.support.SequencedClient;
 import io.imr.strategy.support.WindowedServer;
+import io.imr.testkit.OptionSpecWalk;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -94,10 +95,10 @@ class HybridStrategyProviderTest {
         assertThatThrownBy(() -> provider.validate(StrategyOptions.of(Map.of("window-bytes", "1000"))))
                 .hasMessage("option window-bytes must be a whole number from 1024 to 1073741824, got \"1000\"");
         assertThatThrownBy(() -> provider.validate(StrategyOptions.of(Map.of("gap-timeout", "5ms"))))
-                .hasMessage("option gap-timeout must be from 10ms to 600s, got \"5ms\"");
+                .hasMessage("option gap-timeout must be from 10ms to 10m, got \"5ms\"");
         assertThatThrownBy(() -> provider.validate(StrategyOptions.of(Map.of("retransmit-initial", "5s",
                 "retransmit-max", "2s"))))
-                .hasMessage("option retransmit-max (2000ms) must not be below retransmit-initial (5000ms)");
+                .hasMessage("option retransmit-max (2s) must not be below retransmit-initial (5s)");
         assertThatThrownBy(() -> provider.newClient(new ClientSetup("bob", "phone",
                 StrategyOptions.of(Map.of("window", "0"))))).isInstanceOf(InvalidOptionException.class);
     }
@@ -107,7 +108,7 @@ class HybridStrategyProviderTest {
     void ackDelayBelowRetransmit() {
         assertThatThrownBy(() -> provider.validate(StrategyOptions.of(Map.of("ack-delay", "1s"))))
                 .isInstanceOf(InvalidOptionException.class)
-                .hasMessage("option ack-delay (1000ms) must be below retransmit-initial (1000ms), or every batch would be"
+                .hasMessage("option ack-delay (1s) must be below retransmit-initial (1s), or every batch would be"
                         + " resent before it is acknowledged");
         assertThatThrownBy(() -> provider.validate(StrategyOptions.of(Map.of("ack-delay", "500ms",
                 "retransmit-initial", "400ms"))))
@@ -174,5 +175,15 @@ class HybridStrategyProviderTest {
         Action.Persist persist = only(out.drain(), Action.Persist.class).get(0);
         client.on(new Event.CommitDone(200 * MS, 0, persist.token()), out);
         assertThat(sent(out.drain(), AckUpTo.class)).containsExactly(new AckUpTo(1, 13));
+    }
+
+    @Test
+    @DisplayName("declares each option once: the builder and the options text agree on its name, default and range")
+    void optionSpecs() {
+        new OptionSpecWalk<>(HybridConfig.class, m -> HybridConfig.from(StrategyOptions.of(m)), HybridConfig::builder)
+                .companions(Map.of("retransmit-max", "1h", "ack-delay", "1ms")).check(HybridConfig.OPTIONS);
+        assertThat(HybridConfig.builder().build()).isEqualTo(HybridConfig.DEFAULT);
+        assertThat(HybridConfig.DEFAULT.toBuilder().build()).isEqualTo(HybridConfig.DEFAULT);
+        assertThat(provider.optionNames()).isEqualTo(HybridConfig.OPTION_NAMES);
     }
 }

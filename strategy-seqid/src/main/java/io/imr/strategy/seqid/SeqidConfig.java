@@ -1,13 +1,21 @@
 package io.imr.strategy.seqid;
 
 import io.imr.api.frame.Frame;
+import io.imr.api.option.DurationOption;
+import io.imr.api.option.IntOption;
+import io.imr.api.option.InvalidOptionException;
+import io.imr.api.option.OptionSpec;
 import io.imr.api.strategy.StrategyOptions;
-import io.imr.strategy.support.Options;
+import io.imr.strategy.support.CommonOptions;
+import io.imr.strategy.support.SequencedConfigBuilder;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
- * The validated settings of the {@code seqid} strategy. Immutable; parse them once with {@link #from}.
+ * The validated settings of the {@code seqid} strategy. Immutable; make them with {@link #builder()} in code or
+ * {@link #from} from text. Each option's name, default and range is its spec below ({@link #OPTIONS}), which both
+ * the builder and {@link #from} use.
  *
  * @param holdBack    {@code hold-back}: the most messages a device keeps past a hole (0 to 1,000,000,
  *                    default 1024); beyond, they are dropped and pulled again
@@ -22,18 +30,19 @@ import java.util.Set;
  */
 public record SeqidConfig(int holdBack, Duration tailTimeout, int pullPage, int pushWindow) {
 
-    static final Options.Int HOLD_BACK = new Options.Int("hold-back", 1024, 0, 1_000_000);
-    static final Options.Time TAIL_TIMEOUT = new Options.Time("tail-timeout", Duration.ofSeconds(2),
-            Duration.ofMillis(100), Duration.ofMinutes(10));
-    static final Options.Int PULL_PAGE = new Options.Int("pull-page", 512, 1, Frame.MAX_BATCH);
-    static final Options.Int PUSH_WINDOW = new Options.Int("push-window", 512, 1, 65_536);
+    public static final IntOption HOLD_BACK = CommonOptions.HOLD_BACK;
+    public static final DurationOption TAIL_TIMEOUT = CommonOptions.TAIL_TIMEOUT;
+    public static final IntOption PULL_PAGE = CommonOptions.PULL_PAGE;
+    public static final IntOption PUSH_WINDOW = new IntOption("push-window", 512, 1, 65_536);
+
+    /** Every option, in the order of the record's components. */
+    public static final List<OptionSpec<?>> OPTIONS = List.of(HOLD_BACK, TAIL_TIMEOUT, PULL_PAGE, PUSH_WINDOW);
 
     /** Every option name the strategy understands. */
-    public static final Set<String> OPTION_NAMES = Set.of(HOLD_BACK.name(), TAIL_TIMEOUT.name(), PULL_PAGE.name(),
-            PUSH_WINDOW.name());
+    public static final Set<String> OPTION_NAMES = OptionSpec.names(OPTIONS);
 
     /** The defaults. */
-    public static final SeqidConfig DEFAULT = from(StrategyOptions.none());
+    public static final SeqidConfig DEFAULT = builder().build();
 
     /** Between two Notify frames to one device, at least this much driver time. */
     static final Duration NOTIFY_INTERVAL = Duration.ofMillis(100);
@@ -42,9 +51,9 @@ public record SeqidConfig(int holdBack, Duration tailTimeout, int pullPage, int 
     static final int MAX_PULL_READS = 4;
 
     /**
-     * Checks every value.
+     * Checks every value: the one place the seqid strategy's settings are validated.
      *
-     * @throws StrategyOptions.InvalidOptionException naming the option that is wrong and what is allowed
+     * @throws InvalidOptionException naming the option that is wrong, what is allowed and the value
      */
     public SeqidConfig {
         HOLD_BACK.check(holdBack);
@@ -53,14 +62,57 @@ public record SeqidConfig(int holdBack, Duration tailTimeout, int pullPage, int 
         PUSH_WINDOW.check(pushWindow);
     }
 
+    /** A builder starting from every option's default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        return new Builder().holdBack(holdBack).tailTimeout(tailTimeout).pullPage(pullPage).pushWindow(pushWindow);
+    }
+
     /**
-     * Reads the options, each defaulting to its default.
+     * Reads the options, each defaulting to its spec's default.
      *
-     * @throws StrategyOptions.InvalidOptionException for an unknown option or a value out of range
+     * @throws InvalidOptionException for an unknown option or a value out of range
      */
     public static SeqidConfig from(StrategyOptions options) {
         options.requireKnown(SeqidStrategyProvider.NAME, OPTION_NAMES);
-        return new SeqidConfig(HOLD_BACK.read(options), TAIL_TIMEOUT.read(options), PULL_PAGE.read(options),
-                PUSH_WINDOW.read(options));
+        return builder().read(options).build();
+    }
+
+    /**
+     * Settings of the seqid strategy, each starting at its spec's default; {@link #build()} checks them. Its
+     * setters are the options' names in camel case ({@code push-window} is {@code pushWindow}).
+     */
+    public static final class Builder extends SequencedConfigBuilder<Builder> {
+        private int pushWindow = PUSH_WINDOW.defaultInt();
+
+        private Builder() {
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /** {@link SeqidConfig#PUSH_WINDOW}. */
+        public Builder pushWindow(int value) {
+            pushWindow = value;
+            return this;
+        }
+
+        @Override
+        public Builder read(StrategyOptions options) {
+            super.read(options);
+            pushWindow = options.get(PUSH_WINDOW);
+            return this;
+        }
+
+        /** @throws InvalidOptionException naming the option that is wrong, what is allowed and the value */
+        public SeqidConfig build() {
+            return new SeqidConfig(holdBack, tailTimeout, pullPage, pushWindow);
+        }
     }
 }

@@ -23,7 +23,6 @@ import io.imr.api.strategy.Action;
 import io.imr.api.strategy.Event;
 import io.imr.api.strategy.ServerActions;
 import io.imr.api.strategy.ServerEvent;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -36,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class SeqidServerTest {
 
     /** A push window of 4. */
-    private static final SeqidConfig CONFIG = new SeqidConfig(1024, Duration.ofSeconds(2), 512, 4);
+    private static final SeqidConfig CONFIG = SeqidConfig.builder().pushWindow(4).build();
 
     private SeqidServer server;
     private long now;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imr.api.Message;
 import io.imr.api.frame.Deliver;
+import io.imr.api.option.InvalidOptionException;
 import io.imr.api.strategy.Action;
 import io.imr.api.strategy.ApiVersion;
 import io.imr.api.strategy.ClientActions;
@@ -21,8 +22,8 @@ import io.imr.api.strategy.ServerReliability;
 import io.imr.api.strategy.ServerSetup;
 import io.imr.api.strategy.SimulationHints;
 import io.imr.api.strategy.StrategyOptions;
-import io.imr.api.strategy.StrategyOptions.InvalidOptionException;
 import io.imr.api.strategy.StrategyRegistry;
+import io.imr.testkit.OptionSpecWalk;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +84,7 @@ class SeqidStrategyProviderTest {
         assertThatThrownBy(() -> provider.validate(StrategyOptions.of(Map.of("hold-back", "-1"))))
                 .hasMessage("option hold-back must be a whole number from 0 to 1000000, got \"-1\"");
         assertThatThrownBy(() -> provider.validate(StrategyOptions.of(Map.of("tail-timeout", "50ms"))))
-                .hasMessage("option tail-timeout must be from 100ms to 600s, got \"50ms\"");
+                .hasMessage("option tail-timeout must be from 100ms to 10m, got \"50ms\"");
         assertThatThrownBy(() -> new SeqidConfig(1024, Duration.ofSeconds(2), 512, 70_000))
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessage("option push-window must be a whole number from 1 to 65536, got 70000");
@@ -139,5 +140,15 @@ class SeqidStrategyProviderTest {
         ClientActions out = new ClientActions();
         client.on(event, out);
         return List.copyOf(out.drain());
+    }
+
+    @Test
+    @DisplayName("declares each option once: the builder and the options text agree on its name, default and range")
+    void optionSpecs() {
+        new OptionSpecWalk<>(SeqidConfig.class, m -> SeqidConfig.from(StrategyOptions.of(m)), SeqidConfig::builder)
+                .check(SeqidConfig.OPTIONS);
+        assertThat(SeqidConfig.builder().build()).isEqualTo(SeqidConfig.DEFAULT);
+        assertThat(SeqidConfig.DEFAULT.toBuilder().build()).isEqualTo(SeqidConfig.DEFAULT);
+        assertThat(provider.optionNames()).isEqualTo(SeqidConfig.OPTION_NAMES);
     }
 }

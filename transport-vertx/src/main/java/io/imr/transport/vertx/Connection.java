@@ -6,52 +6,113 @@ import io.imr.engine.ConnectionHandler;
 import io.imr.engine.FrameChannel;
 import io.imr.wire.FrameCodec;
 import io.imr.wire.ProtocolException;
-import io.vertx.core.Context;
+import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * What TCP and WebSocket connections share: encoding on the connection's own event loop, the
- * single report of the close, and the answer to a bad frame (an error frame, then close; nothing
- * reaches the engine but the close).
+ * single report of the close, the answer to a bad frame (an error frame, then close; nothing
+ * reaches the engine but the close), and back-pressure ({@link BackPressure}).
+ *
+ * <p>Back-pressure: each frame is counted in bytes from its encoding until Vert.x reports it
+ * written (its write future); above the high-water mark, or while Vert.x says its write queue is
+ * full, the connection stops reading its peer, and reads again at the low-water mark (checked as
+ * each write completes and in Vert.x's drain handler). The engine may also pause reading
+ * ({@link #pauseReading}), nested. A frame that would take the queue past the limit closes the
+ * connection as a slow consumer. Every close that waits for queued bytes to flush (a peer that does
+ * not read never lets them) is forced after {@link #CLOSE_GRACE_MILLIS}.
+ *
+ * <p>All state but the engine's pause count and the two close flags belongs to the socket's event
+ * loop; calls from other threads hop onto it.
  */
 abstract class Connection implements FrameChannel {
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
 
+    /** How long a close may wait for queued bytes to reach the peer before the socket is closed at once. */
+    static final long CLOSE_GRACE_MILLIS = 2_000;
+
     protected final FrameCodec codec;
-    protected final Context context;
+    private final EventExecutor loop;
     private final WireMeter meter;
+    private final BackPressure limits;
+    private final TransportStats stats;
     private final String description;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean reported = new AtomicBoolean();
+    private final AtomicInteger enginePauses = new AtomicInteger();
     private volatile ConnectionHandler handler;
 
-    Connection(FrameCodec codec, Context context, WireMeter meter, String description) {
+    // Event loop only.
+    private long queued;
+    private boolean writePaused;
+    private boolean readingPaused;
+    private boolean started;
+
+    Connection(FrameCodec codec, EventExecutor loop, WireMeter meter, BackPressure limits, TransportStats stats,
+               String description) {
         this.codec = codec;
-        this.context = context;
+        this.loop = loop;
         this.meter = meter;
+        this.limits = limits;
+        this.stats = stats;
         this.description = description;
+    }
+
+    /** The bounds this connection keeps. */
+    protected BackPressure limits() {
+        return limits;
     }
 
     void handler(ConnectionHandler handler) {
         this.handler = handler;
     }
 
-    /** Writes one encoded frame on the event loop. */
-    protected abstract void write(byte[] frameBody);
+    /** Writes bytes on the event loop; the future completes once they are written to the socket (or dropped). */
+    protected abstract Future<Void> write(byte[] frameBody);
 
-    /** Closes the underlying socket. */
+    /** The bytes a frame body takes on the wire (its body and framing). */
+    protected abstract int wireBytes(int bodyLength);
+
+    /** Whether Vert.x's own view of the socket's write queue is that it is full. */
+    protected abstract boolean socketWriteQueueFull();
+
+    /** Stops reading the socket (event loop). */
+    protected abstract void pauseSocket();
+
+    /** Reads the socket again (event loop). */
+    protected abstract void resumeSocket();
+
+    /** Closes the underlying socket once what is queued is written. */
     protected abstract void closeSocket();
+
+    /** Closes the underlying socket now, dropping what is queued. */
+    protected abstract void forceCloseSocket();
+
+    /** Call on the event loop once the socket's handlers are set: reading starts (unless paused already). */
+    protected void started() {
+        started = true;
+        applyReading();
+    }
+
+    /** Vert.x's drain handler: its write queue has room again. */
+    protected void drained() {
+        checkResume();
+    }
 
     @Override
     public void send(Frame frame) {
         if (closing.get()) {
             return;
         }
-        context.runOnContext(v -> {
+        onLoop(() -> {
             if (!closing.get()) {
                 writeNow(frame);
             }
@@ -68,13 +129,115 @@ abstract class Connection implements FrameChannel {
             closeNow(new ErrorFrame(ErrorFrame.Code.INTERNAL, "the sender could not encode a frame"));
             return;
         }
+        int size = wireBytes(body.length);
+        if (queued > 0 && queued + size > limits.writeLimit()) {
+            slowConsumer(size);
+            return;
+        }
         meter.frame(body.length, WireMeter.payloadBytes(frame), WireMeter.isConfirmation(frame) ? body.length : 0);
-        write(body);
+        queue(body, size);
+        if (!writePaused && (queued > limits.writeHighWater() || socketWriteQueueFull())) {
+            writePaused = true;
+            stats.writePause();
+            applyReading();
+        }
+    }
+
+    /** Hands bytes to Vert.x, counted until written. */
+    private void queue(byte[] body, int size) {
+        queued += size;
+        stats.queued(queued, size);
+        write(body).onComplete(ar -> {
+            queued -= size;
+            stats.written(size);
+            checkResume();
+        });
+    }
+
+    private void checkResume() {
+        if (writePaused && queued <= limits.writeLowWater() && !socketWriteQueueFull()) {
+            writePaused = false;
+            applyReading();
+        }
+    }
+
+    /** The peer does not read what we queue: close it rather than grow (as NATS does with slow consumers). */
+    private void slowConsumer(int size) {
+        stats.slowConsumer();
+        String reason = "slow consumer: " + queued + " bytes queued for a peer that does not read them, and "
+                + size + " more would pass the limit of " + limits.writeLimit() + " bytes";
+        LOG.warning(() -> "closing " + description + ": " + reason);
+        closeNow(new ErrorFrame(ErrorFrame.Code.UNAVAILABLE, "the server closed this connection: " + queued
+                + " bytes waited for this device to read them; reconnect and continue from your cursor"));
+        closed(reason);
+    }
+
+    @Override
+    public void pauseReading() {
+        if (enginePauses.getAndIncrement() == 0) {
+            stats.enginePause();
+        }
+        onLoop(this::applyReading);
+    }
+
+    @Override
+    public void resumeReading() {
+        if (enginePauses.decrementAndGet() < 0) {
+            enginePauses.incrementAndGet();
+            LOG.severe(() -> "resumeReading without pauseReading on " + description + "; ignored");
+            return;
+        }
+        onLoop(this::applyReading);
+    }
+
+    /**
+     * Reads or stops reading as the state says now. Runs on the event loop after every change, so the
+     * last run sees the last state whatever order the hops came in.
+     */
+    private void applyReading() {
+        if (!started || reported.get()) {
+            return;
+        }
+        boolean pause = writePaused || enginePauses.get() > 0 || closing.get();
+        if (pause == readingPaused) {
+            return;
+        }
+        readingPaused = pause;
+        stats.paused(pause);
+        if (pause) {
+            pauseSocket();
+        } else {
+            resumeSocket();
+        }
+    }
+
+    /** Runs a task on the socket's event loop: now if called there, else after what is queued there. */
+    protected void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            // Vert.x is shutting down: the socket goes with it, and so does whatever was to be done on it.
+            LOG.fine(() -> "event loop of " + description + " is shut down: " + e.getMessage());
+        }
+    }
+
+    /** Whether the engine or the write queue keeps this connection from reading now (event loop). */
+    boolean readingPaused() {
+        return readingPaused;
+    }
+
+    /** Bytes queued for the peer now (event loop). */
+    long queuedBytes() {
+        return queued;
     }
 
     @Override
     public void close(ErrorFrame error) {
-        context.runOnContext(v -> closeNow(error));
+        onLoop(() -> closeNow(error));
     }
 
     private void closeNow(ErrorFrame error) {
@@ -83,12 +246,26 @@ abstract class Connection implements FrameChannel {
         }
         if (error != null) {
             try {
-                write(codec.encode(error));
+                byte[] body = codec.encode(error);
+                queue(body, wireBytes(body.length));
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "could not send the closing error frame", e);
             }
         }
         closeSocket();
+        if (queued > 0) {
+            // A peer that does not read never lets the queued bytes flush, and a graceful close waits for them.
+            try {
+                loop.schedule(() -> {
+                    if (queued > 0) {
+                        LOG.fine(() -> "forcing the close of " + description + ": " + queued + " bytes still unread");
+                        forceCloseSocket();
+                    }
+                }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                forceCloseSocket(); // the event loop is shutting down: no grace to give
+            }
+        }
     }
 
     /** Counts bytes that arrived, with the payload and confirmation bytes of the frames they completed. */
@@ -115,6 +292,10 @@ abstract class Connection implements FrameChannel {
     protected void closed(String reason) {
         closing.set(true);
         if (reported.compareAndSet(false, true)) {
+            if (readingPaused) {
+                readingPaused = false;
+                stats.paused(false);
+            }
             ConnectionHandler h = handler;
             if (h != null) {
                 h.onClosed(reason);

@@ -9,6 +9,7 @@ import io.imr.wire.FrameCodec;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.util.List;
@@ -29,7 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * through the proxy to the server and back out to its recipient counts twice, and a run of M
  * messages makes about 2M/N cuts. Resends and redeliveries do not count: a sender that resends its
  * whole outbox on every reconnect would otherwise have every connection cut before its first
- * confirmation came back, and never get on.
+ * confirmation came back, and never get on. {@link #holdReplies(boolean)} stops reading what the
+ * server sends, so every client looks to the server like a device that stopped reading its socket.
+ * The proxy itself queues little: it stops reading a side while the other side's write queue is full.
  */
 public final class FaultyProxy implements AutoCloseable {
 
@@ -50,6 +53,8 @@ public final class FaultyProxy implements AutoCloseable {
     private final FrameCodec codec = new FrameCodec(FrameCodec.MAX_MAX_FRAME_BYTES);
     private volatile double dropRate;
     private volatile long cutEvery;
+    private volatile boolean holdReplies;
+    private static final int UPSTREAM_RECEIVE_BUFFER = 64 << 10;
 
     /**
      * Starts a proxy to the upstream address on a free port of 127.0.0.1 (blocks until bound: call off an event loop).
@@ -72,7 +77,9 @@ public final class FaultyProxy implements AutoCloseable {
             boolean framed, long seed) {
         this.framed = framed;
         this.random = new Random(seed);
-        this.client = vertx.createNetClient();
+        // A small, fixed receive buffer towards the server: while replies are held, what the server sent waits
+        // in its own socket and queue, not in the proxy's (an auto-tuned buffer takes megabytes).
+        this.client = vertx.createNetClient(new NetClientOptions().setReceiveBufferSize(UPSTREAM_RECEIVE_BUFFER));
         this.server = vertx.createNetServer().connectHandler(downstream -> {
             downstream.pause();
             accepted.incrementAndGet();
@@ -158,6 +165,16 @@ public final class FaultyProxy implements AutoCloseable {
         pairs.forEach(p -> p.stalled = on);
     }
 
+    /**
+     * Stops (true) or starts again (false) reading what the server sends, on the connections open now
+     * and those opened later: to the server, each client then looks like a device that stopped reading
+     * its socket, while what the clients send still goes through.
+     */
+    public void holdReplies(boolean on) {
+        holdReplies = on;
+        pairs.forEach(p -> p.toDown.apply());
+    }
+
     private boolean drop() {
         double rate = dropRate;
         if (rate == 0) {
@@ -186,8 +203,8 @@ public final class FaultyProxy implements AutoCloseable {
         Pair(NetSocket down, NetSocket up) {
             this.down = down;
             this.up = up;
-            this.toUp = new Direction(up, this);
-            this.toDown = new Direction(down, this);
+            this.toUp = new Direction(down, up, this, false);
+            this.toDown = new Direction(up, down, this, true);
         }
 
         void start() {
@@ -205,6 +222,9 @@ public final class FaultyProxy implements AutoCloseable {
             up.closeHandler(v -> close());
             down.exceptionHandler(e -> close());
             up.exceptionHandler(e -> close());
+            up.drainHandler(v -> toUp.drained());
+            down.drainHandler(v -> toDown.drained());
+            toDown.apply();
             down.resume();
         }
 
@@ -219,8 +239,11 @@ public final class FaultyProxy implements AutoCloseable {
 
     /** One direction of a connection: cuts the stream at frame boundaries to drop whole frames. */
     private final class Direction {
+        final NetSocket from;
         final NetSocket to;
         final Pair pair;
+        final boolean replies;
+        volatile boolean full;
         final byte[] header = new byte[4];
         int headerFill;
         long remaining;
@@ -228,9 +251,33 @@ public final class FaultyProxy implements AutoCloseable {
         /** The body of the frame being forwarded, kept while cuts by message count are on; else null. */
         Buffer body;
 
-        Direction(NetSocket to, Pair pair) {
+        Direction(NetSocket from, NetSocket to, Pair pair, boolean replies) {
+            this.from = from;
             this.to = to;
             this.pair = pair;
+            this.replies = replies;
+        }
+
+        /** Reads the source side or not, as the hold and the other side's write queue say now. */
+        synchronized void apply() {
+            if (full || (replies && holdReplies)) {
+                from.pause();
+            } else {
+                from.resume();
+            }
+        }
+
+        void drained() {
+            full = false;
+            apply();
+        }
+
+        /** After writing: stop reading the source while the destination cannot take more (as Vert.x's pipe). */
+        private void checkFull() {
+            if (!full && to.writeQueueFull()) {
+                full = true;
+                apply();
+            }
         }
 
         /** Counts the new messages of a forwarded frame; true when the count passed a multiple of cutEvery. */
@@ -259,6 +306,14 @@ public final class FaultyProxy implements AutoCloseable {
         }
 
         void bytes(Buffer b) {
+            try {
+                forward(b);
+            } finally {
+                checkFull();
+            }
+        }
+
+        private void forward(Buffer b) {
             if (!framed) {
                 to.write(b);
                 return;

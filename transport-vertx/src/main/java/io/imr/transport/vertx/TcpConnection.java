@@ -3,31 +3,54 @@ package io.imr.transport.vertx;
 import io.imr.wire.FrameCodec;
 import io.imr.wire.LengthPrefixedDecoder;
 import io.imr.wire.ProtocolException;
-import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import java.nio.ByteBuffer;
 
 /** A TCP connection: each frame body preceded by its 4-byte big-endian length. */
 final class TcpConnection extends Connection {
 
-    private final NetSocket socket;
+    private final NetSocketInternal socket;
     private final LengthPrefixedDecoder decoder;
 
-    TcpConnection(NetSocket socket, FrameCodec codec, Context context, WireMeter meter, String side) {
-        super(codec, context, meter, side + " tcp " + socket.remoteAddress());
+    TcpConnection(NetSocket socket, FrameCodec codec, WireMeter meter, BackPressure limits, TransportStats stats,
+                  String side) {
+        this(internal(socket), codec, meter, limits, stats, side);
+    }
+
+    private TcpConnection(NetSocketInternal socket, FrameCodec codec, WireMeter meter, BackPressure limits,
+                          TransportStats stats, String side) {
+        super(codec, socket.channelHandlerContext().executor(), meter, limits, stats,
+                side + " tcp " + socket.remoteAddress());
         this.socket = socket;
         this.decoder = new LengthPrefixedDecoder(codec);
     }
 
+    private static NetSocketInternal internal(NetSocket socket) {
+        if (socket instanceof NetSocketInternal s) {
+            return s;
+        }
+        throw new IllegalStateException("this Vert.x gives sockets of " + socket.getClass().getName()
+                + ", not NetSocketInternal; imr's transport needs Vert.x 5 to bound what it queues");
+    }
+
     /** Starts reading; call once the handler is set. */
     void start() {
+        onLoop(this::begin);
+    }
+
+    private void begin() {
+        socket.setWriteQueueMaxSize(limits().writeHighWater());
+        socket.drainHandler(v -> drained());
         socket.handler(this::onBytes);
         socket.closeHandler(v -> closed("connection closed"));
         socket.exceptionHandler(e -> {
             closed("connection failed: " + e.getMessage());
             socket.close();
         });
+        started();
     }
 
     private void onBytes(Buffer buffer) {
@@ -52,15 +75,42 @@ final class TcpConnection extends Connection {
     }
 
     @Override
-    protected void write(byte[] body) {
+    protected Future<Void> write(byte[] body) {
         Buffer b = Buffer.buffer(FrameCodec.LENGTH_PREFIX_BYTES + body.length);
         b.appendInt(body.length);
         b.appendBytes(body);
-        socket.write(b);
+        return socket.write(b);
+    }
+
+    @Override
+    protected int wireBytes(int bodyLength) {
+        return FrameCodec.LENGTH_PREFIX_BYTES + bodyLength;
+    }
+
+    @Override
+    protected boolean socketWriteQueueFull() {
+        return socket.writeQueueFull();
+    }
+
+    @Override
+    protected void pauseSocket() {
+        socket.pause();
+    }
+
+    @Override
+    protected void resumeSocket() {
+        socket.resume();
     }
 
     @Override
     protected void closeSocket() {
         socket.close();
+    }
+
+    @Override
+    protected void forceCloseSocket() {
+        // Through Vert.x's own handler context: channel().close() would come back to Vert.x's graceful close,
+        // which waits for the queued bytes to flush, and a peer that does not read never lets them.
+        socket.channelHandlerContext().close();
     }
 }

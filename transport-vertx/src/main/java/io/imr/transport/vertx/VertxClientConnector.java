@@ -2,7 +2,6 @@ package io.imr.transport.vertx;
 
 import io.imr.engine.ClientConnector;
 import io.imr.wire.FrameCodec;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -27,9 +26,12 @@ public final class VertxClientConnector implements ClientConnector {
     private final String path;
     private final NetClient netClient;
     private final WebSocketClient wsClient;
+    private final BackPressure limits;
+    private final TransportStats stats = new TransportStats();
 
     private VertxClientConnector(Vertx vertx, FrameCodec codec, Supplier<WireMeter> meter, String address,
-                                 String host, int port, String path) {
+                                 String host, int port, String path, BackPressure limits) {
+        this.limits = limits;
         this.vertx = vertx;
         this.codec = codec;
         this.meter = meter;
@@ -38,13 +40,13 @@ public final class VertxClientConnector implements ClientConnector {
         this.port = port;
         this.path = path;
         if (path == null) {
-            this.netClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setTcpKeepAlive(true)
-                    .setConnectTimeout(10_000));
+            this.netClient = vertx.createNetClient(limits.applyTo(new NetClientOptions().setTcpNoDelay(true)
+                    .setTcpKeepAlive(true).setConnectTimeout(10_000)));
             this.wsClient = null;
         } else {
             int limit = WebSocketConnection.vertxLimit(codec);
-            this.wsClient = vertx.createWebSocketClient(new WebSocketClientOptions().setTcpNoDelay(true)
-                    .setMaxFrameSize(limit).setMaxMessageSize(limit).setConnectTimeout(10_000));
+            this.wsClient = vertx.createWebSocketClient(limits.applyTo(new WebSocketClientOptions().setTcpNoDelay(true)
+                    .setMaxFrameSize(limit).setMaxMessageSize(limit).setConnectTimeout(10_000)));
             this.netClient = null;
         }
     }
@@ -110,20 +112,37 @@ public final class VertxClientConnector implements ClientConnector {
      * @throws IllegalArgumentException saying what an address looks like
      */
     public static VertxClientConnector of(Vertx vertx, FrameCodec codec, String address, Supplier<WireMeter> meter) {
+        return of(vertx, codec, address, meter, BackPressure.DEFAULT);
+    }
+
+    /**
+     * A connector whose connections keep these bounds on what they queue for the server.
+     *
+     * @throws IllegalArgumentException saying what an address looks like
+     */
+    public static VertxClientConnector of(Vertx vertx, FrameCodec codec, String address, Supplier<WireMeter> meter,
+                                          BackPressure limits) {
+        if (limits == null) {
+            throw new IllegalArgumentException("limits must not be null; use BackPressure.DEFAULT");
+        }
         Target t = parse(address);
-        return new VertxClientConnector(vertx, codec, meter, address, t.host(), t.port(), t.path());
+        return new VertxClientConnector(vertx, codec, meter, address, t.host(), t.port(), t.path(), limits);
+    }
+
+    /** What this client's connections hold back and have pushed back. */
+    public TransportStats stats() {
+        return stats;
     }
 
     @Override
     public void connect(Attempt attempt) {
-        Context context = vertx.getOrCreateContext();
         if (netClient != null) {
             netClient.connect(port, host).onComplete(ar -> {
                 if (ar.failed()) {
                     attempt.failed(ar.cause());
                     return;
                 }
-                TcpConnection c = new TcpConnection(ar.result(), codec, context, meter.get(), "server");
+                TcpConnection c = new TcpConnection(ar.result(), codec, meter.get(), limits, stats, "server");
                 c.handler(attempt.connected(c));
                 c.start();
             });
@@ -134,8 +153,8 @@ public final class VertxClientConnector implements ClientConnector {
                     attempt.failed(ar.cause());
                     return;
                 }
-                WebSocketConnection c = new WebSocketConnection(ar.result(), codec, context, meter.get(),
-                        "server ws " + address);
+                WebSocketConnection c = new WebSocketConnection(ar.result(), codec, meter.get(), limits, stats,
+                        "server ws " + address, true);
                 c.handler(attempt.connected(c));
                 c.start();
             });

@@ -3,7 +3,6 @@ package io.imr.transport.vertx;
 import io.imr.engine.ConnectionHandler;
 import io.imr.engine.FrameChannel;
 import io.imr.wire.FrameCodec;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -28,6 +27,8 @@ public final class VertxServerTransport implements AutoCloseable {
     private final FrameCodec codec;
     private final Function<FrameChannel, ConnectionHandler> acceptor;
     private final WireMeter meter;
+    private final BackPressure limits;
+    private final TransportStats stats = new TransportStats();
     private final List<NetServer> tcpServers = new ArrayList<>();
     private final List<HttpServer> httpServers = new ArrayList<>();
 
@@ -36,10 +37,34 @@ public final class VertxServerTransport implements AutoCloseable {
      */
     public VertxServerTransport(Vertx vertx, FrameCodec codec, Function<FrameChannel, ConnectionHandler> acceptor,
                                 WireMeter meter) {
+        this(vertx, codec, acceptor, meter, BackPressure.DEFAULT);
+    }
+
+    /**
+     * @param acceptor called once per new connection, on its event loop; returns where its frames go
+     * @param limits   how much each connection may queue for its device before it stops reading it, and
+     *                 before it is closed as a slow consumer
+     */
+    public VertxServerTransport(Vertx vertx, FrameCodec codec, Function<FrameChannel, ConnectionHandler> acceptor,
+                                WireMeter meter, BackPressure limits) {
+        if (limits == null) {
+            throw new IllegalArgumentException("limits must not be null; use BackPressure.DEFAULT");
+        }
         this.vertx = vertx;
         this.codec = codec;
         this.acceptor = acceptor;
         this.meter = meter;
+        this.limits = limits;
+    }
+
+    /** What the connections hold back and have pushed back; {@link TransportStats#register} makes meters of it. */
+    public TransportStats stats() {
+        return stats;
+    }
+
+    /** The bounds each connection keeps. */
+    public BackPressure limits() {
+        return limits;
     }
 
     /**
@@ -49,8 +74,8 @@ public final class VertxServerTransport implements AutoCloseable {
      * @return the bound address (with the real port)
      */
     public Future<InetSocketAddress> listenTcp(String host, int port) {
-        NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true)
-                .setReuseAddress(true);
+        NetServerOptions options = limits.applyTo(new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true)
+                .setReuseAddress(true));
         NetServer server = vertx.createNetServer(options).connectHandler(this::acceptTcp);
         return server.listen(port, host).map(s -> {
             synchronized (tcpServers) {
@@ -68,8 +93,8 @@ public final class VertxServerTransport implements AutoCloseable {
      */
     public Future<InetSocketAddress> listenWebSocket(String host, int port) {
         int limit = WebSocketConnection.vertxLimit(codec);
-        HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setReuseAddress(true)
-                .setMaxWebSocketFrameSize(limit).setMaxWebSocketMessageSize(limit);
+        HttpServerOptions options = limits.applyTo(new HttpServerOptions().setTcpNoDelay(true).setReuseAddress(true)
+                .setMaxWebSocketFrameSize(limit).setMaxWebSocketMessageSize(limit));
         HttpServer server = vertx.createHttpServer(options)
                 .webSocketHandler(this::acceptWebSocket)
                 .requestHandler(req -> req.response().setStatusCode(426)
@@ -84,16 +109,14 @@ public final class VertxServerTransport implements AutoCloseable {
     }
 
     private void acceptTcp(NetSocket socket) {
-        Context context = vertx.getOrCreateContext();
-        TcpConnection c = new TcpConnection(socket, codec, context, meter, "device");
+        TcpConnection c = new TcpConnection(socket, codec, meter, limits, stats, "device");
         c.handler(acceptor.apply(c));
         c.start();
     }
 
     private void acceptWebSocket(ServerWebSocket socket) {
-        Context context = vertx.getOrCreateContext();
-        WebSocketConnection c = new WebSocketConnection(socket, codec, context, meter,
-                "device ws " + socket.remoteAddress());
+        WebSocketConnection c = new WebSocketConnection(socket, codec, meter, limits, stats,
+                "device ws " + socket.remoteAddress(), false);
         c.handler(acceptor.apply(c));
         c.start();
     }

@@ -4,22 +4,48 @@ import io.imr.api.frame.ErrorFrame;
 import io.imr.api.frame.Frame;
 import io.imr.wire.FrameCodec;
 import io.imr.wire.ProtocolException;
-import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.internal.http.WebSocketInternal;
 
 /** A WebSocket connection: one frame body per binary message, no length prefix. */
 final class WebSocketConnection extends Connection {
 
-    private final WebSocketBase socket;
+    private final WebSocketInternal socket;
+    private final boolean masked;
 
-    WebSocketConnection(WebSocketBase socket, FrameCodec codec, Context context, WireMeter meter, String description) {
-        super(codec, context, meter, description);
+    /**
+     * @param masked whether this side masks what it sends (a WebSocket client does; 4 more bytes a frame)
+     */
+    WebSocketConnection(WebSocketBase socket, FrameCodec codec, WireMeter meter, BackPressure limits,
+                        TransportStats stats, String description, boolean masked) {
+        this(internal(socket), codec, meter, limits, stats, description, masked);
+    }
+
+    private WebSocketConnection(WebSocketInternal socket, FrameCodec codec, WireMeter meter, BackPressure limits,
+                                TransportStats stats, String description, boolean masked) {
+        super(codec, socket.channelHandlerContext().executor(), meter, limits, stats, description);
         this.socket = socket;
+        this.masked = masked;
+    }
+
+    private static WebSocketInternal internal(WebSocketBase socket) {
+        if (socket instanceof WebSocketInternal s) {
+            return s;
+        }
+        throw new IllegalStateException("this Vert.x gives WebSockets of " + socket.getClass().getName()
+                + ", not WebSocketInternal; imr's transport needs Vert.x 5 to bound what it queues");
     }
 
     /** Starts reading; call once the handler is set. */
     void start() {
+        onLoop(this::begin);
+    }
+
+    private void begin() {
+        socket.setWriteQueueMaxSize(limits().writeHighWater());
+        socket.drainHandler(v -> drained());
         socket.binaryMessageHandler(this::onMessage);
         socket.textMessageHandler(text -> protocolError(new ProtocolException(ErrorFrame.Code.BAD_FRAME,
                 "text messages are not part of the protocol; send each frame as one binary message")));
@@ -28,6 +54,7 @@ final class WebSocketConnection extends Connection {
             closed("connection failed: " + e.getMessage());
             socket.close();
         });
+        started();
     }
 
     private void onMessage(Buffer message) {
@@ -44,13 +71,41 @@ final class WebSocketConnection extends Connection {
     }
 
     @Override
-    protected void write(byte[] body) {
-        socket.writeBinaryMessage(Buffer.buffer(body));
+    protected Future<Void> write(byte[] body) {
+        return socket.writeBinaryMessage(Buffer.buffer(body));
+    }
+
+    @Override
+    protected int wireBytes(int bodyLength) {
+        int header = bodyLength < 126 ? 2 : bodyLength < 65_536 ? 4 : 10;
+        return bodyLength + header + (masked ? 4 : 0);
+    }
+
+    @Override
+    protected boolean socketWriteQueueFull() {
+        return socket.writeQueueFull();
+    }
+
+    @Override
+    protected void pauseSocket() {
+        socket.pause();
+    }
+
+    @Override
+    protected void resumeSocket() {
+        socket.resume();
     }
 
     @Override
     protected void closeSocket() {
         socket.close();
+    }
+
+    @Override
+    protected void forceCloseSocket() {
+        // Through Vert.x's own handler context: channel().close() would come back to Vert.x's graceful close,
+        // which waits for the queued bytes to flush, and a peer that does not read never lets them.
+        socket.channelHandlerContext().close();
     }
 
     /** The largest WebSocket message Vert.x is to accept: above ours, so our error frame answers an oversized one. */
