@@ -65,7 +65,7 @@ final class ClientDriver extends HalfDriver<ClientEvent, ClientAction, ClientAct
     ClientDriver(EngineRuntime runtime, StrategyRegistry strategies, PerStrategyOptions options, ClientStore store,
                  Committed committed, Dispatcher dispatcher, Uplink uplink, MeterRegistry registry,
                  IntSupplier outboxSize) {
-        super(runtime, new ClientActions());
+        super(runtime, new ClientActions(), Event.ReadyToPersist::new, Event.TimerFired::new);
         this.strategies = strategies;
         this.options = options;
         this.store = store;
@@ -134,16 +134,6 @@ final class ClientDriver extends HalfDriver<ClientEvent, ClientAction, ClientAct
         }
         half.on(event, out);
         buffered.set(half.buffered());
-    }
-
-    @Override
-    protected ClientEvent readyToPersist(long now, long random) {
-        return new Event.ReadyToPersist(now, random);
-    }
-
-    @Override
-    protected ClientEvent timerFired(long now, long random, String timer) {
-        return new Event.TimerFired(now, random, timer);
     }
 
     @Override

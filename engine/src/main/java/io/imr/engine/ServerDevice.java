@@ -167,7 +167,7 @@ final class ServerDevice {
     final class Driver extends HalfDriver<ServerEvent, ServerAction, ServerActions> {
 
         Driver() {
-            super(ServerDevice.this.runtime, new ServerActions());
+            super(ServerDevice.this.runtime, new ServerActions(), Event.ReadyToPersist::new, Event.TimerFired::new);
         }
 
         @Override
@@ -177,16 +177,6 @@ final class ServerDevice {
             }
             half.on(event, out);
             updateUnconfirmed(half.unconfirmed());
-        }
-
-        @Override
-        protected ServerEvent readyToPersist(long now, long random) {
-            return new Event.ReadyToPersist(now, random);
-        }
-
-        @Override
-        protected ServerEvent timerFired(long now, long random, String timer) {
-            return new Event.TimerFired(now, random, timer);
         }
 
         @Override

@@ -27,7 +27,8 @@ class HalfDriverTest {
     private BiConsumer<ClientEvent, ClientActions> half = (e, out) -> { };
 
     private final HalfDriver<ClientEvent, ClientAction, ClientActions> driver =
-            new HalfDriver<>(runtime, new ClientActions()) {
+            new HalfDriver<ClientEvent, ClientAction, ClientActions>(runtime, new ClientActions(), Event.ReadyToPersist::new,
+                    Event.TimerFired::new) {
                 @Override
                 protected void deliver(ClientEvent event, ClientActions out) {
                     seen.add(event.getClass().getSimpleName());
@@ -38,16 +39,6 @@ class HalfDriverTest {
                 protected boolean perform(ClientAction action) {
                     performed.add(action);
                     return action instanceof Action.Persist;
-                }
-
-                @Override
-                protected ClientEvent readyToPersist(long now, long random) {
-                    return new Event.ReadyToPersist(now, random);
-                }
-
-                @Override
-                protected ClientEvent timerFired(long now, long random, String timer) {
-                    return new Event.TimerFired(now, random, timer);
                 }
 
                 @Override

@@ -34,9 +34,30 @@ public abstract class HalfDriver<E extends Event, A extends Action, O extends Ac
     private boolean feeding;
     private boolean stopped;
 
-    protected HalfDriver(EngineRuntime runtime, O actions) {
+    /** Makes one of the events both sides share, stamped: {@code Event.ReadyToPersist::new}. */
+    @FunctionalInterface
+    public interface Stamped<E> {
+        E make(long now, long random);
+    }
+
+    /** Makes a timer's event, stamped: {@code Event.TimerFired::new}. */
+    @FunctionalInterface
+    public interface TimerEvent<E> {
+        E make(long now, long random, String timer);
+    }
+
+    private final Stamped<E> readyToPersist;
+    private final TimerEvent<E> timerFired;
+
+    /**
+     * @param readyToPersist {@code Event.ReadyToPersist::new}, typed as this side's event
+     * @param timerFired     {@code Event.TimerFired::new}, typed as this side's event
+     */
+    protected HalfDriver(EngineRuntime runtime, O actions, Stamped<E> readyToPersist, TimerEvent<E> timerFired) {
         this.runtime = runtime;
         this.actions = actions;
+        this.readyToPersist = readyToPersist;
+        this.timerFired = timerFired;
     }
 
     /** Hands one event to the half: {@code half.on(event, out)}. */
@@ -45,11 +66,7 @@ public abstract class HalfDriver<E extends Event, A extends Action, O extends Ac
     /** Carries out one action other than timers. Returns true when it started a commit. */
     protected abstract boolean perform(A action);
 
-    /** This side's {@link Event.ReadyToPersist} (it is an event of both sides). */
-    protected abstract E readyToPersist(long now, long random);
 
-    /** This side's {@link Event.TimerFired} (it is an event of both sides). */
-    protected abstract E timerFired(long now, long random, String timer);
 
     /** The half threw: the side decides how to recover (a fresh half, a closed session). */
     protected abstract void halfFailed(RuntimeException e);
@@ -111,7 +128,7 @@ public abstract class HalfDriver<E extends Event, A extends Action, O extends Ac
         // Feeding ReadyToPersist can lead to further events only through actions, so one round suffices;
         // the guard keeps a half that persists nothing from spinning.
         if (!commitRunning && !feeding && !stopped && pauses == 0) {
-            step(readyToPersist(runtime.nanoTime(), runtime.nextRandom()));
+            step(readyToPersist.make(runtime.nanoTime(), runtime.nextRandom()));
         }
     }
 
@@ -190,7 +207,7 @@ public abstract class HalfDriver<E extends Event, A extends Action, O extends Ac
             // A timer replaced or cancelled after it was queued must not fire.
             if (timers.get(name) == this) {
                 timers.remove(name);
-                feed(timerFired(runtime.nanoTime(), runtime.nextRandom(), name));
+                feed(timerFired.make(runtime.nanoTime(), runtime.nextRandom(), name));
             }
         }
     }
