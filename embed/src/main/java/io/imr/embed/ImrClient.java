@@ -13,6 +13,7 @@ import io.imr.engine.SendConfirmation;
 import io.imr.engine.ThreadedRuntime;
 import io.imr.engine.metrics.MetricNames;
 import io.imr.store.mapdb.MapDbClientStore;
+import io.imr.transport.vertx.BackPressure;
 import io.imr.transport.vertx.VertxClientConnector;
 import io.imr.wire.FrameCodec;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,6 +57,7 @@ public final class ImrClient {
     private final Consumer<SendConfirmation> sendListener;
     private final ClientEngineConfig engineConfig;
     private final int maxFrameBytes;
+    private final BackPressure backPressure;
     private final Vertx givenVertx;
 
     private Vertx vertx;
@@ -67,7 +69,8 @@ public final class ImrClient {
     private VertxClientConnector connector;
     private ClientEngine engine;
 
-    private ImrClient(Builder b, StrategyRegistry registry, ClientEngineConfig engineConfig, String device) {
+    private ImrClient(Builder b, StrategyRegistry registry, ClientEngineConfig engineConfig, BackPressure backPressure,
+                      String device) {
         this.server = b.server;
         this.device = device;
         this.user = b.user;
@@ -80,6 +83,7 @@ public final class ImrClient {
         this.sendListener = b.sendListener;
         this.engineConfig = engineConfig;
         this.maxFrameBytes = b.maxFrameBytes;
+        this.backPressure = backPressure;
         this.givenVertx = b.vertx;
     }
 
@@ -110,7 +114,8 @@ public final class ImrClient {
             });
             ClientEngine[] self = new ClientEngine[1];
             connector = VertxClientConnector.of(vertx, new FrameCodec(maxFrameBytes), server,
-                    () -> (total, payload, confirmation) -> self[0].countWire(total, payload, confirmation));
+                    () -> (total, payload, confirmation) -> self[0].countWire(total, payload, confirmation),
+                    backPressure);
             connector.stats().register(meterRegistry, MetricNames.SIDE_CLIENT);
             engine = new ClientEngine(engineConfig, store, registry, token, connector, runtime, meterRegistry,
                     listener, listenerThread, sendListener);
@@ -165,6 +170,11 @@ public final class ImrClient {
     /** The largest frame accepted, as it was when the client was built. */
     public int maxFrameBytes() {
         return maxFrameBytes;
+    }
+
+    /** What the connection may queue for the server, as it was when the client was built. */
+    public BackPressure backPressure() {
+        return backPressure;
     }
 
     /** The store, for reading messages. */
@@ -242,6 +252,9 @@ public final class ImrClient {
         private Consumer<SendConfirmation> sendListener = c -> { };
         private final ClientEngineConfig.Builder engine = ClientEngineConfig.builder();
         private int maxFrameBytes = WireOptions.MAX_FRAME_BYTES.defaultInt();
+        private int writeHighWater = TransportOptions.WRITE_HIGH_WATER.defaultInt();
+        private int writeLimit = TransportOptions.WRITE_LIMIT.defaultInt();
+        private int socketBuffer = TransportOptions.SOCKET_BUFFER.defaultInt();
         private Vertx vertx;
 
         private Builder() {
@@ -265,6 +278,10 @@ public final class ImrClient {
             c.option(ImrConfig.CLIENT, ClientEngineConfig.SEND_WINDOW).ifPresent(engine::sendWindow);
             c.option(ImrConfig.CLIENT, ClientEngineConfig.RESEND_AFTER).ifPresent(engine::resendAfter);
             c.option(ImrConfig.CLIENT, ClientEngineConfig.MAX_OUTBOX).ifPresent(engine::maxOutbox);
+            c.option(ImrConfig.CLIENT, ClientEngineConfig.INBOUND_FRAMES).ifPresent(engine::inboundFrames);
+            c.option(ImrConfig.CLIENT, TransportOptions.WRITE_HIGH_WATER).ifPresent(v -> writeHighWater = v);
+            c.option(ImrConfig.CLIENT, TransportOptions.WRITE_LIMIT).ifPresent(v -> writeLimit = v);
+            c.option(ImrConfig.CLIENT, TransportOptions.SOCKET_BUFFER).ifPresent(v -> socketBuffer = v);
             c.option(ImrConfig.WIRE, WireOptions.MAX_FRAME_BYTES).ifPresent(v -> maxFrameBytes = v);
             return this;
         }
@@ -372,9 +389,33 @@ public final class ImrClient {
             return this;
         }
 
+        /** {@link ClientEngineConfig#INBOUND_FRAMES}. */
+        public Builder inboundFrames(int frames) {
+            engine.inboundFrames(frames);
+            return this;
+        }
+
         /** {@link WireOptions#MAX_FRAME_BYTES}. */
         public Builder maxFrameBytes(int bytes) {
             this.maxFrameBytes = bytes;
+            return this;
+        }
+
+        /** {@link TransportOptions#WRITE_HIGH_WATER}. */
+        public Builder writeHighWater(int bytes) {
+            this.writeHighWater = bytes;
+            return this;
+        }
+
+        /** {@link TransportOptions#WRITE_LIMIT}. */
+        public Builder writeLimit(int bytes) {
+            this.writeLimit = bytes;
+            return this;
+        }
+
+        /** {@link TransportOptions#SOCKET_BUFFER}. */
+        public Builder socketBuffer(int bytes) {
+            this.socketBuffer = bytes;
             return this;
         }
 
@@ -407,11 +448,12 @@ public final class ImrClient {
                 throw new ConfigException("a client needs a data folder, a user and a device (or a store)");
             }
             WireOptions.MAX_FRAME_BYTES.check(maxFrameBytes);
+            BackPressure backPressure = TransportOptions.backPressure(writeHighWater, writeLimit, socketBuffer);
             StrategyRegistry strategyRegistry = registry != null ? registry : StrategyRegistry.load();
             List<String> offered = strategies != null ? strategies : offeredByDefault(strategyRegistry);
             options.validate(strategyRegistry, offered);
             ClientEngineConfig config = engine.strategies(offered).options(options).build();
-            return new ImrClient(this, strategyRegistry, config, device != null ? device : "device");
+            return new ImrClient(this, strategyRegistry, config, backPressure, device != null ? device : "device");
         }
     }
 }

@@ -31,7 +31,8 @@ import java.util.TreeSet;
  * (the strategy's name up to the first underscore).
  *
  * <p>The settings that are options of the engines or the wire ({@link #OPTIONS}) are named after their
- * specs ({@link ServerEngineConfig#OPTIONS}, {@link ClientEngineConfig#OPTIONS}, {@link WireOptions#OPTIONS})
+ * specs ({@link ServerEngineConfig#OPTIONS}, {@link ClientEngineConfig#OPTIONS}, {@link TransportOptions#OPTIONS},
+ * {@link WireOptions#OPTIONS})
  * and read through them ({@link #option}), so a name, default or range is written once, where the builders
  * read it too.
  *
@@ -59,6 +60,12 @@ public final class ImrConfig {
     public static final String SERVER_HELLO_TIMEOUT = SERVER + ServerEngineConfig.HELLO_TIMEOUT.name();
     public static final String SERVER_MAX_PENDING_SENDS = SERVER + ServerEngineConfig.MAX_PENDING_SENDS.name();
     public static final String SERVER_DEVICE_IDLE_EVICTION = SERVER + ServerEngineConfig.DEVICE_IDLE_EVICTION.name();
+    public static final String SERVER_INBOUND_FRAMES = SERVER + ServerEngineConfig.INBOUND_FRAMES.name();
+    public static final String SERVER_INBOUND_ENGINE_FRAMES = SERVER + ServerEngineConfig.INBOUND_ENGINE_FRAMES.name();
+    public static final String SERVER_INBOUND_SENDS = SERVER + ServerEngineConfig.INBOUND_SENDS.name();
+    public static final String SERVER_WRITE_HIGH_WATER = SERVER + TransportOptions.WRITE_HIGH_WATER.name();
+    public static final String SERVER_WRITE_LIMIT = SERVER + TransportOptions.WRITE_LIMIT.name();
+    public static final String SERVER_SOCKET_BUFFER = SERVER + TransportOptions.SOCKET_BUFFER.name();
     public static final String MAX_FRAME_BYTES = WIRE + WireOptions.MAX_FRAME_BYTES.name();
     public static final String CLIENT_SERVER = CLIENT + "server";
     public static final String CLIENT_USER = CLIENT + "user";
@@ -71,6 +78,10 @@ public final class ImrConfig {
     public static final String CLIENT_SEND_WINDOW = CLIENT + ClientEngineConfig.SEND_WINDOW.name();
     public static final String CLIENT_RESEND_AFTER = CLIENT + ClientEngineConfig.RESEND_AFTER.name();
     public static final String CLIENT_MAX_OUTBOX = CLIENT + ClientEngineConfig.MAX_OUTBOX.name();
+    public static final String CLIENT_INBOUND_FRAMES = CLIENT + ClientEngineConfig.INBOUND_FRAMES.name();
+    public static final String CLIENT_WRITE_HIGH_WATER = CLIENT + TransportOptions.WRITE_HIGH_WATER.name();
+    public static final String CLIENT_WRITE_LIMIT = CLIENT + TransportOptions.WRITE_LIMIT.name();
+    public static final String CLIENT_SOCKET_BUFFER = CLIENT + TransportOptions.SOCKET_BUFFER.name();
 
     /**
      * System properties of the {@code imr} command itself, not settings: its log level ({@code -Dimr.log=FINE}) and
@@ -106,6 +117,18 @@ public final class ImrConfig {
                 + " commit");
         option(k, o, SERVER, ServerEngineConfig.DEVICE_IDLE_EVICTION, "how long a disconnected device's state"
                 + " stays in memory");
+        option(k, o, SERVER, ServerEngineConfig.INBOUND_FRAMES, "frames of one connection waiting for the engine"
+                + " before it stops being read (read again at a quarter)");
+        option(k, o, SERVER, ServerEngineConfig.INBOUND_ENGINE_FRAMES, "frames of all connections waiting for the"
+                + " engine before those bringing more stop being read (read again at a quarter)");
+        option(k, o, SERVER, ServerEngineConfig.INBOUND_SENDS, "sends of one connection not yet answered before it"
+                + " stops being read (read again at a quarter)");
+        option(k, o, SERVER, TransportOptions.WRITE_HIGH_WATER, "bytes queued for a device before its connection"
+                + " stops reading it (reads again at half)");
+        option(k, o, SERVER, TransportOptions.WRITE_LIMIT, "bytes queued for a device beyond which it is closed as"
+                + " a slow consumer; above write-high-water");
+        option(k, o, SERVER, TransportOptions.SOCKET_BUFFER, "each socket's kernel send and receive buffer in"
+                + " bytes, 0 for the system's auto-tuning");
         option(k, o, WIRE, WireOptions.MAX_FRAME_BYTES, "the largest frame accepted, in bytes");
         k.put(CLIENT_SERVER, "HOST:PORT or ws://HOST:PORT/PATH");
         k.put(CLIENT_USER, "the device's user");
@@ -119,6 +142,14 @@ public final class ImrConfig {
         option(k, o, CLIENT, ClientEngineConfig.SEND_WINDOW, "sends in flight at most");
         option(k, o, CLIENT, ClientEngineConfig.RESEND_AFTER, "resend a send not confirmed after this long");
         option(k, o, CLIENT, ClientEngineConfig.MAX_OUTBOX, "sends waiting in the outbox at most");
+        option(k, o, CLIENT, ClientEngineConfig.INBOUND_FRAMES, "frames from the server waiting for the engine"
+                + " before the connection stops being read (read again at a quarter)");
+        option(k, o, CLIENT, TransportOptions.WRITE_HIGH_WATER, "bytes queued for the server before the connection"
+                + " stops reading it (reads again at half)");
+        option(k, o, CLIENT, TransportOptions.WRITE_LIMIT, "bytes queued for the server beyond which the"
+                + " connection is closed; above write-high-water");
+        option(k, o, CLIENT, TransportOptions.SOCKET_BUFFER, "the socket's kernel send and receive buffer in bytes,"
+                + " 0 for the system's auto-tuning");
         KNOWN = Collections.unmodifiableMap(k);
         OPTIONS = Collections.unmodifiableMap(o);
     }

@@ -14,6 +14,7 @@ import io.imr.engine.auth.HmacTokens;
 import io.imr.engine.auth.SecretFile;
 import io.imr.engine.metrics.MetricNames;
 import io.imr.store.mapdb.MapDbServerStore;
+import io.imr.transport.vertx.BackPressure;
 import io.imr.transport.vertx.VertxServerTransport;
 import io.imr.wire.FrameCodec;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,6 +63,7 @@ public final class ImrServer {
     private final Authenticator authenticator;
     private final ServerEngineConfig engineConfig;
     private final int maxFrameBytes;
+    private final BackPressure backPressure;
     private final Vertx givenVertx;
 
     private Vertx vertx;
@@ -77,7 +79,8 @@ public final class ImrServer {
     private InetSocketAddress metricsAddress;
     private MeterRegistry registry;
 
-    private ImrServer(Builder b, StrategyRegistry strategies, ServerEngineConfig engineConfig) {
+    private ImrServer(Builder b, StrategyRegistry strategies, ServerEngineConfig engineConfig,
+                      BackPressure backPressure) {
         this.dataDir = b.dataDir;
         this.givenStore = b.store;
         this.strategy = b.strategy;
@@ -91,6 +94,7 @@ public final class ImrServer {
         this.authenticator = b.authenticator;
         this.engineConfig = engineConfig;
         this.maxFrameBytes = b.maxFrameBytes;
+        this.backPressure = backPressure;
         this.givenVertx = b.vertx;
     }
 
@@ -139,7 +143,8 @@ public final class ImrServer {
             runtime = new ThreadedRuntime("server");
             engine = new ServerEngine(engineConfig, store, provider, strategyOptions, auth, runtime, registry);
             FrameCodec codec = new FrameCodec(maxFrameBytes);
-            transport = new VertxServerTransport(vertx, codec, engine::accept, engine.metrics()::frameBytes);
+            transport = new VertxServerTransport(vertx, codec, engine::accept, engine.metrics()::frameBytes,
+                    backPressure);
             transport.stats().register(registry, MetricNames.SIDE_SERVER);
             Future<InetSocketAddress> tcpBound = transport.listenTcp(tcp.host(), tcp.port())
                     .onSuccess(a -> tcpAddress = a);
@@ -203,6 +208,11 @@ public final class ImrServer {
         return maxFrameBytes;
     }
 
+    /** What each connection may queue for its device, as it was when the server was built. */
+    public BackPressure backPressure() {
+        return backPressure;
+    }
+
     /** The store this server runs on (null before {@link #start()}), for reading what it keeps. */
     public ServerStore store() {
         return store;
@@ -262,6 +272,9 @@ public final class ImrServer {
         private Authenticator authenticator;
         private ServerEngineConfig.Builder engine = ServerEngineConfig.builder();
         private int maxFrameBytes = WireOptions.MAX_FRAME_BYTES.defaultInt();
+        private int writeHighWater = TransportOptions.WRITE_HIGH_WATER.defaultInt();
+        private int writeLimit = TransportOptions.WRITE_LIMIT.defaultInt();
+        private int socketBuffer = TransportOptions.SOCKET_BUFFER.defaultInt();
         private Vertx vertx;
 
         private Builder() {
@@ -283,6 +296,12 @@ public final class ImrServer {
             c.option(ImrConfig.SERVER, ServerEngineConfig.HELLO_TIMEOUT).ifPresent(engine::helloTimeout);
             c.option(ImrConfig.SERVER, ServerEngineConfig.MAX_PENDING_SENDS).ifPresent(engine::maxPendingSends);
             c.option(ImrConfig.SERVER, ServerEngineConfig.DEVICE_IDLE_EVICTION).ifPresent(engine::deviceIdleEviction);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.INBOUND_FRAMES).ifPresent(engine::inboundFrames);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.INBOUND_ENGINE_FRAMES).ifPresent(engine::inboundEngineFrames);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.INBOUND_SENDS).ifPresent(engine::inboundSends);
+            c.option(ImrConfig.SERVER, TransportOptions.WRITE_HIGH_WATER).ifPresent(v -> writeHighWater = v);
+            c.option(ImrConfig.SERVER, TransportOptions.WRITE_LIMIT).ifPresent(v -> writeLimit = v);
+            c.option(ImrConfig.SERVER, TransportOptions.SOCKET_BUFFER).ifPresent(v -> socketBuffer = v);
             c.option(ImrConfig.WIRE, WireOptions.MAX_FRAME_BYTES).ifPresent(v -> maxFrameBytes = v);
             return this;
         }
@@ -391,9 +410,45 @@ public final class ImrServer {
             return this;
         }
 
+        /** {@link ServerEngineConfig#INBOUND_FRAMES}. */
+        public Builder inboundFrames(int frames) {
+            engine.inboundFrames(frames);
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#INBOUND_ENGINE_FRAMES}. */
+        public Builder inboundEngineFrames(int frames) {
+            engine.inboundEngineFrames(frames);
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#INBOUND_SENDS}. */
+        public Builder inboundSends(int sends) {
+            engine.inboundSends(sends);
+            return this;
+        }
+
         /** {@link WireOptions#MAX_FRAME_BYTES}. */
         public Builder maxFrameBytes(int bytes) {
             this.maxFrameBytes = bytes;
+            return this;
+        }
+
+        /** {@link TransportOptions#WRITE_HIGH_WATER}. */
+        public Builder writeHighWater(int bytes) {
+            this.writeHighWater = bytes;
+            return this;
+        }
+
+        /** {@link TransportOptions#WRITE_LIMIT}. */
+        public Builder writeLimit(int bytes) {
+            this.writeLimit = bytes;
+            return this;
+        }
+
+        /** {@link TransportOptions#SOCKET_BUFFER}. */
+        public Builder socketBuffer(int bytes) {
+            this.socketBuffer = bytes;
             return this;
         }
 
@@ -416,8 +471,9 @@ public final class ImrServer {
                         + " token secret");
             }
             WireOptions.MAX_FRAME_BYTES.check(maxFrameBytes);
+            BackPressure backPressure = TransportOptions.backPressure(writeHighWater, writeLimit, socketBuffer);
             ServerEngineConfig config = engine.build();
-            return new ImrServer(this, registry != null ? registry : StrategyRegistry.load(), config);
+            return new ImrServer(this, registry != null ? registry : StrategyRegistry.load(), config, backPressure);
         }
     }
 }

@@ -8,6 +8,7 @@ import io.imr.api.option.OptionSpec;
 import io.imr.engine.ClientEngineConfig;
 import io.imr.engine.ServerEngineConfig;
 import io.imr.testkit.OptionSpecWalk;
+import io.imr.transport.vertx.BackPressure;
 import io.imr.wire.FrameCodec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,14 @@ class EmbedOptionsTest {
         return ImrServer.builder().dataDir(dir.resolve("server"));
     }
 
+    private static Map<String, String> pairs(String... namesAndValues) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            m.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return m;
+    }
+
     private static ImrConfig settings(String prefix, Map<String, String> byName) {
         Map<String, String> m = new HashMap<>();
         byName.forEach((name, value) -> m.put(prefix + name, value));
@@ -48,6 +57,8 @@ class EmbedOptionsTest {
         List<String> expected = new ArrayList<>();
         ServerEngineConfig.OPTIONS.forEach(o -> expected.add(ImrConfig.SERVER + o.name()));
         ClientEngineConfig.OPTIONS.forEach(o -> expected.add(ImrConfig.CLIENT + o.name()));
+        TransportOptions.OPTIONS.forEach(o -> expected.add(ImrConfig.SERVER + o.name()));
+        TransportOptions.OPTIONS.forEach(o -> expected.add(ImrConfig.CLIENT + o.name()));
         WireOptions.OPTIONS.forEach(o -> expected.add(ImrConfig.WIRE + o.name()));
         assertThat(ImrConfig.OPTIONS.keySet()).containsExactlyInAnyOrderElementsOf(expected);
         ImrConfig.OPTIONS.forEach((key, spec) -> {
@@ -77,27 +88,106 @@ class EmbedOptionsTest {
                 .check(ServerEngineConfig.OPTIONS);
     }
 
+    /** The transport's bounds as a record named after the options, for the walk (BackPressure's limit is a long). */
+    public record Bounds(int writeHighWater, int writeLimit, int socketBuffer) {
+        static Bounds of(BackPressure b) {
+            assertThat(b.writeLowWater()).as("the low-water mark is half the high one")
+                    .isEqualTo(b.writeHighWater() / 2);
+            return new Bounds(b.writeHighWater(), Math.toIntExact(b.writeLimit()), b.socketBuffer());
+        }
+    }
+
+    /** The transport's setters of a server's or a client's builder, building {@link Bounds}. */
+    public static final class TransportSetters {
+        private final ImrServer.Builder server;
+        private final ImrClient.Builder client;
+
+        TransportSetters(ImrServer.Builder server, ImrClient.Builder client) {
+            this.server = server;
+            this.client = client;
+        }
+
+        public TransportSetters writeHighWater(int bytes) {
+            if (server != null) {
+                server.writeHighWater(bytes);
+            } else {
+                client.writeHighWater(bytes);
+            }
+            return this;
+        }
+
+        public TransportSetters writeLimit(int bytes) {
+            if (server != null) {
+                server.writeLimit(bytes);
+            } else {
+                client.writeLimit(bytes);
+            }
+            return this;
+        }
+
+        public TransportSetters socketBuffer(int bytes) {
+            if (server != null) {
+                server.socketBuffer(bytes);
+            } else {
+                client.socketBuffer(bytes);
+            }
+            return this;
+        }
+
+        public Bounds build() {
+            return Bounds.of(server != null ? server.build().backPressure() : client.build().backPressure());
+        }
+    }
+
+    @Test
+    @DisplayName("a server's and a client's transport settings and builders agree with the transport's option specs")
+    void transportWalk() {
+        // A limit as high as it goes, so that the high-water mark reaches its top; a high-water mark as low as it
+        // goes, so that the limit reaches its bottom.
+        Map<String, String> loose = Map.of("write-high-water", "1024", "write-limit", String.valueOf(Integer.MAX_VALUE));
+        new OptionSpecWalk<>(Bounds.class,
+                m -> Bounds.of(server().config(settings(ImrConfig.SERVER, m)).build().backPressure()),
+                () -> new TransportSetters(server(), null))
+                .companions(loose).check(TransportOptions.OPTIONS);
+        new OptionSpecWalk<>(Bounds.class,
+                m -> Bounds.of(client().config(settings(ImrConfig.CLIENT, m)).build().backPressure()),
+                () -> new TransportSetters(null, client()))
+                .companions(loose).check(TransportOptions.OPTIONS);
+    }
+
     @Test
     @DisplayName("the client's and the server's builder methods set what the same settings set")
     void buildersAndSettingsAgree() {
-        ImrConfig c = ImrConfig.of(Map.of(ImrConfig.CLIENT_RECONNECT_INITIAL, "50ms", ImrConfig.CLIENT_RECONNECT_MAX,
+        ImrConfig c = ImrConfig.of(pairs(ImrConfig.CLIENT_RECONNECT_INITIAL, "50ms", ImrConfig.CLIENT_RECONNECT_MAX,
                 "500ms", ImrConfig.CLIENT_RESEND_AFTER, "1s", ImrConfig.CLIENT_WELCOME_TIMEOUT, "2s",
                 ImrConfig.CLIENT_SEND_WINDOW, "64", ImrConfig.CLIENT_MAX_OUTBOX, "100", ImrConfig.MAX_FRAME_BYTES,
-                "65536"));
+                "65536", ImrConfig.CLIENT_INBOUND_FRAMES, "64", ImrConfig.CLIENT_WRITE_HIGH_WATER, "4096",
+                ImrConfig.CLIENT_WRITE_LIMIT, "8192", ImrConfig.CLIENT_SOCKET_BUFFER, "2048"));
         ImrClient fromSettings = client().config(c).strategies("ack").build();
         ImrClient fromBuilder = client().reconnect(Duration.ofMillis(50), Duration.ofMillis(500))
                 .resendAfter(Duration.ofSeconds(1)).welcomeTimeout(Duration.ofSeconds(2)).sendWindow(64).maxOutbox(100)
-                .maxFrameBytes(65536).build();
+                .maxFrameBytes(65536).inboundFrames(64).writeHighWater(4096).writeLimit(8192).socketBuffer(2048).build();
         assertThat(fromSettings.engineConfig()).isEqualTo(fromBuilder.engineConfig());
+        assertThat(fromSettings.engineConfig().inboundFrames()).isEqualTo(64);
+        assertThat(fromSettings.backPressure()).isEqualTo(fromBuilder.backPressure())
+                .isEqualTo(new BackPressure(4096, 2048, 8192, 2048));
         assertThat(fromSettings.maxFrameBytes()).isEqualTo(fromBuilder.maxFrameBytes()).isEqualTo(65536);
 
-        ImrConfig s = ImrConfig.of(Map.of(ImrConfig.SERVER_HEARTBEAT, "1s", ImrConfig.SERVER_HELLO_TIMEOUT, "2s",
+        ImrConfig s = ImrConfig.of(pairs(ImrConfig.SERVER_HEARTBEAT, "1s", ImrConfig.SERVER_HELLO_TIMEOUT, "2s",
                 ImrConfig.SERVER_MAX_PENDING_SENDS, "10", ImrConfig.SERVER_DEVICE_IDLE_EVICTION, "1m",
-                ImrConfig.MAX_FRAME_BYTES, "2048"));
+                ImrConfig.MAX_FRAME_BYTES, "2048", ImrConfig.SERVER_INBOUND_FRAMES, "100",
+                ImrConfig.SERVER_INBOUND_ENGINE_FRAMES, "1000", ImrConfig.SERVER_INBOUND_SENDS, "8",
+                ImrConfig.SERVER_WRITE_HIGH_WATER, "65536", ImrConfig.SERVER_WRITE_LIMIT, "131072",
+                ImrConfig.SERVER_SOCKET_BUFFER, "16384"));
         ImrServer serverFromSettings = server().config(s).build();
         ImrServer serverFromBuilder = server().heartbeat(Duration.ofSeconds(1)).helloTimeout(Duration.ofSeconds(2))
-                .maxPendingSends(10).deviceIdleEviction(Duration.ofMinutes(1)).maxFrameBytes(2048).build();
+                .maxPendingSends(10).deviceIdleEviction(Duration.ofMinutes(1)).maxFrameBytes(2048).inboundFrames(100)
+                .inboundEngineFrames(1000).inboundSends(8).writeHighWater(65536).writeLimit(131072).socketBuffer(16384)
+                .build();
         assertThat(serverFromSettings.engineConfig()).isEqualTo(serverFromBuilder.engineConfig());
+        assertThat(serverFromSettings.engineConfig().inboundSends()).isEqualTo(8);
+        assertThat(serverFromSettings.backPressure()).isEqualTo(serverFromBuilder.backPressure())
+                .isEqualTo(new BackPressure(65536, 32768, 131072, 16384));
         assertThat(serverFromSettings.maxFrameBytes()).isEqualTo(serverFromBuilder.maxFrameBytes()).isEqualTo(2048);
     }
 
@@ -111,6 +201,8 @@ class EmbedOptionsTest {
         assertThat(s.engineConfig()).isEqualTo(ServerEngineConfig.DEFAULT);
         assertThat(s.maxFrameBytes()).isEqualTo(FrameCodec.DEFAULT_MAX_FRAME_BYTES);
         assertThat(s.strategy()).isEqualTo(ImrServer.DEFAULT_STRATEGY);
+        assertThat(s.backPressure()).isEqualTo(BackPressure.DEFAULT);
+        assertThat(c.backPressure()).isEqualTo(BackPressure.DEFAULT);
     }
 
     @Test

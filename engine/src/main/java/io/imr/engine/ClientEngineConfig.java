@@ -6,6 +6,7 @@ import io.imr.api.option.IntOption;
 import io.imr.api.option.InvalidOptionException;
 import io.imr.api.option.OptionSpec;
 import io.imr.api.strategy.PerStrategyOptions;
+import io.imr.engine.internal.InboundGate;
 import java.time.Duration;
 import java.util.List;
 
@@ -27,10 +28,13 @@ import java.util.List;
  *                         dedups)
  * @param maxOutbox        {@code max-outbox}: sends waiting in the outbox, at most; more fail with
  *                         OutboxFullException
+ * @param inboundFrames    {@code inbound-frames}: frames from the server handed to the engine and not yet processed
+ *                         above which the connection stops being read; it is read again at a quarter of it
+ *                         (back-pressure, G7)
  */
 public record ClientEngineConfig(List<String> strategies, PerStrategyOptions options, Duration reconnectInitial,
                                  Duration reconnectMax, Duration welcomeTimeout, int sendWindow, Duration resendAfter,
-                                 int maxOutbox) {
+                                 int maxOutbox, int inboundFrames) {
 
     public static final Duration DEFAULT_RECONNECT_INITIAL = Duration.ofMillis(100);
     public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(10);
@@ -38,6 +42,8 @@ public record ClientEngineConfig(List<String> strategies, PerStrategyOptions opt
     public static final int DEFAULT_SEND_WINDOW = 1024;
     public static final Duration DEFAULT_RESEND_AFTER = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_OUTBOX = 1_000_000;
+    /** As the engine's inbound gate. */
+    public static final int DEFAULT_INBOUND_FRAMES = InboundGate.DEFAULT_CONNECTION_HIGH_WATER;
 
     public static final DurationOption RECONNECT_INITIAL = new DurationOption("reconnect-initial",
             DEFAULT_RECONNECT_INITIAL, Duration.ofMillis(1), Duration.ofHours(1));
@@ -49,10 +55,13 @@ public record ClientEngineConfig(List<String> strategies, PerStrategyOptions opt
     public static final DurationOption RESEND_AFTER = new DurationOption("resend-after", DEFAULT_RESEND_AFTER,
             Duration.ofMillis(10), Duration.ofHours(1));
     public static final IntOption MAX_OUTBOX = new IntOption("max-outbox", DEFAULT_MAX_OUTBOX, 1, Integer.MAX_VALUE);
+    /** At least 4, so that its quarter, the mark at which reading resumes, is a frame. */
+    public static final IntOption INBOUND_FRAMES = new IntOption("inbound-frames", DEFAULT_INBOUND_FRAMES, 4,
+            1 << 20);
 
     /** Every option that has a spec, in the order of the record's components. */
     public static final List<OptionSpec<?>> OPTIONS = List.of(RECONNECT_INITIAL, RECONNECT_MAX, WELCOME_TIMEOUT,
-            SEND_WINDOW, RESEND_AFTER, MAX_OUTBOX);
+            SEND_WINDOW, RESEND_AFTER, MAX_OUTBOX, INBOUND_FRAMES);
 
     /**
      * Checks every value: the one place a client engine's settings are validated.
@@ -75,6 +84,7 @@ public record ClientEngineConfig(List<String> strategies, PerStrategyOptions opt
         SEND_WINDOW.check(sendWindow);
         RESEND_AFTER.check(resendAfter);
         MAX_OUTBOX.check(maxOutbox);
+        INBOUND_FRAMES.check(inboundFrames);
         if (reconnectMax.compareTo(reconnectInitial) < 0) {
             throw new InvalidOptionException("option " + RECONNECT_MAX.name() + " (" + RECONNECT_MAX.format(reconnectMax)
                     + ") must not be below " + RECONNECT_INITIAL.name() + " ("
@@ -101,7 +111,7 @@ public record ClientEngineConfig(List<String> strategies, PerStrategyOptions opt
     public Builder toBuilder() {
         return new Builder().strategies(strategies).options(options).reconnectInitial(reconnectInitial)
                 .reconnectMax(reconnectMax).welcomeTimeout(welcomeTimeout).sendWindow(sendWindow)
-                .resendAfter(resendAfter).maxOutbox(maxOutbox);
+                .resendAfter(resendAfter).maxOutbox(maxOutbox).inboundFrames(inboundFrames);
     }
 
     /** Settings of a client engine, each starting at its default; {@link #build()} checks them. */
@@ -114,6 +124,7 @@ public record ClientEngineConfig(List<String> strategies, PerStrategyOptions opt
         private int sendWindow = DEFAULT_SEND_WINDOW;
         private Duration resendAfter = DEFAULT_RESEND_AFTER;
         private int maxOutbox = DEFAULT_MAX_OUTBOX;
+        private int inboundFrames = DEFAULT_INBOUND_FRAMES;
 
         private Builder() {
         }
@@ -166,13 +177,19 @@ public record ClientEngineConfig(List<String> strategies, PerStrategyOptions opt
             return this;
         }
 
+        /** {@link ClientEngineConfig#INBOUND_FRAMES}. */
+        public Builder inboundFrames(int value) {
+            inboundFrames = value;
+            return this;
+        }
+
         /**
          * @throws IllegalArgumentException for no strategy or an invalid strategy name
          * @throws InvalidOptionException   naming the option that is wrong, what is allowed and the value
          */
         public ClientEngineConfig build() {
             return new ClientEngineConfig(strategies, options, reconnectInitial, reconnectMax, welcomeTimeout,
-                    sendWindow, resendAfter, maxOutbox);
+                    sendWindow, resendAfter, maxOutbox, inboundFrames);
         }
     }
 }

@@ -88,7 +88,8 @@ final class ClientSession implements Uplink {
         this.store = store;
         this.committed = committed;
         this.owner = owner;
-        this.inbound = new InboundGate(runtime, InboundGate.Limits.DEFAULT);
+        this.inbound = new InboundGate(runtime, InboundGate.Limits.quarters(config.inboundFrames(),
+                InboundGate.DEFAULT_ENGINE_HIGH_WATER, InboundGate.DEFAULT_SENDS_HIGH_WATER));
         this.reconnectDelayNanos = config.reconnectInitial().toNanos();
     }
 

@@ -76,7 +76,8 @@ public final class ServerEngine implements AutoCloseable {
                 user -> devicesByUser.getOrDefault(user, List.of()));
         this.shared = new ServerSession.Shared(config, runtime, metrics, authenticator, strategy.name(), store,
                 appends, this::device, sessionCount, () -> closed);
-        this.inbound = new InboundGate(runtime, InboundGate.Limits.DEFAULT).register(metrics);
+        this.inbound = new InboundGate(runtime, InboundGate.Limits.quarters(config.inboundFrames(),
+                config.inboundEngineFrames(), config.inboundSends())).register(metrics);
     }
 
     /** The strategy this server runs. */

@@ -4,6 +4,7 @@ import io.imr.api.option.DurationOption;
 import io.imr.api.option.IntOption;
 import io.imr.api.option.InvalidOptionException;
 import io.imr.api.option.OptionSpec;
+import io.imr.engine.internal.InboundGate;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,14 +21,29 @@ import java.util.List;
  *                             a session that goes beyond is closed (bounded memory, G7)
  * @param deviceIdleEviction   {@code device-idle-eviction}: how long the in-memory state of a disconnected
  *                             device is kept (its durable state is in the store either way)
+ * @param inboundFrames        {@code inbound-frames}: frames of one connection handed to the engine and not yet
+ *                             processed above which the connection stops being read; it is read again at a
+ *                             quarter of it (back-pressure, G7)
+ * @param inboundEngineFrames  {@code inbound-engine-frames}: frames of all connections waiting for the engine
+ *                             above which the connections that bring more stop being read; read again at a quarter
+ * @param inboundSends         {@code inbound-sends}: sends of one connection not yet answered (send-ack or refusal)
+ *                             above which it stops being read; read again at a quarter. Keep it below
+ *                             max-pending-sends, so that a sender that does not wait is slowed down, not closed
  */
 public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int maxPendingSends,
-                                 Duration deviceIdleEviction) {
+                                 Duration deviceIdleEviction, int inboundFrames, int inboundEngineFrames,
+                                 int inboundSends) {
 
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HELLO_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_PENDING_SENDS = 8192;
     public static final Duration DEFAULT_DEVICE_IDLE_EVICTION = Duration.ofMinutes(5);
+    /** As the engine's inbound gate: a fast writer cannot fill the engine's queue. */
+    public static final int DEFAULT_INBOUND_FRAMES = InboundGate.DEFAULT_CONNECTION_HIGH_WATER;
+    /** As the engine's inbound gate: many writers together cannot either. */
+    public static final int DEFAULT_INBOUND_ENGINE_FRAMES = InboundGate.DEFAULT_ENGINE_HIGH_WATER;
+    /** Half the default max-pending-sends, as the engine's inbound gate. */
+    public static final int DEFAULT_INBOUND_SENDS = InboundGate.DEFAULT_SENDS_HIGH_WATER;
 
     /** At least 10ms: devices are told the interval in whole milliseconds. */
     public static final DurationOption HEARTBEAT = new DurationOption("heartbeat", DEFAULT_HEARTBEAT,
@@ -38,10 +54,16 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
             1, 1 << 20);
     public static final DurationOption DEVICE_IDLE_EVICTION = new DurationOption("device-idle-eviction",
             DEFAULT_DEVICE_IDLE_EVICTION, Duration.ofMillis(1), Duration.ofDays(30));
+    /** At least 4, so that its quarter, the mark at which reading resumes, is a frame. */
+    public static final IntOption INBOUND_FRAMES = new IntOption("inbound-frames", DEFAULT_INBOUND_FRAMES, 4,
+            1 << 20);
+    public static final IntOption INBOUND_ENGINE_FRAMES = new IntOption("inbound-engine-frames",
+            DEFAULT_INBOUND_ENGINE_FRAMES, 4, 1 << 24);
+    public static final IntOption INBOUND_SENDS = new IntOption("inbound-sends", DEFAULT_INBOUND_SENDS, 4, 1 << 20);
 
     /** Every option, in the order of the record's components. */
     public static final List<OptionSpec<?>> OPTIONS = List.of(HEARTBEAT, HELLO_TIMEOUT, MAX_PENDING_SENDS,
-            DEVICE_IDLE_EVICTION);
+            DEVICE_IDLE_EVICTION, INBOUND_FRAMES, INBOUND_ENGINE_FRAMES, INBOUND_SENDS);
 
     /** Every option at its default. */
     public static final ServerEngineConfig DEFAULT = builder().build();
@@ -56,6 +78,9 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
         HELLO_TIMEOUT.check(helloTimeout);
         MAX_PENDING_SENDS.check(maxPendingSends);
         DEVICE_IDLE_EVICTION.check(deviceIdleEviction);
+        INBOUND_FRAMES.check(inboundFrames);
+        INBOUND_ENGINE_FRAMES.check(inboundEngineFrames);
+        INBOUND_SENDS.check(inboundSends);
     }
 
     /** A builder starting from every option's default. */
@@ -66,7 +91,8 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
     /** A builder starting from these settings. */
     public Builder toBuilder() {
         return new Builder().heartbeat(heartbeat).helloTimeout(helloTimeout).maxPendingSends(maxPendingSends)
-                .deviceIdleEviction(deviceIdleEviction);
+                .deviceIdleEviction(deviceIdleEviction).inboundFrames(inboundFrames)
+                .inboundEngineFrames(inboundEngineFrames).inboundSends(inboundSends);
     }
 
     /** Settings of a server engine, each starting at its default; {@link #build()} checks them. */
@@ -75,6 +101,9 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
         private Duration helloTimeout = DEFAULT_HELLO_TIMEOUT;
         private int maxPendingSends = DEFAULT_MAX_PENDING_SENDS;
         private Duration deviceIdleEviction = DEFAULT_DEVICE_IDLE_EVICTION;
+        private int inboundFrames = DEFAULT_INBOUND_FRAMES;
+        private int inboundEngineFrames = DEFAULT_INBOUND_ENGINE_FRAMES;
+        private int inboundSends = DEFAULT_INBOUND_SENDS;
 
         private Builder() {
         }
@@ -103,9 +132,28 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
             return this;
         }
 
+        /** {@link ServerEngineConfig#INBOUND_FRAMES}. */
+        public Builder inboundFrames(int value) {
+            inboundFrames = value;
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#INBOUND_ENGINE_FRAMES}. */
+        public Builder inboundEngineFrames(int value) {
+            inboundEngineFrames = value;
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#INBOUND_SENDS}. */
+        public Builder inboundSends(int value) {
+            inboundSends = value;
+            return this;
+        }
+
         /** @throws InvalidOptionException naming the option that is wrong, what is allowed and the value */
         public ServerEngineConfig build() {
-            return new ServerEngineConfig(heartbeat, helloTimeout, maxPendingSends, deviceIdleEviction);
+            return new ServerEngineConfig(heartbeat, helloTimeout, maxPendingSends, deviceIdleEviction, inboundFrames,
+                    inboundEngineFrames, inboundSends);
         }
     }
 }

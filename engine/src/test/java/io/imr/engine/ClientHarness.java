@@ -39,7 +39,7 @@ final class ClientHarness {
         this.store = store;
         ClientEngineConfig config = new ClientEngineConfig(List.of("scripted"), PerStrategyOptions.none(),
                 Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(10), sendWindow,
-                Duration.ofSeconds(10), maxOutbox);
+                Duration.ofSeconds(10), maxOutbox, ClientEngineConfig.DEFAULT_INBOUND_FRAMES);
         engine = new ClientEngine(config, store, StrategyRegistry.of(List.of(strategy)), "token", connector, runtime,
                 new SimpleMeterRegistry(), handed::add, Runnable::run, confirmations::add);
     }

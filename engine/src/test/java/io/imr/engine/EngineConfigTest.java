@@ -67,14 +67,20 @@ class EngineConfigTest {
                 new Field<>(ServerEngineConfig.MAX_PENDING_SENDS, (b, v) -> b.maxPendingSends((Integer) v),
                         ServerEngineConfig::maxPendingSends),
                 new Field<>(ServerEngineConfig.DEVICE_IDLE_EVICTION, (b, v) -> b.deviceIdleEviction((Duration) v),
-                        ServerEngineConfig::deviceIdleEviction));
+                        ServerEngineConfig::deviceIdleEviction),
+                new Field<>(ServerEngineConfig.INBOUND_FRAMES, (b, v) -> b.inboundFrames((Integer) v),
+                        ServerEngineConfig::inboundFrames),
+                new Field<>(ServerEngineConfig.INBOUND_ENGINE_FRAMES, (b, v) -> b.inboundEngineFrames((Integer) v),
+                        ServerEngineConfig::inboundEngineFrames),
+                new Field<>(ServerEngineConfig.INBOUND_SENDS, (b, v) -> b.inboundSends((Integer) v),
+                        ServerEngineConfig::inboundSends));
 
         @Test
         @DisplayName("start from the named defaults, which are their specs' defaults")
         void defaults() {
             ServerEngineConfig c = ServerEngineConfig.builder().build();
             assertThat(c).isEqualTo(ServerEngineConfig.DEFAULT).isEqualTo(new ServerEngineConfig(
-                    Duration.ofSeconds(10), Duration.ofSeconds(10), 8192, Duration.ofMinutes(5)));
+                    Duration.ofSeconds(10), Duration.ofSeconds(10), 8192, Duration.ofMinutes(5), 1024, 32_768, 4096));
             assertThat(c.heartbeat()).isEqualTo(ServerEngineConfig.DEFAULT_HEARTBEAT);
             for (var f : fields) {
                 assertThat(f.get().apply(c)).as(f.spec().name()).isEqualTo(f.spec().defaultValue());
@@ -90,6 +96,8 @@ class EngineConfigTest {
                     .hasMessage("option heartbeat must be from 10ms to 1h, got 9ms");
             assertThatThrownBy(() -> ServerEngineConfig.builder().heartbeat(null).build())
                     .hasMessage("option heartbeat must be from 10ms to 1h, got nothing");
+            assertThatThrownBy(() -> ServerEngineConfig.builder().inboundFrames(3).build())
+                    .hasMessage("option inbound-frames must be a whole number from 4 to 1048576, got 3");
         }
 
         @Test
@@ -98,7 +106,7 @@ class EngineConfigTest {
             ServerEngineConfig c = ServerEngineConfig.builder().heartbeat(Duration.ofSeconds(1)).build();
             ServerEngineConfig d = c.toBuilder().helloTimeout(Duration.ofSeconds(2)).build();
             assertThat(d).isEqualTo(new ServerEngineConfig(Duration.ofSeconds(1), Duration.ofSeconds(2), 8192,
-                    Duration.ofMinutes(5)));
+                    Duration.ofMinutes(5), 1024, 32_768, 4096));
             assertThat(c.helloTimeout()).as("the original is unchanged").isEqualTo(Duration.ofSeconds(10));
         }
     }
@@ -119,7 +127,9 @@ class EngineConfigTest {
                 new Field<>(ClientEngineConfig.RESEND_AFTER, (b, v) -> b.resendAfter((Duration) v),
                         ClientEngineConfig::resendAfter),
                 new Field<>(ClientEngineConfig.MAX_OUTBOX, (b, v) -> b.maxOutbox((Integer) v),
-                        ClientEngineConfig::maxOutbox));
+                        ClientEngineConfig::maxOutbox),
+                new Field<>(ClientEngineConfig.INBOUND_FRAMES, (b, v) -> b.inboundFrames((Integer) v),
+                        ClientEngineConfig::inboundFrames));
 
         /** A builder whose reconnect bounds do not tie each other down while one is tried at its bounds. */
         private ClientEngineConfig.Builder loose() {
@@ -133,7 +143,8 @@ class EngineConfigTest {
             ClientEngineConfig c = ClientEngineConfig.of("ack");
             assertThat(c).isEqualTo(ClientEngineConfig.builder().strategies(List.of("ack")).build())
                     .isEqualTo(new ClientEngineConfig(List.of("ack"), PerStrategyOptions.none(), Duration.ofMillis(100),
-                            Duration.ofSeconds(10), Duration.ofSeconds(10), 1024, Duration.ofSeconds(10), 1_000_000));
+                            Duration.ofSeconds(10), Duration.ofSeconds(10), 1024, Duration.ofSeconds(10), 1_000_000,
+                            1024));
             assertThat(c.sendWindow()).isEqualTo(ClientEngineConfig.DEFAULT_SEND_WINDOW);
             for (var f : fields) {
                 assertThat(f.get().apply(c)).as(f.spec().name()).isEqualTo(f.spec().defaultValue());

@@ -48,7 +48,7 @@ class OutboxTest {
     private Outbox outbox(int maxOutbox, int window) {
         ClientEngineConfig config = new ClientEngineConfig(List.of("scripted"), PerStrategyOptions.none(),
                 Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(10), window, Duration.ofSeconds(10),
-                maxOutbox);
+                maxOutbox, ClientEngineConfig.DEFAULT_INBOUND_FRAMES);
         Outbox o = new Outbox(store, runtime, config, uplink, confirmations::add);
         o.load(store.state().outboxId(), store.state().lastCounter(), store.outbox());
         return o;

@@ -67,6 +67,16 @@ public final class InboundGate {
             marks("sends", sendsHighWater, sendsLowWater);
         }
 
+        /**
+         * Marks from the three high-water marks a deployment sets (the engines' {@code inbound-frames},
+         * {@code inbound-engine-frames} and {@code inbound-sends}), each low-water mark a quarter of its high one,
+         * as the defaults.
+         */
+        public static Limits quarters(int connectionHighWater, int engineHighWater, int sendsHighWater) {
+            return new Limits(connectionHighWater, connectionHighWater / 4, engineHighWater, engineHighWater / 4,
+                    sendsHighWater, sendsHighWater / 4);
+        }
+
         private static void marks(String what, int high, int low) {
             if (low < 0 || high <= low) {
                 throw new IllegalArgumentException(what + " water marks must be 0 <= low < high, got low " + low

@@ -216,4 +216,11 @@ class InboundGateTest {
         assertThatThrownBy(() -> new InboundGate(null, InboundGate.Limits.DEFAULT))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    @DisplayName("makes its marks from the engines' three high-water options, each low one a quarter, as the defaults")
+    void quarters() {
+        assertThat(InboundGate.Limits.quarters(1024, 32_768, 4096)).isEqualTo(InboundGate.Limits.DEFAULT);
+        assertThat(InboundGate.Limits.quarters(4, 7, 100)).isEqualTo(new InboundGate.Limits(4, 1, 7, 1, 100, 25));
+    }
 }

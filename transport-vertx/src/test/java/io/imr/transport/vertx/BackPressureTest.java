@@ -186,7 +186,7 @@ class BackPressureTest {
             // Waits for its welcome as long as the test holds it: the connection stays, and the server pushes to it.
             ClientEngineConfig config = new ClientEngineConfig(List.of("hybrid"), PerStrategyOptions.none(),
                     Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMinutes(3), 1024, Duration.ofSeconds(10),
-                    1_000_000);
+                    1_000_000, ClientEngineConfig.DEFAULT_INBOUND_FRAMES);
             ClientEngine bob = new ClientEngine(config, store,
                     StrategyRegistry.of(List.of(new HybridStrategyProvider())), server.token("bob", "phone"), connector,
                     runtime, new SimpleMeterRegistry(), received::add, listenerThread, c -> { });
