@@ -26,6 +26,21 @@ final class FakeChannel implements FrameChannel {
         }
     }
 
+    /** Times the engine asked this connection to stop being read, and how many such asks are in force now. */
+    int pauses;
+    int paused;
+
+    @Override
+    public void pauseReading() {
+        pauses++;
+        paused++;
+    }
+
+    @Override
+    public void resumeReading() {
+        paused--;
+    }
+
     @Override
     public String describe() {
         return "fake";
