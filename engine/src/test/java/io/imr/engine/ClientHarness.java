@@ -36,10 +36,14 @@ final class ClientHarness {
     }
 
     ClientHarness(ManualClientStore store, int maxOutbox, int sendWindow) {
+        this(store, maxOutbox, sendWindow, ClientEngineConfig.DEFAULT_INBOUND_FRAMES);
+    }
+
+    ClientHarness(ManualClientStore store, int maxOutbox, int sendWindow, int inboundFrames) {
         this.store = store;
         ClientEngineConfig config = new ClientEngineConfig(List.of("scripted"), PerStrategyOptions.none(),
                 Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(10), sendWindow,
-                Duration.ofSeconds(10), maxOutbox, ClientEngineConfig.DEFAULT_INBOUND_FRAMES);
+                Duration.ofSeconds(10), maxOutbox, inboundFrames);
         engine = new ClientEngine(config, store, StrategyRegistry.of(List.of(strategy)), "token", connector, runtime,
                 new SimpleMeterRegistry(), handed::add, Runnable::run, confirmations::add);
     }

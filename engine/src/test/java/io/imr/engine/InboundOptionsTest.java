@@ -8,7 +8,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@DisplayName("The server engine's inbound gate takes its marks from the engine's options")
+@DisplayName("The engines' inbound gates take their marks from the engines' options")
 class InboundOptionsTest {
 
     @TempDir
@@ -61,5 +61,21 @@ class InboundOptionsTest {
             server.runtime.runDue();
             assertThat(b.channel.paused).isZero();
         }
+    }
+
+    @Test
+    @DisplayName("a client's inbound-frames: its connection stops being read once that many of the server's frames"
+            + " wait, and is read again once they are processed")
+    void clientInboundFrames() {
+        ClientHarness client = new ClientHarness(new ManualClientStore("bob", "phone"), 1_000_000, 1024, 8).up();
+        for (int i = 0; i < 7; i++) {
+            client.handler.onFrame(new Ping(i));
+        }
+        assertThat(client.channel.pauses).as("7 frames wait, below the mark of 8").isZero();
+        client.handler.onFrame(new Ping(7));
+        assertThat(client.channel.paused).as("8 frames wait").isEqualTo(1);
+        client.runtime.runDue();
+        assertThat(client.channel.paused).as("read again once the engine processed them").isZero();
+        assertThat(client.channel.pauses).isEqualTo(1);
     }
 }
