@@ -77,8 +77,8 @@ class ConfiguredBackPressureTest {
         assertThat(server.backPressure()).isEqualTo(new BackPressure(highWater, highWater / 2, limit, 8 << 10));
         Cluster.join(server.start());
         int port = server.tcpAddress().getPort();
-        int messages = 5_000;
-        int size = 100;
+        int messages = 2_000;
+        int size = 200;
         try (Socket bob = new Socket()) {
             bob.setReceiveBufferSize(4 << 10);
             bob.setSoTimeout(30_000);
@@ -92,7 +92,8 @@ class ConfiguredBackPressureTest {
             byte[] welcome = new byte[in.readInt()];
             in.readFully(welcome);
             assertThat(codec.decode(welcome)).isInstanceOf(Welcome.class);
-            // From here on bob's device reads nothing, while alice sends it 500 KB.
+            // From here on bob's device reads nothing, while alice sends it 400 KB (below the default
+            // high-water mark of 1 MiB: only the configured limit closes it).
 
             ImrClient alice = ImrClient.builder().server("127.0.0.1:" + port).user("alice").device("laptop")
                     .token(token("alice", "laptop")).dataDir(dir.resolve("alice")).strategies("hybrid").build();
