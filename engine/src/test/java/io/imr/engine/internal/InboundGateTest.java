@@ -10,58 +10,14 @@ import io.imr.api.frame.Ping;
 import io.imr.api.frame.Send;
 import io.imr.api.frame.SendAck;
 import io.imr.engine.ConnectionHandler;
-import io.imr.engine.EngineRuntime;
 import io.imr.engine.FrameChannel;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("The engine's inbound gate: connections stop being read while the engine has too much of their work")
 class InboundGateTest {
-
-    /** Tasks wait until the test runs them, one at a time, as on an engine's context. */
-    private static final class QueueRuntime implements EngineRuntime {
-        final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
-
-        @Override
-        public long nanoTime() {
-            return 0;
-        }
-
-        @Override
-        public long currentTimeMillis() {
-            return 0;
-        }
-
-        @Override
-        public long nextRandom() {
-            return 4;
-        }
-
-        @Override
-        public void execute(Runnable task) {
-            tasks.add(task);
-        }
-
-        @Override
-        public Cancellable schedule(long delayNanos, Runnable task) {
-            throw new UnsupportedOperationException("the gate schedules nothing");
-        }
-
-        @Override
-        public Executor blocking() {
-            return this::execute;
-        }
-
-        void run(int n) {
-            for (int i = 0; i < n; i++) {
-                tasks.poll().run();
-            }
-        }
-    }
 
     /** A transport's channel that records what it was asked: the nesting count of pauses, and frames sent. */
     private static final class Channel implements FrameChannel {

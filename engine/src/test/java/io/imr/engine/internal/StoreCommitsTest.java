@@ -2,64 +2,25 @@ package io.imr.engine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imr.engine.EngineRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("StoreCommits")
 class StoreCommitsTest {
 
-    private final List<Runnable> context = new ArrayList<>();
-    private final EngineRuntime runtime = new EngineRuntime() {
-        @Override
-        public long nanoTime() {
-            return 0;
-        }
-
-        @Override
-        public long currentTimeMillis() {
-            return 0;
-        }
-
-        @Override
-        public long nextRandom() {
-            return 0;
-        }
-
-        @Override
-        public void execute(Runnable task) {
-            context.add(task);
-        }
-
-        @Override
-        public Cancellable schedule(long delayNanos, Runnable task) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Executor blocking() {
-            return this::execute;
-        }
-    };
+    private final QueueRuntime runtime = new QueueRuntime();
     private final List<String> outcomes = new ArrayList<>();
-
-    private void runContext() {
-        while (!context.isEmpty()) {
-            context.remove(0).run();
-        }
-    }
 
     @Test
     @DisplayName("brings a result onto the context, after the caller returned")
     void result() {
         StoreCommits.submit(runtime, () -> CompletableFuture.completedFuture("ok"), (v, e) -> outcomes.add(v + "/" + e));
         assertThat(outcomes).isEmpty();
-        runContext();
+        runtime.runAll();
         assertThat(outcomes).containsExactly("ok/null");
     }
 
@@ -74,7 +35,7 @@ class StoreCommitsTest {
         StoreCommits.submit(runtime, () -> wrapped.thenApply(s -> s), (v, e) -> outcomes.add(v + "/" + e.getClass()
                 .getSimpleName()));
         wrapped.completeExceptionally(new CompletionException(new IllegalArgumentException("inner")));
-        runContext();
+        runtime.runAll();
         assertThat(outcomes).containsExactly("null/boom", "null/the store returned no stage",
                 "null/IllegalArgumentException");
     }
