@@ -9,6 +9,8 @@ import io.imr.wire.ProtocolException;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,8 +58,14 @@ abstract class Connection implements FrameChannel {
     private boolean readingPaused;
     private boolean started;
 
+    /**
+     * @param reading the Vert.x socket (a {@code NetSocket} or a WebSocket) as what this class pauses and resumes
+     * @param writing the same socket, whose own view of its write queue this class reads
+     */
     Connection(FrameCodec codec, EventExecutor loop, WireMeter meter, BackPressure limits, TransportStats stats,
-               String description) {
+               String description, ReadStream<?> reading, WriteStream<?> writing) {
+        this.reading = reading;
+        this.writing = writing;
         this.codec = codec;
         this.loop = loop;
         this.meter = meter;
@@ -81,14 +89,23 @@ abstract class Connection implements FrameChannel {
     /** The bytes a frame body takes on the wire (its body and framing). */
     protected abstract int wireBytes(int bodyLength);
 
+    private final ReadStream<?> reading;
+    private final WriteStream<?> writing;
+
     /** Whether Vert.x's own view of the socket's write queue is that it is full. */
-    protected abstract boolean socketWriteQueueFull();
+    private boolean socketWriteQueueFull() {
+        return writing.writeQueueFull();
+    }
 
     /** Stops reading the socket (event loop). */
-    protected abstract void pauseSocket();
+    private void pauseSocket() {
+        reading.pause();
+    }
 
     /** Reads the socket again (event loop). */
-    protected abstract void resumeSocket();
+    private void resumeSocket() {
+        reading.resume();
+    }
 
     /** Closes the underlying socket once what is queued is written. */
     protected abstract void closeSocket();

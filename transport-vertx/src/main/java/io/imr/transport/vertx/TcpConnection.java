@@ -23,7 +23,7 @@ final class TcpConnection extends Connection {
     private TcpConnection(NetSocketInternal socket, FrameCodec codec, WireMeter meter, BackPressure limits,
                           TransportStats stats, String side) {
         super(codec, socket.channelHandlerContext().executor(), meter, limits, stats,
-                side + " tcp " + socket.remoteAddress());
+                side + " tcp " + socket.remoteAddress(), socket, socket);
         this.socket = socket;
         this.decoder = new LengthPrefixedDecoder(codec);
     }
@@ -85,21 +85,6 @@ final class TcpConnection extends Connection {
     @Override
     protected int wireBytes(int bodyLength) {
         return FrameCodec.LENGTH_PREFIX_BYTES + bodyLength;
-    }
-
-    @Override
-    protected boolean socketWriteQueueFull() {
-        return socket.writeQueueFull();
-    }
-
-    @Override
-    protected void pauseSocket() {
-        socket.pause();
-    }
-
-    @Override
-    protected void resumeSocket() {
-        socket.resume();
     }
 
     @Override

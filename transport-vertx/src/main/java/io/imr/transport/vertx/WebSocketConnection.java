@@ -25,7 +25,8 @@ final class WebSocketConnection extends Connection {
 
     private WebSocketConnection(WebSocketInternal socket, FrameCodec codec, WireMeter meter, BackPressure limits,
                                 TransportStats stats, String description, boolean masked) {
-        super(codec, socket.channelHandlerContext().executor(), meter, limits, stats, description);
+        super(codec, socket.channelHandlerContext().executor(), meter, limits, stats, description,
+                socket, socket);
         this.socket = socket;
         this.masked = masked;
     }
@@ -79,21 +80,6 @@ final class WebSocketConnection extends Connection {
     protected int wireBytes(int bodyLength) {
         int header = bodyLength < 126 ? 2 : bodyLength < 65_536 ? 4 : 10;
         return bodyLength + header + (masked ? 4 : 0);
-    }
-
-    @Override
-    protected boolean socketWriteQueueFull() {
-        return socket.writeQueueFull();
-    }
-
-    @Override
-    protected void pauseSocket() {
-        socket.pause();
-    }
-
-    @Override
-    protected void resumeSocket() {
-        socket.resume();
     }
 
     @Override
