@@ -1,0 +1,100 @@
+package io.imr.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code imr bench}: each scenario, each target, each run, one after the other (never two at once: they would
+ * share the cores), targets interleaved within a run so that a machine that slows down during the run
+ * slows every target alike.
+ */
+public final class Bench {
+
+    /** What the bench tells about its progress (a terminal shows it as one line). */
+    public interface Progress {
+        void measuring(String what, long done, long of);
+    }
+
+    private final BenchSettings settings;
+    private final Progress progress;
+
+    public Bench(BenchSettings settings, Progress progress) {
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    /** One scenario's measurements: each target's runs, in the order they ran. */
+    public record ScenarioResult(Scenario.Plan plan, Map<String, List<Outcome>> runs) {
+
+        /** Each target's median run by throughput. */
+        public List<Outcome> medians() {
+            List<Outcome> m = new ArrayList<>();
+            for (List<Outcome> r : runs.values()) {
+                List<Outcome> sorted = new ArrayList<>(r);
+                sorted.sort(Comparator.comparingDouble(Outcome::throughput));
+                m.add(sorted.get((sorted.size() - 1) / 2));
+            }
+            return m;
+        }
+    }
+
+    public record Result(Machine machine, BenchSettings settings, List<ScenarioResult> scenarios) {
+    }
+
+    public Result run() throws Exception {
+        Path root = settings.dir() != null ? settings.dir() : Files.createTempDirectory("imr-bench-");
+        Files.createDirectories(root);
+        List<ScenarioResult> results = new ArrayList<>();
+        try {
+            for (Scenario scenario : settings.scenarios()) {
+                Scenario.Plan plan = scenario.plan(settings);
+                Map<String, List<Outcome>> runs = new LinkedHashMap<>();
+                for (int run = 1; run <= settings.runs(); run++) {
+                    for (String name : settings.targets()) {
+                        boolean profile = settings.profileDir() != null && scenario == Scenario.ONE_TO_ONE
+                                && name.startsWith("imr:") && run == 1;
+                        Target target = Targets.byName(name, profile ? profileArgs(name, "broker") : List.of());
+                        String what = scenario.id() + " " + name + (settings.runs() > 1 ? " run " + run : "");
+                        Path dir = root.resolve(scenario.id() + "-" + name.replace(':', '-') + "-" + run);
+                        Outcome o = new Measurement(target, plan, settings.size(), dir,
+                                profile ? profileArgs(name, "{process}") : List.of(),
+                                done -> progress.measuring(what, done, plan.deliveries())).run();
+                        runs.computeIfAbsent(name, k -> new ArrayList<>()).add(o);
+                        if (!settings.keep()) {
+                            delete(dir);
+                        }
+                    }
+                }
+                results.add(new ScenarioResult(plan, runs));
+            }
+        } finally {
+            if (!settings.keep() && settings.dir() == null) {
+                delete(root);
+            }
+        }
+        return new Result(Machine.current(), settings, results);
+    }
+
+    private List<String> profileArgs(String target, String process) {
+        Path file = settings.profileDir().resolve(target.replace(':', '-') + "-" + process + ".jfr");
+        return List.of("-XX:StartFlightRecording=filename=" + file + ",settings=profile,dumponexit=true");
+    }
+
+    static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

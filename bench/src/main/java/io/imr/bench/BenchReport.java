@@ -1,0 +1,345 @@
+package io.imr.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The bench's report: per scenario, one row per target with its figures and its ratios to the peers measured
+ * in the same run (to the first target when no peer ran), as text for people and as JSON for scripts.
+ */
+public final class BenchReport {
+
+    private BenchReport() {
+    }
+
+    /** A number with thousands separators, at most one decimal below 100. */
+    static String number(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        if (Math.abs(v) >= 100 || v == Math.rint(v)) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        return String.format(Locale.ROOT, Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
+    }
+
+    static String ratio(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "-" : String.format(Locale.ROOT, "%.2fx", v);
+    }
+
+    /** The targets the others are compared with: the peers in the run, else the first target. */
+    static List<Outcome> references(List<Outcome> rows) {
+        List<Outcome> peers = rows.stream().filter(o -> !o.target().startsWith("imr:")).toList();
+        return peers.isEmpty() ? rows.subList(0, 1) : peers;
+    }
+
+    public static String text(Bench.Result r) {
+        StringBuilder sb = new StringBuilder();
+        BenchSettings s = r.settings();
+        sb.append("imr bench on ").append(r.machine()).append('\n');
+        sb.append("Every receiving device commits each message to its local database (durable) before it confirms;")
+                .append('\n').append("latency runs from the intended send to the receiver's commit. Ratios compare")
+                .append(" targets measured in this run").append(s.runs() > 1 ? " (median of " + s.runs() + " runs)" : "")
+                .append(".\n");
+        for (Bench.ScenarioResult sr : r.scenarios()) {
+            Scenario.Plan p = sr.plan();
+            List<Outcome> rows = sr.medians();
+            List<Outcome> refs = references(rows);
+            sb.append('\n').append(p.title()).append(": ").append(String.format(Locale.ROOT, "%,d", p.sent()))
+                    .append(" messages of ").append(s.size()).append(" B")
+                    .append(p.rate() > 0 ? "" : p.offlineFirst() ? "" : ", saturating")
+                    .append(p.receivers().size() > 1 ? ", " + String.format(Locale.ROOT, "%,d", p.deliveries())
+                            + " deliveries" : "")
+                    .append("; processes: senders, broker, receivers\n");
+            boolean latency = p.scenario() == Scenario.LATENCY;
+            List<String> header = new ArrayList<>(List.of("target", latency ? "p99 ms" : "msg/s"));
+            for (Outcome ref : refs) {
+                header.add("vs " + ref.target());
+            }
+            if (p.offlineFirst()) {
+                header.addAll(List.of("receiver heap MiB", "CPU s/M snd+brk+rcv"));
+            } else {
+                header.addAll(List.of(latency ? "msg/s" : "p99 ms", "p50 ms", "p999 ms", "CPU s/M snd+brk+rcv",
+                        "ctrl B/msg", "conf B/msg", "fsyncs/1000 snd+brk+rcv"));
+            }
+            List<List<String>> table = new ArrayList<>();
+            table.add(header);
+            for (Outcome o : rows) {
+                List<String> row = new ArrayList<>();
+                row.add(o.target() + (o.whole() ? "" : " (BROKEN: " + o.duplicates() + " duplicates, "
+                        + o.outOfOrder() + " out of order)"));
+                row.add(number(latency ? o.p99Ms() : o.throughput()));
+                for (Outcome ref : refs) {
+                    row.add(ratio(latency ? o.p99Ms() / ref.p99Ms() : o.throughput() / ref.throughput()));
+                }
+                if (p.offlineFirst()) {
+                    row.add(number(o.heapMiB().getOrDefault("receiver", Double.NaN)));
+                    row.add(parts(o.cpuPerMillion()));
+                } else {
+                    row.add(number(latency ? o.throughput() : o.p99Ms()));
+                    row.add(number(o.p50Ms()));
+                    row.add(number(o.p999Ms()));
+                    row.add(parts(o.cpuPerMillion()));
+                    row.add(number(o.controlBytes()));
+                    row.add(number(o.confirmationBytes()));
+                    row.add(syncs(o.syncsPerThousand()));
+                }
+                table.add(row);
+            }
+            render(sb, table);
+        }
+        sb.append("\nfsyncs: imr counts its stores' syncs; the peers' receivers sync twice per MapDB commit; '?' is a")
+                .append(" broker\nwhose syncs are not counted (Mosquitto keeps messages in memory, JetStream 2.9 syncs")
+                .append(" every 2 minutes).\n");
+        return sb.toString();
+    }
+
+    private static String parts(Map<String, Double> byProcess) {
+        double sum = byProcess.values().stream().mapToDouble(Double::doubleValue).sum();
+        return number(sum) + " (" + String.join("+", byProcess.values().stream().map(BenchReport::number).toList())
+                + ")";
+    }
+
+    private static String syncs(Map<String, Double> byProcess) {
+        String broker = byProcess.containsKey("broker") ? number(byProcess.get("broker")) : "?";
+        return number(byProcess.values().stream().mapToDouble(Double::doubleValue).sum()) + " ("
+                + number(byProcess.getOrDefault("sender", 0.0)) + "+" + broker + "+"
+                + number(byProcess.getOrDefault("receiver", 0.0)) + ")";
+    }
+
+    private static void render(StringBuilder sb, List<List<String>> table) {
+        int[] width = new int[table.get(0).size()];
+        for (List<String> row : table) {
+            for (int i = 0; i < row.size(); i++) {
+                width[i] = Math.max(width[i], row.get(i).length());
+            }
+        }
+        for (List<String> row : table) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                String cell = row.get(i);
+                if (i == 0) {
+                    line.append(cell).append(" ".repeat(width[i] - cell.length()));
+                } else {
+                    line.append("  ").append(" ".repeat(width[i] - cell.length())).append(cell);
+                }
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+    }
+
+    /** One JSON object: the machine, the settings, and every run of every target in every scenario. */
+    public static String json(Bench.Result r) {
+        Json j = new Json();
+        j.open();
+        j.field("machine", () -> {
+            j.open();
+            j.field("cpu", r.machine().cpu());
+            j.field("cores", r.machine().cores());
+            j.field("memoryMiB", r.machine().memoryMiB());
+            j.field("os", r.machine().os());
+            j.field("java", r.machine().java());
+            j.close();
+        });
+        BenchSettings s = r.settings();
+        j.field("size", s.size());
+        j.field("runs", s.runs());
+        j.field("scenarios", () -> {
+            j.openArray();
+            for (Bench.ScenarioResult sr : r.scenarios()) {
+                j.element(() -> scenario(j, sr));
+            }
+            j.closeArray();
+        });
+        j.close();
+        return j.toString();
+    }
+
+    private static void scenario(Json j, Bench.ScenarioResult sr) {
+        Scenario.Plan p = sr.plan();
+        j.open();
+        j.field("scenario", p.scenario().id());
+        j.field("title", p.title());
+        j.field("senders", p.senders().size());
+        j.field("devices", p.receivers().size());
+        j.field("sent", p.sent());
+        j.field("deliveries", p.deliveries());
+        j.field("rate", p.rate());
+        List<Outcome> medians = sr.medians();
+        List<Outcome> refs = references(medians);
+        j.field("results", () -> {
+            j.openArray();
+            for (Outcome o : medians) {
+                j.element(() -> {
+                    outcome(j, o);
+                    j.field("ratios", () -> {
+                        j.open();
+                        for (Outcome ref : refs) {
+                            j.field(ref.target(), () -> {
+                                j.open();
+                                j.field("throughput", o.throughput() / ref.throughput());
+                                j.field("p99", o.p99Ms() / ref.p99Ms());
+                                j.field("cpu", o.cpuTotalPerMillion() / ref.cpuTotalPerMillion());
+                                j.close();
+                            });
+                        }
+                        j.close();
+                    });
+                    j.field("runs", () -> {
+                        j.openArray();
+                        for (Outcome run : sr.runs().get(o.target())) {
+                            j.element(() -> j.value(run.throughput()));
+                        }
+                        j.closeArray();
+                    });
+                    j.close();
+                });
+            }
+            j.closeArray();
+        });
+        j.close();
+    }
+
+    /** Opens the outcome's object and writes its fields; the caller adds more and closes it. */
+    private static void outcome(Json j, Outcome o) {
+        j.open();
+        j.field("target", o.target());
+        j.field("sent", o.sent());
+        j.field("deliveries", o.deliveries());
+        j.field("seconds", o.seconds());
+        j.field("throughput", o.throughput());
+        j.field("latencyMs", () -> {
+            j.open();
+            j.field("p50", o.p50Ms());
+            j.field("p99", o.p99Ms());
+            j.field("p999", o.p999Ms());
+            j.field("max", o.maxMs());
+            j.close();
+        });
+        j.field("cpuSecondsPerMillion", map(j, o.cpuPerMillion()));
+        j.field("controlBytesPerMessage", o.controlBytes());
+        j.field("confirmationBytesPerMessage", o.confirmationBytes());
+        j.field("syncsPerThousand", map(j, o.syncsPerThousand()));
+        j.field("peakHeapMiB", map(j, o.heapMiB()));
+        j.field("duplicates", o.duplicates());
+        j.field("outOfOrder", o.outOfOrder());
+        j.field("brokerCounters", map(j, o.brokerCounters()));
+    }
+
+    private static Runnable map(Json j, Map<String, Double> m) {
+        return () -> {
+            j.open();
+            m.forEach(j::field);
+            j.close();
+        };
+    }
+
+    /** A small JSON writer: objects, arrays, strings, numbers (NaN and infinities as null). */
+    static final class Json {
+        private final StringBuilder sb = new StringBuilder();
+        private boolean first = true;
+
+        void open() {
+            sb.append('{');
+            first = true;
+        }
+
+        void close() {
+            sb.append('}');
+            first = false;
+        }
+
+        void openArray() {
+            sb.append('[');
+            first = true;
+        }
+
+        void closeArray() {
+            sb.append(']');
+            first = false;
+        }
+
+        private void key(String k) {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            quote(k);
+            sb.append(':');
+        }
+
+        void field(String k, String v) {
+            key(k);
+            quote(v);
+        }
+
+        void field(String k, double v) {
+            key(k);
+            number(v);
+        }
+
+        void field(String k, long v) {
+            key(k);
+            sb.append(v);
+        }
+
+        void field(String k, Double v) {
+            field(k, v.doubleValue());
+        }
+
+        void field(String k, Runnable nested) {
+            key(k);
+            nested.run();
+            first = false;
+        }
+
+        void element(Runnable nested) {
+            if (!first) {
+                sb.append(',');
+            }
+            nested.run();
+            first = false;
+        }
+
+        void value(double v) {
+            number(v);
+        }
+
+        private void number(double v) {
+            if (Double.isNaN(v) || Double.isInfinite(v)) {
+                sb.append("null");
+            } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+                sb.append((long) v);
+            } else {
+                sb.append(String.format(Locale.ROOT, "%.4g", v));
+            }
+        }
+
+        private void quote(String s) {
+            sb.append('"');
+            for (char c : s.toCharArray()) {
+                switch (c) {
+                    case '"' -> sb.append("\\\"");
+                    case '\\' -> sb.append("\\\\");
+                    case '\n' -> sb.append("\\n");
+                    default -> {
+                        if (c < 0x20) {
+                            sb.append(String.format("\\u%04x", (int) c));
+                        } else {
+                            sb.append(c);
+                        }
+                    }
+                }
+            }
+            sb.append('"');
+        }
+
+        @Override
+        public String toString() {
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.imr.bench;
+
+import io.imr.embed.ImrClient;
+import io.imr.engine.auth.HmacTokens;
+import io.imr.engine.auth.Principal;
+import io.imr.engine.auth.SecretFile;
+import io.imr.engine.metrics.MetricNames;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * imr with one strategy: {@code imr server} in its own JVM, and {@link ImrClient}s with MapDB stores in the
+ * worker processes, all clients of a worker sharing one Vert.x instance.
+ */
+final class ImrTarget implements Target {
+
+    /** A saturating sender keeps at most this many sends unconfirmed in its outbox. */
+    static final int SEND_WINDOW = 20_000;
+    /** The meter the stores count their syncs with. */
+    static final String STORE_SYNCS = "imr.store.syncs";
+
+    private final String strategy;
+    private final List<String> serverJvmArgs;
+    private Vertx vertx;
+
+    ImrTarget(String strategy, List<String> serverJvmArgs) {
+        this.strategy = strategy;
+        this.serverJvmArgs = List.copyOf(serverJvmArgs);
+    }
+
+    @Override
+    public String name() {
+        return "imr:" + strategy;
+    }
+
+    @Override
+    public Broker startBroker(Path dir) throws Exception {
+        return ImrBroker.start(dir, strategy, serverJvmArgs);
+    }
+
+    @Override
+    public Sender openSender(ClientSpec spec) throws Exception {
+        ImrClient client = start(spec, builder(spec));
+        Semaphore window = new Semaphore(SEND_WINDOW);
+        return new Sender() {
+            @Override
+            public void send(String toUser, byte[] payload, Runnable onConfirmed) throws InterruptedException {
+                window.acquire();
+                client.send(toUser, payload).whenComplete((seq, e) -> {
+                    window.release();
+                    if (e == null) {
+                        onConfirmed.run();
+                    }
+                });
+            }
+
+            @Override
+            public WireCount wire() {
+                return wireOf(client.meterRegistry());
+            }
+
+            @Override
+            public long syncs() {
+                return (long) count(client.meterRegistry(), STORE_SYNCS);
+            }
+
+            @Override
+            public void close() throws Exception {
+                client.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+        };
+    }
+
+    @Override
+    public Receiver openReceiver(ClientSpec spec, Receiver.Delivered delivered) throws Exception {
+        ImrClient client = start(spec, builder(spec).listener(m -> delivered.committed(m.payload())));
+        return new Receiver() {
+            @Override
+            public WireCount wire() {
+                return wireOf(client.meterRegistry());
+            }
+
+            @Override
+            public long commits() {
+                return Search.in(client.meterRegistry()).name(MetricNames.COMMIT_BATCH_SIZE).summaries().stream()
+                        .mapToLong(s -> s.count()).sum();
+            }
+
+            @Override
+            public long syncs() {
+                return (long) count(client.meterRegistry(), STORE_SYNCS);
+            }
+
+            @Override
+            public void close() throws Exception {
+                client.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+        };
+    }
+
+    private ImrClient.Builder builder(ClientSpec spec) throws Exception {
+        byte[] secret = SecretFile.read(spec.secretFile());
+        String token = new HmacTokens(secret).mint(new Principal(spec.user(), spec.device()), Duration.ofDays(1),
+                System.currentTimeMillis());
+        return ImrClient.builder().server(spec.address()).user(spec.user()).device(spec.device()).token(token)
+                .dataDir(spec.dir()).strategies(strategy).meterRegistry(new SimpleMeterRegistry()).vertx(vertx());
+    }
+
+    private static ImrClient start(ClientSpec spec, ImrClient.Builder builder) throws Exception {
+        ImrClient client = builder.build();
+        client.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        return client;
+    }
+
+    private synchronized Vertx vertx() {
+        if (vertx == null) {
+            vertx = Vertx.vertx();
+        }
+        return vertx;
+    }
+
+    static WireCount wireOf(MeterRegistry meters) {
+        long payload = (long) count(meters, MetricNames.BYTES_PAYLOAD);
+        long control = (long) count(meters, MetricNames.BYTES_CONTROL);
+        return new WireCount(payload + control, payload, (long) count(meters, MetricNames.BYTES_CONFIRMATION));
+    }
+
+    static double count(MeterRegistry meters, String name) {
+        double sum = 0;
+        for (var c : Search.in(meters).name(name).counters()) {
+            sum += c.count();
+        }
+        for (FunctionCounter c : Search.in(meters).name(name).functionCounters()) {
+            sum += c.count();
+        }
+        return sum;
+    }
+}

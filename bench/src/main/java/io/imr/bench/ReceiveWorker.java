@@ -1,0 +1,150 @@
+package io.imr.bench;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The receiving devices of a measurement. Each records, for every message it is handed after its commit, the
+ * time from the message's intended send to now, and checks that no message comes twice and that each
+ * sender's messages come in order.
+ */
+final class ReceiveWorker {
+
+    /** Latencies in microseconds, up to an hour, three significant digits. */
+    static final long MAX_MICROS = 3_600_000_000L;
+
+    private final Target target;
+    private final List<ClientSpec> clients;
+    private final long expectPerDevice;
+    private final boolean openOnGo;
+    private final WorkerLink link;
+    private final HeapTracker heap;
+    private final AtomicLong committed = new AtomicLong();
+    private final AtomicLong firstCommit = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong lastCommit = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong outOfOrder = new AtomicLong();
+
+    ReceiveWorker(Target target, List<ClientSpec> clients, long expectPerDevice, boolean openOnGo, WorkerLink link,
+                  HeapTracker heap) {
+        this.target = target;
+        this.clients = clients;
+        this.expectPerDevice = expectPerDevice;
+        this.openOnGo = openOnGo;
+        this.link = link;
+        this.heap = heap;
+    }
+
+    /** One device's view: its latencies and what it got from each sender. Used by its delivering thread only. */
+    private final class Device implements Receiver.Delivered {
+        final Histogram latency = new Histogram(MAX_MICROS, 3);
+        final Map<Integer, BitSet> seen = new HashMap<>();
+        final Map<Integer, Integer> last = new HashMap<>();
+
+        @Override
+        public synchronized void committed(byte[] payload) {
+            long now = System.nanoTime();
+            Stamp s = Stamp.of(payload);
+            latency.recordValue(Math.min(MAX_MICROS, Math.max(0, (now - s.intendedNanos()) / 1000)));
+            BitSet got = seen.computeIfAbsent(s.sender(), k -> new BitSet());
+            if (got.get(s.index())) {
+                duplicates.incrementAndGet();
+            }
+            got.set(s.index());
+            Integer before = last.put(s.sender(), s.index());
+            if (before != null && before >= s.index()) {
+                outOfOrder.incrementAndGet();
+            }
+            firstCommit.accumulateAndGet(now, Math::min);
+            lastCommit.accumulateAndGet(now, Math::max);
+            committed.incrementAndGet();
+        }
+    }
+
+    void run() throws Exception {
+        List<Device> devices = new ArrayList<>();
+        List<Receiver> receivers = new ArrayList<>();
+        if (!openOnGo) {
+            open(devices, receivers);
+        }
+        link.ready();
+        link.awaitGo();
+        long go = System.nanoTime();
+        if (openOnGo) {
+            open(devices, receivers);
+        }
+        long total = expectPerDevice * clients.size();
+        while (committed.get() < total) {
+            link.progress(committed.get());
+            Thread.sleep(200);
+        }
+        link.progress(committed.get());
+        Histogram all = new Histogram(MAX_MICROS, 3);
+        for (Device d : devices) {
+            synchronized (d) {
+                all.add(d.latency);
+            }
+        }
+        WireCount wire = WireCount.ZERO;
+        long commits = 0;
+        long syncs = 0;
+        for (Receiver r : receivers) {
+            wire = wire.plus(r.wire());
+            commits += r.commits();
+            syncs += r.syncs();
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("messages", committed.get());
+        r.put("go", go);
+        r.put("firstCommit", firstCommit.get());
+        r.put("lastCommit", lastCommit.get());
+        r.put("duplicates", duplicates.get());
+        r.put("outOfOrder", outOfOrder.get());
+        r.put("wireTotal", wire.total());
+        r.put("wirePayload", wire.payload());
+        r.put("wireConfirmation", wire.confirmation());
+        r.put("commits", commits);
+        r.put("syncs", syncs);
+        r.put("heapAfterGc", heap.peakAfterGc());
+        r.put("heapUsed", heap.peakUsed());
+        r.put("latency", encode(all));
+        link.result(r);
+        link.awaitExit();
+        for (Receiver rc : receivers) {
+            rc.close();
+        }
+    }
+
+    private void open(List<Device> devices, List<Receiver> receivers) throws Exception {
+        for (ClientSpec c : clients) {
+            Device d = new Device();
+            devices.add(d);
+            receivers.add(target.openReceiver(c, d));
+        }
+    }
+
+    static String encode(Histogram h) {
+        ByteBuffer b = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+        int n = h.encodeIntoCompressedByteBuffer(b);
+        byte[] bytes = new byte[n];
+        b.flip();
+        b.get(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    static Histogram decode(String base64) {
+        try {
+            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
+        } catch (java.util.zip.DataFormatException e) {
+            throw new IllegalArgumentException("a latency histogram that does not decode", e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.imr.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BenchReportTest {
+
+    static Outcome outcome(String target, double seconds, double p99, long duplicates) {
+        Map<String, Double> cpu = new LinkedHashMap<>(Map.of("sender", 10.0));
+        cpu.put("broker", 20.0);
+        cpu.put("receiver", 30.0);
+        Map<String, Double> syncs = new LinkedHashMap<>();
+        syncs.put("sender", 1.0);
+        if (target.startsWith("imr:")) {
+            syncs.put("broker", 2.0);
+        }
+        syncs.put("receiver", 3.0);
+        return new Outcome(target, 10_000, 10_000, seconds, 1.0, p99, 9.0, 12.0, cpu, 40.0, 0.5, syncs,
+                Map.of("sender", 50.0, "receiver", 60.0), duplicates, 0, Map.of());
+    }
+
+    static Bench.Result result(List<Outcome> outcomes, int runs) {
+        BenchSettings s = new BenchSettings(List.of(Scenario.ONE_TO_ONE), outcomes.stream().map(Outcome::target)
+                .distinct().toList(), 10_000, 256, 1, 1, 1, 1000, 1, 1, runs, null, false, null);
+        Map<String, List<Outcome>> runsByTarget = new LinkedHashMap<>();
+        for (Outcome o : outcomes) {
+            runsByTarget.computeIfAbsent(o.target(), k -> new java.util.ArrayList<>()).add(o);
+        }
+        return new Bench.Result(new Machine("test CPU", 2, 1024, "Linux", "Java 17"), s,
+                List.of(new Bench.ScenarioResult(Scenario.ONE_TO_ONE.plan(s), runsByTarget)));
+    }
+
+    @Test
+    void eachRowIsComparedWithEveryPeerOfTheRun() {
+        String text = BenchReport.text(result(List.of(outcome("imr:ack", 1.0, 4.0, 0), outcome("mqtt", 2.0, 2.0, 0),
+                outcome("jetstream", 0.5, 8.0, 0)), 1));
+        assertThat(text).contains("imr bench on 2 cores (test CPU)");
+        assertThat(text).contains("1 sender -> 1 receiver: 10,000 messages of 256 B, saturating");
+        String header = line(text, "target ");
+        assertThat(header).contains("msg/s").contains("vs mqtt").contains("vs jetstream").doesNotContain("vs imr:ack");
+        // imr:ack did 10,000/s, mqtt 5,000/s, jetstream 20,000/s.
+        assertThat(line(text, "imr:ack ")).matches("imr:ack +10,000 +2\\.00x +0\\.50x .*");
+        assertThat(line(text, "mqtt ")).matches("mqtt +5,000 +1\\.00x +0\\.25x .*");
+        assertThat(line(text, "imr:ack ")).contains("60 (10+20+30)").contains("6 (1+2+3)");
+        assertThat(line(text, "mqtt ")).contains("4 (1+?+3)");
+    }
+
+    @Test
+    void withoutPeersTheFirstTargetIsTheReference() {
+        String text = BenchReport.text(result(List.of(outcome("imr:ack", 1.0, 4.0, 0), outcome("imr:hybrid", 0.25,
+                1.0, 0)), 1));
+        assertThat(line(text, "target ")).contains("vs imr:ack");
+        assertThat(line(text, "imr:hybrid ")).matches("imr:hybrid +40,000 +4\\.00x .*");
+    }
+
+    @Test
+    void aRunThatBrokeDeliveryIsMarked() {
+        String text = BenchReport.text(result(List.of(outcome("imr:ack", 1.0, 4.0, 3)), 1));
+        assertThat(text).contains("imr:ack (BROKEN: 3 duplicates, 0 out of order)");
+    }
+
+    @Test
+    void theMedianRunIsReported() {
+        Bench.Result r = result(List.of(outcome("imr:ack", 1.0, 4.0, 0), outcome("imr:ack", 4.0, 4.0, 0),
+                outcome("imr:ack", 2.0, 4.0, 0)), 3);
+        assertThat(r.scenarios().get(0).medians()).extracting(Outcome::seconds).containsExactly(2.0);
+        assertThat(BenchReport.text(r)).contains("(median of 3 runs)");
+    }
+
+    @Test
+    void jsonHoldsEveryFigureAndTheRatios() {
+        JsonObject json = new JsonObject(BenchReport.json(result(List.of(outcome("imr:ack", 1.0, 4.0, 0),
+                outcome("jetstream", 0.5, 8.0, 0)), 1)));
+        assertThat(json.getJsonObject("machine").getInteger("cores")).isEqualTo(2);
+        JsonObject scenario = json.getJsonArray("scenarios").getJsonObject(0);
+        assertThat(scenario.getString("scenario")).isEqualTo("1to1");
+        JsonArray results = scenario.getJsonArray("results");
+        JsonObject imr = results.getJsonObject(0);
+        assertThat(imr.getString("target")).isEqualTo("imr:ack");
+        assertThat(imr.getDouble("throughput")).isEqualTo(10_000.0);
+        assertThat(imr.getJsonObject("latencyMs").getDouble("p99")).isEqualTo(4.0);
+        assertThat(imr.getJsonObject("cpuSecondsPerMillion").getDouble("broker")).isEqualTo(20.0);
+        assertThat(imr.getJsonObject("syncsPerThousand").getDouble("broker")).isEqualTo(2.0);
+        JsonObject ratios = imr.getJsonObject("ratios").getJsonObject("jetstream");
+        assertThat(ratios.getDouble("throughput")).isEqualTo(0.5);
+        assertThat(ratios.getDouble("p99")).isEqualTo(0.5);
+        assertThat(imr.getJsonArray("runs")).containsExactly(10_000);
+        assertThat(results.getJsonObject(1).getJsonObject("syncsPerThousand").containsKey("broker")).isFalse();
+    }
+
+    private static String line(String text, String start) {
+        return text.lines().filter(l -> l.startsWith(start)).findFirst().orElseThrow(() -> new AssertionError(
+                "no line starting with '" + start + "' in\n" + text));
+    }
+}

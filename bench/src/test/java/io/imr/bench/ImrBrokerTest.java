@@ -1,0 +1,28 @@
+package io.imr.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ImrBrokerTest {
+
+    @Test
+    void countersSumTheServersSeriesByNameAndSkipTheClients() {
+        String text = """
+                # HELP imr_store_syncs_total Syncs
+                # TYPE imr_store_syncs_total counter
+                imr_store_syncs_total{side="server",strategy="ack"} 120.0
+                imr_bytes_control_total{side="server",strategy="ack"} 1000.0
+                imr_bytes_control_total{side="server",strategy="hybrid"} 24.0
+                imr_bytes_control_total{side="client",strategy="ack"} 99999.0
+                imr_commit_batch_size_count{side="server",strategy="ack"} 7.0
+                imr_sessions 2.0
+                jvm_memory_used_bytes{area="heap"} 1.0E7
+                """;
+        Map<String, Double> c = ImrBroker.parse(text);
+        assertThat(c).containsEntry("store_syncs", 120.0).containsEntry("bytes_control", 1024.0)
+                .containsEntry("commit_batch_size_count", 7.0).containsEntry("sessions", 2.0)
+                .doesNotContainKey("jvm_memory_used_bytes");
+    }
+}
