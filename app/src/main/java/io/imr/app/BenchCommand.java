@@ -62,6 +62,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--catch-up", paramLabel = "N", description = "messages a device misses in catch-up (default 1000000)")
     int catchUp = 1_000_000;
 
+    @Option(names = "--warmup", paramLabel = "N", description = "messages sent and delivered before each measurement"
+            + " (split among its senders; none for catch-up), so that every process runs compiled code (default 20000)")
+    int warmup = 20_000;
+
     @Option(names = "--runs", paramLabel = "K", description = "runs of each measurement; the median is reported (default 1)")
     int runs = 1;
 
@@ -82,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchSettings settings;
         try {
             settings = new BenchSettings(scenarios(), targets(), count, size, senders, devices, pairs, rate,
-                    latencySeconds, catchUp, runs, keep, keep != null, profile);
+                    latencySeconds, catchUp, warmup, runs, keep, keep != null, profile);
         } catch (IllegalArgumentException e) {
             throw new Imr.UsageError(e.getMessage());
         }

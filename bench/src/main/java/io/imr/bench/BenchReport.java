@@ -53,7 +53,9 @@ public final class BenchReport {
                     .append(p.rate() > 0 ? "" : p.offlineFirst() ? "" : ", saturating")
                     .append(p.receivers().size() > 1 ? ", " + String.format(Locale.ROOT, "%,d", p.deliveries())
                             + " deliveries" : "")
-                    .append("; processes: senders, broker, receivers\n");
+                    .append("; 3 processes: ").append(clients(p.senders().size(), "sender"))
+                    .append(", the broker, ").append(clients(p.receivers().size(), "receiving device"))
+                    .append(p.offlineFirst() ? " started once all were sent" : "").append('\n');
             boolean latency = p.scenario() == Scenario.LATENCY;
             List<String> header = new ArrayList<>(List.of("target", latency ? "p99 ms" : "msg/s"));
             for (Outcome ref : refs) {
@@ -95,6 +97,10 @@ public final class BenchReport {
                 .append(" broker\nwhose syncs are not counted (Mosquitto keeps messages in memory, JetStream 2.9 syncs")
                 .append(" every 2 minutes).\n");
         return sb.toString();
+    }
+
+    private static String clients(int n, String what) {
+        return n == 1 ? "1 " + what : String.format(Locale.ROOT, "%,d %ss (a connection and a store each)", n, what);
     }
 
     private static String parts(Map<String, Double> byProcess) {

@@ -16,6 +16,7 @@ import java.util.List;
  * @param rate           offered messages per second of the latency scenario
  * @param latencySeconds how long the latency scenario offers its rate
  * @param catchUp        messages a device misses while offline in catch-up
+ * @param warmup         messages sent (and delivered) before each measurement, split among its senders
  * @param runs           how often each measurement runs; the report takes each one's median run
  * @param dir            where the runs keep their stores (deleted afterwards unless {@code keep})
  * @param keep           keep the stores and logs
@@ -23,7 +24,7 @@ import java.util.List;
  *                       where each process spends its CPU
  */
 public record BenchSettings(List<Scenario> scenarios, List<String> targets, int count, int size, int senders,
-                            int devices, int pairs, double rate, double latencySeconds, int catchUp, int runs,
+                            int devices, int pairs, double rate, double latencySeconds, int catchUp, int warmup, int runs,
                             Path dir, boolean keep, Path profileDir) {
 
     public BenchSettings {
@@ -33,6 +34,9 @@ public record BenchSettings(List<Scenario> scenarios, List<String> targets, int 
         }
         if (count < 1 || senders < 1 || devices < 1 || pairs < 1 || runs < 1 || catchUp < 1) {
             throw new IllegalArgumentException("counts must be 1 or more");
+        }
+        if (warmup < 0) {
+            throw new IllegalArgumentException("--warmup must be 0 or more, got " + warmup);
         }
         if (rate <= 0 || latencySeconds <= 0) {
             throw new IllegalArgumentException("--rate and the latency duration must be positive");

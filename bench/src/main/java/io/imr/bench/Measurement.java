@@ -56,17 +56,22 @@ final class Measurement {
             List<String> receiveArgs = new ArrayList<>(common);
             receiveArgs.addAll(List.of("role=receive", "dir=" + dir.resolve("receivers"),
                     "clients=" + String.join(",", plan.receivers()), "expect=" + plan.perDevice(),
+                    "warmup=" + plan.warmupPerDevice(),
                     "open-on-go=" + plan.offlineFirst()));
             List<String> sendArgs = new ArrayList<>(common);
             sendArgs.addAll(List.of("role=send", "dir=" + dir.resolve("senders"),
                     "clients=" + String.join(",", plan.senders()), "to=" + String.join(",", plan.to()),
-                    "count=" + plan.perSender(), "rate=" + plan.rate()));
+                    "count=" + plan.perSender(), "warmup=" + plan.warmupPerSender(), "rate=" + plan.rate()));
             try (WorkerProcess receivers = WorkerProcess.start("receiver", jvmArgs("receiver"), receiveArgs,
                     dir.resolve("receiver.log"));
                  WorkerProcess senders = WorkerProcess.start("sender", jvmArgs("sender"), sendArgs,
                          dir.resolve("sender.log"))) {
                 receivers.awaitReady();
                 senders.awaitReady();
+                receivers.go();
+                senders.go();
+                receivers.awaitWarm();
+                senders.awaitWarm();
                 Map<String, ProcessHandle> processes = new LinkedHashMap<>();
                 processes.put("sender", senders.handle());
                 processes.put("broker", broker.process());

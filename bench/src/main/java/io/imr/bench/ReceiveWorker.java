@@ -24,20 +24,26 @@ final class ReceiveWorker {
     private final Target target;
     private final List<ClientSpec> clients;
     private final long expectPerDevice;
+    private final long warmupPerDevice;
     private final boolean openOnGo;
     private final WorkerLink link;
     private final HeapTracker heap;
     private final AtomicLong committed = new AtomicLong();
+    private final AtomicLong warmed = new AtomicLong();
     private final AtomicLong firstCommit = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastCommit = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong outOfOrder = new AtomicLong();
 
-    ReceiveWorker(Target target, List<ClientSpec> clients, long expectPerDevice, boolean openOnGo, WorkerLink link,
-                  HeapTracker heap) {
+    /**
+     * @param openOnGo the devices stay offline until the measured run starts (no warm-up then)
+     */
+    ReceiveWorker(Target target, List<ClientSpec> clients, long expectPerDevice, long warmupPerDevice,
+                  boolean openOnGo, WorkerLink link, HeapTracker heap) {
         this.target = target;
         this.clients = clients;
         this.expectPerDevice = expectPerDevice;
+        this.warmupPerDevice = warmupPerDevice;
         this.openOnGo = openOnGo;
         this.link = link;
         this.heap = heap;
@@ -53,6 +59,10 @@ final class ReceiveWorker {
         public synchronized void committed(byte[] payload) {
             long now = System.nanoTime();
             Stamp s = Stamp.of(payload);
+            if (s.warmup()) {
+                warmed.incrementAndGet();
+                return;
+            }
             latency.recordValue(Math.min(MAX_MICROS, Math.max(0, (now - s.intendedNanos()) / 1000)));
             BitSet got = seen.computeIfAbsent(s.sender(), k -> new BitSet());
             if (got.get(s.index())) {
@@ -76,6 +86,14 @@ final class ReceiveWorker {
             open(devices, receivers);
         }
         link.ready();
+        link.awaitGo();
+        if (openOnGo && warmupPerDevice > 0) {
+            throw new IllegalArgumentException("devices that stay offline get no warm-up");
+        }
+        while (warmed.get() < warmupPerDevice * clients.size()) {
+            Thread.sleep(20);
+        }
+        link.warm();
         link.awaitGo();
         long go = System.nanoTime();
         if (openOnGo) {

@@ -19,7 +19,7 @@ public enum Scenario {
     /** One to one at a fixed offered rate: the latency that a steady load sees. */
     LATENCY("latency", "1 sender -> 1 receiver at %s msg/s"),
     /** A device offline while one sender sends, then started: how fast it catches up, and its heap. */
-    CATCH_UP("catch-up", "a device offline for %d messages catches up");
+    CATCH_UP("catch-up", "a device offline for %s messages catches up");
 
     private final String id;
     private final String title;
@@ -49,13 +49,20 @@ public enum Scenario {
 
     /** Who sends how many to whom in this scenario. */
     public Plan plan(BenchSettings s) {
+        Plan p = planned(s);
+        int warmup = p.offlineFirst() ? 0 : Math.max(s.warmup() / p.senders().size(), s.warmup() > 0 ? 1 : 0);
+        return new Plan(p.scenario(), p.title(), p.senders(), p.to(), p.perSender(), p.receivers(), p.perDevice(),
+                p.rate(), p.offlineFirst(), warmup);
+    }
+
+    private Plan planned(BenchSettings s) {
         return switch (this) {
             case ONE_TO_ONE -> new Plan(this, title, List.of("alice/laptop"), List.of("bob"), s.count(),
-                    List.of("bob/phone"), s.count(), 0, false);
+                    List.of("bob/phone"), s.count(), 0, false, 0);
             case FAN_IN -> {
                 int per = Math.max(1, s.count() / s.senders());
                 yield new Plan(this, String.format(title, s.senders()), numbered("s", "laptop", s.senders()),
-                        List.of("bob"), per, List.of("bob/phone"), (long) per * s.senders(), 0, false);
+                        List.of("bob"), per, List.of("bob/phone"), (long) per * s.senders(), 0, false, 0);
             }
             case DEVICES -> {
                 List<String> devices = new ArrayList<>();
@@ -63,7 +70,7 @@ public enum Scenario {
                     devices.add("bob/device" + i);
                 }
                 yield new Plan(this, String.format(title, s.devices()), List.of("alice/laptop"), List.of("bob"),
-                        s.count(), devices, s.count(), 0, false);
+                        s.count(), devices, s.count(), 0, false, 0);
             }
             case PAIRS -> {
                 int per = Math.max(1, s.count() / s.pairs());
@@ -72,15 +79,15 @@ public enum Scenario {
                     to.add("b" + i);
                 }
                 yield new Plan(this, String.format(title, s.pairs()), numbered("a", "laptop", s.pairs()), to, per,
-                        numbered("b", "phone", s.pairs()), per, 0, false);
+                        numbered("b", "phone", s.pairs()), per, 0, false, 0);
             }
             case LATENCY -> {
                 int n = (int) Math.max(1, Math.round(s.rate() * s.latencySeconds()));
                 yield new Plan(this, String.format(title, BenchReport.number(s.rate())), List.of("alice/laptop"),
-                        List.of("bob"), n, List.of("bob/phone"), n, s.rate(), false);
+                        List.of("bob"), n, List.of("bob/phone"), n, s.rate(), false, 0);
             }
-            case CATCH_UP -> new Plan(this, String.format(title, s.catchUp()), List.of("alice/laptop"), List.of("bob"),
-                    s.catchUp(), List.of("bob/phone"), s.catchUp(), 0, true);
+            case CATCH_UP -> new Plan(this, String.format(title, BenchReport.number(s.catchUp())),
+                    List.of("alice/laptop"), List.of("bob"), s.catchUp(), List.of("bob/phone"), s.catchUp(), 0, true, 0);
         };
     }
 
@@ -100,9 +107,17 @@ public enum Scenario {
      * @param perDevice       messages each receiving device must commit
      * @param rate            offered messages per second of all senders together; 0 saturates
      * @param offlineFirst    the devices stay offline until every message was confirmed to the senders
+     * @param warmupPerSender messages each sender sends, saturating, before the measurement, so that every
+     *                        process has compiled its hot code (0 for catch-up: a device comes online cold)
      */
     public record Plan(Scenario scenario, String title, List<String> senders, List<String> to, int perSender,
-                       List<String> receivers, long perDevice, double rate, boolean offlineFirst) {
+                       List<String> receivers, long perDevice, double rate, boolean offlineFirst,
+                       int warmupPerSender) {
+
+        /** Messages each device gets during the warm-up: as many per sender as it gets when measured. */
+        public long warmupPerDevice() {
+            return perDevice / perSender * warmupPerSender;
+        }
 
         public long sent() {
             return (long) perSender * senders.size();

@@ -20,6 +20,7 @@ final class SendWorker {
     private final List<ClientSpec> clients;
     private final List<String> to;
     private final int count;
+    private final int warmup;
     private final int size;
     private final double ratePerSender;
     private final WorkerLink link;
@@ -32,10 +33,11 @@ final class SendWorker {
     /**
      * @param to    the recipients: sender i sends to {@code to[i % to.size()]}
      * @param count messages per sender
+     * @param warmup messages per sender before the measured ones, saturating
      * @param rate  messages per second for all senders together; 0 saturates
      */
-    SendWorker(Target target, List<ClientSpec> clients, List<String> to, int count, int size, double rate,
-               WorkerLink link, HeapTracker heap) {
+    SendWorker(Target target, List<ClientSpec> clients, List<String> to, int count, int warmup, int size,
+               double rate, WorkerLink link, HeapTracker heap) {
         if (size < Stamp.BYTES) {
             throw new IllegalArgumentException("messages need at least " + Stamp.BYTES + " bytes, got " + size);
         }
@@ -43,6 +45,7 @@ final class SendWorker {
         this.clients = clients;
         this.to = to;
         this.count = count;
+        this.warmup = warmup;
         this.size = size;
         this.ratePerSender = rate / clients.size();
         this.link = link;
@@ -56,28 +59,15 @@ final class SendWorker {
         }
         link.ready();
         link.awaitGo();
-        long start = System.nanoTime();
-        long total = (long) count * senders.size();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < senders.size(); i++) {
-            int index = i;
-            Thread t = new Thread(() -> sendAll(senders.get(index), index, to.get(index % to.size()), start),
-                    "sender-" + i);
-            t.start();
-            threads.add(t);
+        if (warmup > 0) {
+            sendEach(senders, warmup, 0, Stamp.WARMUP, false);
+            confirmed.set(0);
+            firstSend.set(Long.MAX_VALUE);
+            lastConfirm.set(0);
         }
-        while (confirmed.get() < total) {
-            Throwable f = failure.get();
-            if (f != null) {
-                throw new IllegalStateException("a sender failed: " + f.getMessage(), f);
-            }
-            link.progress(confirmed.get());
-            Thread.sleep(200);
-        }
-        link.progress(total);
-        for (Thread t : threads) {
-            t.join();
-        }
+        link.warm();
+        link.awaitGo();
+        long total = sendEach(senders, count, ratePerSender, 0, true);
         WireCount wire = WireCount.ZERO;
         long syncs = 0;
         for (Sender s : senders) {
@@ -101,10 +91,41 @@ final class SendWorker {
         }
     }
 
-    private void sendAll(Sender sender, int senderIndex, String recipient, long start) {
-        long interval = ratePerSender > 0 ? (long) (1e9 / ratePerSender) : 0;
+    /** Every sender sends {@code n} messages on its own thread; returns once all were confirmed. */
+    private long sendEach(List<Sender> senders, int n, double rate, int flag, boolean report) throws Exception {
+        long start = System.nanoTime();
+        long total = (long) n * senders.size();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < senders.size(); i++) {
+            int index = i;
+            Thread t = new Thread(() -> sendAll(senders.get(index), index | flag, to.get(index % to.size()), n, rate,
+                    start), "sender-" + i);
+            t.start();
+            threads.add(t);
+        }
+        while (confirmed.get() < total) {
+            Throwable f = failure.get();
+            if (f != null) {
+                throw new IllegalStateException("a sender failed: " + f.getMessage(), f);
+            }
+            if (report) {
+                link.progress(confirmed.get());
+            }
+            Thread.sleep(report ? 200 : 20);
+        }
+        if (report) {
+            link.progress(total);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return total;
+    }
+
+    private void sendAll(Sender sender, int senderIndex, String recipient, int n, double rate, long start) {
+        long interval = rate > 0 ? (long) (1e9 / rate) : 0;
         try {
-            for (int i = 1; i <= count; i++) {
+            for (int i = 1; i <= n; i++) {
                 long intended;
                 if (interval > 0) {
                     intended = start + (i - 1) * interval;

@@ -10,6 +10,9 @@ import java.nio.ByteBuffer;
  */
 record Stamp(long intendedNanos, int sender, int index) {
 
+    /** Set in the sender's number of the warm-up's messages. */
+    static final int WARMUP = 1 << 30;
+
     /** The smallest payload that holds a stamp. */
     static final int BYTES = 16;
 
@@ -20,6 +23,10 @@ record Stamp(long intendedNanos, int sender, int index) {
         }
         ByteBuffer.wrap(p).putLong(intendedNanos).putInt(sender).putInt(index);
         return p;
+    }
+
+    boolean warmup() {
+        return (sender & WARMUP) != 0;
     }
 
     static Stamp of(byte[] payload) {

@@ -9,14 +9,16 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A worker's side of its lines with the bench: it prints {@code ready}, waits for {@code go}, prints
- * {@code progress N} now and then and one {@code result key=value ...} line (or {@code error MESSAGE}), then
- * waits for {@code exit} (or the end of its input) before it closes its clients.
+ * A worker's side of its lines with the bench: it prints {@code ready}; at the first {@code go} it runs the
+ * warm-up and prints {@code warm}; at the second {@code go} the measured run, printing {@code progress N} now
+ * and then and one {@code result key=value ...} line (or {@code error MESSAGE} at any time); then it waits
+ * for {@code exit} (or the end of its input) before it closes its clients.
  */
 final class WorkerLink {
 
     static final String READY = "ready";
     static final String GO = "go";
+    static final String WARM = "warm";
     static final String EXIT = "exit";
     static final String PROGRESS = "progress ";
     static final String RESULT = "result ";
@@ -31,6 +33,11 @@ final class WorkerLink {
 
     synchronized void ready() {
         out.println(READY);
+        out.flush();
+    }
+
+    synchronized void warm() {
+        out.println(WARM);
         out.flush();
     }
 

@@ -20,6 +20,7 @@ final class WorkerProcess implements AutoCloseable {
     private final Process process;
     private final PrintWriter in;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final CompletableFuture<Void> warm = new CompletableFuture<>();
     private final CompletableFuture<Map<String, String>> result = new CompletableFuture<>();
     private final AtomicLong progress = new AtomicLong();
     private final Path log;
@@ -47,6 +48,8 @@ final class WorkerProcess implements AutoCloseable {
             while ((line = out.readLine()) != null) {
                 if (line.equals(WorkerLink.READY)) {
                     ready.complete(null);
+                } else if (line.equals(WorkerLink.WARM)) {
+                    warm.complete(null);
                 } else if (line.startsWith(WorkerLink.PROGRESS)) {
                     progress.set(Long.parseLong(line.substring(WorkerLink.PROGRESS.length())));
                 } else if (line.startsWith(WorkerLink.RESULT)) {
@@ -65,6 +68,7 @@ final class WorkerProcess implements AutoCloseable {
         IllegalStateException e = new IllegalStateException("the " + role + " process failed: " + why + " (see " + log
                 + ")");
         ready.completeExceptionally(e);
+        warm.completeExceptionally(e);
         result.completeExceptionally(e);
     }
 
@@ -79,6 +83,10 @@ final class WorkerProcess implements AutoCloseable {
 
     void awaitReady() throws Exception {
         ready.get(5, TimeUnit.MINUTES);
+    }
+
+    void awaitWarm() throws Exception {
+        warm.get(10, TimeUnit.MINUTES);
     }
 
     void go() {

@@ -10,7 +10,7 @@ class ScenarioTest {
 
     static BenchSettings settings(int count) {
         return new BenchSettings(List.of(Scenario.values()), List.of("imr:ack"), count, 256, 10, 3, 4, 500, 2, 7_000,
-                1, null, false, null);
+                2_000, 1, null, false, null);
     }
 
     @Test
@@ -66,6 +66,19 @@ class ScenarioTest {
     }
 
     @Test
+    void theWarmUpIsSplitAmongTheSendersAndEachDeviceGetsItsShare() {
+        assertThat(Scenario.ONE_TO_ONE.plan(settings(1_000)).warmupPerDevice()).isEqualTo(2_000);
+        Scenario.Plan fanIn = Scenario.FAN_IN.plan(settings(1_000));
+        assertThat(fanIn.warmupPerSender()).isEqualTo(200);
+        assertThat(fanIn.warmupPerDevice()).isEqualTo(2_000);
+        Scenario.Plan pairs = Scenario.PAIRS.plan(settings(400));
+        assertThat(pairs.warmupPerSender()).isEqualTo(500);
+        assertThat(pairs.warmupPerDevice()).isEqualTo(500);
+        assertThat(Scenario.DEVICES.plan(settings(10)).warmupPerDevice()).isEqualTo(2_000);
+        assertThat(Scenario.CATCH_UP.plan(settings(10)).warmupPerSender()).isZero();
+    }
+
+    @Test
     void unknownNamesAreRefusedWithTheKnownOnes() {
         assertThat(Scenario.byId("fan-in")).isEqualTo(Scenario.FAN_IN);
         assertThatThrownBy(() -> Scenario.byId("fanin")).hasMessageContaining("1to1, fan-in, devices, pairs, latency,"
@@ -75,6 +88,6 @@ class ScenarioTest {
     @Test
     void settingsRefuseAPayloadTooSmallForTheStamp() {
         assertThatThrownBy(() -> new BenchSettings(List.of(Scenario.ONE_TO_ONE), List.of("imr:ack"), 10, 15, 1, 1, 1,
-                1, 1, 1, 1, null, false, null)).hasMessageContaining("--size must be at least 16");
+                1, 1, 1, 0, 1, null, false, null)).hasMessageContaining("--size must be at least 16");
     }
 }
