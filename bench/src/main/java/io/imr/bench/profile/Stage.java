@@ -11,7 +11,10 @@ public enum Stage {
     DECODE("decode"),
     /** Checksums: the JDK's {@code CRC32}/{@code CRC32C}, imr's {@code Checksums}, the redo journal's record CRC. */
     CRC("CRC"),
-    /** The server store's dedup index ({@code server.dedup}): its keys, entries and B-tree descents. */
+    /**
+     * The dedup indexes: the server store's ({@code server.dedup}: its keys, entries and B-tree
+     * descents) and a receiving device's index of the message ids it holds ({@code client.ids}).
+     */
     DEDUP("dedup"),
     /** The server store's writer assigning each new message its seq (the store assigns seqs inside its commit). */
     SEQ("seq assignment"),
@@ -25,7 +28,10 @@ public enum Stage {
     TRANSPORT("transport"),
     /** The application: in the bench, the bench's own code (its receiver's listener, its sender loop). */
     LISTENER("listener"),
-    /** The JVM's own Java threads (JFR, reference handling). JFR never samples GC or JIT threads themselves. */
+    /**
+     * The JVM's own work in Java code: class loading and linking (warm-up), JFR, reference handling.
+     * JFR never samples GC or JIT threads themselves.
+     */
     GC_JVM("GC and JVM"),
     /** Everything no rule recognizes. */
     OTHER("other");

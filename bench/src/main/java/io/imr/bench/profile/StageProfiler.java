@@ -3,6 +3,7 @@ package io.imr.bench.profile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -56,7 +57,8 @@ public final class StageProfiler {
     static final String ACTIVE_SETTING = "jdk.ActiveSetting";
 
     private static final Pattern DURATION = Pattern.compile("\\s*(\\d+)\\s*(ns|us|ms|s|m|h|d)\\s*");
-    private static final Pattern HIDDEN_CLASS_SUFFIX = Pattern.compile("[/.]0x[0-9a-fA-F]+$");
+    /** A hidden class's address and what JFR adds after it: {@code /0x7f..}, {@code .0x7f..}, {@code +0x7f...123}. */
+    private static final Pattern HIDDEN_CLASS_SUFFIX = Pattern.compile("[/.+]0x[0-9a-fA-F]+(\\.\\d+)?$");
     private static final Pattern LAMBDA_NUMBER = Pattern.compile("\\$\\$Lambda\\$\\d+$");
 
     private StageProfiler() {
@@ -95,6 +97,16 @@ public final class StageProfiler {
      * @throws IOException if the file cannot be read or is not a recording
      */
     public static StageProfile analyze(Path jfrFile, String processName) throws IOException {
+        return analyze(jfrFile, processName, null, null);
+    }
+
+    /**
+     * As {@link #analyze(Path, String)}, counting only the samples taken from {@code from} (if not
+     * null) until before {@code to} (if not null): the measured phase of a run, without the
+     * process's start (class loading, the interpreter, the JIT's first compilations) and stop.
+     */
+    public static StageProfile analyze(Path jfrFile, String processName, Instant from, Instant to)
+            throws IOException {
         Objects.requireNonNull(processName, "processName");
         StageTally tally = new StageTally(processName);
         // Within a chunk of the recording the parser hands out each method once: name it once.
@@ -108,12 +120,23 @@ public final class StageProfiler {
                 switch (e.getEventType().getName()) {
                     case EXECUTION_SAMPLE -> {
                         executionSampleType = e.getEventType().getId();
+                        if (!within(e, from, to)) {
+                            continue;
+                        }
                         RecordedStackTrace trace = e.getStackTrace();
                         tally.sample(stack(trace, e.getThread("sampledThread"), names, threads),
                                 trace != null && trace.isTruncated());
                     }
-                    case NATIVE_SAMPLE -> tally.nativeSample();
-                    case GARBAGE_COLLECTION -> tally.gcPause(e.getDuration("sumOfPauses"));
+                    case NATIVE_SAMPLE -> {
+                        if (within(e, from, to)) {
+                            tally.nativeSample();
+                        }
+                    }
+                    case GARBAGE_COLLECTION -> {
+                        if (within(e, from, to)) {
+                            tally.gcPause(e.getDuration("sumOfPauses"));
+                        }
+                    }
                     case ACTIVE_SETTING -> {
                         if ("period".equals(e.getString("name"))) {
                             Duration d = parseDuration(e.getString("value"));
@@ -129,6 +152,11 @@ public final class StageProfiler {
         }
         tally.samplingPeriod(periods.get(executionSampleType));
         return tally.profile();
+    }
+
+    private static boolean within(RecordedEvent e, Instant from, Instant to) {
+        Instant at = e.getStartTime();
+        return (from == null || !at.isBefore(from)) && (to == null || at.isBefore(to));
     }
 
     /** The stack as {@link StageRules} reads it: frames innermost first, then the thread. */

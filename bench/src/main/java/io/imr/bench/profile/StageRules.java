@@ -59,6 +59,7 @@ public final class StageRules {
 
     private static final String STORE = "io.imr.store.mapdb.";
     private static final String GROUP = STORE + "MapDbServerStore$Group.";
+    private static final String CLIENT_GROUP = STORE + "MapDbClientStore$Group.";
 
     /**
      * The rules, in the order they are tried on each frame. Only the order among rules that can
@@ -80,10 +81,12 @@ public final class StageRules {
                             STORE + "ServerCodecs.decodeRef", STORE + "ServerCodecs$DedupRef.",
                             STORE + "ServerLayout.messageAt", STORE + "ServerLayout.messageByKey",
                             STORE + "MapDbServerStore.findBySender")),
-            code(Stage.DEDUP, "the B-tree descent into server.dedup: MapDB (and whatever it calls) entered directly"
-                              + " from the writer's apply step, which calls MapDB itself only for"
-                              + " layout.dedup.putIfAbsent (its other reads go through ServerLayout)",
-                    insideCallFrom("org.mapdb.", GROUP + "apply")),
+            code(Stage.DEDUP, "the B-tree descents into a dedup index: MapDB (and whatever it calls) entered directly"
+                              + " from the server writer's apply step, which calls MapDB itself only for"
+                              + " layout.dedup.putIfAbsent (its other reads go through ServerLayout); likewise the"
+                              + " receiving device's index of the message ids it holds, client.ids, entered directly"
+                              + " from the client store's apply and number steps (ids.put, ids.containsKey)",
+                    insideCallFrom("org.mapdb.", GROUP + "apply", CLIENT_GROUP + "apply", CLIENT_GROUP + "number")),
 
             // ------------------------------------------------------------------ seq assignment
             code(Stage.SEQ, "the server store's apply step, which assigns seqs inside the commit (max seq + 1 of"
@@ -117,6 +120,11 @@ public final class StageRules {
                     frames(STORE + "ServerLayout.device", STORE + "ServerCodecs.deviceKey",
                             STORE + "ServerCodecs.merge", STORE + "ServerCodecs.encodeDevice",
                             STORE + "ServerCodecs.decodeDevice")),
+            library(Stage.STORE_COMMIT, "JournaledVolume's read path (the main file under MapDB): counted for"
+                                        + " whoever reads (a dedup descent, a pull, the commit)",
+                    frames(STORE + "JournaledVolume.read", STORE + "JournaledVolume.get",
+                            STORE + "JournaledVolume.lambda$read$", STORE + "JournaledVolume.io",
+                            STORE + "JournaledVolume.overlayHeld", STORE + "JournaledVolume$$Lambda")),
             library(Stage.STORE_COMMIT, "the store's shared helpers, counted for their caller (dedup, seq"
                                         + " assignment, the commit's flush, a read): ServerLayout's other methods"
                                         + " (readMeta, appendMessages, read, message), the record codecs Bytes,"
@@ -168,6 +176,14 @@ public final class StageRules {
             // ------------------------------------------------------------------ GC and JVM
             code(Stage.GC_JVM, "JFR's own Java code (the recorder's periodic tasks, event writing)",
                     frames("jdk.jfr.")),
+            code(Stage.GC_JVM, "class loading and linking, wherever it is triggered (warm-up): class loaders,"
+                               + " reading the jars, bootstrapping invokedynamic call sites (lambdas, string"
+                               + " concatenation), spinning their classes",
+                    frames("java.lang.ClassLoader.", "jdk.internal.loader.", "java.security.SecureClassLoader.",
+                            "java.net.URLClassLoader.", "java.lang.invoke.MethodHandleNatives.link",
+                            "java.lang.invoke.CallSite.makeSite", "java.lang.invoke.BootstrapMethodInvoker.",
+                            "java.lang.invoke.StringConcatFactory.", "java.lang.invoke.LambdaMetafactory.",
+                            "java.lang.invoke.InnerClassLambdaMetafactory.", "jdk.internal.org.objectweb.asm.")),
             code(Stage.GC_JVM, "the JVM's service threads that run Java code (GC, JIT and VM threads are never"
                                + " sampled by JFR)",
                     threadNamed("Reference Handler", "Finalizer", "Signal Dispatcher", "Common-Cleaner",
@@ -275,13 +291,14 @@ public final class StageRules {
     }
 
     /**
-     * A frame inside a call into {@code library} that {@code caller} made itself: below the frame
-     * lie only frames that are not imr's ({@code io.imr.*}) down to the first imr frame, which
-     * starts with {@code caller}, and the frame just above that one, the call's entry, starts with
+     * A frame inside a call into {@code library} that one of {@code callers} made itself: below the
+     * frame lie only frames that are not imr's ({@code io.imr.*}) down to the first imr frame, which
+     * starts with one of the callers, and the frame just above that one, the call's entry, starts with
      * {@code library}. A call that passes through other imr code on the way (MapDB calling imr's
      * {@code JournaledVolume}) stops at that code.
      */
-    static FrameTest insideCallFrom(String library, String caller) {
+    static FrameTest insideCallFrom(String library, String... callers) {
+        FrameTest caller = frames(callers);
         return (stack, i) -> {
             if (isImr(stack.get(i))) {
                 return false;
@@ -290,7 +307,7 @@ public final class StageRules {
             while (j < stack.size() && !isImr(stack.get(j))) {
                 j++;
             }
-            return j < stack.size() && stack.get(j).startsWith(caller) && stack.get(j - 1).startsWith(library);
+            return j < stack.size() && caller.test(stack, j) && stack.get(j - 1).startsWith(library);
         };
     }
 

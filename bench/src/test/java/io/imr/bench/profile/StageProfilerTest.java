@@ -13,6 +13,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StageProfilerTest {
 
     /** CPU time each workload spends; at a 1 ms period JFR keeps a good part of its samples even on a crowded machine. */
-    private static final long WORKLOAD_MILLIS = 1500;
+    private static final long WORKLOAD_MILLIS = 1000;
 
     /** Samples a recording must hold for its shares to be tested. */
     private static final long ENOUGH = 50;
@@ -116,6 +117,15 @@ class StageProfilerTest {
             assertThat(p.hotMethods().stream().mapToLong(StageProfile.HotMethod::samples).sum())
                     .isLessThanOrEqualTo(p.samples());
         });
+    }
+
+    @Test
+    void aWindowCountsOnlyTheSamplesInIt() throws IOException {
+        Path file = dir.resolve("loop.jfr");
+        assertThat(StageProfiler.analyze(file, "loop", Instant.now(), null).samples()).isZero();
+        assertThat(StageProfiler.analyze(file, "loop", null, Instant.EPOCH).samples()).isZero();
+        assertThat(StageProfiler.analyze(file, "loop", Instant.EPOCH, Instant.now()).samples())
+                .isEqualTo(PROFILES.get("loop").samples());
     }
 
     @Test

@@ -74,11 +74,58 @@ class StageRulesTest {
         assertThat(of(concat(new String[] {
                 "io.imr.store.mapdb.Bytes$Writer.string",
                 "io.imr.store.mapdb.ServerCodecs.encodeRef"}, APPLY))).isEqualTo(Stage.DEDUP);
+        // A B-tree node read from the file on the way down.
+        assertThat(of(concat(new String[] {
+                "sun.nio.ch.FileChannelImpl.read",
+                "io.imr.store.mapdb.JournaledVolume.lambda$read$3",
+                "io.imr.store.mapdb.JournaledVolume$$Lambda.run",
+                "io.imr.store.mapdb.JournaledVolume.io",
+                "io.imr.store.mapdb.JournaledVolume.read",
+                "io.imr.store.mapdb.JournaledVolume.getDataInput",
+                "org.mapdb.volume.ReadOnlyVolume.getDataInput",
+                "org.mapdb.StoreWAL.get",
+                "org.mapdb.BTreeMap.getNode",
+                "org.mapdb.BTreeMap.put2",
+                "org.mapdb.BTreeMap.putIfAbsent"}, APPLY))).isEqualTo(Stage.DEDUP);
         // A duplicate: its first message read back through the helpers.
         assertThat(of(concat(new String[] {
                 "io.imr.store.mapdb.MessageBatchCodec.decode",
                 "io.imr.store.mapdb.ServerLayout.message",
                 "io.imr.store.mapdb.ServerLayout.messageAt"}, APPLY))).isEqualTo(Stage.DEDUP);
+    }
+
+    @Test
+    void theReceivingDevicesIdIndexIsDedupToo() {
+        String[] clientWriter = {
+                "io.imr.store.mapdb.StoreEngine.commitGroup",
+                "io.imr.store.mapdb.StoreEngine.runWriter",
+                "java.lang.Thread.run",
+                "thread:imr-client.db-rcv-writer"};
+        assertThat(of(concat(new String[] {
+                "org.mapdb.DataInput2$ByteArray.readLong",
+                "org.mapdb.BTreeMap.get",
+                "org.mapdb.BTreeMap.containsKey",
+                "io.imr.store.mapdb.MapDbClientStore$Group.number",
+                "io.imr.store.mapdb.MapDbClientStore$Group.apply"}, clientWriter))).isEqualTo(Stage.DEDUP);
+        assertThat(of(concat(new String[] {
+                "org.mapdb.StoreWAL.update",
+                "org.mapdb.BTreeMap.put2",
+                "org.mapdb.BTreeMap.put",
+                "io.imr.store.mapdb.MapDbClientStore$Group.apply"}, clientWriter))).isEqualTo(Stage.DEDUP);
+        // The outbox, which apply updates through OutboxIndex, is not.
+        assertThat(of(concat(new String[] {
+                "org.mapdb.BTreeMap.put",
+                "io.imr.store.mapdb.OutboxIndex.add",
+                "io.imr.store.mapdb.MapDbClientStore$Group.apply"}, clientWriter))).isEqualTo(Stage.STORE_COMMIT);
+        // Nor the messages the flush appends, nor the renumbering itself.
+        assertThat(of(concat(new String[] {
+                "org.mapdb.BTreeMap.put",
+                "io.imr.store.mapdb.ClientLayout.appendMessages",
+                "io.imr.store.mapdb.MapDbClientStore$Group.flush"}, clientWriter))).isEqualTo(Stage.STORE_COMMIT);
+        assertThat(of(concat(new String[] {
+                "io.imr.api.Message.renumbered",
+                "io.imr.store.mapdb.MapDbClientStore$Group.number",
+                "io.imr.store.mapdb.MapDbClientStore$Group.apply"}, clientWriter))).isEqualTo(Stage.STORE_COMMIT);
     }
 
     @Test
@@ -193,6 +240,23 @@ class StageRulesTest {
                 "thread:JFR Periodic Tasks")).isEqualTo(Stage.GC_JVM);
         assertThat(of("java.lang.ref.Reference.processPendingReferences", "thread:Reference Handler"))
                 .isEqualTo(Stage.GC_JVM);
+        // Class loading and call-site linking where the engine or the store first runs some code.
+        assertThat(of(concat(new String[] {
+                "java.util.Arrays.copyOf",
+                "jdk.internal.loader.Resource.getBytes",
+                "jdk.internal.loader.BuiltinClassLoader.defineClass",
+                "java.lang.ClassLoader.loadClass",
+                "org.eclipse.collections.impl.block.factory.Functions0.<clinit>",
+                "org.mapdb.StoreWAL.longStackTake",
+                "io.imr.store.mapdb.MapDbServerStore$Group.lambda$flush$1"}, STORE_WRITER))).isEqualTo(Stage.GC_JVM);
+        assertThat(of(concat(new String[] {
+                "java.lang.invoke.MethodType.makeImpl",
+                "java.lang.invoke.StringConcatFactory.generateMHInlineCopy",
+                "java.lang.invoke.StringConcatFactory.makeConcatWithConstants",
+                "java.lang.invoke.CallSite.makeSite",
+                "java.lang.invoke.MethodHandleNatives.linkCallSite",
+                "io.imr.api.Names.messageId",
+                "io.imr.api.Message.of"}, APPLY))).isEqualTo(Stage.GC_JVM);
         assertThat(of("java.util.HashMap.resize", "com.example.Thing.run", "thread:main")).isEqualTo(Stage.OTHER);
         assertThat(of()).isEqualTo(Stage.OTHER);
         assertThat(of("thread:main")).isEqualTo(Stage.OTHER);
@@ -214,6 +278,8 @@ class StageRulesTest {
                 .isEqualTo("io.imr.engine.AppendPipeline$$Lambda");
         assertThat(StageProfiler.className("io.imr.engine.AppendPipeline$$Lambda$112.0x0000000800c10b00"))
                 .isEqualTo("io.imr.engine.AppendPipeline$$Lambda");
+        assertThat(StageProfiler.className("io.imr.store.mapdb.StoreEngine$$Lambda$175+0x00007fc9041549c8.1440738283"))
+                .isEqualTo("io.imr.store.mapdb.StoreEngine$$Lambda");
         assertThat(StageProfiler.className("java.lang.invoke.LambdaForm$MH/0x0000000800c0c400"))
                 .isEqualTo("java.lang.invoke.LambdaForm$MH");
         assertThat(StageProfiler.className("io.imr.wire.FrameCodec")).isEqualTo("io.imr.wire.FrameCodec");
