@@ -6,12 +6,14 @@ import io.imr.api.frame.Send;
 import io.imr.wire.FrameCodec;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.time.Instant;
 import java.util.zip.CRC32C;
 
 /**
- * A process for {@link StageProfilerTest} to record: keeps one thread hot in known code until it
- * has used MILLIS of CPU (or five times that in wall time, on a crowded machine), then exits
- * normally (so the recording is written).
+ * A process for {@link StageProfilerTest} to record: keeps one thread hot in known code, first
+ * to warm up (loading its classes, compiling it), then, after printing {@code measuring from
+ * INSTANT}, until it has used MILLIS of CPU (or five times that in wall time, on a crowded
+ * machine); then exits normally (so the recording is written).
  *
  * <p>Usage: {@code StageWorkload crc|codec|loop MILLIS}
  * <ul>
@@ -29,9 +31,16 @@ public final class StageWorkload {
     public static void main(String[] args) {
         String mode = args[0];
         long budget = Long.parseLong(args[1]) * 1_000_000L;
+        long sink = run(mode, budget / 2);
+        System.out.println("measuring from " + Instant.now());
+        sink += run(mode, budget);
+        System.out.println(mode + " " + sink);
+    }
+
+    private static long run(String mode, long cpuNanos) {
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        long cpuUntil = cpu.getCurrentThreadCpuTime() + budget;
-        long until = System.nanoTime() + 5 * budget;
+        long cpuUntil = cpu.getCurrentThreadCpuTime() + cpuNanos;
+        long until = System.nanoTime() + 5 * cpuNanos;
         long sink = 0;
         while (cpu.getCurrentThreadCpuTime() < cpuUntil && System.nanoTime() < until) {
             sink += switch (mode) {
@@ -41,7 +50,7 @@ public final class StageWorkload {
                 default -> throw new IllegalArgumentException("mode " + mode);
             };
         }
-        System.out.println(mode + " " + sink);
+        return sink;
     }
 
     private static final byte[] BLOCK = new byte[4096];
