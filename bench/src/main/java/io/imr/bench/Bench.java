@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import io.imr.bench.profile.StageProfile;
+import io.imr.bench.profile.StageProfiler;
 
 /**
  * {@code imr bench}: each scenario, each target, each run, one after the other (never two at once: they would
@@ -45,13 +47,22 @@ public final class Bench {
         }
     }
 
-    public record Result(Machine machine, BenchSettings settings, List<ScenarioResult> scenarios) {
+    /**
+     * @param profiles with {@code --profile}: for each imr target, where each of its processes spent its CPU
+     *                 during the measured part of the 1to1 run (sender, broker, receiver)
+     */
+    public record Result(Machine machine, BenchSettings settings, List<ScenarioResult> scenarios,
+                         Map<String, List<StageProfile>> profiles) {
     }
 
     public Result run() throws Exception {
         Path root = settings.dir() != null ? settings.dir() : Files.createTempDirectory("imr-bench-");
         Files.createDirectories(root);
+        if (settings.profileDir() != null) {
+            Files.createDirectories(settings.profileDir());
+        }
         List<ScenarioResult> results = new ArrayList<>();
+        Map<String, List<StageProfile>> profiles = new LinkedHashMap<>();
         try {
             for (Scenario scenario : settings.scenarios()) {
                 Scenario.Plan plan = scenario.plan(settings);
@@ -67,6 +78,9 @@ public final class Bench {
                                 profile ? profileArgs(name, "{process}") : List.of(),
                                 done -> progress.measuring(what, done, plan.deliveries())).run();
                         runs.computeIfAbsent(name, k -> new ArrayList<>()).add(o);
+                        if (profile) {
+                            profiles.put(name, profiles(name, o.measured()));
+                        }
                         if (!settings.keep()) {
                             delete(dir);
                         }
@@ -79,12 +93,24 @@ public final class Bench {
                 delete(root);
             }
         }
-        return new Result(Machine.current(), settings, results);
+        return new Result(Machine.current(), settings, results, profiles);
+    }
+
+    private Path recording(String target, String process) {
+        return settings.profileDir().resolve(target.replace(':', '-') + "-" + process + ".jfr");
     }
 
     private List<String> profileArgs(String target, String process) {
-        Path file = settings.profileDir().resolve(target.replace(':', '-') + "-" + process + ".jfr");
-        return List.of("-XX:StartFlightRecording=filename=" + file + ",settings=profile,dumponexit=true");
+        return StageProfiler.jvmFlags(recording(target, process));
+    }
+
+    /** The recordings of a profiled measurement (its processes have exited: the files are whole), cut to it. */
+    private List<StageProfile> profiles(String target, Outcome.Window window) throws IOException {
+        List<StageProfile> list = new ArrayList<>();
+        for (String process : List.of("sender", "broker", "receiver")) {
+            list.add(StageProfiler.analyze(recording(target, process), process, window.from(), window.to()));
+        }
+        return list;
     }
 
     static void delete(Path dir) throws IOException {

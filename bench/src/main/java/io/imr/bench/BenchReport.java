@@ -1,5 +1,6 @@
 package io.imr.bench;
 
+import io.imr.bench.profile.StageProfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -93,6 +94,9 @@ public final class BenchReport {
             }
             render(sb, table);
         }
+        r.profiles().forEach((target, profiles) -> sb.append("\nWhere ").append(target)
+                .append("'s processes spent their CPU in the measured part of 1to1 (% of samples):\n\n")
+                .append(StageProfile.toMarkdown(profiles)));
         sb.append("\nfsyncs: imr counts its stores' syncs; the peers' receivers sync twice per MapDB commit; '?' is a")
                 .append(" broker\nwhose syncs are not counted (Mosquitto keeps messages in memory, JetStream 2.9 syncs")
                 .append(" every 2 minutes).\n");
@@ -159,6 +163,11 @@ public final class BenchReport {
                 j.element(() -> scenario(j, sr));
             }
             j.closeArray();
+        });
+        j.field("profiles", () -> {
+            j.open();
+            r.profiles().forEach((target, profiles) -> j.field(target, () -> j.raw(StageProfile.toJson(profiles))));
+            j.close();
         });
         j.close();
         return j.toString();
@@ -308,6 +317,11 @@ public final class BenchReport {
             }
             nested.run();
             first = false;
+        }
+
+        /** Writes JSON made elsewhere as it is. */
+        void raw(String json) {
+            sb.append(json);
         }
 
         void value(double v) {

@@ -2,6 +2,7 @@ package io.imr.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,6 +78,7 @@ final class Measurement {
                 processes.put("broker", broker.process());
                 processes.put("receiver", receivers.handle());
                 Map<String, Double> cpuBefore = cpu(processes);
+                Instant from = Instant.now();
                 Map<String, String> sent;
                 Map<String, String> received;
                 if (plan.offlineFirst()) {
@@ -91,8 +93,9 @@ final class Measurement {
                     sent = senders.result().get(STALL_NANOS, TimeUnit.NANOSECONDS);
                 }
                 Map<String, Double> cpuAfter = cpu(processes);
+                Outcome.Window window = new Outcome.Window(from, Instant.now());
                 Map<String, Double> counters = broker.counters();
-                return outcome(sent, received, cpuBefore, cpuAfter, counters);
+                return outcome(sent, received, cpuBefore, cpuAfter, counters, window);
             }
         }
     }
@@ -138,7 +141,7 @@ final class Measurement {
     }
 
     private Outcome outcome(Map<String, String> sent, Map<String, String> received, Map<String, Double> cpuBefore,
-                            Map<String, Double> cpuAfter, Map<String, Double> counters) {
+                            Map<String, Double> cpuAfter, Map<String, Double> counters, Outcome.Window window) {
         long deliveries = Long.parseLong(received.get("messages"));
         long start = plan.offlineFirst() ? Long.parseLong(received.get("go")) : Long.parseLong(sent.get("firstSend"));
         double seconds = (Long.parseLong(received.get("lastCommit")) - start) / 1e9;
@@ -163,7 +166,7 @@ final class Measurement {
                 latencyMeans ? ms(latency.getValueAtPercentile(99.9)) : Double.NaN,
                 latencyMeans ? ms(latency.getMaxValue()) : Double.NaN, cpu,
                 (wireTotal - wirePayload) / (double) deliveries, l(received, "wireConfirmation") / (double) deliveries,
-                syncs, heap, l(received, "duplicates"), l(received, "outOfOrder"), counters);
+                syncs, heap, l(received, "duplicates"), l(received, "outOfOrder"), counters, window);
     }
 
     private static long l(Map<String, String> m, String key) {

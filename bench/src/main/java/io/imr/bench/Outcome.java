@@ -1,5 +1,6 @@
 package io.imr.bench;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -20,11 +21,17 @@ import java.util.Map;
  * @param duplicates    messages a device got twice (must be 0)
  * @param outOfOrder    messages a device got before an earlier one of the same sender (must be 0)
  * @param brokerCounters what the broker counted itself (imr: the server's meters)
+ * @param measured      when the measured run started and ended (wall clock), to cut a profile to it
  */
 public record Outcome(String target, long sent, long deliveries, double seconds, double p50Ms, double p99Ms,
                       double p999Ms, double maxMs, Map<String, Double> cpuPerMillion, double controlBytes,
                       double confirmationBytes, Map<String, Double> syncsPerThousand, Map<String, Double> heapMiB,
-                      long duplicates, long outOfOrder, Map<String, Double> brokerCounters) {
+                      long duplicates, long outOfOrder, Map<String, Double> brokerCounters,
+                      Window measured) {
+
+    /** A stretch of wall-clock time. */
+    public record Window(Instant from, Instant to) {
+    }
 
     public double throughput() {
         return deliveries / seconds;

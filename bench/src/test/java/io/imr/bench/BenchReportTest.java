@@ -22,7 +22,8 @@ class BenchReportTest {
         }
         syncs.put("receiver", 3.0);
         return new Outcome(target, 10_000, 10_000, seconds, 1.0, p99, 9.0, 12.0, cpu, 40.0, 0.5, syncs,
-                Map.of("sender", 50.0, "receiver", 60.0), duplicates, 0, Map.of());
+                Map.of("sender", 50.0, "receiver", 60.0), duplicates, 0, Map.of(),
+                new Outcome.Window(java.time.Instant.EPOCH, java.time.Instant.EPOCH.plusSeconds(1)));
     }
 
     static Bench.Result result(List<Outcome> outcomes, int runs) {
@@ -33,7 +34,7 @@ class BenchReportTest {
             runsByTarget.computeIfAbsent(o.target(), k -> new java.util.ArrayList<>()).add(o);
         }
         return new Bench.Result(new Machine("test CPU", 2, 1024, "Linux", "Java 17"), s,
-                List.of(new Bench.ScenarioResult(Scenario.ONE_TO_ONE.plan(s), runsByTarget)));
+                List.of(new Bench.ScenarioResult(Scenario.ONE_TO_ONE.plan(s), runsByTarget)), Map.of());
     }
 
     @Test
