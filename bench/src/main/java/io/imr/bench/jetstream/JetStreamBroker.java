@@ -23,7 +23,8 @@ import java.util.Map;
  *
  * <p>The server is nats-server as configured out of the box apart from its limits: it acknowledges a publish
  * once the message is written to its file store, and syncs that file on its own timer (every two minutes in
- * v2.9), not per message.
+ * v2.9, which has no {@code sync_interval} option), not per message: {@code strace} shows no {@code fsync}
+ * during 20,000 acknowledged publishes.
  */
 final class JetStreamBroker implements Broker {
 
@@ -67,8 +68,8 @@ final class JetStreamBroker implements Broker {
             + "}\n";
 
     /** The one stream: file storage, limits retention, no age or size limit, a duplicate window. */
-    private void createStream() throws IOException, InterruptedException, JetStreamApiException {
-        StreamConfiguration stream = StreamConfiguration.builder()
+    static StreamConfiguration streamConfig() {
+        return StreamConfiguration.builder()
                 .name(JetStreamTarget.STREAM)
                 .subjects(JetStreamTarget.SUBJECTS)
                 .storageType(StorageType.File)
@@ -80,10 +81,13 @@ final class JetStreamBroker implements Broker {
                 .replicas(1)
                 .duplicateWindow(JetStreamTarget.DUPLICATE_WINDOW)
                 .build();
+    }
+
+    private void createStream() throws IOException, InterruptedException, JetStreamApiException {
         try (Connection connection = JetStreamTarget.connect(address, "bench-setup")) {
             JetStreamManagement jsm = connection.jetStreamManagement();
             if (!jsm.getStreamNames().contains(JetStreamTarget.STREAM)) {
-                jsm.addStream(stream);
+                jsm.addStream(streamConfig());
             }
         }
     }

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class JetStreamReceiver implements Receiver {
 
-    /** Messages per pull request; see the measurements in the bench's notes. */
+    /** Messages per pull request; see {@link JetStreamTarget} for the measurements. */
     static final int DEFAULT_BATCH = 1000;
     /** How long a pull request waits at the server for messages before it expires and the client renews it. */
     private static final long PULL_EXPIRES_MS = 5_000;

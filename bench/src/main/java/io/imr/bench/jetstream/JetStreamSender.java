@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class JetStreamSender implements Sender {
 
     /** Unconfirmed publishes in flight; see {@link JetStreamTarget} for the measurements. */
-    static final int DEFAULT_WINDOW = 1000;
+    static final int DEFAULT_WINDOW = 200;
     static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
     static final long RETRY_DELAY_MS = 100;
     static final int MAX_ATTEMPTS = 50;

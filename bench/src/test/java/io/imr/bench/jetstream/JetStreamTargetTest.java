@@ -152,6 +152,38 @@ class JetStreamTargetTest {
         }
     }
 
+    /**
+     * A publish the broker cannot take (here: its stream is gone for a while, so nobody answers) is published
+     * again until the stream stores it; the stream keeps one copy of a message id within its duplicate window.
+     */
+    @Test
+    void aPublishWithoutAnAckIsPublishedAgainAndTheStreamStoresEachMessageIdOnce() throws Exception {
+        try (Broker broker = target.startBroker(tmp.resolve("broker"));
+                Connection admin = JetStreamTarget.connect(broker.address(), "admin")) {
+            var jsm = admin.jetStreamManagement();
+            try (JetStreamSender sender = (JetStreamSender) target.openSender(spec(broker, "carol", "desk"))) {
+                jsm.deleteStream(JetStreamTarget.STREAM);
+                CountDownLatch confirmed = new CountDownLatch(20);
+                for (String p : payloads("alice", 0, 20)) {
+                    sender.send("alice", p.getBytes(StandardCharsets.UTF_8), confirmed::countDown);
+                }
+                Thread.sleep(500);
+                assertThat(confirmed.getCount()).isEqualTo(20);
+                jsm.addStream(JetStreamBroker.streamConfig());
+                assertThat(confirmed.await(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(sender.republished()).isPositive();
+                assertThat(sender.wire().payload()).isGreaterThan(20 * 64L);
+            }
+            assertThat(jsm.getStreamInfo(JetStreamTarget.STREAM).getStreamState().getMsgCount()).isEqualTo(20);
+
+            var js = admin.jetStream();
+            var headers = new io.nats.client.impl.Headers().put("Nats-Msg-Id", "carol-desk-same");
+            assertThat(js.publish("inbox.alice", headers, new byte[64]).isDuplicate()).isFalse();
+            assertThat(js.publish("inbox.alice", headers, new byte[64]).isDuplicate()).isTrue();
+            assertThat(jsm.getStreamInfo(JetStreamTarget.STREAM).getStreamState().getMsgCount()).isEqualTo(21);
+        }
+    }
+
     private ClientSpec spec(Broker broker, String user, String device) {
         return new ClientSpec(broker.address(), user, device, tmp.resolve(user + "-" + device), null, null);
     }
