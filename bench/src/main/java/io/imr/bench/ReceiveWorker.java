@@ -96,6 +96,8 @@ final class ReceiveWorker {
         link.warm();
         link.awaitGo();
         long go = System.nanoTime();
+        // What the warm-up cost is not the measurement's.
+        Totals before = Totals.of(receivers);
         if (openOnGo) {
             open(devices, receivers);
         }
@@ -111,14 +113,7 @@ final class ReceiveWorker {
                 all.add(d.latency);
             }
         }
-        WireCount wire = WireCount.ZERO;
-        long commits = 0;
-        long syncs = 0;
-        for (Receiver r : receivers) {
-            wire = wire.plus(r.wire());
-            commits += r.commits();
-            syncs += r.syncs();
-        }
+        Totals totals = Totals.of(receivers).minus(before);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("messages", committed.get());
         r.put("go", go);
@@ -126,11 +121,11 @@ final class ReceiveWorker {
         r.put("lastCommit", lastCommit.get());
         r.put("duplicates", duplicates.get());
         r.put("outOfOrder", outOfOrder.get());
-        r.put("wireTotal", wire.total());
-        r.put("wirePayload", wire.payload());
-        r.put("wireConfirmation", wire.confirmation());
-        r.put("commits", commits);
-        r.put("syncs", syncs);
+        r.put("wireTotal", totals.wire().total());
+        r.put("wirePayload", totals.wire().payload());
+        r.put("wireConfirmation", totals.wire().confirmation());
+        r.put("commits", totals.commits());
+        r.put("syncs", totals.syncs());
         r.put("heapAfterGc", heap.peakAfterGc());
         r.put("heapUsed", heap.peakUsed());
         r.put("latency", encode(all));
@@ -138,6 +133,26 @@ final class ReceiveWorker {
         link.awaitExit();
         for (Receiver rc : receivers) {
             rc.close();
+        }
+    }
+
+    /** The receivers' counts added up. */
+    private record Totals(WireCount wire, long commits, long syncs) {
+
+        static Totals of(List<Receiver> receivers) {
+            WireCount wire = WireCount.ZERO;
+            long commits = 0;
+            long syncs = 0;
+            for (Receiver r : receivers) {
+                wire = wire.plus(r.wire());
+                commits += r.commits();
+                syncs += r.syncs();
+            }
+            return new Totals(wire, commits, syncs);
+        }
+
+        Totals minus(Totals earlier) {
+            return new Totals(wire.minus(earlier.wire), commits - earlier.commits, syncs - earlier.syncs);
         }
     }
 

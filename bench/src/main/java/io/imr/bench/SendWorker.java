@@ -67,13 +67,12 @@ final class SendWorker {
         }
         link.warm();
         link.awaitGo();
+        // What the warm-up cost is not the measurement's.
+        WireCount wireBefore = wire(senders);
+        long syncsBefore = syncs(senders);
         long total = sendEach(senders, count, ratePerSender, 0, true);
-        WireCount wire = WireCount.ZERO;
-        long syncs = 0;
-        for (Sender s : senders) {
-            wire = wire.plus(s.wire());
-            syncs += s.syncs();
-        }
+        WireCount wire = wire(senders).minus(wireBefore);
+        long syncs = syncs(senders) - syncsBefore;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("messages", total);
         r.put("firstSend", firstSend.get());
@@ -89,6 +88,22 @@ final class SendWorker {
         for (Sender s : senders) {
             s.close();
         }
+    }
+
+    private static WireCount wire(List<Sender> senders) {
+        WireCount wire = WireCount.ZERO;
+        for (Sender s : senders) {
+            wire = wire.plus(s.wire());
+        }
+        return wire;
+    }
+
+    private static long syncs(List<Sender> senders) {
+        long syncs = 0;
+        for (Sender s : senders) {
+            syncs += s.syncs();
+        }
+        return syncs;
     }
 
     /** Every sender sends {@code n} messages on its own thread; returns once all were confirmed. */

@@ -16,7 +16,10 @@ public final class Targets {
         if (name.startsWith("imr:")) {
             return new ImrTarget(name.substring("imr:".length()), serverJvmArgs);
         }
-        throw new IllegalArgumentException("unknown target '" + name + "': imr:STRATEGY, "
-                + String.join(", ", PEERS));
+        return switch (name) {
+            case "jetstream" -> new io.imr.bench.jetstream.JetStreamTarget();
+            default -> throw new IllegalArgumentException("unknown target '" + name + "': imr:STRATEGY, "
+                    + String.join(", ", PEERS));
+        };
     }
 }

@@ -20,4 +20,8 @@ public record WireCount(long total, long payload, long confirmation) {
     public WireCount plus(WireCount other) {
         return new WireCount(total + other.total, payload + other.payload, confirmation + other.confirmation);
     }
+
+    public WireCount minus(WireCount earlier) {
+        return new WireCount(total - earlier.total, payload - earlier.payload, confirmation - earlier.confirmation);
+    }
 }
