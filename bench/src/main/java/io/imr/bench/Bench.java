@@ -61,6 +61,7 @@ public final class Bench {
         if (settings.profileDir() != null) {
             Files.createDirectories(settings.profileDir());
         }
+        Machine machine = Machine.current(root);
         List<ScenarioResult> results = new ArrayList<>();
         Map<String, List<StageProfile>> profiles = new LinkedHashMap<>();
         try {
@@ -93,7 +94,7 @@ public final class Bench {
                 delete(root);
             }
         }
-        return new Result(Machine.current(), settings, results, profiles);
+        return new Result(machine, settings, results, profiles);
     }
 
     private Path recording(String target, String process) {

@@ -152,6 +152,7 @@ public final class BenchReport {
             j.field("memoryMiB", r.machine().memoryMiB());
             j.field("os", r.machine().os());
             j.field("java", r.machine().java());
+            j.field("diskSyncsPerSecond", r.machine().syncsPerSecond());
             j.close();
         });
         BenchSettings s = r.settings();

@@ -33,7 +33,7 @@ class BenchReportTest {
         for (Outcome o : outcomes) {
             runsByTarget.computeIfAbsent(o.target(), k -> new java.util.ArrayList<>()).add(o);
         }
-        return new Bench.Result(new Machine("test CPU", 2, 1024, "Linux", "Java 17"), s,
+        return new Bench.Result(new Machine("test CPU", 2, 1024, "Linux", "Java 17", 3700), s,
                 List.of(new Bench.ScenarioResult(Scenario.ONE_TO_ONE.plan(s), runsByTarget)), Map.of());
     }
 
@@ -41,7 +41,7 @@ class BenchReportTest {
     void eachRowIsComparedWithEveryPeerOfTheRun() {
         String text = BenchReport.text(result(List.of(outcome("imr:ack", 1.0, 4.0, 0), outcome("mqtt", 2.0, 2.0, 0),
                 outcome("jetstream", 0.5, 8.0, 0)), 1));
-        assertThat(text).contains("imr bench on 2 cores (test CPU)");
+        assertThat(text).contains("imr bench on 2 cores (test CPU)").contains("disk: 3,700 syncs/s");
         assertThat(text).contains("1 sender -> 1 receiver: 10,000 messages of 256 B, saturating");
         String header = line(text, "target ");
         assertThat(header).contains("msg/s").contains("vs mqtt").contains("vs jetstream").doesNotContain("vs imr:ack");
