@@ -8,6 +8,7 @@ import io.imr.bench.Scenario;
 import io.imr.bench.Targets;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,7 +39,8 @@ final class BenchCommand implements Callable<Integer> {
                 + " packages when missing (needs root)")
     List<String> peers = new ArrayList<>();
 
-    @Option(names = "--count", paramLabel = "N", description = "messages per saturating scenario (default 100000)")
+    @Option(names = "--count", paramLabel = "N", description = "messages per saturating scenario; split among the senders of"
+            + " fan-in and pairs (default 100000)")
     int count = 100_000;
 
     @Option(names = "--size", paramLabel = "BYTES", description = "payload bytes per message, 16 or more (default 256)")
@@ -53,11 +55,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--pairs", paramLabel = "N", description = "pairs of the pairs scenario (default 100)")
     int pairs = 100;
 
-    @Option(names = "--rate", paramLabel = "MSG/S", description = "offered rate of the latency scenario (default 1000)")
+    @Option(names = "--rate", paramLabel = "MSG/S", description = "offered rate of the latency scenario; the others"
+            + " saturate (default 1000)")
     double rate = 1000;
 
-    @Option(names = "--latency-seconds", paramLabel = "S", description = "how long latency offers its rate (default 10)")
-    double latencySeconds = 10;
+    @Option(names = "--duration", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+            description = "how long latency offers its rate, like 10s or 2m (default 10s)")
+    Duration duration = Duration.ofSeconds(10);
 
     @Option(names = "--catch-up", paramLabel = "N", description = "messages a device misses in catch-up (default 1000000)")
     int catchUp = 1_000_000;
@@ -86,7 +90,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchSettings settings;
         try {
             settings = new BenchSettings(scenarios(), targets(), count, size, senders, devices, pairs, rate,
-                    latencySeconds, catchUp, warmup, runs, keep, keep != null, profile);
+                    duration.toMillis() / 1000.0, catchUp, warmup, runs, keep, keep != null, profile);
         } catch (IllegalArgumentException e) {
             throw new Imr.UsageError(e.getMessage());
         }
