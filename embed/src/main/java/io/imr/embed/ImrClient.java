@@ -64,6 +64,8 @@ public final class ImrClient {
     private boolean ownVertx;
     private ClientStore store;
     private boolean ownStore;
+    /** Counts the syncs of the store this client opened; null for a store of the caller's. */
+    private StoreSyncsMeter.Registration storeSyncs;
     private ThreadedRuntime runtime;
     private ExecutorService listenerThread;
     private VertxClientConnector connector;
@@ -102,8 +104,14 @@ public final class ImrClient {
      */
     public synchronized CompletionStage<Void> start() {
         try {
-            store = givenStore != null ? givenStore : MapDbClientStore.open(dataDir, user, device);
-            ownStore = givenStore == null;
+            if (givenStore != null) {
+                store = givenStore;
+            } else {
+                MapDbClientStore own = MapDbClientStore.open(dataDir, user, device);
+                store = own;
+                ownStore = true;
+                storeSyncs = StoreSyncsMeter.register(meterRegistry, MetricNames.SIDE_CLIENT, own);
+            }
             vertx = givenVertx != null ? givenVertx : Vertx.vertx();
             ownVertx = givenVertx == null;
             runtime = new ThreadedRuntime("client-" + device);
@@ -152,7 +160,10 @@ public final class ImrClient {
         return store.state();
     }
 
-    /** The client's meters. */
+    /**
+     * The client's meters: the engine's, the connection's, and {@link MetricNames#STORE_SYNCS} when
+     * it opened its store from {@link Builder#dataDir} (not for a store of the caller's).
+     */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
     }
@@ -205,7 +216,13 @@ public final class ImrClient {
                     connector.close();
                 }
                 if (ownStore && store != null) {
-                    store.close();
+                    try {
+                        store.close();
+                    } finally {
+                        if (storeSyncs != null) {
+                            storeSyncs.storeClosed();
+                        }
+                    }
                 }
                 if (ownVertx && vertx != null) {
                     vertx.close().await();

@@ -70,6 +70,8 @@ public final class ImrServer {
     private boolean ownVertx;
     private ServerStore store;
     private boolean ownStore;
+    /** Counts the syncs of the store this server opened; null for a store of the caller's. */
+    private StoreSyncsMeter.Registration storeSyncs;
     private ThreadedRuntime runtime;
     private ServerEngine engine;
     private VertxServerTransport transport;
@@ -135,8 +137,10 @@ public final class ImrServer {
             if (givenStore != null) {
                 store = givenStore;
             } else {
-                store = MapDbServerStore.open(dataDir);
+                MapDbServerStore own = MapDbServerStore.open(dataDir);
+                store = own;
                 ownStore = true;
+                storeSyncs = StoreSyncsMeter.register(registry, MetricNames.SIDE_SERVER, own);
             }
             vertx = givenVertx != null ? givenVertx : Vertx.vertx();
             ownVertx = givenVertx == null;
@@ -188,7 +192,10 @@ public final class ImrServer {
         return metricsAddress;
     }
 
-    /** The meters of this server. */
+    /**
+     * The meters of this server: the engine's, the transport's, and {@link MetricNames#STORE_SYNCS}
+     * when it opened its store from {@link Builder#dataDir} (not for a store of the caller's).
+     */
     public MeterRegistry meterRegistry() {
         return registry;
     }
@@ -240,7 +247,13 @@ public final class ImrServer {
                     runtime.close();
                 }
                 if (ownStore && store != null) {
-                    store.close();
+                    try {
+                        store.close();
+                    } finally {
+                        if (storeSyncs != null) {
+                            storeSyncs.storeClosed();
+                        }
+                    }
                 }
                 if (ownVertx && vertx != null) {
                     vertx.close().await();

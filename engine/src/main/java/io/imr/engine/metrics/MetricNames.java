@@ -43,6 +43,12 @@ public final class MetricNames {
     public static final String COMMIT_BATCH_SIZE = "imr.commit.batch.size";
     /** How long store commits take. */
     public static final String COMMIT_DURATION = "imr.commit.duration";
+    /**
+     * Syncs (fsync/fdatasync) the store made to make its commits durable, from its opening on (MapDB
+     * stores: 2 per commit). Tagged with {@link #TAG_SIDE} only: a device's store syncs before its
+     * server picks a strategy. The stores of one side that share a registry are summed.
+     */
+    public static final String STORE_SYNCS = "imr.store.syncs";
     /** From the server's accept to the device's commit (client side; needs comparable clocks). */
     public static final String DELIVERY_LATENCY = "imr.delivery.latency";
     /** Messages sent to devices and not yet confirmed. */

@@ -40,6 +40,7 @@ final class JournaledVolume extends Volume {
     private final Path path;
     private final RedoJournal journal;
     private final StoreFaults faults;
+    private final SyncCounter syncs;
     private final Object channelLock = new Object();
     private volatile FileChannel channel;
     private FileLock fileLock;
@@ -50,10 +51,12 @@ final class JournaledVolume extends Volume {
     private volatile boolean anyHeld;
     private volatile boolean lastSyncDurable;
 
-    JournaledVolume(Path path, RedoJournal journal, StoreFaults faults) throws IOException {
+    /** @param syncs counts the syncs of the main file (the journal counts its own) */
+    JournaledVolume(Path path, RedoJournal journal, StoreFaults faults, SyncCounter syncs) throws IOException {
         this.path = path;
         this.journal = journal;
         this.faults = faults;
+        this.syncs = syncs;
         this.channel = openChannel();
         this.size = channel.size();
     }
@@ -79,7 +82,7 @@ final class JournaledVolume extends Volume {
         }
         if (writes.isEmpty()) {
             io(ch -> {
-                ch.force(false);
+                syncs.force(ch, false);
                 return null;
             });
             return;
@@ -98,7 +101,7 @@ final class JournaledVolume extends Volume {
                 writeFully(w.offset(), w.data());
             }
             io(ch -> {
-                ch.force(false);
+                syncs.force(ch, false);
                 return null;
             });
         } catch (IOException e) {

@@ -45,16 +45,18 @@ final class MapDbFile implements AutoCloseable {
      *
      * @param discardJournal drop the journal's record instead of applying it (see
      *                       {@link RedoJournal#recover})
+     * @param syncs          counts every sync of the file and its journal, from recovery on
      * @throws IOException            if recovery or opening failed
      * @throws org.mapdb.DBException  if MapDB found the file damaged
      */
-    static MapDbFile open(Path path, StoreFaults faults, boolean discardJournal) throws IOException {
-        RedoJournal.recover(path, discardJournal);
+    static MapDbFile open(Path path, StoreFaults faults, boolean discardJournal, SyncCounter syncs)
+            throws IOException {
+        RedoJournal.recover(path, discardJournal, syncs);
         boolean existed = Files.exists(path) && Files.size(path) > 0;
-        RedoJournal journal = RedoJournal.open(path);
+        RedoJournal journal = RedoJournal.open(path, syncs);
         JournaledVolume volume = null;
         try {
-            volume = new JournaledVolume(path, journal, faults);
+            volume = new JournaledVolume(path, journal, faults, syncs);
             Factory factory = new Factory(path.toString(), volume, existed);
             StoreWAL store = new StoreWAL(path.toString(), factory, 0L, true, CC.STORE_DIRECT_CONC_SHIFT, 0L, 0L,
                     false, false, false, true, false);

@@ -51,20 +51,22 @@ final class RedoJournal implements Closeable {
     private static final long MAX_BODY = 1L << 30;
 
     private final FileChannel channel;
+    private final SyncCounter syncs;
     private long sequence;
 
-    private RedoJournal(FileChannel channel) {
+    private RedoJournal(FileChannel channel, SyncCounter syncs) {
         this.channel = channel;
+        this.syncs = syncs;
     }
 
     static Path pathFor(Path dbFile) {
         return dbFile.resolveSibling(dbFile.getFileName() + SUFFIX);
     }
 
-    /** Opens (creating if needed) the journal of a database file. */
-    static RedoJournal open(Path dbFile) throws IOException {
+    /** Opens (creating if needed) the journal of a database file; its syncs are counted in {@code syncs}. */
+    static RedoJournal open(Path dbFile, SyncCounter syncs) throws IOException {
         return new RedoJournal(FileChannel.open(pathFor(dbFile), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE));
+                StandardOpenOption.WRITE), syncs);
     }
 
     /**
@@ -93,13 +95,13 @@ final class RedoJournal implements Closeable {
         while (buf.hasRemaining()) {
             at += channel.write(buf, at);
         }
-        channel.force(false);
+        syncs.force(channel, false);
     }
 
     /** Empties the journal and syncs that, so no record can be applied any more. */
     void clear() throws IOException {
         channel.truncate(0);
-        channel.force(false);
+        syncs.force(channel, false);
     }
 
     @Override
@@ -114,9 +116,11 @@ final class RedoJournal implements Closeable {
      * @param discard true to drop the record unapplied: used when the last commit of this process
      *                failed before its record was known to be synced, so that a failed commit is
      *                never completed behind the caller's back
+     * @param syncs   counts the syncs: the main file's if a record was applied, the journal's if it
+     *                was not empty
      * @return whether a record was applied
      */
-    static boolean recover(Path dbFile, boolean discard) throws IOException {
+    static boolean recover(Path dbFile, boolean discard, SyncCounter syncs) throws IOException {
         Path path = pathFor(dbFile);
         if (!Files.exists(path)) {
             return false;
@@ -132,12 +136,12 @@ final class RedoJournal implements Closeable {
                             at += main.write(data, at);
                         }
                     }
-                    main.force(false);
+                    syncs.force(main, false);
                 }
             }
             if (journal.size() > 0) {
                 journal.truncate(0);
-                journal.force(false);
+                syncs.force(journal, false);
             }
             return writes != null;
         }

@@ -110,6 +110,7 @@ final class StoreEngine<L> implements AutoCloseable {
     private final StoreLock lock;
     private final StoreOptions options;
     private final Side<L> side;
+    private final SyncCounter syncs;
 
     private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
     private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
@@ -137,15 +138,17 @@ final class StoreEngine<L> implements AutoCloseable {
      * @param name  "client store DIR" or "server store DIR", for messages
      * @param lock  the held lock of the store's directory, released by {@link #close()} (and here
      *              if opening fails)
+     * @param syncs the store's count of syncs, which every file the engine opens adds to
      * @throws StoreException.CorruptException if MapDB finds the file damaged
      * @throws StoreException                  if it cannot be opened
      */
-    StoreEngine(String name, Path dbPath, StoreLock lock, StoreOptions options, Side<L> side) {
+    StoreEngine(String name, Path dbPath, StoreLock lock, StoreOptions options, Side<L> side, SyncCounter syncs) {
         this.name = name;
         this.dbPath = dbPath;
         this.lock = lock;
         this.options = options;
         this.side = side;
+        this.syncs = syncs;
         try {
             Throwable failure = reopen(false);
             if (failure != null) {
@@ -384,7 +387,7 @@ final class StoreEngine<L> implements AutoCloseable {
         discardJournal = discard;
         MapDbFile opened = null;
         try {
-            opened = MapDbFile.open(dbPath, options.faults(), discard);
+            opened = MapDbFile.open(dbPath, options.faults(), discard, syncs);
             L bound = side.bind(opened.db());
             side.load(bound);
             file = opened;

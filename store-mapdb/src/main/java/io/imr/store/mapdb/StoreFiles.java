@@ -24,32 +24,33 @@ final class StoreFiles {
     /**
      * Creates {@code dir/fileName} with what {@code init} puts into it, committed.
      *
+     * @param syncs counts the syncs: those of the file under its temporary name and of the directory
      * @throws StoreException if it cannot be created; nothing is left under the final name
      */
-    static void create(Path dir, String fileName, Consumer<DB> init) {
+    static void create(Path dir, String fileName, Consumer<DB> init, SyncCounter syncs) {
         Path target = dir.resolve(fileName);
         Path staging = dir.resolve(fileName + ".new");
         try {
             Files.deleteIfExists(staging);
             Files.deleteIfExists(RedoJournal.pathFor(staging));
             Files.deleteIfExists(RedoJournal.pathFor(target));
-            try (MapDbFile file = MapDbFile.open(staging, StoreFaults.NONE, false)) {
+            try (MapDbFile file = MapDbFile.open(staging, StoreFaults.NONE, false, syncs)) {
                 init.accept(file.db());
                 file.commit();
             }
             // The journal's record is applied and synced: the file is complete without it.
             Files.deleteIfExists(RedoJournal.pathFor(staging));
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory(dir);
+            syncDirectory(dir, syncs);
         } catch (IOException | RuntimeException e) {
             throw new StoreException("cannot create a store in " + dir + ": " + e, e);
         }
     }
 
     /** Makes the directory's entries (a created or renamed file) durable. */
-    static void syncDirectory(Path dir) throws IOException {
+    static void syncDirectory(Path dir, SyncCounter syncs) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
+            syncs.force(ch, true);
         }
     }
 

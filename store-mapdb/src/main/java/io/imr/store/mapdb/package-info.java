@@ -10,7 +10,8 @@
  * exclusive lock on the store directory; and, after a failed commit, rollback, close and reopen
  * of the files with every in-memory cache rebuilt from disk.
  *
- * <p>Only the two store classes are public. Everything here is non-null unless documented
+ * <p>Only the two store classes and {@link io.imr.store.mapdb.SyncingStore}, through which they
+ * count their syncs, are public. Everything here is non-null unless documented
  * otherwise.
  */
 package io.imr.store.mapdb;

@@ -324,7 +324,8 @@ class ClientStoreTest {
         void formatOneRefused(@TempDir Path old) throws Exception {
             StoreFiles.create(old, MapDbClientStore.DB_FILE, db -> new ClientLayout(db).meta.put("client",
                     new Bytes.Writer(64).u8(1).string("alice").string("phone").string("0123456789abcdef").varLong(1)
-                            .varLong(3).string("a/b").varLong(1).varLong(3).varLong(3).varLong(0).toByteArray()));
+                            .varLong(3).string("a/b").varLong(1).varLong(3).varLong(3).varLong(0).toByteArray()),
+                    new SyncCounter());
             byte[] before = java.nio.file.Files.readAllBytes(old.resolve(MapDbClientStore.DB_FILE));
             assertThatThrownBy(() -> MapDbClientStore.open(old, "alice", "phone"))
                     .isExactlyInstanceOf(StoreException.class)

@@ -34,7 +34,7 @@ class RedoJournalTest {
             new RedoJournal.Write(60, new byte[] {9, 9, 9, 9, 9, 9, 9, 9}), new RedoJournal.Write(1, new byte[] {7}));
 
     private void writeRecord() throws IOException {
-        try (RedoJournal j = RedoJournal.open(db)) {
+        try (RedoJournal j = RedoJournal.open(db, new SyncCounter())) {
             j.write(WRITES);
         }
     }
@@ -54,10 +54,26 @@ class RedoJournalTest {
     @DisplayName("a valid record is applied in order on recovery, and the journal is emptied")
     void replays() throws IOException {
         writeRecord();
-        assertThat(RedoJournal.recover(db, false)).isTrue();
+        SyncCounter syncs = new SyncCounter();
+        assertThat(RedoJournal.recover(db, false, syncs)).isTrue();
         assertThat(Files.readAllBytes(db)).isEqualTo(expectedMain());
         assertThat(Files.size(journal)).isZero();
-        assertThat(RedoJournal.recover(db, false)).isFalse();
+        assertThat(syncs.count()).as("the main file, then the emptied journal").isEqualTo(2);
+        assertThat(RedoJournal.recover(db, false, syncs)).isFalse();
+        assertThat(syncs.count()).as("an empty journal syncs nothing").isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("writing a record syncs the journal once; clearing it, once")
+    void writeSyncsOnce() throws IOException {
+        SyncCounter syncs = new SyncCounter();
+        try (RedoJournal j = RedoJournal.open(db, syncs)) {
+            assertThat(syncs.count()).isZero();
+            j.write(WRITES);
+            assertThat(syncs.count()).isEqualTo(1);
+            j.clear();
+            assertThat(syncs.count()).isEqualTo(2);
+        }
     }
 
     @Test
@@ -68,9 +84,9 @@ class RedoJournalTest {
             List<RedoJournal.Write> writes = RedoJournal.readValid(j);
             assertThat(writes).hasSize(3);
         }
-        RedoJournal.recover(db, false);
+        RedoJournal.recover(db, false, new SyncCounter());
         writeRecord();
-        RedoJournal.recover(db, false);
+        RedoJournal.recover(db, false, new SyncCounter());
         assertThat(Files.readAllBytes(db)).isEqualTo(expectedMain());
     }
 
@@ -84,7 +100,7 @@ class RedoJournalTest {
             try (FileChannel j = FileChannel.open(journal, StandardOpenOption.WRITE)) {
                 j.truncate(cut);
             }
-            assertThat(RedoJournal.recover(db, false)).as("cut at %d", cut).isFalse();
+            assertThat(RedoJournal.recover(db, false, new SyncCounter())).as("cut at %d", cut).isFalse();
             assertThat(Files.readAllBytes(db)).isEqualTo(new byte[64]);
         }
         for (long at = 0; at < size; at++) {
@@ -95,7 +111,7 @@ class RedoJournalTest {
                 b.put(0, (byte) (b.get(0) ^ 0x10)).rewind();
                 j.write(b, at);
             }
-            assertThat(RedoJournal.recover(db, false)).as("byte %d changed", at).isFalse();
+            assertThat(RedoJournal.recover(db, false, new SyncCounter())).as("byte %d changed", at).isFalse();
             assertThat(Files.readAllBytes(db)).isEqualTo(new byte[64]);
         }
     }
@@ -104,19 +120,21 @@ class RedoJournalTest {
     @DisplayName("a record is discarded unapplied when the commit that wrote it was reported failed")
     void discard() throws IOException {
         writeRecord();
-        assertThat(RedoJournal.recover(db, true)).isFalse();
+        SyncCounter syncs = new SyncCounter();
+        assertThat(RedoJournal.recover(db, true, syncs)).isFalse();
         assertThat(Files.readAllBytes(db)).isEqualTo(new byte[64]);
         assertThat(Files.size(journal)).isZero();
+        assertThat(syncs.count()).as("the emptied journal only").isEqualTo(1);
     }
 
     @Test
     @DisplayName("a shorter record overwriting a longer one is read as itself")
     void shorterOverLonger() throws IOException {
         writeRecord();
-        try (RedoJournal j = RedoJournal.open(db)) {
+        try (RedoJournal j = RedoJournal.open(db, new SyncCounter())) {
             j.write(List.of(new RedoJournal.Write(5, new byte[] {5})));
         }
-        assertThat(RedoJournal.recover(db, false)).isTrue();
+        assertThat(RedoJournal.recover(db, false, new SyncCounter())).isTrue();
         byte[] expected = new byte[64];
         expected[5] = 5;
         assertThat(Files.readAllBytes(db)).isEqualTo(expected);

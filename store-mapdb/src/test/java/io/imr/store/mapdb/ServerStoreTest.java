@@ -307,7 +307,7 @@ class ServerStoreTest {
             StoreFiles.create(old, MapDbServerStore.DB_FILE, db -> {
                 ServerLayout layout = new ServerLayout(db);
                 layout.format.put("format", new byte[] {1});
-            });
+            }, new SyncCounter());
             byte[] before = java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE));
             assertThatThrownBy(() -> MapDbServerStore.open(old))
                     .isExactlyInstanceOf(StoreException.class)
