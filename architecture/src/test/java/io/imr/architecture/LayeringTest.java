@@ -27,6 +27,7 @@ class LayeringTest {
     private static final String ENGINE = "io.imr.engine..";
     private static final String TRANSPORT = "io.imr.transport..";
     private static final String APP = "io.imr.app..";
+    private static final String BENCH = "io.imr.bench..";
 
     @ArchTest
     static final ArchRule api_needs_nothing_but_the_jdk = classes().that().resideInAPackage(API)
@@ -120,4 +121,16 @@ class LayeringTest {
             .should().dependOnClassesThat().resideInAPackage("io.imr.engine.internal..")
             .because("engine.internal is the engine's own machinery (the half driver, the dispatcher, the commit"
                     + " wrapper): it may change in any release, so nothing outside the engine may use it");
+
+    @ArchTest
+    static final ArchRule the_bench_measures_imr_as_users_run_it = noClasses().that().resideInAPackage(BENCH)
+            .should().dependOnClassesThat().resideInAnyPackage(WIRE, STORES, TRANSPORT, "io.imr.testkit..")
+            .because("imr bench measures imr through its public Java API and command, as users run it");
+
+    @ArchTest
+    static final ArchRule the_peers_know_nothing_of_imr = noClasses().that().resideInAnyPackage(
+                    "io.imr.bench.mqtt..", "io.imr.bench.jetstream..", "io.imr.bench.peer..")
+            .should().dependOnClassesThat().resideInAnyPackage(API, ENGINE, "io.imr.embed..", STRATEGIES, WIRE,
+                    STORES, TRANSPORT)
+            .because("a peer is what users would run instead of imr: it must not borrow imr's code");
 }
