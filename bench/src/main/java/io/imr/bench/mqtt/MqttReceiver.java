@@ -5,7 +5,6 @@ import io.imr.bench.Receiver;
 import io.imr.bench.WireCount;
 import io.imr.bench.peer.PeerStore;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -66,8 +65,12 @@ final class MqttReceiver implements Receiver, MqttCallback {
             MqttTarget.subscribe(client, MqttTarget.topic(spec.user()));
         } catch (Exception e) {
             closing = true;
-            store.close();
-            client.close();
+            try {
+                store.close();
+                MqttTarget.disconnectAndClose(client, null);
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
     }
@@ -147,14 +150,7 @@ final class MqttReceiver implements Receiver, MqttCallback {
         try {
             store.close();
         } finally {
-            try {
-                client.unsubscribe(BARRIER_TOPIC).waitForCompletion(MqttTarget.WAIT_MILLIS);
-                client.disconnect(TimeUnit.SECONDS.toMillis(10)).waitForCompletion(MqttTarget.WAIT_MILLIS);
-            } catch (MqttException e) {
-                client.disconnectForcibly(0, 1000);
-            } finally {
-                client.close();
-            }
+            MqttTarget.disconnectAndClose(client, BARRIER_TOPIC);
         }
     }
 }

@@ -7,8 +7,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
@@ -27,7 +29,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * until a PUBACK frees a place. Paho decrements its in-flight count before it calls the listener that releases
  * the semaphore, so a permit always finds a free place.
  */
-final class MqttSender implements Sender {
+final class MqttSender implements Sender, MqttCallback {
 
     private final MqttAsyncClient client;
     private final CountingSocketFactory sockets;
@@ -46,12 +48,13 @@ final class MqttSender implements Sender {
         MqttAsyncClient client = new MqttAsyncClient(spec.address(), MqttTarget.clientId(spec),
                 new MemoryPersistence());
         MqttSender sender = new MqttSender(client, sockets, maxInflight);
+        client.setCallback(sender);
         MqttConnectOptions options = MqttTarget.options(sockets);
         options.setMaxInflight(maxInflight);
         try {
             client.connect(options).waitForCompletion(MqttTarget.WAIT_MILLIS);
         } catch (MqttException e) {
-            client.close();
+            MqttTarget.disconnectAndClose(client, null);
             throw e;
         }
         return sender;
@@ -59,8 +62,16 @@ final class MqttSender implements Sender {
 
     @Override
     public void send(String toUser, byte[] payload, Runnable onConfirmed) throws Exception {
-        failIfFailed();
-        window.acquire();
+        // a lost connection leaves Paho's in-flight publishes unconfirmed: stop waiting for them then
+        while (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            failIfFailed();
+        }
+        try {
+            failIfFailed();
+        } catch (MqttException e) {
+            window.release();
+            throw e;
+        }
         MqttMessage message = new MqttMessage(payload);
         message.setQos(1);
         String topic = MqttTarget.topic(toUser);
@@ -88,6 +99,21 @@ final class MqttSender implements Sender {
     }
 
     @Override
+    public void connectionLost(Throwable cause) {
+        failure = cause;
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+        // a sender subscribes to nothing
+    }
+
+    @Override
+    public void deliveryComplete(IMqttDeliveryToken token) {
+        // confirmed by the publish's listener instead, which carries the send's callback
+    }
+
+    @Override
     public WireCount wire() {
         return new WireCount(sockets.read() + sockets.written(), payloadBytes.get(), 0);
     }
@@ -100,13 +126,7 @@ final class MqttSender implements Sender {
     /** Waits (up to 10 s) for the PUBACKs of what is in flight, then disconnects. */
     @Override
     public void close() throws Exception {
-        try {
-            client.disconnect(TimeUnit.SECONDS.toMillis(10)).waitForCompletion(MqttTarget.WAIT_MILLIS);
-        } catch (MqttException e) {
-            client.disconnectForcibly(0, 1000);
-        } finally {
-            client.close();
-        }
+        MqttTarget.disconnectAndClose(client, null);
     }
 
     /** Runs on Paho's callback thread once the PUBACK arrived (or the publish failed). */

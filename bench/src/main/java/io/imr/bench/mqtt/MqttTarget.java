@@ -110,9 +110,8 @@ public final class MqttTarget implements Target {
         try {
             client.connect(options(new CountingSocketFactory(clientTcpNoDelay))).waitForCompletion(WAIT_MILLIS);
             subscribe(client, topic(device.user()));
-            client.disconnect().waitForCompletion(WAIT_MILLIS);
         } finally {
-            client.close();
+            disconnectAndClose(client, null);
         }
     }
 
@@ -151,6 +150,29 @@ public final class MqttTarget implements Target {
         o.setAutomaticReconnect(false);
         o.setSocketFactory(sockets);
         return o;
+    }
+
+    /**
+     * Disconnects a client, if it is still connected, and closes it. The disconnect waits up to 10 s for the
+     * client's outstanding work (publishes awaiting their PUBACK, PUBACKs not yet written); with a
+     * {@code barrierTopic} it first unsubscribes from that topic, which the client never subscribed to, and
+     * waits for the UNSUBACK: a round trip that ends after the broker handled everything sent before it.
+     */
+    static void disconnectAndClose(MqttAsyncClient client, String barrierTopic) throws MqttException {
+        try {
+            if (client.isConnected()) {
+                if (barrierTopic != null) {
+                    client.unsubscribe(barrierTopic).waitForCompletion(WAIT_MILLIS);
+                }
+                client.disconnect(TimeUnit.SECONDS.toMillis(10)).waitForCompletion(WAIT_MILLIS);
+            }
+        } catch (MqttException e) {
+            if (client.isConnected()) {
+                client.disconnectForcibly(0, 1000);
+            }
+        } finally {
+            client.close(true);
+        }
     }
 
     /** Subscribes at QoS 1 and checks that the broker granted it. */

@@ -1,6 +1,7 @@
 package io.imr.bench.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imr.bench.Broker;
 import io.imr.bench.ClientSpec;
@@ -15,12 +16,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,6 +175,37 @@ class MqttTargetTest {
             await(() -> confirmed.get() == window + 2);
             sender.close();
         }
+    }
+
+    @Test
+    void aSendWaitingForAPlaceFailsWhenTheConnectionIsLost() throws Exception {
+        int window = 4;
+        MqttTarget target = new MqttTarget(window, MqttTarget.DEFAULT_BROKER_INFLIGHT);
+        Broker broker = target.startBroker(tmp.resolve("broker"));
+        Sender sender;
+        CompletableFuture<Void> blocked;
+        try {
+            sender = target.openSender(spec(broker, "alice", "laptop"));
+            signal("STOP", broker.process());
+            for (int i = 0; i < window; i++) {
+                sender.send("bob", payload(i), () -> { });
+            }
+            blocked = CompletableFuture.runAsync(() -> {
+                try {
+                    sender.send("bob", payload(window), () -> { });
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            Thread.sleep(200);
+            assertThat(blocked).isNotDone();
+        } finally {
+            signal("KILL", broker.process());
+            broker.close();
+        }
+        assertThatThrownBy(() -> blocked.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(MqttException.class);
+        sender.close();
     }
 
     /** Records what a receiver delivers, and whether its store had committed it by then. */
