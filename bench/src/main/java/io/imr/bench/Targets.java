@@ -1,5 +1,7 @@
 package io.imr.bench;
 
+import io.imr.bench.jetstream.JetStreamTarget;
+import io.imr.bench.mqtt.MqttTarget;
 import java.util.List;
 
 /** The targets by name: {@code imr:STRATEGY} for imr with one strategy, and the peers. */
@@ -17,7 +19,8 @@ public final class Targets {
             return new ImrTarget(name.substring("imr:".length()), serverJvmArgs);
         }
         return switch (name) {
-            case "jetstream" -> new io.imr.bench.jetstream.JetStreamTarget();
+            case "mqtt" -> new MqttTarget();
+            case "jetstream" -> new JetStreamTarget();
             default -> throw new IllegalArgumentException("unknown target '" + name + "': imr:STRATEGY, "
                     + String.join(", ", PEERS));
         };
