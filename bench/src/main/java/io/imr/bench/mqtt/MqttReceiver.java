@@ -25,6 +25,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * <p>Wire counts: {@code payload} is the payload bytes received (a redelivered message counts again: it crossed
  * the wire again); {@code confirmation} is every byte the device wrote, which is its PUBACKs (4 bytes each) plus
  * its CONNECT, SUBSCRIBE, PINGREQs, closing UNSUBSCRIBE and DISCONNECT (a few dozen bytes per connection).
+ * A group's PUBACKs are written after its {@code Delivered} calls, so read the counts after {@link #close()}
+ * (or a moment after the last delivery) to include the last group's.
  */
 final class MqttReceiver implements Receiver, MqttCallback {
 

@@ -125,7 +125,7 @@ final class MqttSender implements Sender, MqttCallback {
 
     /** Waits (up to 10 s) for the PUBACKs of what is in flight, then disconnects. */
     @Override
-    public void close() throws Exception {
+    public void close() throws MqttException {
         MqttTarget.disconnectAndClose(client, null);
     }
 

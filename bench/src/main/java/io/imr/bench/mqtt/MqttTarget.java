@@ -29,18 +29,27 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * <p>The broker runs with {@code persistence false}: Mosquitto keeps the persistent sessions, with their queued
  * messages, in memory only and writes nothing to disk (even with persistence on, it would only save them at its
  * autosave interval or shutdown, never per message), so a broker crash loses what it held. That is the setup
- * measured and documented. No queue limits
- * ({@code max_queued_messages 0}, {@code max_queued_bytes 0}) so that a device offline for a million messages
- * still gets them all.
+ * measured and documented. No queue limits ({@code max_queued_messages 0}, {@code max_queued_bytes 0}), so that
+ * a device offline for a million messages still gets them all.
+ *
+ * <p>Sockets: Mosquitto runs with {@code set_tcp_nodelay true}, and the clients' sockets, which come from a
+ * {@link CountingSocketFactory} that counts their bytes, have {@code TCP_NODELAY} too (Paho by itself leaves
+ * Nagle's algorithm on). With a saturating sender, clients with and without Nagle measured alike; without it a
+ * lone PUBACK is never held back behind a delayed TCP ack.
  */
 public final class MqttTarget implements Target {
 
     /**
-     * The sender's window: QoS 1 publishes sent and not yet acknowledged (Paho's {@code maxInflight}); a send
-     * blocks while it is full.
+     * The sender's window: QoS 1 publishes sent and not yet acknowledged (Paho's {@code maxInflight}, whose own
+     * default is 10); a send blocks while it is full. Measured (1 sender, 1 receiver, 100,000 messages of 256
+     * bytes, 2 cores): 100 is clearly slower (about 12,000 msg/s against 17,000); 1000 and 5000 are alike.
      */
     public static final int DEFAULT_SENDER_INFLIGHT = 1000;
-    /** Mosquitto's {@code max_inflight_messages}: the QoS 1 messages it pushes to a receiver before its PUBACKs. */
+    /**
+     * Mosquitto's {@code max_inflight_messages} (its own default is 20): the QoS 1 messages it pushes to a
+     * receiver before their PUBACKs, which bounds the receiver's commit groups. In the same measurement 100,
+     * 1000, 5000 and 0 (no limit) were alike within the noise; 1000 leaves room for groups of a few hundred.
+     */
     public static final int DEFAULT_BROKER_INFLIGHT = 1000;
 
     static final int KEEP_ALIVE_SECONDS = 30;
