@@ -113,6 +113,13 @@ final class ReceiveWorker {
                 all.add(d.latency);
             }
         }
+        long peakAfterGc = heap.peakAfterGc();
+        long peakUsed = heap.peakUsed();
+        // Closed, each device has sent what confirms its last commits (a peer's last acknowledgements follow its
+        // last delivery): count those bytes too.
+        for (Receiver rc : receivers) {
+            rc.close();
+        }
         Totals totals = Totals.of(receivers).minus(before);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("messages", committed.get());
@@ -126,14 +133,11 @@ final class ReceiveWorker {
         r.put("wireConfirmation", totals.wire().confirmation());
         r.put("commits", totals.commits());
         r.put("syncs", totals.syncs());
-        r.put("heapAfterGc", heap.peakAfterGc());
-        r.put("heapUsed", heap.peakUsed());
+        r.put("heapAfterGc", peakAfterGc);
+        r.put("heapUsed", peakUsed);
         r.put("latency", encode(all));
         link.result(r);
         link.awaitExit();
-        for (Receiver rc : receivers) {
-            rc.close();
-        }
     }
 
     /** The receivers' counts added up. */
