@@ -53,6 +53,7 @@ class BenchContractIT {
                 "--warmup", "1000", "--json");
         assertThat(p.exitCode()).as(p.stderr()).isZero();
         assertThat(p.outLines).hasSize(1);
+        assertThat(p.stderr()).as("no progress line when not on a terminal").doesNotContain("\r");
         JsonObject json = new JsonObject(p.outLines.get(0));
         assertThat(json.getJsonObject("machine").getDouble("diskSyncsPerSecond")).isPositive();
         JsonObject scenario = json.getJsonArray("scenarios").getJsonObject(0);
