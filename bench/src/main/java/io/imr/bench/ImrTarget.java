@@ -25,7 +25,7 @@ final class ImrTarget implements Target {
     /** A saturating sender keeps at most this many sends unconfirmed in its outbox. */
     static final int SEND_WINDOW = 20_000;
     /** The meter the stores count their syncs with. */
-    static final String STORE_SYNCS = "imr.store.syncs";
+    static final String STORE_SYNCS = MetricNames.STORE_SYNCS;
 
     private final String strategy;
     private final List<String> serverJvmArgs;
@@ -48,62 +48,65 @@ final class ImrTarget implements Target {
 
     @Override
     public Sender openSender(ClientSpec spec) throws Exception {
-        ImrClient client = start(spec, builder(spec));
-        Semaphore window = new Semaphore(SEND_WINDOW);
-        return new Sender() {
-            @Override
-            public void send(String toUser, byte[] payload, Runnable onConfirmed) throws InterruptedException {
-                window.acquire();
-                client.send(toUser, payload).whenComplete((seq, e) -> {
-                    window.release();
-                    if (e == null) {
-                        onConfirmed.run();
-                    }
-                });
-            }
-
-            @Override
-            public WireCount wire() {
-                return wireOf(client.meterRegistry());
-            }
-
-            @Override
-            public long syncs() {
-                return (long) count(client.meterRegistry(), STORE_SYNCS);
-            }
-
-            @Override
-            public void close() throws Exception {
-                client.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            }
-        };
+        return new ImrSender(start(spec, builder(spec)));
     }
 
     @Override
     public Receiver openReceiver(ClientSpec spec, Receiver.Delivered delivered) throws Exception {
-        ImrClient client = start(spec, builder(spec).listener(m -> delivered.committed(m.payload())));
-        return new Receiver() {
-            @Override
-            public WireCount wire() {
-                return wireOf(client.meterRegistry());
-            }
+        return new ImrReceiver(start(spec, builder(spec).listener(m -> delivered.committed(m.payload()))));
+    }
 
-            @Override
-            public long commits() {
-                return Search.in(client.meterRegistry()).name(MetricNames.COMMIT_BATCH_SIZE).summaries().stream()
-                        .mapToLong(s -> s.count()).sum();
-            }
+    /** A started client and what its meters counted. */
+    private abstract static class Opened implements AutoCloseable {
+        final ImrClient client;
 
-            @Override
-            public long syncs() {
-                return (long) count(client.meterRegistry(), STORE_SYNCS);
-            }
+        Opened(ImrClient client) {
+            this.client = client;
+        }
 
-            @Override
-            public void close() throws Exception {
-                client.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            }
-        };
+        public WireCount wire() {
+            return wireOf(client.meterRegistry());
+        }
+
+        public long syncs() {
+            return (long) count(client.meterRegistry(), STORE_SYNCS);
+        }
+
+        @Override
+        public void close() throws Exception {
+            client.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static final class ImrSender extends Opened implements Sender {
+        private final Semaphore window = new Semaphore(SEND_WINDOW);
+
+        ImrSender(ImrClient client) {
+            super(client);
+        }
+
+        @Override
+        public void send(String toUser, byte[] payload, Runnable onConfirmed) throws InterruptedException {
+            window.acquire();
+            client.send(toUser, payload).whenComplete((seq, e) -> {
+                window.release();
+                if (e == null) {
+                    onConfirmed.run();
+                }
+            });
+        }
+    }
+
+    private static final class ImrReceiver extends Opened implements Receiver {
+        ImrReceiver(ImrClient client) {
+            super(client);
+        }
+
+        @Override
+        public long commits() {
+            return Search.in(client.meterRegistry()).name(MetricNames.COMMIT_BATCH_SIZE).summaries().stream()
+                    .mapToLong(s -> s.count()).sum();
+        }
     }
 
     private ImrClient.Builder builder(ClientSpec spec) throws Exception {

@@ -3,6 +3,7 @@ package io.imr.bench.jetstream;
 import io.imr.bench.Broker;
 import io.imr.bench.peer.BrokerProcess;
 import io.imr.bench.peer.PeerBinaries;
+import io.imr.bench.peer.PeerBroker;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A {@code nats-server} with JetStream on, its file store in the broker's folder, listening on 127.0.0.1 only,
@@ -26,17 +26,12 @@ import java.util.Map;
  * v2.9, which has no {@code sync_interval} option), not per message: {@code strace} shows no {@code fsync}
  * during 20,000 acknowledged publishes.
  */
-final class JetStreamBroker implements Broker {
+final class JetStreamBroker {
 
-    private final BrokerProcess process;
-    private final String address;
-
-    private JetStreamBroker(BrokerProcess process, String address) {
-        this.process = process;
-        this.address = address;
+    private JetStreamBroker() {
     }
 
-    static JetStreamBroker start(Path dir) throws IOException, InterruptedException, JetStreamApiException {
+    static Broker start(Path dir) throws IOException, InterruptedException, JetStreamApiException {
         Path server = PeerBinaries.require("nats-server");
         Files.createDirectories(dir);
         int port = BrokerProcess.freePort();
@@ -46,9 +41,9 @@ final class JetStreamBroker implements Broker {
         List<String> command = List.of(server.toString(), "-c", config.toString(),
                 "-js", "-sd", dir.toString(), "-a", "127.0.0.1", "-p", Integer.toString(port));
         BrokerProcess process = BrokerProcess.start(command, dir.resolve("nats.log"), port);
-        JetStreamBroker broker = new JetStreamBroker(process, "nats://127.0.0.1:" + port);
+        Broker broker = new PeerBroker(process, "nats://127.0.0.1:" + port);
         try {
-            broker.createStream();
+            createStream(broker.address());
         } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
             broker.close();
             throw e;
@@ -83,33 +78,12 @@ final class JetStreamBroker implements Broker {
                 .build();
     }
 
-    private void createStream() throws IOException, InterruptedException, JetStreamApiException {
+    private static void createStream(String address) throws IOException, InterruptedException, JetStreamApiException {
         try (Connection connection = JetStreamTarget.connect(address, "bench-setup")) {
             JetStreamManagement jsm = connection.jetStreamManagement();
             if (!jsm.getStreamNames().contains(JetStreamTarget.STREAM)) {
                 jsm.addStream(streamConfig());
             }
         }
-    }
-
-    @Override
-    public String address() {
-        return address;
-    }
-
-    @Override
-    public ProcessHandle process() {
-        return process.handle();
-    }
-
-    /** nats-server's own counters are not read: empty. */
-    @Override
-    public Map<String, Double> counters() {
-        return Map.of();
-    }
-
-    @Override
-    public void close() {
-        process.close();
     }
 }

@@ -6,6 +6,7 @@ import io.imr.bench.Receiver;
 import io.imr.bench.Sender;
 import io.imr.bench.Target;
 import io.imr.bench.peer.BrokerProcess;
+import io.imr.bench.peer.PeerBroker;
 import io.imr.bench.peer.PeerBinaries;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +94,7 @@ public final class MqttTarget implements Target {
         Files.writeString(conf, config(port, brokerInflight));
         BrokerProcess process = BrokerProcess.start(List.of(mosquitto.toString(), "-c", conf.toString()),
                 dir.resolve("mosquitto.log"), port);
-        return new MqttBroker(process, "tcp://127.0.0.1:" + port);
+        return new PeerBroker(process, "tcp://127.0.0.1:" + port);
     }
 
     /** Mosquitto 2.0's configuration for the bench: one loopback listener, sessions in memory, no queue limits. */

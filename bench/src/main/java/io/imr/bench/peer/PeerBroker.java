@@ -1,16 +1,15 @@
-package io.imr.bench.mqtt;
+package io.imr.bench.peer;
 
 import io.imr.bench.Broker;
-import io.imr.bench.peer.BrokerProcess;
 import java.util.Map;
 
-/** A running Mosquitto. It counts nothing the bench reads: {@link #counters()} is empty. */
-final class MqttBroker implements Broker {
+/** A peer's broker program, running: its address and process. It counts nothing the bench reads. */
+public final class PeerBroker implements Broker {
 
     private final BrokerProcess process;
     private final String address;
 
-    MqttBroker(BrokerProcess process, String address) {
+    public PeerBroker(BrokerProcess process, String address) {
         this.process = process;
         this.address = address;
     }
@@ -25,6 +24,7 @@ final class MqttBroker implements Broker {
         return process.handle();
     }
 
+    /** Empty: the peers' brokers are measured from outside (CPU) and through their clients (bytes). */
     @Override
     public Map<String, Double> counters() {
         return Map.of();
