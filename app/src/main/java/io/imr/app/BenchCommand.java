@@ -31,12 +31,12 @@ final class BenchCommand implements Callable<Integer> {
     List<String> scenarios = new ArrayList<>(List.of("1to1"));
 
     @Option(names = "--strategy", paramLabel = "NAME|all", split = ",",
-            description = "imr's strategies to measure, or all (default all)")
+            description = "imr's strategies to measure (ack, hybrid, seqid), or all (default all)")
     List<String> strategies = new ArrayList<>(List.of("all"));
 
     @Option(names = "--peer", paramLabel = "mqtt|jetstream|all", split = ",",
-            description = "peers to measure on the same workloads; their brokers are installed from Debian's"
-                + " packages when missing (needs root)")
+            description = "peers to measure on the same workloads (default none: imr's strategies are then compared"
+                + " with the first); their brokers are installed from Debian's packages when missing (needs root)")
     List<String> peers = new ArrayList<>();
 
     @Option(names = "--count", paramLabel = "N", description = "messages per saturating scenario; split among the senders of"
@@ -93,6 +93,9 @@ final class BenchCommand implements Callable<Integer> {
                     duration.toMillis() / 1000.0, catchUp, warmup, runs, keep, keep != null, profile);
         } catch (IllegalArgumentException e) {
             throw new Imr.UsageError(e.getMessage());
+        }
+        if (profile != null && !settings.scenarios().contains(Scenario.ONE_TO_ONE)) {
+            throw new Imr.UsageError("--profile records the 1to1 scenario: add --scenario 1to1");
         }
         ProgressLine line = ProgressLine.onTerminal();
         Bench.Result result = new Bench(settings, line::show).run();

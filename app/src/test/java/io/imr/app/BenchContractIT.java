@@ -37,6 +37,8 @@ class BenchContractIT {
         assertUsage(Proc.run(T, "bench", "--peer", "kafka"), "unknown peer 'kafka': mqtt, jetstream or all");
         assertUsage(Proc.run(T, "bench", "--strategy", "nope"), "nope");
         assertUsage(Proc.run(T, "bench", "--size", "8"), "--size must be at least 16");
+        assertUsage(Proc.run(T, "bench", "--scenario", "latency", "--profile", "/tmp/p"), "--profile records the 1to1"
+                + " scenario");
     }
 
     private static void assertUsage(Proc p, String message) {
@@ -113,7 +115,7 @@ class BenchContractIT {
         assertThat(p.exitCode()).as(p.stderr()).isZero();
         String out = String.join("\n", p.outLines);
         assertThat(out).contains("10 senders -> 1 receiver: 2,000 messages of 256 B, saturating; 3 processes: 10"
-                + " senders (a connection and a store each), the broker, 1 receiving device")
+                + " senders (a connection each), the broker, 1 receiving device")
                 .contains("1 sender -> 1 user with 3 devices: 2,000 messages of 256 B, saturating, 6,000 deliveries")
                 .contains("5 pairs: 2,000 messages")
                 .contains("1 sender -> 1 receiver at 500 msg/s: 1,000 messages")

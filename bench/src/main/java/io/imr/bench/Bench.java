@@ -35,12 +35,14 @@ public final class Bench {
     /** One scenario's measurements: each target's runs, in the order they ran. */
     public record ScenarioResult(Scenario.Plan plan, Map<String, List<Outcome>> runs) {
 
-        /** Each target's median run by throughput. */
+        /** Each target's median run: by p99 latency in the latency scenario, by throughput in the others. */
         public List<Outcome> medians() {
+            Comparator<Outcome> by = plan.scenario() == Scenario.LATENCY ? Comparator.comparingDouble(Outcome::p99Ms)
+                    : Comparator.comparingDouble(Outcome::throughput);
             List<Outcome> m = new ArrayList<>();
             for (List<Outcome> r : runs.values()) {
                 List<Outcome> sorted = new ArrayList<>(r);
-                sorted.sort(Comparator.comparingDouble(Outcome::throughput));
+                sorted.sort(by);
                 m.add(sorted.get((sorted.size() - 1) / 2));
             }
             return m;

@@ -104,7 +104,7 @@ public final class BenchReport {
     }
 
     private static String clients(int n, String what) {
-        return n == 1 ? "1 " + what : String.format(Locale.ROOT, "%,d %ss (a connection and a store each)", n, what);
+        return n == 1 ? "1 " + what : String.format(Locale.ROOT, "%,d %ss (a connection each)", n, what);
     }
 
     private static String parts(Map<String, Double> byProcess) {

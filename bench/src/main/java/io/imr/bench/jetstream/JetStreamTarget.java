@@ -22,13 +22,14 @@ import java.util.regex.Pattern;
  * The NATS JetStream peer: Debian's {@code nats-server} with JetStream on and file storage, and the Java client
  * jnats. Every message lives in one stream, {@value #STREAM}, on the subject {@code inbox.USER}; each receiving
  * device of a user has its own durable pull consumer {@code USER-DEVICE} filtered on its user's subject, with
- * {@link AckPolicy#All}. A sender publishes with {@code publishAsync} and a {@code Nats-Msg-Id}, its window of
- * unconfirmed publishes bounded; a receiver commits each group of messages to its {@link io.imr.bench.peer.PeerStore}
+ * {@link AckPolicy#All}. A sender sends JetStream publishes with a {@code Nats-Msg-Id} and a reply subject of its
+ * own on the plain connection (see {@link JetStreamSender}), its window of unconfirmed publishes bounded; a receiver commits each group of messages to its {@link io.imr.bench.peer.PeerStore}
  * before it delivers the group and acknowledges its last message, and on every open it starts its consumer again
  * from the position its store committed (see {@link JetStreamReceiver}).
  *
  * <p><b>Settings</b>, measured on a 2-core machine, 1 sender to 1 receiver, 100,000 messages of 256 bytes,
- * saturating, from the first send to the receiver's last commit (three runs each; the runs vary by a third):
+ * saturating, from the first send to the receiver's last commit, while other work loaded the machine (three runs
+ * each; the runs vary by a third):
  * a sender window of 200 unconfirmed publishes and pulls of 1,000 messages gave 9,800-12,100 msg/s; windows
  * of 50, 100, 1,000 and 5,000 and pulls of 256 and 4,096 did no better (7,700-12,700). jnats'
  * {@code publishAsync} instead of the sender's own ack subscription gave 4,000-5,700.
