@@ -17,12 +17,16 @@ import org.mapdb.volume.Volume;
 
 /**
  * The main database file as MapDB sees it, with the {@link RedoJournal} in front of every write.
+ * It owns the main file's channel, the writes of the commit under way, and the checkpoints.
  *
  * <p>MapDB's {@code StoreWAL} writes to its main volume only while it commits (and once when it
  * creates the file), always ending with {@link #sync()}. This volume holds those writes in
- * memory instead of passing them on; {@code sync()} then writes them to the journal and syncs it
- * (the commit point), applies them to the file and syncs the file. Reads see held writes, should
- * anything read in between.
+ * memory instead of passing them on; {@code sync()} then cuts them down to the bytes they change
+ * ({@link ChangedRuns}), appends those to the journal and syncs it (the commit point, the only
+ * sync of a commit), and writes them into the file without syncing it. When the journal is full,
+ * {@code sync()} first makes a checkpoint: it syncs the main file and starts the journal's next
+ * lap. Reads see held writes, should anything read in between. The file's first bytes, which
+ * MapDB rewrites on every commit, are kept in a {@link HeadCache}.
  *
  * <p>A file channel is used, as with MapDB's {@code fileChannelEnable()}: it has no global lock,
  * unlike {@code RandomAccessFile}. A channel is closed by the JDK when a thread doing I/O on it is
@@ -50,6 +54,10 @@ final class JournaledVolume extends Volume {
     private final List<RedoJournal.Write> held = new ArrayList<>();
     private volatile boolean anyHeld;
     private volatile boolean lastSyncDurable;
+    private final HeadCache head = new HeadCache();
+    /** Statistics of the last commit's journal record, for tests. */
+    private volatile long lastRecordBytes;
+    private long checkpoints;
 
     /** @param syncs counts the syncs of the main file (the journal counts its own) */
     JournaledVolume(Path path, RedoJournal journal, StoreFaults faults, SyncCounter syncs) throws IOException {
@@ -59,6 +67,9 @@ final class JournaledVolume extends Volume {
         this.syncs = syncs;
         this.channel = openChannel();
         this.size = channel.size();
+        byte[] first = new byte[(int) Math.min(HeadCache.BYTES, size)];
+        readFromFile(0, first, first.length);
+        head.written(0, first, 0, first.length, size);
     }
 
     /** Forgets the outcome of the previous commit; call before {@code DB.commit()}. */
@@ -74,6 +85,29 @@ final class JournaledVolume extends Volume {
         return lastSyncDurable;
     }
 
+    /**
+     * The sequence number of the first journal record that may belong to the commit under way:
+     * if that commit failed before it was durable, the journal must be reopened discarding records
+     * from here on.
+     */
+    long firstUnconfirmedRecord() {
+        return journal.nextSequence();
+    }
+
+    /** The bytes of the journal record the last commit wrote (0 if it changed nothing). */
+    long lastRecordBytes() {
+        return lastRecordBytes;
+    }
+
+    /** The checkpoints made since the file was opened. */
+    long checkpoints() {
+        return checkpoints;
+    }
+
+    /**
+     * Makes the held writes durable: journals the bytes they change, syncs the journal, then
+     * writes them into the main file (unsynced). A commit that changes no byte writes nothing.
+     */
     @Override
     public void sync() {
         List<RedoJournal.Write> writes;
@@ -81,34 +115,71 @@ final class JournaledVolume extends Volume {
             writes = List.copyOf(held);
         }
         if (writes.isEmpty()) {
-            io(ch -> {
-                syncs.force(ch, false);
-                return null;
-            });
+            // Everything written so far is in the journal, synced: nothing to make durable.
             return;
         }
+        List<RedoJournal.Write> changes;
         try {
+            changes = ChangedRuns.of(writes, this::readCommitted);
+            if (changes.isEmpty()) {
+                lastRecordBytes = 0;
+                lastSyncDurable = true;
+                dropHeld();
+                return;
+            }
+            long recordBytes = RedoJournal.recordBytes(changes);
+            if (!journal.fits(recordBytes) && !journal.lapEmpty()) {
+                checkpoint();
+            }
             faults.at(StoreFaults.Point.JOURNAL_WRITE);
-            journal.write(writes);
-        } catch (IOException e) {
+            long mainSize = size;
+            for (RedoJournal.Write w : changes) {
+                mainSize = Math.max(mainSize, w.offset() + w.data().length);
+            }
+            journal.append(changes, mainSize);
+            lastRecordBytes = recordBytes;
+        } catch (IOException | RuntimeException e) {
             dropHeld();
             throw new DBException.VolumeIOError("writing the redo journal of " + path + " failed: " + e, e);
         }
         lastSyncDurable = true;
         try {
             faults.at(StoreFaults.Point.MAIN_APPLY);
-            for (RedoJournal.Write w : writes) {
+            for (RedoJournal.Write w : changes) {
                 writeFully(w.offset(), w.data());
             }
-            io(ch -> {
-                syncs.force(ch, false);
-                return null;
-            });
         } catch (IOException e) {
             throw new DBException.VolumeIOError("applying a synced commit to " + path + " failed: " + e, e);
         } finally {
             dropHeld();
         }
+    }
+
+    /**
+     * Syncs the main file, which then holds every record of the journal's lap, and starts the
+     * journal's next lap.
+     */
+    private void checkpoint() throws IOException {
+        faults.at(StoreFaults.Point.CHECKPOINT);
+        io(ch -> {
+            syncs.force(ch, false);
+            return null;
+        });
+        faults.at(StoreFaults.Point.NEW_LAP);
+        journal.startLap();
+        checkpoints++;
+    }
+
+    /** What the file holds at {@code offset} before the commit: the head from its copy, the rest read. */
+    private int readCommitted(long offset, byte[] out) {
+        int n = (int) Math.max(0, Math.min(out.length, size - offset));
+        int cached = head.read(offset, out, 0, n);
+        if (cached < n) {
+            byte[] rest = new byte[n - cached];
+            readFromFile(offset + cached, rest, rest.length);
+            System.arraycopy(rest, 0, out, cached, rest.length);
+        }
+        return n;
     }
 
     @Override
@@ -175,6 +246,7 @@ final class JournaledVolume extends Volume {
             return null;
         });
         size = newSize;
+        head.truncated(newSize);
     }
 
     @Override
@@ -271,24 +343,31 @@ final class JournaledVolume extends Volume {
 
     private byte[] read(long offset, int length) {
         byte[] out = new byte[length];
+        if (!head.holds(offset, length)) {
+            // Beyond the end of the file lie only held writes, copied over below.
+            int n = anyHeld ? (int) Math.max(0, Math.min(length, size - offset)) : length;
+            readFromFile(offset, out, n);
+        } else {
+            head.read(offset, out, 0, length);
+        }
+        if (anyHeld) {
+            overlayHeld(offset, out);
+        }
+        return out;
+    }
+
+    /** Reads {@code length} bytes of the file at {@code offset} into {@code out}, from the file itself. */
+    private void readFromFile(long offset, byte[] out, int length) {
         io(ch -> {
-            ByteBuffer buf = ByteBuffer.wrap(out);
+            ByteBuffer buf = ByteBuffer.wrap(out, 0, length);
             while (buf.hasRemaining()) {
                 int n = ch.read(buf, offset + buf.position());
                 if (n < 0) {
-                    if (anyHeld) {
-                        // Beyond the end of the file lie only held writes, copied over below.
-                        break;
-                    }
                     throw new IOException("read past the end of " + path + " at " + (offset + buf.position()));
                 }
             }
             return null;
         });
-        if (anyHeld) {
-            overlayHeld(offset, out);
-        }
-        return out;
     }
 
     /** Copies held writes over what was read, in the order they were made. */
@@ -319,6 +398,7 @@ final class JournaledVolume extends Volume {
         if (offset + length > size) {
             size = offset + length;
         }
+        head.written(offset, data, 0, length, size);
     }
 
     private interface ChannelOp<T> {

@@ -43,17 +43,18 @@ final class MapDbFile implements AutoCloseable {
     /**
      * Recovers the file from its journal, then opens it (creating it if missing).
      *
-     * @param discardJournal drop the journal's record instead of applying it (see
-     *                       {@link RedoJournal#recover})
-     * @param syncs          counts every sync of the file and its journal, from recovery on
+     * @param discardFrom  the first journal record not to apply, {@link RedoJournal#KEEP_ALL} but
+     *                     after a commit of this process failed before it was durable (see
+     *                     {@link #firstUnconfirmedRecord()} and {@link RedoJournal#open})
+     * @param journalBytes the journal's size
+     * @param syncs        counts every sync of the file and its journal, from recovery on
      * @throws IOException            if recovery or opening failed
      * @throws org.mapdb.DBException  if MapDB found the file damaged
      */
-    static MapDbFile open(Path path, StoreFaults faults, boolean discardJournal, SyncCounter syncs)
+    static MapDbFile open(Path path, StoreFaults faults, long discardFrom, long journalBytes, SyncCounter syncs)
             throws IOException {
-        RedoJournal.recover(path, discardJournal, syncs);
+        RedoJournal journal = RedoJournal.open(path, discardFrom, journalBytes, syncs);
         boolean existed = Files.exists(path) && Files.size(path) > 0;
-        RedoJournal journal = RedoJournal.open(path, syncs);
         JournaledVolume volume = null;
         try {
             volume = new JournaledVolume(path, journal, faults, syncs);
@@ -86,7 +87,7 @@ final class MapDbFile implements AutoCloseable {
     /**
      * Commits MapDB's transaction durably.
      *
-     * @return normally only once the commit's journal record and the main file are synced
+     * @return normally only once the commit's journal record is synced
      * @throws org.mapdb.DBException if it failed; then {@link #commitWasDurable()} tells whether
      *         the commit is nonetheless durable (its journal record was synced)
      */
@@ -97,6 +98,24 @@ final class MapDbFile implements AutoCloseable {
 
     boolean commitWasDurable() {
         return volume.commitWasDurable();
+    }
+
+    /**
+     * The first journal record that may belong to the commit under way: what to reopen the file
+     * with as {@code discardFrom} if that commit failed before it was durable.
+     */
+    long firstUnconfirmedRecord() {
+        return volume.firstUnconfirmedRecord();
+    }
+
+    /** The volume under MapDB, for tests that look at what a commit journaled. */
+    JournaledVolume volume() {
+        return volume;
+    }
+
+    /** The journal, for tests. */
+    RedoJournal journal() {
+        return journal;
     }
 
     /** Discards the open transaction. MapDB's in-memory state may still be inconsistent after a failed commit: close and reopen. */

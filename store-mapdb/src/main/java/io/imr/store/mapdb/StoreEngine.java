@@ -124,8 +124,11 @@ final class StoreEngine<L> implements AutoCloseable {
     private MapDbFile file;
     private L layout;
     private volatile Throwable unusable;
-    /** Whether the journal may hold the record of a commit that was reported failed. */
-    private boolean discardJournal;
+    /**
+     * The first journal record that may belong to a commit reported failed, which reopening must
+     * not apply; {@link RedoJournal#KEEP_ALL} if there is none.
+     */
+    private long discardFrom = RedoJournal.KEEP_ALL;
     private long commits;
 
     /** Guarded by {@link #submitLock}. */
@@ -150,7 +153,7 @@ final class StoreEngine<L> implements AutoCloseable {
         this.side = side;
         this.syncs = syncs;
         try {
-            Throwable failure = reopen(false);
+            Throwable failure = reopen(RedoJournal.KEEP_ALL);
             if (failure != null) {
                 throw translate("opening", failure);
             }
@@ -308,7 +311,7 @@ final class StoreEngine<L> implements AutoCloseable {
     private void commitGroup(List<Task> group) {
         rw.writeLock().lock();
         try {
-            if (file == null && reopen(discardJournal) != null) {
+            if (file == null && reopen(discardFrom) != null) {
                 StoreException e = new StoreException(name + " is unavailable: reopening its files after a failed"
                         + " commit failed (" + unusable + "); nothing of this commit was stored", unusable);
                 group.forEach(t -> t.failure = e);
@@ -367,6 +370,7 @@ final class StoreEngine<L> implements AutoCloseable {
      * in-memory state is not to be trusted after a failed commit), then rebuild the side's memory.
      */
     private void recoverFrom(Throwable failure, boolean durable) {
+        long discard = durable ? RedoJournal.KEEP_ALL : file.firstUnconfirmedRecord();
         try {
             file.rollback();
         } catch (Throwable e) {
@@ -379,20 +383,20 @@ final class StoreEngine<L> implements AutoCloseable {
         }
         file = null;
         layout = null;
-        reopen(!durable);
+        reopen(discard);
     }
 
     /** Opens the files and loads the side; returns null, or the failure (then the store is unusable). */
-    private Throwable reopen(boolean discard) {
-        discardJournal = discard;
+    private Throwable reopen(long discard) {
+        discardFrom = discard;
         MapDbFile opened = null;
         try {
-            opened = MapDbFile.open(dbPath, options.faults(), discard, syncs);
+            opened = MapDbFile.open(dbPath, options.faults(), discard, options.journalBytes(), syncs);
             L bound = side.bind(opened.db());
             side.load(bound);
             file = opened;
             layout = bound;
-            discardJournal = false;
+            discardFrom = RedoJournal.KEEP_ALL;
             unusable = null;
             return null;
         } catch (Throwable e) {

@@ -24,8 +24,19 @@ interface StoreFaults {
         /** After the group was applied to MapDB's transaction, before {@code DB.commit()}. */
         AFTER_APPLY,
         /**
-         * Inside {@code DB.commit()}, before the redo journal record is written and synced: the
-         * commit fails and nothing of it may survive, not even after a restart.
+         * Inside {@code DB.commit()}, when the journal is full, before the checkpoint syncs the
+         * main file: the commit fails and nothing of it may survive; the commits before it do.
+         */
+        CHECKPOINT,
+        /**
+         * Inside {@code DB.commit()}, when the journal is full, after the checkpoint synced the
+         * main file and before the journal's next lap starts: as {@link #CHECKPOINT}.
+         */
+        NEW_LAP,
+        /**
+         * Inside {@code DB.commit()}, before the redo journal record is written and synced (and
+         * after a checkpoint, if the commit makes one): the commit fails and nothing of it may
+         * survive, not even after a restart.
          */
         JOURNAL_WRITE,
         /**

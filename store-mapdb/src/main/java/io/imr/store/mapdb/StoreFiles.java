@@ -12,9 +12,9 @@ import org.mapdb.DB;
 
 /**
  * Creating a store's database file so that a crash while creating it leaves either no store or a
- * complete one: the file is built and committed under a temporary name, then renamed into place
- * and the directory synced. Without this, a store killed while MapDB writes its first header
- * would leave a file that exists but cannot be opened.
+ * complete one: the file and its journal are built and committed under temporary names, then
+ * renamed into place (the journal first) and the directory synced. Without this, a store killed
+ * while MapDB writes its first header would leave a file that exists but cannot be opened.
  */
 final class StoreFiles {
 
@@ -34,12 +34,14 @@ final class StoreFiles {
             Files.deleteIfExists(staging);
             Files.deleteIfExists(RedoJournal.pathFor(staging));
             Files.deleteIfExists(RedoJournal.pathFor(target));
-            try (MapDbFile file = MapDbFile.open(staging, StoreFaults.NONE, false, syncs)) {
+            try (MapDbFile file = MapDbFile.open(staging, StoreFaults.NONE, RedoJournal.KEEP_ALL,
+                    RedoJournal.DEFAULT_BYTES, syncs)) {
                 init.accept(file.db());
                 file.commit();
             }
-            // The journal's record is applied and synced: the file is complete without it.
-            Files.deleteIfExists(RedoJournal.pathFor(staging));
+            // The main file is not synced, its journal is: they go together. Should a crash come
+            // between the two renames, the database file is missing and the store is created anew.
+            Files.move(RedoJournal.pathFor(staging), RedoJournal.pathFor(target), StandardCopyOption.ATOMIC_MOVE);
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             syncDirectory(dir, syncs);
         } catch (IOException | RuntimeException e) {

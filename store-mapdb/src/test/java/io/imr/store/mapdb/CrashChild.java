@@ -24,6 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * per commit once its stage completed, that is, once it is durable. It resumes from whatever the
  * store holds, so a directory is killed and recovered again and again.
  *
+ * <p>The stores run with a small journal ({@link #JOURNAL_BYTES}), so that kills land in every
+ * part of a lap and in checkpoints. With a third argument, a {@link StoreFaults.Point}, the child
+ * kills itself ({@code Runtime.halt}, no shutdown hooks, as SIGKILL) when a commit that makes a
+ * checkpoint reaches that point (for {@code JOURNAL_WRITE} and {@code MAIN_APPLY}: once the new
+ * lap started).
+ *
  * <p>Lines: {@code ready}; client {@code ack CURSOR LAST_COUNTER REMOVED_UP_TO HANDED_OVER};
  * server {@code ack SENDER CLIENT_ID RECIPIENT SEQ} per submission and {@code device CONFIRMED}.
  */
@@ -31,16 +37,47 @@ public final class CrashChild {
 
     private static final PrintStream OUT = new PrintStream(System.out, false, StandardCharsets.UTF_8);
     private static final int IN_FLIGHT = 4;
+    static final long JOURNAL_BYTES = 64 * 1024;
+    /** The exit status of a child that killed itself at its point. */
+    static final int HALTED = 99;
 
     private CrashChild() {
     }
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[1]);
+        StoreFaults faults = args.length > 2 ? new HaltInCheckpoint(StoreFaults.Point.valueOf(args[2])) : StoreFaults.NONE;
+        StoreOptions options = StoreOptions.DEFAULTS.withJournalBytes(JOURNAL_BYTES).withFaults(faults);
         if (args[0].equals("client")) {
-            client(dir);
+            client(dir, options);
         } else {
-            server(dir);
+            server(dir, options);
+        }
+    }
+
+    /** Halts the process at one point of the first commit that makes a checkpoint. */
+    private static final class HaltInCheckpoint implements StoreFaults {
+        private final Point point;
+        private boolean checkpointing;
+
+        HaltInCheckpoint(Point point) {
+            this.point = point;
+        }
+
+        @Override
+        public void at(Point reached) {
+            if (reached == Point.CHECKPOINT) {
+                checkpointing = true;
+            }
+            if (checkpointing && reached == point) {
+                OUT.flush();
+                Runtime.getRuntime().halt(HALTED);
+            }
+        }
+
+        @Override
+        public void committed(long commitNumber, List<Object> operations) {
+            checkpointing = false;
         }
     }
 
@@ -57,8 +94,8 @@ public final class CrashChild {
     }
 
     /** Messages to alice in epoch 1, outbox entries to bob, the oldest confirmed, hand-over trailing the cursor. */
-    private static void client(Path dir) throws InterruptedException {
-        MapDbClientStore store = MapDbClientStore.open(dir, "alice", "phone");
+    private static void client(Path dir, StoreOptions options) throws InterruptedException {
+        MapDbClientStore store = MapDbClientStore.open(dir, "alice", "phone", options);
         ClientState s = store.state();
         List<OutboxEntry> waiting = store.outbox();
         long nextSeq = s.cursor() + 1;
@@ -94,8 +131,8 @@ public final class CrashChild {
     }
 
     /** Submissions from three senders to three recipients, one in ten a resend of an acknowledged one. */
-    private static void server(Path dir) throws InterruptedException {
-        MapDbServerStore store = MapDbServerStore.open(dir);
+    private static void server(Path dir, StoreOptions options) throws InterruptedException {
+        MapDbServerStore store = MapDbServerStore.open(dir, options);
         byte[] id = new byte[8];
         SplittableRandom random = new SplittableRandom();
         random.nextBytes(id);

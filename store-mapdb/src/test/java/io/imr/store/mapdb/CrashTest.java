@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * kill -9 in a loop: a child JVM commits to a store, is killed with SIGKILL at a random moment,
@@ -60,7 +62,16 @@ class CrashTest {
      * and acknowledgements the child printed just before its death would be lost to the check.
      */
     private ChildOutput runAndKill(String kind, Path dir) throws Exception {
-        Process child = ChildJvm.start(CrashChild.class, kind, dir.toString());
+        return run(kind, dir, null);
+    }
+
+    /**
+     * Runs a child; without {@code haltAt}, kills it at a random moment, else waits until it killed
+     * itself at that point of a checkpoint.
+     */
+    private ChildOutput run(String kind, Path dir, StoreFaults.Point haltAt) throws Exception {
+        Process child = haltAt == null ? ChildJvm.start(CrashChild.class, kind, dir.toString())
+                : ChildJvm.start(CrashChild.class, kind, dir.toString(), haltAt.name());
         ChildOutput out = new ChildOutput();
         AtomicReference<IOException> readFailure = new AtomicReference<>();
         Thread reader = new Thread(() -> {
@@ -81,12 +92,21 @@ class CrashTest {
         });
         reader.start();
         boolean ready = out.ready.await(60, TimeUnit.SECONDS);
-        if (ready) {
-            // Not synchronisation: this picks the random moment of the kill.
-            Thread.sleep(30 + random.nextInt(420));
+        if (haltAt == null) {
+            if (ready) {
+                // Not synchronisation: this picks the random moment of the kill.
+                Thread.sleep(30 + random.nextInt(420));
+            }
+            child.toHandle().destroyForcibly();
         }
-        child.toHandle().destroyForcibly();
-        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        boolean exited = child.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+            child.toHandle().destroyForcibly();
+        }
+        assertThat(exited).as("the child ended").isTrue();
+        if (haltAt != null) {
+            assertThat(child.exitValue()).as("the child killed itself at %s", haltAt).isEqualTo(CrashChild.HALTED);
+        }
         reader.join(60_000);
         assertThat(readFailure.get()).isNull();
         assertThat(ready).as("child became ready; it printed %s", out.other).isTrue();
@@ -95,22 +115,21 @@ class CrashTest {
     }
 
     /**
-     * Whether the main file lacks some bytes of the journal's record: the kill came after the
-     * record was written and before the main file held all of it, the window in which plain
-     * MapDB leaves a torn file; recovery applies the record.
+     * Whether the main file lacks some bytes of the journal's last record: the kill came after the
+     * record was synced and before the main file held all of it, the window in which plain MapDB
+     * leaves a torn file; recovery applies the record.
      */
     private static boolean mainFileTorn(Path db) throws IOException {
         Path journal = RedoJournal.pathFor(db);
         if (!Files.exists(journal) || !Files.exists(db)) {
             return false;
         }
-        try (FileChannel j = FileChannel.open(journal, StandardOpenOption.READ);
-             FileChannel main = FileChannel.open(db, StandardOpenOption.READ)) {
-            List<RedoJournal.Write> writes = RedoJournal.readValid(j);
-            if (writes == null) {
-                return false;
-            }
-            for (RedoJournal.Write w : writes) {
+        RedoJournal.Lap lap = RedoJournal.readLap(journal);
+        if (lap == null || lap.records().isEmpty()) {
+            return false;
+        }
+        try (FileChannel main = FileChannel.open(db, StandardOpenOption.READ)) {
+            for (RedoJournal.Write w : lap.records().get(lap.records().size() - 1).writes()) {
                 ByteBuffer buf = ByteBuffer.allocate(w.data().length);
                 main.read(buf, w.offset());
                 if (!Arrays.equals(buf.array(), w.data())) {
@@ -248,5 +267,38 @@ class CrashTest {
             assertThat(store.device("r0", "d").map(d -> d.confirmed()).orElse(0L)).as(at)
                     .isGreaterThanOrEqualTo(device);
         }
+    }
+
+    @ParameterizedTest(name = "killed at {0}")
+    @EnumSource(value = StoreFaults.Point.class, names = {"CHECKPOINT", "NEW_LAP", "JOURNAL_WRITE", "MAIN_APPLY"})
+    @DisplayName("killed at each step of a checkpoint, both stores recover with every acknowledged commit")
+    void killedInCheckpoint(StoreFaults.Point point) throws Exception {
+        Path serverDir = root.resolve("server-" + point);
+        List<String[]> acked = new ArrayList<>();
+        long device = 0;
+        for (int i = 0; i < 2; i++) {
+            for (String line : run("server", serverDir, point).acks) {
+                String[] f = line.split(" ");
+                if (f[0].equals("device")) {
+                    device = Math.max(device, Long.parseLong(f[1]));
+                } else {
+                    acked.add(f);
+                }
+            }
+            checkServer(serverDir, acked, device, i);
+        }
+        Path clientDir = root.resolve("client-" + point);
+        long[] clientAcked = new long[4];
+        for (int i = 0; i < 2; i++) {
+            for (String line : run("client", clientDir, point).acks) {
+                String[] f = line.split(" ");
+                for (int k = 0; k < 4; k++) {
+                    clientAcked[k] = Math.max(clientAcked[k], Long.parseLong(f[k + 1]));
+                }
+            }
+            checkClient(clientDir, clientAcked, i);
+        }
+        assertThat(acked).as("server commits acknowledged before the kill").isNotEmpty();
+        assertThat(clientAcked[0]).as("client commits acknowledged before the kill").isPositive();
     }
 }

@@ -21,10 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@link SyncingStore#syncs()} counts exactly the syncs the store makes. The figures are those
- * {@code strace -f -e trace=fsync,fdatasync} showed for a store doing 100 and 1000 commits of one
- * message each: 2 per commit (the journal record, then the main file), 9 to create and open a
- * store, 4 to open it again.
+ * {@link SyncingStore#syncs()} counts exactly the syncs the store makes: 1 per commit (its journal
+ * record), 2 more for a commit that finds the journal full (the checkpoint: the main file, then the
+ * journal's new lap), 9 to create and open a store, 3 to open it again (the journal's lap applied
+ * to the main file and a new lap started, 2, then the opening's commit, 1).
  */
 @DisplayName("Counting a store's syncs")
 class SyncCountTest {
@@ -35,23 +35,25 @@ class SyncCountTest {
     Path dir;
 
     @Test
-    @DisplayName("the client store: 9 syncs to create and open it, 2 per commit, none to close, 4 to open it again")
+    @DisplayName("the client store: 9 syncs to create and open it, 1 per commit, none to close, 3 to open it again")
     void clientStore() {
         try (MapDbClientStore store = MapDbClientStore.open(dir, "alice", "phone")) {
-            // Building the file under a temporary name (3 MapDB commits, 6), the directory (1), the opening's commit (2).
+            // Building the file under a temporary name: its journal (the file, the directory: 2), 3 MapDB
+            // commits (3); the directory after renaming (1); at open, the journal's lap applied (main file,
+            // new lap: 2); the opening's commit (1).
             assertThat(store.syncs()).isEqualTo(9);
             for (int seq = 1; seq <= COMMITS; seq++) {
                 long before = store.syncs();
                 await(store.commit(TestData.received(List.of(message("alice", 1, seq)))));
-                assertThat(store.syncs() - before).as("syncs of commit %d", seq).isEqualTo(2);
+                assertThat(store.syncs() - before).as("syncs of commit %d", seq).isEqualTo(1);
             }
-            assertThat(store.syncs()).isEqualTo(9 + 2 * COMMITS);
+            assertThat(store.syncs()).isEqualTo(9 + COMMITS);
             store.close();
-            assertThat(store.syncs()).as("after close").isEqualTo(9 + 2 * COMMITS);
+            assertThat(store.syncs()).as("after close").isEqualTo(9 + COMMITS);
         }
         try (MapDbClientStore again = MapDbClientStore.open(dir, "alice", "phone")) {
-            // The last commit's journal record applied again (main file, journal), then the opening's commit.
-            assertThat(again.syncs()).isEqualTo(4);
+            // The journal's lap applied again (main file, new lap), then the opening's commit.
+            assertThat(again.syncs()).isEqualTo(3);
         }
         try (MapDbClientStore existing = MapDbClientStore.openExisting(dir)) {
             assertThat(existing.syncs()).as("openExisting makes no commit").isEqualTo(2);
@@ -59,29 +61,31 @@ class SyncCountTest {
     }
 
     @Test
-    @DisplayName("the server store: 9 syncs to create and open it, 2 per commit (a duplicate's too), 4 to open it again")
+    @DisplayName("the server store: 9 syncs to create and open it, 1 per commit (none for a duplicate), 3 to open it again")
     void serverStore() {
         try (MapDbServerStore store = MapDbServerStore.open(dir)) {
-            // Building the file (6), the directory (1), the commit of the opening's generation (2).
+            // Building the file and its journal (5), the directory (1), the journal applied at open (2),
+            // the commit of the opening's generation (1).
             assertThat(store.syncs()).isEqualTo(9);
             for (int i = 1; i <= COMMITS; i++) {
                 long before = store.syncs();
                 await(store.commit(ServerCommit.append(List.of(submission("alice", "c-" + i, "bob")))));
-                assertThat(store.syncs() - before).as("syncs of commit %d", i).isEqualTo(2);
+                assertThat(store.syncs() - before).as("syncs of commit %d", i).isEqualTo(1);
             }
             long before = store.syncs();
             assertThat(await(store.commit(ServerCommit.append(List.of(submission("alice", "c-1", "bob"))))).get(0)
                     .duplicate()).isTrue();
-            assertThat(store.syncs() - before).as("a commit of a duplicate only").isEqualTo(2);
-            assertThat(store.syncs()).isEqualTo(9 + 2 * (COMMITS + 1));
+            assertThat(store.syncs() - before).as("a commit of a duplicate only changes no byte: no record, no sync")
+                    .isZero();
+            assertThat(store.syncs()).isEqualTo(9 + COMMITS);
         }
         try (MapDbServerStore again = MapDbServerStore.open(dir)) {
-            assertThat(again.syncs()).isEqualTo(4);
+            assertThat(again.syncs()).isEqualTo(3);
         }
     }
 
     @Test
-    @DisplayName("grouped commits cost 2 syncs per DB commit, however many they are")
+    @DisplayName("grouped commits cost 1 sync per DB commit, however many they are")
     void groupedCommits() throws Exception {
         FaultPlan plan = new FaultPlan();
         try (MapDbClientStore store = MapDbClientStore.open(dir, "alice", "phone", plan.options())) {
@@ -97,18 +101,18 @@ class SyncCountTest {
             plan.release();
             stages.forEach(TestData::await);
             assertThat(plan.lastCommitted() - commitsBefore).as("DB commits").isEqualTo(2);
-            assertThat(store.syncs() - syncsBefore).isEqualTo(4);
+            assertThat(store.syncs() - syncsBefore).isEqualTo(2);
             assertThat(store.state().cursor()).isEqualTo(11);
         }
     }
 
     /**
      * A failed commit: before its journal record is written, nothing of it is synced, and reopening
-     * empties the journal (1); after the record was synced (1), reopening applies it to the main
-     * file (1) and empties the journal (1).
+     * applies the journal's lap to the main file (1) and starts a new lap (1); after the record was
+     * synced (1), the same reopening applies it too.
      */
     @ParameterizedTest(name = "failing at {0}: {1} syncs")
-    @CsvSource({"BEFORE_APPLY, 1", "AFTER_APPLY, 1", "JOURNAL_WRITE, 1", "MAIN_APPLY, 3"})
+    @CsvSource({"BEFORE_APPLY, 2", "AFTER_APPLY, 2", "JOURNAL_WRITE, 2", "MAIN_APPLY, 3"})
     @DisplayName("a failed commit and the reopen after it are counted too")
     void failedCommit(StoreFaults.Point point, long expected) {
         FaultPlan plan = new FaultPlan();
@@ -126,7 +130,30 @@ class SyncCountTest {
             before = store.syncs();
             long next = failure == null ? 2 : 1;
             await(store.commit(TestData.received(messages("alice", 1, next, next))));
-            assertThat(store.syncs() - before).as("the next commit").isEqualTo(2);
+            assertThat(store.syncs() - before).as("the next commit").isEqualTo(1);
+        }
+    }
+
+    @Test
+    @DisplayName("a commit that finds the journal full costs 2 syncs more: the main file, then the journal's new lap")
+    void checkpoints() throws Exception {
+        StoreOptions options = StoreOptions.DEFAULTS.withJournalBytes(16 * 1024);
+        Path journal = RedoJournal.pathFor(dir.resolve(MapDbServerStore.DB_FILE));
+        try (MapDbServerStore store = MapDbServerStore.open(dir, options)) {
+            long lapAtStart = RedoJournal.readLap(journal).number();
+            long total = 0;
+            int threes = 0;
+            for (int i = 1; i <= COMMITS; i++) {
+                long before = store.syncs();
+                await(store.commit(ServerCommit.append(List.of(submission("alice", "c-" + i, "bob")))));
+                long syncs = store.syncs() - before;
+                assertThat(syncs).as("syncs of commit %d", i).isIn(1L, 3L);
+                threes += syncs == 3 ? 1 : 0;
+                total += syncs;
+            }
+            long laps = RedoJournal.readLap(journal).number() - lapAtStart;
+            assertThat(laps).as("checkpoints").isGreaterThan(2).isEqualTo(threes);
+            assertThat(total).isEqualTo(COMMITS + 2 * laps);
         }
     }
 
@@ -136,7 +163,7 @@ class SyncCountTest {
         try (MapDbClientStore a = MapDbClientStore.open(dir.resolve("a"), "alice", "phone");
              MapDbClientStore b = MapDbClientStore.open(dir.resolve("b"), "bob", "phone")) {
             await(a.commit(TestData.received(List.of(message("alice", 1, 1)))));
-            assertThat(a.syncs()).isEqualTo(11);
+            assertThat(a.syncs()).isEqualTo(10);
             assertThat(b.syncs()).isEqualTo(9);
         }
     }
