@@ -1,0 +1,259 @@
+package io.imr.store.mapdb;
+
+import static io.imr.store.mapdb.TestData.await;
+import static io.imr.store.mapdb.TestData.failureOf;
+import static io.imr.store.mapdb.TestData.submission;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.imr.api.Message;
+import io.imr.api.store.ServerCommit;
+import io.imr.api.store.StoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mapdb.BTreeMap;
+import org.mapdb.Serializer;
+
+/**
+ * MapDB files and stores over the journal: what a commit journals, recovery from the disk states
+ * a power loss can leave, failures in a checkpoint, and a store of the journal's first format.
+ *
+ * <p>A power loss is modelled on the files themselves: the journal as synced, and the main file
+ * as the last checkpoint left it with any subset of the 4 KiB pages written since (the main file
+ * is not synced between checkpoints, so the disk may hold any of them).
+ */
+@DisplayName("A MapDB file over the redo journal")
+class JournaledVolumeTest {
+
+    private static final int PAGE = 4096;
+
+    @TempDir
+    Path dir;
+
+    private static MapDbFile open(Path db, long journalBytes) throws IOException {
+        return MapDbFile.open(db, StoreFaults.NONE, RedoJournal.KEEP_ALL, journalBytes, new SyncCounter());
+    }
+
+    private static BTreeMap<Long, byte[]> map(MapDbFile file) {
+        return file.db().treeMap("m", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
+    }
+
+    private static byte[] value(long key) {
+        byte[] b = new byte[100];
+        new SplittableRandom(key).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    @DisplayName("a commit that rewrote MapDB's head region journals only the bytes it changed")
+    void journalsOnlyChangedBytes() throws IOException {
+        Path db = dir.resolve("x.db");
+        try (MapDbFile file = open(db, RedoJournal.DEFAULT_BYTES)) {
+            BTreeMap<Long, byte[]> m = map(file);
+            for (long k = 0; k < 50; k++) {
+                m.put(k, value(k));
+                file.commit();
+            }
+            m.put(50L, value(50));
+            file.commit();
+            long recordBytes = file.volume().lastRecordBytes();
+            List<RedoJournal.Entry> records = RedoJournal.readLap(RedoJournal.pathFor(db)).records();
+            RedoJournal.Entry last = records.get(records.size() - 1);
+            List<RedoJournal.Write> inHead = last.writes().stream().filter(w -> w.offset() < 32_864).toList();
+            assertThat(inHead).as("some bytes of the head changed").isNotEmpty();
+            assertThat(inHead.stream().mapToInt(w -> w.data().length).sum())
+                    .as("bytes journaled of the 32,864-byte head MapDB wrote").isLessThan(256);
+            // The head alone is 32,864 bytes; a new B-tree leaf with 51 values of 100 bytes some 5 KiB.
+            assertThat(recordBytes).as("the record of one put").isLessThan(8 * 1024);
+            assertThat(RedoJournal.recordBytes(last.writes())).isEqualTo(recordBytes);
+        }
+    }
+
+    /** The main file as the disk may hold it: {@code checkpoint} with a random subset of the later pages of {@code now}. */
+    private static byte[] somePagesLost(byte[] checkpoint, byte[] now, SplittableRandom random, boolean growthLost) {
+        int length = growthLost ? Math.min(checkpoint.length, now.length) : now.length;
+        byte[] disk = new byte[length];
+        for (int at = 0; at < length; at += PAGE) {
+            int n = Math.min(PAGE, length - at);
+            boolean written = random.nextBoolean();
+            byte[] from = written || at >= checkpoint.length ? now : checkpoint;
+            if (!written && at >= checkpoint.length) {
+                continue; // a page the file grew by, not on disk: zeros
+            }
+            System.arraycopy(from, at, disk, at, Math.min(n, from.length - at));
+        }
+        return disk;
+    }
+
+    @ParameterizedTest(name = "journal of {0} bytes")
+    @ValueSource(longs = {RedoJournal.DEFAULT_BYTES, 16 * 1024})
+    @DisplayName("after a power loss in the middle of a lap (and after several laps), every commit is there")
+    void powerLossMidLap(long journalBytes) throws IOException {
+        Path db = dir.resolve("x.db");
+        SplittableRandom random = new SplittableRandom(journalBytes);
+        byte[] checkpoint;
+        long checkpoints;
+        int commits = 300;
+        try (MapDbFile file = open(db, journalBytes)) {
+            BTreeMap<Long, byte[]> m = map(file);
+            file.commit();
+            // Opening synced the main file: a checkpoint. So is each one a commit makes; the commit's
+            // own writes, made after its record was synced, may be on disk too.
+            checkpoint = Files.readAllBytes(db);
+            for (long k = 0; k < commits; k++) {
+                long before = file.volume().checkpoints();
+                m.put(k, value(k));
+                file.commit();
+                if (file.volume().checkpoints() != before) {
+                    checkpoint = Files.readAllBytes(db);
+                }
+            }
+            checkpoints = file.volume().checkpoints();
+        }
+        if (journalBytes == RedoJournal.DEFAULT_BYTES) {
+            assertThat(checkpoints).as("one lap").isZero();
+        } else {
+            assertThat(checkpoints).as("several laps").isGreaterThan(3);
+        }
+        byte[] now = Files.readAllBytes(db);
+        Path journal = RedoJournal.pathFor(db);
+        byte[] journalNow = Files.readAllBytes(journal);
+        for (int round = 0; round < 6; round++) {
+            Files.write(db, somePagesLost(checkpoint, now, random, round % 2 == 1));
+            Files.write(journal, journalNow);
+            try (MapDbFile file = open(db, journalBytes)) {
+                assertThat(file.journal().recovered()).as("records replayed").isPositive();
+                BTreeMap<Long, byte[]> m = map(file);
+                assertThat(m.size()).as("round %d", round).isEqualTo(commits);
+                for (long k = 0; k < commits; k++) {
+                    assertThat(m.get(k)).as("round %d, key %d", round, k).isEqualTo(value(k));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "failing at {0}")
+    @EnumSource(value = StoreFaults.Point.class, names = {"CHECKPOINT", "NEW_LAP"})
+    @DisplayName("a commit failing in its checkpoint stores nothing of itself; the commits before it stay, also after reopening")
+    void failureInCheckpoint(StoreFaults.Point point) {
+        FaultPlan plan = new FaultPlan();
+        StoreOptions options = plan.options().withJournalBytes(16 * 1024);
+        MapDbServerStore store = MapDbServerStore.open(dir, options);
+        try {
+            plan.failNextAt(point);
+            int stored = 0;
+            Throwable failure = null;
+            while (failure == null) {
+                assertThat(stored).as("a checkpoint comes").isLessThan(1000);
+                failure = failureOf(store.commit(ServerCommit.append(List.of(submission("alice", "a-" + (stored + 1),
+                        "bob")))));
+                if (failure == null) {
+                    stored++;
+                }
+            }
+            assertThat(failure).isExactlyInstanceOf(StoreException.class).hasMessageContaining("nothing of it was stored")
+                    .hasMessageContaining("injected fault at " + point);
+            assertThat(stored).isPositive();
+            assertStored(store, stored);
+            store.close();
+            store = MapDbServerStore.open(dir, options);
+            assertStored(store, stored);
+            // The store goes on, through further checkpoints.
+            for (int i = stored + 1; i <= stored + 200; i++) {
+                await(store.commit(ServerCommit.append(List.of(submission("alice", "a-" + i, "bob")))));
+            }
+            assertThat(store.inbox("bob").maxSeq()).isEqualTo(stored + 200);
+        } finally {
+            store.close();
+        }
+    }
+
+    /** Submissions a-1 to a-{@code stored} are in bob's inbox, the one after them is not. */
+    private static void assertStored(MapDbServerStore store, int stored) {
+        assertThat(store.inbox("bob").maxSeq()).isEqualTo(stored);
+        assertThat(store.findBySender("alice", "a-" + (stored + 1))).isEmpty();
+        assertThat(store.read("bob", 1, 10_000)).extracting(Message::clientId).hasSize(stored)
+                .endsWith("a-" + stored);
+    }
+
+    /** Unpacks a server store written by imr with the journal's format version 1, closed cleanly. */
+    private Path legacyStore(String name) throws IOException {
+        Path target = dir.resolve(name);
+        Files.createDirectories(target);
+        try (InputStream in = getClass().getResourceAsStream("server-store-journal-v1.zip");
+             ZipInputStream zip = new ZipInputStream(in)) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+                Files.copy(zip, target.resolve(e.getName()));
+            }
+        }
+        return target;
+    }
+
+    @Test
+    @DisplayName("a store whose journal is of the first format: its record is applied with the old reader, then the journal converted")
+    void legacyJournal() throws IOException {
+        Path store = legacyStore("v1");
+        Path db = store.resolve(MapDbServerStore.DB_FILE);
+        Path journal = RedoJournal.pathFor(db);
+        List<RedoJournal.Write> record;
+        try (FileChannel j = FileChannel.open(journal, StandardOpenOption.READ)) {
+            record = LegacyJournal.readValid(j);
+        }
+        assertThat(record).as("the fixture's journal holds a valid version 1 record").isNotNull();
+        assertThat(RedoJournal.readLap(journal)).as("not read as version 2").isNull();
+        // The main file without that record's bytes, as a crash after the record was synced could leave it.
+        try (FileChannel main = FileChannel.open(db, StandardOpenOption.WRITE)) {
+            for (RedoJournal.Write w : record) {
+                main.write(java.nio.ByteBuffer.wrap(new byte[w.data().length]), w.offset());
+            }
+        }
+        Path control = legacyStore("control");
+        Files.copy(db, control.resolve(MapDbServerStore.DB_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.delete(RedoJournal.pathFor(control.resolve(MapDbServerStore.DB_FILE)));
+        assertThatThrownBy(() -> MapDbServerStore.open(control).close())
+                .as("without the record, the main file does not open").isInstanceOf(StoreException.class);
+
+        try (MapDbServerStore s = MapDbServerStore.open(store)) {
+            List<Message> inbox = s.read("bob", 1, 100);
+            assertThat(inbox).extracting(Message::clientId).containsExactly("a-1", "a-2", "a-3", "a-4", "a-5");
+            assertThat(inbox).allMatch(Message::payloadIntact);
+            assertThat(inbox.get(4).payload()).isEqualTo(TestData.payload("alice/a-5", TestData.PAYLOAD));
+            await(s.commit(ServerCommit.append(List.of(submission("alice", "a-6", "bob")))));
+        }
+        RedoJournal.Lap lap = RedoJournal.readLap(journal);
+        assertThat(lap).as("converted to version 2").isNotNull();
+        assertThat(Files.size(journal)).isEqualTo(RedoJournal.DEFAULT_BYTES);
+        try (MapDbServerStore s = MapDbServerStore.open(store)) {
+            assertThat(s.inbox("bob").maxSeq()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    @DisplayName("a journal of the first format with a torn record: nothing applied, converted")
+    void legacyTornRecord() throws IOException {
+        Path store = legacyStore("torn");
+        Path journal = RedoJournal.pathFor(store.resolve(MapDbServerStore.DB_FILE));
+        byte[] bytes = Files.readAllBytes(journal);
+        Files.write(journal, Arrays.copyOf(bytes, bytes.length / 2));
+        try (MapDbServerStore s = MapDbServerStore.open(store)) {
+            // The clean close left the record applied already: the store is whole without it.
+            assertThat(s.inbox("bob").maxSeq()).isEqualTo(5);
+        }
+        assertThat(RedoJournal.readLap(journal)).isNotNull();
+    }
+}
