@@ -45,7 +45,7 @@ public final class MetricNames {
     public static final String COMMIT_DURATION = "imr.commit.duration";
     /**
      * Syncs (fsync/fdatasync) the store made to make its commits durable, from its opening on (MapDB
-     * stores: 2 per commit). Tagged with {@link #TAG_SIDE} only: a device's store syncs before its
+     * stores: 1 per commit, and 2 more at a checkpoint when the journal is full). Tagged with {@link #TAG_SIDE} only: a device's store syncs before its
      * server picks a strategy. The stores of one side that share a registry are summed.
      */
     public static final String STORE_SYNCS = "imr.store.syncs";

@@ -202,8 +202,9 @@ public final class MapDbClientStore implements ClientStore, SyncingStore {
     }
 
     /**
-     * {@inheritDoc} 2 per commit; 9 to create and open the store, 4 to open it again
-     * ({@link #openExisting} makes no commit of its own: 2 to apply the journal's record again).
+     * {@inheritDoc} 1 per commit (3 for one that makes a checkpoint); 9 to create and open the
+     * store, 3 to open it again ({@link #openExisting} makes no commit of its own: 2 to apply the
+     * journal's records again and start its next lap).
      */
     @Override
     public long syncs() {
