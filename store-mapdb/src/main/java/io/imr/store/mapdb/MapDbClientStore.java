@@ -244,6 +244,17 @@ public final class MapDbClientStore implements ClientStore, SyncingStore {
             return new ClientLayout(db);
         }
 
+        /**
+         * Removals of confirmed sends and hand-over markers: nobody waits for them to go on (a lost
+         * removal only makes a restart resend what the server answers from its dedup, a lost marker
+         * only hands a message over again), so they ride with the next commit.
+         */
+        @Override
+        public boolean deferrable(Object operation) {
+            return operation instanceof ClientCommit c && c.rebase() == null && c.messages().isEmpty()
+                    && c.outboxAdd().isEmpty();
+        }
+
         @Override
         public void load(ClientLayout layout) {
             ClientMeta m;

@@ -234,6 +234,15 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
             return new ServerLayout(db);
         }
 
+        /**
+         * Device states alone (a confirmed watermark): nothing waits on them but the next watermark,
+         * so they ride with the next append instead of costing a sync of their own.
+         */
+        @Override
+        public boolean deferrable(Object operation) {
+            return operation instanceof ServerCommit c && c.submissions().isEmpty();
+        }
+
         @Override
         public void load(ServerLayout layout) {
             try {

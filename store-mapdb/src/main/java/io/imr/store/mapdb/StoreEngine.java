@@ -27,6 +27,14 @@ import org.mapdb.DBException;
  * checked against the state left by those before it in the group, so one that breaks a rule
  * fails alone with {@link StoreException.RejectedException} and the others still commit.
  *
+ * <p><b>Deferrable operations</b> ({@link Side#deferrable}): operations nobody waits for to go on
+ * (an outbox removal, a listener's hand-over marker, a device's confirmed watermark) do not get a
+ * commit of their own when nothing else is queued: the writer waits up to
+ * {@link StoreOptions#deferNanos()} from the oldest of them for an operation that must commit
+ * now, and commits them together with it, so they cost no sync of their own. They are as durable
+ * as any other once their stage completes; only their completion comes later. At 1,000 sends a
+ * second this halves a sender's syncs (every send is enqueued and, once confirmed, removed).
+ *
  * <p><b>Completion.</b> Stages complete on a single completion thread of their own, not on the
  * writer: a slow callback then delays other callbacks but never the next commit. A single thread
  * keeps completions in commit order, which the strategies' "commit done" events rely on.
@@ -60,6 +68,14 @@ final class StoreEngine<L> implements AutoCloseable {
 
         /** Starts applying one group to the open transaction. */
         Group begin(L layout);
+
+        /**
+         * Whether an operation may wait for the next commit instead of getting one of its own
+         * (see the class comment): true only for operations whose late completion holds nobody up.
+         */
+        default boolean deferrable(Object operation) {
+            return false;
+        }
     }
 
     /** One group being applied. */
@@ -85,13 +101,17 @@ final class StoreEngine<L> implements AutoCloseable {
     private static final class Task {
         final Object operation;
         final long weight;
+        final boolean deferrable;
+        final long queuedAt;
         final CompletableFuture<Object> future = new CompletableFuture<>();
         Object result;
         Throwable failure;
 
-        Task(Object operation, long weight) {
+        Task(Object operation, long weight, boolean deferrable) {
             this.operation = operation;
             this.weight = weight;
+            this.deferrable = deferrable;
+            this.queuedAt = System.nanoTime();
         }
 
         void complete() {
@@ -103,7 +123,7 @@ final class StoreEngine<L> implements AutoCloseable {
         }
     }
 
-    private static final Task CLOSE = new Task(null, 0);
+    private static final Task CLOSE = new Task(null, 0, false);
 
     private final String name;
     private final Path dbPath;
@@ -182,7 +202,7 @@ final class StoreEngine<L> implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     <R> CompletionStage<R> submit(Object operation, long weight) {
-        Task task = new Task(operation, weight);
+        Task task = new Task(operation, weight, options.deferNanos() > 0 && side.deferrable(operation));
         synchronized (submitLock) {
             if (closing) {
                 return CompletableFuture.failedStage(closedException());
@@ -277,33 +297,65 @@ final class StoreEngine<L> implements AutoCloseable {
     }
 
     private void runWriter() {
-        List<Task> group = new ArrayList<>();
+        Task carried = null;
         while (true) {
-            Task first;
-            try {
-                first = queue.take();
-            } catch (InterruptedException e) {
-                // Nobody should interrupt the writer; its channel operations ignore interrupts anyway.
-                continue;
-            }
+            Task first = carried != null ? carried : takeFirst();
+            carried = null;
             if (first == CLOSE) {
                 return;
             }
+            List<Task> group = new ArrayList<>();
             group.add(first);
             long bytes = first.weight;
+            boolean now = !first.deferrable;
+            long deadline = first.queuedAt + options.deferNanos();
+            boolean closing = false;
             while (group.size() < options.maxGroupOperations()) {
-                Task next = queue.peek();
-                if (next == null || next == CLOSE || bytes + next.weight > options.maxGroupBytes()) {
+                Task next = now ? queue.poll() : pollUntil(deadline);
+                if (next == null) {
                     break;
                 }
-                queue.poll();
+                if (next == CLOSE) {
+                    closing = true;
+                    break;
+                }
+                if (bytes + next.weight > options.maxGroupBytes()) {
+                    carried = next;
+                    break;
+                }
                 group.add(next);
                 bytes += next.weight;
+                now |= !next.deferrable;
             }
             commitGroup(group);
             List<Task> done = List.copyOf(group);
-            group.clear();
             completions.execute(() -> done.forEach(Task::complete));
+            if (closing) {
+                return;
+            }
+        }
+    }
+
+    /** The next queued task, waiting as long as it takes. */
+    private Task takeFirst() {
+        while (true) {
+            try {
+                return queue.take();
+            } catch (InterruptedException e) {
+                // Nobody should interrupt the writer; its channel operations ignore interrupts anyway.
+            }
+        }
+    }
+
+    /** The next queued task, or null once {@code deadline} (System.nanoTime) passed without one. */
+    private Task pollUntil(long deadline) {
+        while (true) {
+            long left = deadline - System.nanoTime();
+            try {
+                return left <= 0 ? queue.poll() : queue.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                // As in takeFirst.
+            }
         }
     }
 

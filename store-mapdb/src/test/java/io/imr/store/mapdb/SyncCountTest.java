@@ -167,4 +167,48 @@ class SyncCountTest {
             assertThat(b.syncs()).isEqualTo(9);
         }
     }
+
+    @Test
+    @DisplayName("a removal or hand-over waits for the next commit that must go now and shares its sync; alone, it commits after the defer time")
+    void deferrableCommitsRideWithTheNext() {
+        StoreOptions options = StoreOptions.DEFAULTS.withDeferNanos(5_000_000_000L);
+        try (MapDbClientStore store = MapDbClientStore.open(dir, "alice", "phone", options)) {
+            await(store.commit(ClientCommit.enqueue(TestData.entries("bob", 1, 3))));
+            long before = store.syncs();
+            CompletionStage<?> removal = store.commit(ClientCommit.confirmed(List.of(1L, 2L)));
+            CompletionStage<?> handOver = store.commit(ClientCommit.handedOver(0));
+            assertThat(removal.toCompletableFuture().isDone()).as("a removal waits for the next commit").isFalse();
+            await(store.commit(TestData.received(List.of(message("alice", 1, 1)))));
+            await(removal);
+            await(handOver);
+            assertThat(store.syncs() - before).as("removal, hand-over and messages in one commit").isEqualTo(1);
+            assertThat(store.outbox()).extracting(e -> e.counter()).containsExactly(3L);
+        }
+        StoreOptions shortDefer = StoreOptions.DEFAULTS.withDeferNanos(20_000_000L);
+        try (MapDbClientStore store = MapDbClientStore.open(dir, "alice", "phone", shortDefer)) {
+            long before = store.syncs();
+            await(store.commit(ClientCommit.confirmed(List.of(3L))));
+            assertThat(store.syncs() - before).as("alone, after the defer time, with a sync of its own").isEqualTo(1);
+            assertThat(store.outbox()).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("closing commits a deferred operation: a server's watermark waiting for an append is stored")
+    void closeCommitsWhatWaits() {
+        StoreOptions options = StoreOptions.DEFAULTS.withDeferNanos(60_000_000_000L);
+        io.imr.api.store.DeviceState state;
+        try (MapDbServerStore store = MapDbServerStore.open(dir, options)) {
+            await(store.commit(ServerCommit.append(List.of(submission("alice", "c-1", "bob")))));
+            state = new io.imr.api.store.DeviceState("bob", "phone", 1, 1, 1);
+            CompletionStage<?> watermark = store.commit(ServerCommit.device(state));
+            assertThat(watermark.toCompletableFuture().isDone()).isFalse();
+            store.close();
+            assertThat(watermark.toCompletableFuture().isDone()).as("completed by close").isTrue();
+            await(watermark);
+        }
+        try (MapDbServerStore again = MapDbServerStore.open(dir)) {
+            assertThat(again.device("bob", "phone")).contains(state);
+        }
+    }
 }
