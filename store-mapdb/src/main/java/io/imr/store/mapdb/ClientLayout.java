@@ -22,7 +22,11 @@ import org.mapdb.Serializer;
  *       message the server sends again after its store went back is recognised by its id,
  *       {@code sender/<outbox id>-<counter>} (G2, G10). A sender's messages to this user mostly
  *       have consecutive counters, so a commit group writes one entry per outbox instead of one
- *       per message. FIGURES_PLACEHOLDER</li>
+ *       per message. Measured with {@code ClientStoreBenchmark} (256 per commit, 8 senders in turn),
+ *       format 2 and 3 in the same run on a loaded 2-core machine where commits waited for their
+ *       fsyncs (compare the ratios): 2,200 &rarr; 14,000 msg/s with consecutive counters; with a
+ *       gap after every counter (one run per message, the worst case) 2,300 &rarr; 2,000, within
+ *       the noise.</li>
  * </ul>
  *
  * <p>Why values outside the nodes: by default a BTreeMap stores values inside its leaf nodes, so
