@@ -28,6 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * A device's store: durable commits of received messages, 256 bytes each, {@code batchSize} per
  * commit, one commit at a time (each waits for the previous: no group commit helps here). Each
  * commit is synced (redo journal and main file). Read the "messages" line: messages per second.
+ *
+ * <p>{@code pattern}: {@code runs}, from 8 senders in turn, each numbering its sends 1, 2, 3...
+ * (each commit extends one counter run per sender); {@code gaps}, the same but each sender's
+ * counters step by 2 (it wrote to someone else in between: one run per message, the worst case).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -44,6 +48,9 @@ public class ClientStoreBenchmark {
     private MapDbClientStore store;
     private byte[] payload;
     private int checksum;
+    @Param({"runs", "gaps"})
+    public String pattern;
+
     private long nextSeq = 1;
     private ClientCommit next;
 
@@ -62,7 +69,10 @@ public class ClientStoreBenchmark {
         List<Message> batch = new ArrayList<>(batchSize);
         for (int i = 0; i < batchSize; i++) {
             long seq = nextSeq + i;
-            batch.add(Message.of("bob", "0123456789abcdef-" + seq, "alice", seq, 1, 1, payload, checksum));
+            int sender = (int) (seq % 8);
+            long counter = (seq / 8 + 1) * (pattern.equals("runs") ? 1 : 2);
+            batch.add(Message.of("bob" + sender, "0123456789abcde" + sender + "-" + counter, "alice", seq, 1, 1,
+                    payload, checksum));
         }
         next = ClientCommit.messages("g1-bench", batch);
     }

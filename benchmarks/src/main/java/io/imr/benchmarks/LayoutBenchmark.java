@@ -35,6 +35,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *       (key sender/clientId with consecutive client ids from 4 senders, a 10-byte value inside
  *       the nodes) with {@code Serializer.STRING}, {@code STRING_DELTA} or a (sender, clientId)
  *       tuple as key serializer: what a dedup entry per message costs;</li>
+ *   <li>{@code batch+runs-bytes | -delta}: the same with the run index of format 3 at its worst, one
+ *       run per message (binary key sender, 0, outbox id, 0, 8-byte counter; an 8-byte value inside
+ *       the nodes), with {@code Serializer.BYTE_ARRAY} or {@code BYTE_ARRAY_DELTA} as key
+ *       serializer;</li>
+ *   <li>{@code batch+runs-per-outbox}: the run index as a commit of 4 senders' consecutive
+ *       counters writes it, one entry per outbox ({@code BYTE_ARRAY} keys);</li>
  *   <li>{@code outbox-per-entry}: enqueue the commit's entries as one record each and delete the
  *       previous commit's entries one by one (they were confirmed);</li>
  *   <li>{@code outbox-batch}: enqueue them as one batch record and delete the previous batch
@@ -50,8 +56,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class LayoutBenchmark {
 
-    @Param({"batch", "batch+dedup-string", "batch+dedup-delta", "batch+dedup-tuple", "outbox-per-entry",
-            "outbox-batch"})
+    @Param({"batch", "batch+dedup-string", "batch+dedup-delta", "batch+dedup-tuple", "batch+runs-bytes",
+            "batch+runs-delta", "batch+runs-per-outbox", "outbox-per-entry", "outbox-batch"})
     public String layout;
 
     @Param({"1", "64", "256"})
@@ -61,9 +67,11 @@ public class LayoutBenchmark {
     private DB db;
     private BTreeMap<Long, byte[]> records;
     private BTreeMap<Object, byte[]> dedup;
+    private BTreeMap<byte[], byte[]> runs;
     private byte[] payload;
     private byte[] batch;
     private final byte[] ref = new byte[10];
+    private final byte[] ref8 = new byte[8];
     private long next = 1;
 
     @Setup(Level.Trial)
@@ -79,6 +87,8 @@ public class LayoutBenchmark {
             default -> Serializer.STRING;
         };
         dedup = db.treeMap("dedup", (GroupSerializer<Object>) keys, Serializer.BYTE_ARRAY).createOrOpen();
+        runs = db.treeMap("runs", layout.equals("batch+runs-delta") ? Serializer.BYTE_ARRAY_DELTA : Serializer.BYTE_ARRAY,
+                Serializer.BYTE_ARRAY).createOrOpen();
         payload = new byte[256 + 40];
         new SplittableRandom(1).nextBytes(payload);
         batch = new byte[batchSize * payload.length];
@@ -105,7 +115,13 @@ public class LayoutBenchmark {
             }
             default -> {
                 records.put(first, batch);
-                if (!layout.equals("batch")) {
+                if (layout.startsWith("batch+runs")) {
+                    boolean perOutbox = layout.endsWith("per-outbox");
+                    for (int i = 0; i < (perOutbox ? 4 : batchSize); i++) {
+                        long n = first + i;
+                        runs.put(runKey("sender" + (n % 4), "a1b2c3d4e5f6071" + (n % 4), n), ref8);
+                    }
+                } else if (!layout.equals("batch")) {
                     boolean tuple = layout.endsWith("tuple");
                     for (int i = 0; i < batchSize; i++) {
                         long n = first + i;
@@ -119,6 +135,19 @@ public class LayoutBenchmark {
         db.commit();
         next += batchSize;
         counter.messages += batchSize;
+    }
+
+    /** The run key of format 3: sender, 0, outbox id, 0, counter as 8 bytes big-endian. */
+    static byte[] runKey(String sender, String outboxId, long counter) {
+        byte[] s = sender.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] o = outboxId.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] k = new byte[s.length + o.length + 10];
+        System.arraycopy(s, 0, k, 0, s.length);
+        System.arraycopy(o, 0, k, s.length + 1, o.length);
+        for (int i = 0; i < 8; i++) {
+            k[s.length + o.length + 2 + i] = (byte) (counter >>> (56 - 8 * i));
+        }
+        return k;
     }
 
     @TearDown(Level.Trial)

@@ -26,9 +26,16 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The server's store: durable appends of new messages, 256 bytes each, {@code batchSize} per
- * commit, one commit at a time, from 4 senders (client ids "outboxId-counter", as clients make
- * them) to 8 recipients. Each message gets its seq in the writer and a dedup entry; each
- * recipient gets one batch record per commit. Read the "messages" line: messages per second.
+ * commit, one commit at a time, to 8 recipients. Client ids are "outboxId-counter", as clients
+ * make them: each sender has one outbox and numbers its sends 1, 2, 3... Each message gets its seq
+ * in the writer; each recipient gets one batch record per commit. Read the "messages" line:
+ * messages per second.
+ *
+ * <p>{@code pattern}: {@code runs}, 8 senders each writing to a recipient of its own (a sender's
+ * consecutive counters get the recipient's consecutive seqs: the dedup index extends one run per
+ * outbox per commit); {@code interleaved}, 4 senders each alternating between two recipients (no
+ * two consecutive counters of an outbox go to the same recipient: one run per message, the worst
+ * case of the run index).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -38,17 +45,20 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class ServerStoreBenchmark {
 
-    static final int SENDERS = 4;
     static final int RECIPIENTS = 8;
 
     @Param({"1", "64", "256", "1024"})
     public int batchSize;
 
+    @Param({"runs", "interleaved"})
+    public String pattern;
+
     private Path dir;
     private MapDbServerStore store;
     private byte[] payload;
     private int checksum;
-    private long counter;
+    private long n;
+    private final long[] counters = new long[RECIPIENTS];
     private ServerCommit next;
 
     @Setup(Level.Trial)
@@ -63,9 +73,11 @@ public class ServerStoreBenchmark {
     @Setup(Level.Invocation)
     public void prepare() {
         List<Submission> batch = new ArrayList<>(batchSize);
+        int senders = pattern.equals("runs") ? RECIPIENTS : RECIPIENTS / 2;
         for (int i = 0; i < batchSize; i++) {
-            long n = ++counter;
-            batch.add(new Submission("sender" + (n % SENDERS), "a1b2c3d4e5f6071" + (n % SENDERS) + "-" + n,
+            n++;
+            int sender = (int) (n % senders);
+            batch.add(new Submission("sender" + sender, "a1b2c3d4e5f6071" + sender + "-" + ++counters[sender],
                     "user" + (n % RECIPIENTS), payload, checksum, 1));
         }
         next = ServerCommit.append(batch);

@@ -102,7 +102,7 @@ class AppendPipelineTest {
         server.store.hold();
         for (int round = 0; round < 4; round++) {
             for (int i = 1; i <= 4; i++) {
-                alice.frame(ServerFixture.send("c-" + round + "-" + i, "bob", "m"));
+                alice.frame(ServerFixture.send("c" + round + "-" + i, "bob", "m"));
             }
             server.store.release();
             server.runtime.runDue();

@@ -62,6 +62,9 @@ final class ClientDisk {
             if (!m.payloadIntact()) {
                 return "message " + m.id() + " (seq " + m.seq() + ") has a payload that does not match its checksum";
             }
+            if (!io.imr.api.ClientIds.isClientId(m.clientId())) {
+                return "message " + m.id() + " (seq " + m.seq() + ") has a client id that is not <outbox id>-<counter>";
+            }
             long expected = i == 0 ? pos.seq() + 1 : ms.get(i - 1).seq() + 1;
             if (m.seq() != expected) {
                 return "messages must follow the server position " + pos.seq() + " without a hole or overlap: seq "

@@ -1,5 +1,7 @@
 package io.imr.testkit;
 
+import io.imr.api.Checksums;
+import io.imr.api.ClientIds;
 import io.imr.api.Message;
 import io.imr.api.store.Accepted;
 import io.imr.api.store.DeviceState;
@@ -7,10 +9,12 @@ import io.imr.api.store.InboxState;
 import io.imr.api.store.ServerCommit;
 import io.imr.api.store.ServerStore;
 import io.imr.api.store.StoreException;
+import io.imr.api.store.Submission;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
@@ -19,6 +23,15 @@ import java.util.function.Supplier;
  * it. One writer with a virtual commit latency, commits applied as tasks of the server's
  * {@link Life} (a crash loses those still queued), injected write failures that store nothing and
  * leave the store usable, as {@link MemoryClientStore} does for devices.
+ *
+ * <p>It rejects what the MapDB store rejects, with {@link StoreException.RejectedException} and
+ * storing nothing of the commit: a client id that is not {@code <outbox id>-<counter>}
+ * ({@link ClientIds}), a payload above {@link Message#MAX_PAYLOAD} or one that does not match its
+ * checksum. Its dedup is a map by (sender, client id), which keeps the same rule as the MapDB
+ * store's counter runs.
+ *
+ * <p>Made with {@link #direct}, it runs without a simulation, for {@link ServerStoreCompatibilityKit}:
+ * each commit is applied at once on the caller's thread, under a lock (one writer).
  */
 final class MemoryServerStore implements ServerStore {
 
@@ -27,9 +40,11 @@ final class MemoryServerStore implements ServerStore {
     private final Life life;
     private final DoubleSupplier failRate;
     private final Checks checks;
+    /** Direct mode only: whether the next write fails (a full disk). */
+    private final BooleanSupplier failWrite;
     private final String generation;
     private long writerFreeAt;
-    private boolean closed;
+    private volatile boolean closed;
 
     MemoryServerStore(ServerDisk disk, VirtualScheduler scheduler, Life life, DoubleSupplier failRate, Checks checks) {
         this.disk = disk;
@@ -37,12 +52,69 @@ final class MemoryServerStore implements ServerStore {
         this.life = life;
         this.failRate = failRate;
         this.checks = checks;
+        this.failWrite = null;
         // Opening records a generation at once, as the MapDB store does before it is handed out.
         this.generation = disk.open();
     }
 
+    private MemoryServerStore(ServerDisk disk, BooleanSupplier failWrite) {
+        this.disk = disk;
+        this.scheduler = null;
+        this.life = null;
+        this.failRate = null;
+        this.checks = null;
+        this.failWrite = failWrite;
+        synchronized (disk) {
+            this.generation = disk.open();
+        }
+    }
+
+    /**
+     * A store over a disk without a simulation: commits are applied at once, on the caller's thread;
+     * a commit for which {@code failWrite} says true fails as a full disk would, storing nothing.
+     */
+    static MemoryServerStore direct(ServerDisk disk, BooleanSupplier failWrite) {
+        return new MemoryServerStore(disk, failWrite);
+    }
+
+    /** Why a commit breaks a rule of the store, or null. */
+    static String rejection(ServerCommit commit) {
+        for (Submission s : commit.submissions()) {
+            if (!ClientIds.isClientId(s.clientId())) {
+                return "submission " + s.sender() + "/" + s.clientId() + " has a client id that is not"
+                        + " <outbox id>-<counter>";
+            }
+            if (s.payload().length > Message.MAX_PAYLOAD) {
+                return "submission " + s.sender() + "/" + s.clientId() + " has a payload of " + s.payload().length
+                        + " bytes, at most " + Message.MAX_PAYLOAD + " are allowed";
+            }
+            if (Checksums.crc32c(s.payload()) != s.payloadChecksum()) {
+                return "submission " + s.sender() + "/" + s.clientId() + " has a payload that does not match its"
+                        + " checksum";
+            }
+        }
+        return null;
+    }
+
     @Override
     public CompletionStage<List<Accepted>> commit(ServerCommit commit) {
+        String broken = rejection(commit);
+        if (broken != null) {
+            return CompletableFuture.failedStage(new StoreException.RejectedException(
+                    "commit to the server store rejected, nothing of it was stored: " + broken));
+        }
+        if (scheduler == null) {
+            synchronized (disk) {
+                if (closed) {
+                    return CompletableFuture.failedStage(new StoreException.ClosedException("the server store is closed"));
+                }
+                if (failWrite.getAsBoolean()) {
+                    return CompletableFuture.failedStage(
+                            new StoreException("disk full (injected): nothing of this commit was stored"));
+                }
+                return CompletableFuture.completedStage(disk.apply(commit));
+            }
+        }
         return queue(() -> {
             if (scheduler.chance(failRate.getAsDouble())) {
                 checks.event("server", "commit FAILED (injected disk full): " + commit.submissions().size()
@@ -63,8 +135,10 @@ final class MemoryServerStore implements ServerStore {
 
     @Override
     public boolean vouches(String user, long seq, String id, String generation) {
-        requireOpen();
-        return disk.vouches(user, seq, id, generation);
+        synchronized (disk) {
+            requireOpen();
+            return disk.vouches(user, seq, id, generation);
+        }
     }
 
     private <T> CompletionStage<T> queue(Supplier<T> work) {
@@ -90,31 +164,43 @@ final class MemoryServerStore implements ServerStore {
 
     @Override
     public List<Message> read(String user, long fromSeq, int limit) {
-        requireOpen();
-        return disk.read(user, fromSeq, limit);
+        synchronized (disk) {
+            requireOpen();
+            return disk.read(user, fromSeq, limit);
+        }
     }
 
     @Override
     public InboxState inbox(String user) {
-        requireOpen();
-        return disk.inboxState(user);
+        synchronized (disk) {
+            requireOpen();
+            return disk.inboxState(user);
+        }
     }
 
     @Override
     public Optional<DeviceState> device(String user, String device) {
-        requireOpen();
-        return Optional.ofNullable(disk.devices.get(user + "/" + device));
+        synchronized (disk) {
+            requireOpen();
+            return Optional.ofNullable(disk.devices.get(user + "/" + device));
+        }
     }
 
     @Override
     public Optional<Message> findBySender(String sender, String clientId) {
-        requireOpen();
-        return disk.findBySender(sender, clientId);
+        io.imr.api.Names.principal("sender", sender);
+        io.imr.api.Names.clientId(clientId);
+        synchronized (disk) {
+            requireOpen();
+            return disk.findBySender(sender, clientId);
+        }
     }
 
     @Override
     public void close() {
-        closed = true;
+        synchronized (disk) {
+            closed = true;
+        }
     }
 
     private void requireOpen() {

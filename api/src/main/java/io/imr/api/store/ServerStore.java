@@ -10,6 +10,23 @@ import java.util.concurrent.CompletionStage;
  * that stores them, so that a failed commit leaves no hole), the dedup index by (sender, client
  * id) (G6), and each device's cursor and confirmed watermark.
  *
+ * <p><b>Dedup rule.</b> A client id is {@code <outbox id>-<counter>} ({@link io.imr.api.ClientIds}):
+ * each device store has one outbox id and numbers its sends from 1 without ever reusing a counter,
+ * though it may skip some. A submission is a duplicate exactly when the same sender's submission
+ * with the same outbox id and counter was stored before, by an earlier commit or earlier in the same
+ * commit or group; it is then answered with the message stored first (its recipient, seq, payload
+ * and time, whatever the resend says) and stores nothing. Any other submission is new, whatever
+ * order its counter comes in (a counter below ones stored already, in a gap, was never stored,
+ * because counters are not reused). What the index knows is kept at least as long as the message
+ * is in the inbox and at least the configured time (G6); the stores of imr never forget it. A
+ * store may keep the index in any form: the MapDB store keeps runs of consecutive counters of one
+ * outbox stored for one recipient with consecutive seqs, one record per run.
+ *
+ * <p><b>Rejection rule.</b> A commit with a submission whose client id is not
+ * {@code <outbox id>-<counter>}, whose payload is larger than {@link Message#MAX_PAYLOAD}, or whose
+ * payload does not match its checksum (G4) is rejected with {@link StoreException.RejectedException}:
+ * nothing of it is stored and no seq is used up, and it fails alone.
+ *
  * <p>A user's epoch stays what it is: nothing a device says changes a user's sequence (G8, G10).
  *
  * <p>One writer, group commit, durable commits and completion on the store's own threads, as
@@ -19,12 +36,13 @@ public interface ServerStore extends AutoCloseable {
 
     /**
      * Commits atomically and durably. Each submission not seen before gets the next seq of its
-     * recipient's sequence in the current epoch; one seen before (same sender and client id) is
-     * answered with the message stored first, and stores nothing.
+     * recipient's sequence in the current epoch; one seen before (same sender, outbox id and
+     * counter: the dedup rule above) is answered with the message stored first, and stores nothing.
      *
      * <p><b>Failure rule.</b> When the stage completes exceptionally nothing of this commit is
-     * stored, no seq was used up, and no dedup entry was made: with
-     * {@link StoreException.RejectedException} when it breaks a rule (it fails alone); with
+     * stored, no seq was used up, and the dedup index does not know its submissions: with
+     * {@link StoreException.RejectedException} when it breaks a rule (the rejection rule above; it
+     * fails alone); with
      * {@link StoreException} when writing failed, in which case commits grouped with it fail the
      * same way, each on its own stage, and the store stays usable; with
      * {@link StoreException.ClosedException} when closed. A resend of a failed submission is then
@@ -46,7 +64,12 @@ public interface ServerStore extends AutoCloseable {
     /** What is kept of a device, if it was ever written. */
     Optional<DeviceState> device(String user, String device);
 
-    /** The message stored under this sender and client id, if any (the dedup index). */
+    /**
+     * The message stored under this sender and client id, if any (the dedup index): empty for a client
+     * id that is not {@code <outbox id>-<counter>}, which is never stored.
+     *
+     * @throws IllegalArgumentException if the sender is not a valid name or the client id not a valid id
+     */
     Optional<Message> findBySender(String sender, String clientId);
 
     /**

@@ -7,7 +7,9 @@ import java.util.Arrays;
  * A message a sender's session handed to the server, before it has a seq.
  *
  * @param sender           the session's user (never taken from the frame, G8)
- * @param clientId         the sender's id for it; (sender, clientId) is the dedup key (G6)
+ * @param clientId         the sender's id for it, {@code <outbox id>-<counter>} ({@link io.imr.api.ClientIds}):
+ *                         (sender, outbox id, counter) is the dedup key (G6). Any valid client id is
+ *                         accepted here; a server store rejects a commit with one of another form
  * @param to               the recipient
  * @param payload          the application's bytes (owned by the submission once built)
  * @param payloadChecksum  CRC32C of the payload, as the sender made it

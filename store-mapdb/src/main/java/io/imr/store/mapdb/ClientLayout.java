@@ -17,8 +17,16 @@ import org.mapdb.Serializer;
  *       one per commit group (split when large), values outside the B-tree nodes;</li>
  *   <li>{@code client.outbox}: first counter &rarr; {@link OutboxCodec} batch, values outside the
  *       nodes; {@code client.outbox.marks}: first counter &rarr; removal bitmap;</li>
- *   <li>{@code client.ids}: message id &rarr; its seq in the device's numbering (format 2), so that a
- *       message the server sends again after its store went back is recognised (G2, G10).</li>
+ *   <li>{@code client.runs}: per (sender, outbox id), runs of the counters of the messages held
+ *       ({@link OutboxKeys#runKey} of the first counter &rarr; the last counter, format 3), so that a
+ *       message the server sends again after its store went back is recognised by its id,
+ *       {@code sender/<outbox id>-<counter>} (G2, G10). A sender's messages to this user mostly
+ *       have consecutive counters, so a commit group writes one entry per outbox instead of one
+ *       per message. Measured with {@code ClientStoreBenchmark} (256 per commit, 8 senders in turn),
+ *       format 2 and 3 in the same run on a loaded 2-core machine where commits waited for their
+ *       fsyncs (compare the ratios): 2,200 &rarr; 14,000 msg/s with consecutive counters; with a
+ *       gap after every counter (one run per message, the worst case) 2,300 &rarr; 2,000, within
+ *       the noise.</li>
  * </ul>
  *
  * <p>Why values outside the nodes: by default a BTreeMap stores values inside its leaf nodes, so
@@ -33,7 +41,7 @@ final class ClientLayout {
     final BTreeMap<Long, byte[]> messages;
     final BTreeMap<Long, byte[]> outbox;
     final BTreeMap<Long, byte[]> outboxMarks;
-    final BTreeMap<String, Long> ids;
+    final BTreeMap<byte[], Long> runs;
 
     ClientLayout(DB db) {
         meta = db.treeMap("client.meta", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
@@ -42,7 +50,7 @@ final class ClientLayout {
         outbox = db.treeMap("client.outbox", Serializer.LONG, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable()
                 .createOrOpen();
         outboxMarks = db.treeMap("client.outbox.marks", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
-        ids = db.treeMap("client.ids", Serializer.STRING_DELTA, Serializer.LONG).createOrOpen();
+        runs = db.treeMap("client.runs", Serializer.BYTE_ARRAY, Serializer.LONG).createOrOpen();
     }
 
     /** The committed meta, or null in a database that is not (yet) a client store. */
@@ -53,6 +61,24 @@ final class ClientLayout {
 
     void writeMeta(ClientMeta m) {
         meta.put(META_KEY, m.encode());
+    }
+
+    /**
+     * The committed run of an outbox (given by its prefix) that starts at or below a counter, as
+     * {first, last}, or null.
+     */
+    long[] runAtOrBelow(byte[] prefix, long counter) {
+        Map.Entry<byte[], Long> e = runs.floorEntry(OutboxKeys.runKey(prefix, counter));
+        if (e == null || !OutboxKeys.belongs(e.getKey(), prefix)) {
+            return null;
+        }
+        long first = OutboxKeys.counterOf(e.getKey());
+        long last = e.getValue();
+        if (last < first) {
+            throw new io.imr.api.store.StoreException.CorruptException("damaged counter run of the client store: "
+                    + first + ".." + last + "; the store's files were changed outside imr", null);
+        }
+        return new long[] {first, last};
     }
 
     /** Appends messages that follow the stored ones, as few batch records as their size allows. */

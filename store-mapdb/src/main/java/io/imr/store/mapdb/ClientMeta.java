@@ -7,7 +7,8 @@ import io.imr.api.store.StoreException;
  * The meta record of a device's store, written in the same transaction as the messages it
  * describes, so that messages and cursors are never committed one without the other.
  *
- * <p>Format, version 2: {@code u8 version, string user, string device, string outboxId, varint
+ * <p>Format, version 3 (laid out as version 2; the number says that the store keeps the messages it
+ * holds as runs of outbox counters, {@code client.runs}, not {@code client.ids}): {@code u8 version, string user, string device, string outboxId, varint
  * epoch, varint cursor, string idAtCursor, varint firstSeq, varint count, varint handedOver,
  * varint lastCounter, string serverStore, varint serverEpoch, varint serverSeq, string serverId,
  * varint incarnation}. Version 1 (without the server position and the count of openings) is not
@@ -19,7 +20,7 @@ record ClientMeta(String user, String device, String outboxId, long epoch, long 
                   long firstSeq, long count, long handedOver, long lastCounter, ClientState.ServerPosition server,
                   long incarnation) {
 
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     /** The meta of a new, empty store. */
     static ClientMeta created(String user, String device, String outboxId) {
@@ -45,9 +46,9 @@ record ClientMeta(String user, String device, String outboxId, long epoch, long 
     static ClientMeta decode(byte[] record) {
         if (record.length > 0 && record[0] >= 1 && record[0] < VERSION) {
             throw new StoreException("this is a client store of format " + record[0] + ", written by an older imr;"
-                    + " this imr reads format " + VERSION + " only (it keeps the device's own numbering apart from its"
-                    + " position in the server's, G10) and does not convert it: use a new data folder for this device"
-                    + " (the server sends it everything again), or run the older imr on this one");
+                    + " this imr reads format " + VERSION + " only (it keeps which messages it holds as runs of outbox"
+                    + " counters) and does not convert it: use a new data folder for this device (the server sends it"
+                    + " everything again), or run the older imr on this one");
         }
         Bytes.Reader r = new Bytes.Reader(record, "client meta");
         r.version(VERSION);

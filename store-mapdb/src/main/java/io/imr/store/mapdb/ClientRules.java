@@ -1,6 +1,7 @@
 package io.imr.store.mapdb;
 
 import io.imr.api.Checksums;
+import io.imr.api.ClientIds;
 import io.imr.api.Message;
 import io.imr.api.store.ClientCommit;
 import io.imr.api.store.ClientState;
@@ -35,6 +36,10 @@ final class ClientRules {
             }
             if (!m.payloadIntact()) {
                 return "message " + m.id() + " (seq " + m.seq() + ") has a payload that does not match its checksum";
+            }
+            if (!ClientIds.isClientId(m.clientId())) {
+                return "message " + m.id() + " (seq " + m.seq() + ") has a client id that is not <outbox id>-<counter>"
+                        + " (a server store never stores one)";
             }
             if (i > 0) {
                 Message prev = messages.get(i - 1);

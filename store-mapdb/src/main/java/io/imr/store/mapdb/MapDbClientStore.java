@@ -1,5 +1,6 @@
 package io.imr.store.mapdb;
 
+import io.imr.api.ClientIds;
 import io.imr.api.Message;
 import io.imr.api.Names;
 import io.imr.api.store.ClientCommit;
@@ -11,11 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.mapdb.DB;
@@ -31,13 +35,15 @@ import org.mapdb.DB;
  * stored as batch records (see {@link ClientLayout}, {@link OutboxIndex}).
  *
  * <p>Messages come in the server's numbering. A message whose id the store holds is not stored again
- * (G2; the server sends it again when its store went back, G10); the others are stored after the
+ * (G2; the server sends it again when its store went back, G10): the store keeps the counters of
+ * what it holds as runs per (sender, outbox id), see {@link ClientLayout}; the others are stored after the
  * store's last message, numbered on from its cursor in its own epoch (1). Each commit of messages
  * moves the server position to its last message.
  *
  * <p>A commit is rejected with {@link StoreException.RejectedException}, storing nothing of it,
  * when: a message is not to the store's user, or its payload does not match its checksum; its
- * messages have a hole in the server's numbering, or do not follow the server position left by the
+ * messages have a hole in the server's numbering, a message's client id is not
+ * {@code <outbox id>-<counter>} ({@link ClientIds}), or do not follow the server position left by the
  * commits queued before it (after the commit's rebase, if any), or are not of its epoch; the
  * hand-over is beyond the cursor or moves back; an outbox counter is not above every counter used
  * before, or an entry's payload does not match its checksum. Other commits grouped with it are not
@@ -285,6 +291,7 @@ public final class MapDbClientStore implements ClientStore, SyncingStore {
     private final class Group implements StoreEngine.Group {
         private final ClientLayout layout;
         private final List<Message> messages = new ArrayList<>();
+        private final Map<OutboxRef, HeldRuns> outboxes = new HashMap<>();
         private ClientMeta working = meta;
 
         Group(ClientLayout layout) {
@@ -302,16 +309,17 @@ public final class MapDbClientStore implements ClientStore, SyncingStore {
             if (broken != null) {
                 throw rejected(broken);
             }
-            List<Message> stored = number(c.messages());
+            List<HeldRuns> runsOf = new ArrayList<>();
+            List<Message> stored = number(c.messages(), runsOf);
             ClientMeta next = ClientRules.after(working, c, stored);
             broken = ClientRules.checkHandOver(working, next, c);
             if (broken != null) {
                 throw rejected(broken);
             }
-            // Checked: the ids of what is stored enter the index now (under the writer's lock, in the group's
-            // transaction), so later commits of the group see them.
-            for (Message m : stored) {
-                layout.ids.put(m.id(), m.seq());
+            // Checked: the counters of what is stored enter the group's runs now, so later commits of the
+            // group see them; the runs are written once, in flush.
+            for (int i = 0; i < stored.size(); i++) {
+                runsOf.get(i).held(ClientIds.counterOf(stored.get(i).clientId()));
             }
             working = next;
             messages.addAll(stored);
@@ -320,28 +328,105 @@ public final class MapDbClientStore implements ClientStore, SyncingStore {
             return working.toState(outbox.live());
         }
 
-        /** The messages the store does not hold, numbered on from its cursor in its own epoch (G2, G3). */
-        private List<Message> number(List<Message> received) {
+        /**
+         * The messages the store does not hold, numbered on from its cursor in its own epoch (G2, G3); the
+         * runs of each one's outbox go to {@code runsOf}, in the same order.
+         */
+        private List<Message> number(List<Message> received, List<HeldRuns> runsOf) {
             if (received.isEmpty()) {
                 return received;
             }
             List<Message> stored = new ArrayList<>(received.size());
             long next = working.cursor() + 1;
-            Set<String> inThisCommit = new HashSet<>();
+            Set<String> inThisCommit = null;
             for (Message m : received) {
-                if (!inThisCommit.add(m.id()) || layout.ids.containsKey(m.id())) {
+                String outboxId = ClientIds.outboxOf(m.clientId());
+                long counter = ClientIds.counterOf(m.clientId());
+                HeldRuns runs = outboxes.computeIfAbsent(new OutboxRef(m.sender(), outboxId),
+                        ref -> new HeldRuns(OutboxKeys.prefix(ref.sender(), ref.outboxId())));
+                if (runs.holds(counter)) {
                     continue;
                 }
+                if (received.size() > 1) {
+                    if (inThisCommit == null) {
+                        inThisCommit = new HashSet<>();
+                    }
+                    if (!inThisCommit.add(m.id())) {
+                        continue;
+                    }
+                }
                 stored.add(m.seq() == next && m.epoch() == OWN_EPOCH ? m : m.renumbered(next, OWN_EPOCH));
+                runsOf.add(runs);
                 next++;
             }
             return stored;
+        }
+
+        /**
+         * The counter runs of one outbox as far as this group knows them: the committed run with the
+         * highest counters (read once, when the group first meets the outbox) and the runs this group
+         * made or extended. A counter above the last run's is not held; one below is looked up in the
+         * committed runs.
+         */
+        private final class HeldRuns {
+            final byte[] prefix;
+            /** Runs made or extended by this group: first counter &rarr; last; each is written once, in flush. */
+            final TreeMap<Long, Long> changed = new TreeMap<>();
+            /** {first, last} of the run with the highest counters, null for none. */
+            private long[] last;
+            private boolean lastRead;
+
+            HeldRuns(byte[] prefix) {
+                this.prefix = prefix;
+            }
+
+            private long[] last() {
+                if (!lastRead) {
+                    last = layout.runAtOrBelow(prefix, Long.MAX_VALUE);
+                    lastRead = true;
+                }
+                return last;
+            }
+
+            boolean holds(long counter) {
+                Map.Entry<Long, Long> e = changed.floorEntry(counter);
+                if (e != null && counter <= e.getValue()) {
+                    return true;
+                }
+                long[] l = last();
+                if (l == null || counter > l[1]) {
+                    return false;
+                }
+                if (counter >= l[0]) {
+                    return true;
+                }
+                long[] below = layout.runAtOrBelow(prefix, counter);
+                return below != null && counter <= below[1];
+            }
+
+            /** Records a counter now held: it extends the last run if it follows it, else starts one. */
+            void held(long counter) {
+                long[] l = last();
+                if (l != null && counter == l[1] + 1) {
+                    l = new long[] {l[0], counter};
+                    changed.put(l[0], counter);
+                    last = l;
+                    return;
+                }
+                changed.put(counter, counter);
+                if (l == null || counter > l[1]) {
+                    last = new long[] {counter, counter};
+                }
+            }
         }
 
         @Override
         public void flush() {
             if (!messages.isEmpty()) {
                 layout.appendMessages(messages);
+            }
+            for (HeldRuns runs : outboxes.values()) {
+                runs.changed.forEach((first, last) -> layout.runs.put(OutboxKeys.runKey(runs.prefix, first), last));
             }
             outbox.flush(layout);
             layout.writeMeta(working);
@@ -352,5 +437,9 @@ public final class MapDbClientStore implements ClientStore, SyncingStore {
             meta = working;
             committed = working.toState(outbox.live());
         }
+    }
+
+    /** An outbox of a sender. */
+    private record OutboxRef(String sender, String outboxId) {
     }
 }

@@ -1,6 +1,7 @@
 package io.imr.store.mapdb;
 
 import io.imr.api.Checksums;
+import io.imr.api.ClientIds;
 import io.imr.api.Message;
 import io.imr.api.Names;
 import io.imr.api.store.Accepted;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,21 +30,24 @@ import org.mapdb.DB;
 
 /**
  * The server's store in a MapDB file, {@code DIR/server.db}, held exclusively through
- * {@code DIR/imr.lock}: each user's inbox, the dedup index by (sender, client id) and each
- * device's state (see {@link ServerLayout}).
+ * {@code DIR/imr.lock}: each user's inbox, the dedup index as runs of outbox counters per
+ * (sender, outbox id) and each device's state (see {@link ServerLayout}).
  *
  * <p>Seqs are assigned by the writer, inside the transaction that stores the messages: a commit
- * that fails has used up no seq and made no dedup entry, and the next message gets the seq the
- * failed one would have had. A submission whose (sender, client id) is stored already, by an
- * earlier commit or earlier in the same group, is answered with the message stored first and
- * stores nothing. Commits are grouped by one writer thread (see {@link StoreEngine}).
+ * that fails has used up no seq and changed no run, and the next message gets the seq the
+ * failed one would have had. A submission whose counter falls in a run of its (sender, outbox
+ * id), stored by an earlier commit or earlier in the same group, is answered with the message
+ * stored first and stores nothing (the dedup rule of {@link ServerStore}). Commits are grouped by
+ * one writer thread (see {@link StoreEngine}); a group keeps the runs it touches in memory and
+ * writes each changed run once, when it is flushed.
  *
  * <p>A commit is rejected with {@link StoreException.RejectedException}, storing nothing of it,
- * when a submission's payload is larger than {@link Message#MAX_PAYLOAD} or does not match its
- * checksum (G4: a message that does not verify is never stored).
+ * when a submission's client id is not {@code <outbox id>-<counter>} ({@link ClientIds}), or its
+ * payload is larger than {@link Message#MAX_PAYLOAD} or does not match its checksum (G4: a
+ * message that does not verify is never stored).
  *
  * <p>Memory: the meta of each user's inbox read or written so far (three numbers a user) is
- * cached; messages, dedup entries and device states are read from the file when needed.
+ * cached; messages, runs and device states are read from the file when needed.
  */
 public final class MapDbServerStore implements ServerStore, SyncingStore {
 
@@ -118,6 +123,10 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
         Objects.requireNonNull(commit, "commit");
         long weight = 0;
         for (Submission s : commit.submissions()) {
+            if (!ClientIds.isClientId(s.clientId())) {
+                return CompletableFuture.failedStage(rejected("submission " + s.sender() + "/" + s.clientId()
+                        + " has a client id that is not <outbox id>-<counter> (" + clientIdRule() + ")"));
+            }
             if (s.payload().length > Message.MAX_PAYLOAD) {
                 return CompletableFuture.failedStage(rejected("submission " + s.sender() + "/" + s.clientId()
                         + " has a payload of " + s.payload().length + " bytes, at most " + Message.MAX_PAYLOAD
@@ -172,8 +181,17 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
 
     @Override
     public Optional<Message> findBySender(String sender, String clientId) {
-        String key = ServerCodecs.dedupKey(Names.principal("sender", sender), Names.clientId(clientId));
-        return Optional.ofNullable(engine.read(layout -> layout.messageByKey(key)));
+        Names.principal("sender", sender);
+        Names.clientId(clientId);
+        if (!ClientIds.isClientId(clientId)) {
+            return Optional.empty(); // never stored: commits of such client ids are rejected
+        }
+        byte[] prefix = OutboxKeys.prefix(sender, ClientIds.outboxOf(clientId));
+        long counter = ClientIds.counterOf(clientId);
+        return Optional.ofNullable(engine.read(layout -> {
+            ServerCodecs.Run run = layout.runCovering(prefix, counter);
+            return run == null ? null : layout.messageOf(run, sender, clientId, counter);
+        }));
     }
 
     @Override
@@ -221,6 +239,11 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
         return "g" + ordinal + "-" + g.id();
     }
 
+    private static String clientIdRule() {
+        return "an outbox id of 1 to " + ClientIds.MAX_OUTBOX_ID + " characters of A-Z a-z 0-9 . _ :, a counter from 1"
+                + " without leading zeros";
+    }
+
     private StoreException.RejectedException rejected(String reason) {
         return new StoreException.RejectedException("commit to " + name + " rejected, nothing of it was stored: "
                 + reason);
@@ -264,15 +287,16 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
 
     /**
      * One group: assigns seqs and detects duplicates against the committed data plus what earlier
-     * operations of the group stored, making each new message's dedup entry as it goes; then
-     * writes one batch record per user. Nothing here is rejected, so writing while applying is
-     * safe: the whole transaction commits or rolls back.
+     * operations of the group stored. The runs of each outbox the group touches are kept in
+     * memory ({@link OutboxRuns}) and each changed run is written once, in {@link #flush()}; the
+     * messages are written as one batch record per user. Nothing here is rejected: the whole
+     * transaction commits or rolls back.
      */
     private final class Group implements StoreEngine.Group {
         private final ServerLayout layout;
         private final Map<String, InboxMeta> changedMetas = new HashMap<>();
         private final Map<String, List<Message>> appended = new LinkedHashMap<>();
-        private final Map<String, Message> newByKey = new LinkedHashMap<>();
+        private final Map<OutboxRef, OutboxRuns> outboxes = new HashMap<>();
         private final Map<String, DeviceState> changedDevices = new LinkedHashMap<>();
         private NewGeneration newGeneration;
         private long newOrdinal;
@@ -291,29 +315,22 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
             ServerCommit c = (ServerCommit) operation;
             List<Accepted> out = new ArrayList<>(c.submissions().size());
             for (Submission s : c.submissions()) {
-                String key = ServerCodecs.dedupKey(s.sender(), s.clientId());
-                Message first = newByKey.get(key);
-                InboxMeta m = meta(s.to());
-                long seq = m.maxSeq() + 1;
-                if (first == null) {
-                    // Look up and insert in one descent of the B-tree: the dedup entry is made
-                    // with the seq this message gets if it is new. Two descents (a lookup here, a
-                    // put in flush) cost 1.7 times as much; the dedup index is most of the
-                    // server's commit work.
-                    byte[] stored = layout.dedup.putIfAbsent(key, ServerCodecs.encodeRef(s.to(), seq));
-                    if (stored != null) {
-                        first = layout.messageAt(key, ServerCodecs.decodeRef(stored));
-                    }
-                }
-                if (first != null) {
-                    out.add(new Accepted(first, true));
+                String outboxId = ClientIds.outboxOf(s.clientId());
+                long counter = ClientIds.counterOf(s.clientId());
+                OutboxRuns runs = outboxes.computeIfAbsent(new OutboxRef(s.sender(), outboxId),
+                        ref -> new OutboxRuns(OutboxKeys.prefix(ref.sender(), ref.outboxId())));
+                ServerCodecs.Run run = runs.covering(counter);
+                if (run != null) {
+                    out.add(new Accepted(first(run, s, counter), true));
                     continue;
                 }
+                InboxMeta m = meta(s.to());
+                long seq = m.maxSeq() + 1;
                 Message message = Message.of(s.sender(), s.clientId(), s.to(), seq, m.epoch(), s.serverTimeMillis(),
                         s.payload(), s.payloadChecksum());
                 changedMetas.put(s.to(), m.appended(seq));
                 appended.computeIfAbsent(s.to(), u -> new ArrayList<>()).add(message);
-                newByKey.put(key, message);
+                runs.stored(counter, s.to(), m.epoch(), seq);
                 out.add(new Accepted(message, false));
             }
             for (DeviceState d : c.devices()) {
@@ -325,6 +342,19 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
             return out;
         }
 
+        /** The message a run says the submission's counter was stored as: of this group, or committed. */
+        private Message first(ServerCodecs.Run run, Submission s, long counter) {
+            long seq = run.seqOf(counter);
+            List<Message> ofGroup = appended.get(run.recipient());
+            if (ofGroup != null) {
+                long firstOfGroup = ofGroup.get(0).seq();
+                if (seq >= firstOfGroup) {
+                    return ofGroup.get((int) (seq - firstOfGroup));
+                }
+            }
+            return layout.messageOf(run, s.sender(), s.clientId(), counter);
+        }
+
         @Override
         public void flush() {
             if (newGeneration != null) {
@@ -333,6 +363,10 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
             }
             long by = newGeneration != null ? newOrdinal : ordinal;
             appended.forEach((user, messages) -> layout.appendMessages(user, messages, by));
+            for (OutboxRuns runs : outboxes.values()) {
+                runs.changed.forEach((first, run) -> layout.runs.put(OutboxKeys.runKey(runs.prefix, first),
+                        ServerCodecs.encodeRun(run)));
+            }
             changedMetas.forEach((user, m) -> layout.inboxMeta.put(user, m.encode()));
             changedDevices.forEach((key, d) -> layout.devices.put(key, ServerCodecs.encodeDevice(d)));
         }
@@ -356,5 +390,62 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
             }
             return m != null ? m : InboxMeta.EMPTY;
         }
+
+        /**
+         * The runs of one outbox as far as this group knows them: the committed run with the highest
+         * counters (read once, when the group first meets the outbox), and the runs this group made
+         * or extended. A counter above the last run's was never stored (counters are not reused);
+         * one below is looked up in the committed runs.
+         */
+        private final class OutboxRuns {
+            final byte[] prefix;
+            /** Runs made or extended by this group, by first counter; each is written once, in flush. */
+            final TreeMap<Long, ServerCodecs.Run> changed = new TreeMap<>();
+            private ServerCodecs.Run last;
+            private boolean lastRead;
+
+            OutboxRuns(byte[] prefix) {
+                this.prefix = prefix;
+            }
+
+            private ServerCodecs.Run last() {
+                if (!lastRead) {
+                    last = layout.lastRun(prefix);
+                    lastRead = true;
+                }
+                return last;
+            }
+
+            /** The run that holds a counter, or null if it was never stored. */
+            ServerCodecs.Run covering(long counter) {
+                Map.Entry<Long, ServerCodecs.Run> e = changed.floorEntry(counter);
+                if (e != null && e.getValue().contains(counter)) {
+                    return e.getValue();
+                }
+                ServerCodecs.Run l = last();
+                if (l == null || counter > l.last()) {
+                    return null;
+                }
+                if (l.contains(counter)) {
+                    return l;
+                }
+                return layout.runCovering(prefix, counter); // out of order: below the last run
+            }
+
+            /** Records a counter stored now: it extends the last run if it continues it in every way, else starts one. */
+            void stored(long counter, String to, long epoch, long seq) {
+                ServerCodecs.Run l = last();
+                ServerCodecs.Run run = l != null && l.continuedBy(counter, to, epoch, seq) ? l.extended()
+                        : new ServerCodecs.Run(counter, counter, to, epoch, seq);
+                changed.put(run.first(), run);
+                if (l == null || counter > l.last()) {
+                    last = run;
+                }
+            }
+        }
+    }
+
+    /** An outbox of a sender. */
+    private record OutboxRef(String sender, String outboxId) {
     }
 }

@@ -3,11 +3,13 @@ package io.imr.store.mapdb;
 import io.imr.api.store.DeviceState;
 
 /**
- * The small records of the server's store: dedup entries and device states.
+ * The small records of the server's store: dedup runs and device states.
  *
- * <p>Dedup entry, version 1: {@code u8 version, string recipient, varint seq}: where the message
- * stored first under a (sender, client id) lies; the message itself is read from its inbox
- * batch. Device state, version 1: {@code u8 version, varint epoch, varint cursor, varint
+ * <p>Dedup run (format 3), key: {@link OutboxKeys#runKey}; value, version 1: {@code u8 version,
+ * string recipient, varint epoch, varint firstSeq, varint (last - first)}: counters
+ * {@code first..last} of the key's outbox were stored for the recipient in the epoch, with seqs
+ * {@code firstSeq..firstSeq + (last - first)}; the messages themselves are read from their inbox
+ * batches. Device state, version 1: {@code u8 version, varint epoch, varint cursor, varint
  * confirmed} (user and device are the key).
  */
 final class ServerCodecs {
@@ -17,13 +19,33 @@ final class ServerCodecs {
     private ServerCodecs() {
     }
 
-    /** Where a message lies: its recipient's inbox and its seq there. */
-    record DedupRef(String recipient, long seq) {
-    }
+    /**
+     * A dedup run: counters {@code first..last} of one outbox of one sender, stored for
+     * {@code recipient} in {@code epoch} with the consecutive seqs {@code firstSeq..}.
+     */
+    record Run(long first, long last, String recipient, long epoch, long firstSeq) {
 
-    /** The key of a dedup entry, the message id: a sender's ids share a prefix and sort together. */
-    static String dedupKey(String sender, String clientId) {
-        return sender + "/" + clientId;
+        boolean contains(long counter) {
+            return counter >= first && counter <= last;
+        }
+
+        /** The seq of a counter the run contains. */
+        long seqOf(long counter) {
+            return firstSeq + (counter - first);
+        }
+
+        long lastSeq() {
+            return firstSeq + (last - first);
+        }
+
+        /** Whether a message with this counter, recipient, epoch and seq continues the run. */
+        boolean continuedBy(long counter, String to, long inEpoch, long seq) {
+            return counter == last + 1 && seq == lastSeq() + 1 && inEpoch == epoch && to.equals(recipient);
+        }
+
+        Run extended() {
+            return new Run(first, last + 1, recipient, epoch, firstSeq);
+        }
     }
 
     /** The key of a device: user names contain no '/', so a user's devices sort together. */
@@ -31,17 +53,27 @@ final class ServerCodecs {
         return user + "/" + device;
     }
 
-    static byte[] encodeRef(String recipient, long seq) {
-        return new Bytes.Writer(24).u8(VERSION).string(recipient).varLong(seq).toByteArray();
+    static byte[] encodeRun(Run run) {
+        return new Bytes.Writer(24).u8(VERSION).string(run.recipient()).varLong(run.epoch()).varLong(run.firstSeq())
+                .varLong(run.last() - run.first()).toByteArray();
     }
 
-    /** @throws io.imr.api.store.StoreException.CorruptException if the record is damaged */
-    static DedupRef decodeRef(byte[] record) {
-        Bytes.Reader r = new Bytes.Reader(record, "dedup entry");
+    /**
+     * @param first the run's first counter, from its key
+     * @throws io.imr.api.store.StoreException.CorruptException if the record is damaged
+     */
+    static Run decodeRun(long first, byte[] record) {
+        Bytes.Reader r = new Bytes.Reader(record, "dedup run");
         r.version(VERSION);
-        DedupRef ref = new DedupRef(r.string(), r.varLong());
+        String recipient = r.string();
+        long epoch = r.varLong();
+        long firstSeq = r.varLong();
+        long span = r.varLong();
         r.expectEnd();
-        return ref;
+        if (epoch < 1 || firstSeq < 1 || span < 0 || first + span < first) {
+            throw r.corrupt("an impossible run (epoch " + epoch + ", first seq " + firstSeq + ", span " + span + ")");
+        }
+        return new Run(first, first + span, recipient, epoch, firstSeq);
     }
 
     static byte[] encodeDevice(DeviceState d) {

@@ -16,9 +16,7 @@ interface StoreFaults {
     enum Point {
         /**
          * After the group's operations were checked and applied (so a rejected one is still
-         * rejected), before its batch and meta records are written into MapDB's transaction. The
-         * server's dedup entries are in the transaction already: it makes them while it assigns
-         * seqs.
+         * rejected), before its batch, run and meta records are written into MapDB's transaction.
          */
         BEFORE_APPLY,
         /** After the group was applied to MapDB's transaction, before {@code DB.commit()}. */

@@ -331,7 +331,33 @@ class ClientStoreTest {
                     .isExactlyInstanceOf(StoreException.class)
                     .hasMessageContaining(old.toString())
                     .hasMessageContaining("client store of format 1, written by an older imr")
-                    .hasMessageContaining("reads format 2 only");
+                    .hasMessageContaining("reads format 3 only");
+            assertThat(java.nio.file.Files.readAllBytes(old.resolve(MapDbClientStore.DB_FILE))).isEqualTo(before);
+        }
+
+        @Test
+        @DisplayName("a store of format 2 (an index entry per message id) is refused naming both formats, never misread")
+        void formatTwoRefused(@TempDir Path old) throws Exception {
+            // What format 2 wrote: its meta (version 2, same fields), a message and its client.ids entry.
+            Message m = messages("alice", 1, 1, 1).get(0);
+            StoreFiles.create(old, MapDbClientStore.DB_FILE, db -> {
+                db.treeMap("client.meta", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY).createOrOpen()
+                        .put("client", new Bytes.Writer(64).u8(2).string("alice").string("phone")
+                                .string("0123456789abcdef").varLong(1).varLong(1).string(m.id()).varLong(1).varLong(1)
+                                .varLong(0).varLong(0).string(TestData.GEN).varLong(1).varLong(1).string(m.id())
+                                .varLong(1).toByteArray());
+                db.treeMap("client.messages", org.mapdb.Serializer.LONG, org.mapdb.Serializer.BYTE_ARRAY)
+                        .valuesOutsideNodesEnable().createOrOpen().put(1L, MessageBatchCodec.encode(List.of(m)));
+                db.treeMap("client.ids", org.mapdb.Serializer.STRING_DELTA, org.mapdb.Serializer.LONG).createOrOpen()
+                        .put(m.id(), 1L);
+            }, new SyncCounter());
+            byte[] before = java.nio.file.Files.readAllBytes(old.resolve(MapDbClientStore.DB_FILE));
+            assertThatThrownBy(() -> MapDbClientStore.open(old, "alice", "phone"))
+                    .isExactlyInstanceOf(StoreException.class)
+                    .hasMessageContaining(old.toString())
+                    .hasMessageContaining("client store of format 2, written by an older imr")
+                    .hasMessageContaining("reads format 3 only")
+                    .hasMessageNotContaining("\n");
             assertThat(java.nio.file.Files.readAllBytes(old.resolve(MapDbClientStore.DB_FILE))).isEqualTo(before);
         }
 
@@ -341,6 +367,107 @@ class ClientStoreTest {
             await(store.commit(TestData.received(messages("alice", 1, 1, 2))));
             ClientState before = store.state();
             assertThat(await(store.commit(TestData.received(List.of())))).isEqualTo(before);
+        }
+    }
+
+    /** A message to alice at a seq of the server's numbering, epoch 1. */
+    private static Message from(String sender, String clientId, long seq) {
+        byte[] p = TestData.payload(sender + "/" + clientId, 64);
+        return Message.of(sender, clientId, "alice", seq, 1, 1_000 + seq, p, Checksums.crc32c(p));
+    }
+
+    /** The same messages renumbered from a seq on, as a server that went back sends them again. */
+    private static List<Message> renumbered(List<Message> ms, long from) {
+        List<Message> out = new ArrayList<>();
+        for (Message m : ms) {
+            out.add(m.renumbered(from++, 1));
+        }
+        return out;
+    }
+
+    @Nested
+    @DisplayName("held ids: runs of outbox counters per (sender, outbox id)")
+    class HeldRuns {
+
+        @Test
+        @DisplayName("gaps, counters out of order, several senders and outboxes: what is held is recognised, the rest"
+                + " stored, also after reopening")
+        void gapsAndOutOfOrder() {
+            List<Message> first = new ArrayList<>();
+            String[] ids = {"s:o-1", "s:o-2", "s:o-3", "t:o-1", "s:o-7", "s:o-8", "s:p-1", "s:o-5", "t:o-2", "s:o-100"};
+            for (String id : ids) {
+                String[] parts = id.split(":");
+                first.add(from(parts[0], parts[1], first.size() + 1));
+            }
+            await(store.commit(TestData.received(first)));
+            assertThat(store.state().count()).isEqualTo(ids.length);
+            for (int pass = 0; pass < 2; pass++) {
+                // The server went back (another generation) and sends everything again, mixed with messages the
+                // device never had: in the gaps (s:o-4, s:o-6), another outbox (s:q-1),
+                // above (s:o-101), and the same counter of another sender (u:o-1); and a duplicate in the commit.
+                String gen = "g" + (pass + 2) + "-b";
+                await(store.commit(ClientCommit.rebase(new ClientCommit.Rebase(gen, 1, 0))));
+                List<Message> again = new ArrayList<>(first);
+                List<Message> fresh = pass == 0
+                        ? List.of(from("s", "o-4", 1), from("s", "o-6", 1), from("s", "q-1", 1), from("s", "o-101", 1),
+                                from("u", "o-1", 1))
+                        : List.of();
+                again.add(3, fresh.isEmpty() ? first.get(0) : fresh.get(0));
+                again.addAll(fresh.size() > 1 ? fresh.subList(1, fresh.size()) : List.of());
+                again.add(first.get(5));
+                long before = store.state().count();
+                ClientState s = await(store.commit(ClientCommit.messages(gen, renumbered(again, 1))));
+                assertThat(s.count()).isEqualTo(before + fresh.size());
+                assertThat(s.cursor()).isEqualTo(before + fresh.size());
+                List<Message> held = store.read(1, 100);
+                assertThat(held).extracting(Message::id).doesNotHaveDuplicates();
+                assertThat(held.subList((int) before, held.size())).extracting(Message::id)
+                        .containsExactlyElementsOf(fresh.stream().map(Message::id).toList());
+                reopen();
+            }
+            assertThat(store.state().count()).isEqualTo(ids.length + 5);
+        }
+
+        @Test
+        @DisplayName("a commit rejected in a group leaves none of its counters held; the group's runs are written once")
+        void rejectedInGroup(@TempDir Path other) throws Exception {
+            FaultPlan plan = new FaultPlan();
+            try (MapDbClientStore s = MapDbClientStore.open(other, "alice", "phone", plan.options())) {
+                plan.holdNextGroup();
+                CompletionStage<ClientState> held = s.commit(ClientCommit.handedOver(0));
+                plan.awaitHeld();
+                CompletionStage<ClientState> a = s.commit(TestData.received(List.of(from("s", "o-1", 1),
+                        from("s", "o-2", 2))));
+                // Rejected after its messages were numbered: its hand-over is beyond the cursor.
+                CompletionStage<ClientState> rejected = s.commit(new ClientCommit(null, TestData.GEN,
+                        List.of(from("s", "o-3", 3)), 9, List.of(), List.of()));
+                CompletionStage<ClientState> b = s.commit(TestData.received(List.of(from("s", "o-3", 3),
+                        from("s", "o-2", 4), from("s", "o-4", 5))));
+                plan.release();
+                await(held);
+                assertThat(await(a).count()).isEqualTo(2);
+                assertThat(failureOf(rejected)).isInstanceOf(StoreException.RejectedException.class);
+                assertThat(await(b).count()).as("o-3 is stored: the rejected commit held nothing").isEqualTo(4);
+            }
+            try (MapDbClientStore s = MapDbClientStore.open(other, "alice", "phone")) {
+                assertThat(s.read(1, 10)).extracting(Message::clientId).containsExactly("o-1", "o-2", "o-3", "o-4");
+                await(s.commit(ClientCommit.rebase(new ClientCommit.Rebase("g2-x", 1, 0))));
+                ClientState after = await(s.commit(ClientCommit.messages("g2-x", List.of(from("s", "o-1", 1),
+                        from("s", "o-4", 2), from("s", "o-5", 3)))));
+                assertThat(after.count()).isEqualTo(5);
+            }
+        }
+
+        @Test
+        @DisplayName("a message whose client id is not <outbox id>-<counter> is rejected, nothing stored")
+        void clientIdForm() {
+            for (String id : List.of("c1", "o-0", "o-01", "o-1-2")) {
+                assertThat(failureOf(store.commit(TestData.received(List.of(from("s", "o-1", 1), from("s", id, 2))))))
+                        .as(id).isInstanceOf(StoreException.RejectedException.class)
+                        .hasMessageContaining("s/" + id)
+                        .hasMessageContaining("not <outbox id>-<counter>");
+            }
+            assertThat(store.state().count()).isZero();
         }
     }
 

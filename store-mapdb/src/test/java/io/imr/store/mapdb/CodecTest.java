@@ -68,7 +68,7 @@ class CodecTest {
     }
 
     @Test
-    @DisplayName("meta, outbox, dedup and device records round-trip")
+    @DisplayName("meta, outbox, dedup run and device records round-trip")
     void smallRecords() {
         ClientMeta meta = new ClientMeta("alice", "phone", "0123456789abcdef", 2, 99, "s/c-1", 1, 99, 50, 7,
                 new io.imr.api.store.ClientState.ServerPosition("g3-0a1b", 1, 120, "s/c-1"), 4);
@@ -80,9 +80,32 @@ class CodecTest {
         marks.set(70);
         assertThat(OutboxCodec.decodeMarks(OutboxCodec.encodeMarks(marks))).isEqualTo(marks);
         assertThat(InboxMeta.decode(new InboxMeta(3, 1000, 2).encode())).isEqualTo(new InboxMeta(3, 1000, 2));
-        assertThat(ServerCodecs.decodeRef(ServerCodecs.encodeRef("bob", 12345)))
-                .isEqualTo(new ServerCodecs.DedupRef("bob", 12345));
+        ServerCodecs.Run run = new ServerCodecs.Run(1L << 40, (1L << 40) + 255, "bob", 2, 12345);
+        assertThat(ServerCodecs.decodeRun(1L << 40, ServerCodecs.encodeRun(run))).isEqualTo(run);
+        assertThatThrownBy(() -> ServerCodecs.decodeRun(1, new Bytes.Writer(8).u8(1).string("bob").varLong(0).varLong(1)
+                .varLong(0).toByteArray())).isInstanceOf(io.imr.api.store.StoreException.CorruptException.class)
+                .hasMessageContaining("dedup run");
         DeviceState d = new DeviceState("bob", "phone", 2, 40, 38);
         assertThat(ServerCodecs.decodeDevice("bob", "phone", ServerCodecs.encodeDevice(d))).isEqualTo(d);
+    }
+
+    @Test
+    @DisplayName("run keys sort by sender, then outbox id, then counter (unsigned), and never mix two outboxes")
+    void runKeys() {
+        byte[] ab = OutboxKeys.prefix("a", "b");
+        byte[] abc = OutboxKeys.prefix("a", "bc");
+        byte[] aB = OutboxKeys.prefix("a.b", "c");
+        long[] counters = {1, 127, 128, 255, 256, 65_535, 1L << 31, (1L << 32) + 1, Long.MAX_VALUE};
+        for (int i = 0; i < counters.length; i++) {
+            byte[] k = OutboxKeys.runKey(ab, counters[i]);
+            assertThat(OutboxKeys.counterOf(k)).isEqualTo(counters[i]);
+            assertThat(OutboxKeys.belongs(k, ab)).isTrue();
+            assertThat(OutboxKeys.belongs(k, abc)).isFalse();
+            assertThat(OutboxKeys.belongs(k, aB)).isFalse();
+            if (i > 0) {
+                assertThat(org.mapdb.Serializer.BYTE_ARRAY.compare(OutboxKeys.runKey(ab, counters[i - 1]), k)).isNegative();
+            }
+            assertThat(org.mapdb.Serializer.BYTE_ARRAY.compare(k, OutboxKeys.runKey(abc, 1))).isNegative();
+        }
     }
 }

@@ -95,7 +95,7 @@ class GroupCommitTest {
         FaultPlan plan = new FaultPlan();
         try (MapDbServerStore store = MapDbServerStore.open(dir, plan.options())) {
             List<List<Accepted>> results = hammer(plan, n -> {
-                ServerCommit c = ServerCommit.append(List.of(submission("s" + (n % THREADS), "a1b2c3d4e5f60718-" + n,
+                ServerCommit c = ServerCommit.append(List.of(submission("s" + (n % THREADS), "a1b2c3d4e5f60718-" + (n + 1),
                         "u" + (n % 4))));
                 return new Submitted<>(c, store.commit(c));
             });

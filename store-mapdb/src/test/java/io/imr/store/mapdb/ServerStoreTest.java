@@ -193,10 +193,26 @@ class ServerStoreTest {
         }
 
         @Test
-        @DisplayName("lookups by sender check their names")
+        @DisplayName("lookups by sender check their names; a client id not <outbox id>-<counter> was never stored")
         void lookupNames() {
             assertThatThrownBy(() -> store.findBySender("a/b", "x")).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> store.findBySender("a", "x y")).isInstanceOf(IllegalArgumentException.class);
+            assertThat(store.findBySender("a", "x")).isEmpty();
+            assertThat(store.findBySender("a", "x-01")).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a submission whose client id is not <outbox id>-<counter> is rejected and stores nothing")
+        void clientIdForm() {
+            for (String id : List.of("c1", "o-0", "o-01", "o-1x", "-1", "o-", "a-b-1")) {
+                assertThatThrownBy(() -> await(store.commit(ServerCommit.append(List.of(submission("alice", "o-1", "bob"),
+                        submission("alice", id, "bob"))))))
+                        .as(id).isInstanceOf(StoreException.RejectedException.class)
+                        .hasMessageContaining("alice/" + id)
+                        .hasMessageContaining("not <outbox id>-<counter>");
+            }
+            assertThat(store.inbox("bob").maxSeq()).isZero();
+            assertThat(store.findBySender("alice", "o-1")).isEmpty();
         }
     }
 
@@ -283,7 +299,7 @@ class ServerStoreTest {
             store = MapDbServerStore.open(dir);
             String afterCopy = store.generation();
             // Stored after the copy: x at 4, y at 5 (y's sender did not hear the answer).
-            await(store.commit(ServerCommit.append(List.of(submission("a", "x", "bob"), submission("b", "y", "bob")))));
+            await(store.commit(ServerCommit.append(List.of(submission("a", "x-1", "bob"), submission("b", "y-1", "bob")))));
             String x = idAt(4);
             store.close();
             copyFolder(backup, dir);
@@ -291,7 +307,7 @@ class ServerStoreTest {
             String restored = store.generation();
             assertThat(restored).startsWith("g2-").isNotEqualTo(afterCopy);
             // y is resent and lands at 4, then w at 5: neither position of the original vouches for this store.
-            await(store.commit(ServerCommit.append(List.of(submission("b", "y", "bob"), submission("c", "w", "bob")))));
+            await(store.commit(ServerCommit.append(List.of(submission("b", "y-1", "bob"), submission("c", "w-1", "bob")))));
             assertThat(store.vouches("bob", 4, x, afterCopy)).isFalse();
             assertThat(store.vouches("bob", 4, idAt(4), afterCopy)).as("y at 4, but stored by another generation")
                     .isFalse();
@@ -313,7 +329,38 @@ class ServerStoreTest {
                     .isExactlyInstanceOf(StoreException.class)
                     .hasMessageContaining(old.toString())
                     .hasMessageContaining("server store of format 1, written by an older imr")
-                    .hasMessageContaining("reads format 2 only");
+                    .hasMessageContaining("reads format 3 only");
+            assertThat(java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE))).isEqualTo(before);
+        }
+
+        @Test
+        @DisplayName("a store of format 2 (one dedup entry per message) is refused naming both formats, never misread")
+        void formatTwoRefused(@TempDir Path old) throws Exception {
+            // What format 2 wrote: its format record, a message of bob's in the inbox and its dedup entry
+            // "sender/clientId" -> (u8 1, recipient, varint seq) in server.dedup.
+            Message m = Message.of("alice", "a1b2-1", "bob", 1, 1, 7_000, new byte[] {1, 2},
+                    io.imr.api.Checksums.crc32c(new byte[] {1, 2}));
+            StoreFiles.create(old, MapDbServerStore.DB_FILE, db -> {
+                db.treeMap("server.format", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY).createOrOpen()
+                        .put("format", new byte[] {2});
+                db.treeMap("server.inbox", new org.mapdb.serializer.SerializerArrayTuple(org.mapdb.Serializer.STRING,
+                        org.mapdb.Serializer.LONG), org.mapdb.Serializer.BYTE_ARRAY).valuesOutsideNodesEnable()
+                        .createOrOpen().put(new Object[] {"bob", 1L}, MessageBatchCodec.encode(List.of(m)));
+                db.treeMap("server.inbox.meta", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY)
+                        .createOrOpen().put("bob", new InboxMeta(1, 1, 1).encode());
+                db.treeMap("server.dedup", org.mapdb.Serializer.STRING_DELTA, org.mapdb.Serializer.BYTE_ARRAY)
+                        .createOrOpen().put("alice/a1b2-1", new Bytes.Writer(8).u8(1).string("bob").varLong(1)
+                                .toByteArray());
+                db.treeMap("server.generations", org.mapdb.Serializer.STRING, org.mapdb.Serializer.LONG).createOrOpen()
+                        .put("g1-000000000000", 1L);
+            }, new SyncCounter());
+            byte[] before = java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE));
+            assertThatThrownBy(() -> MapDbServerStore.open(old))
+                    .isExactlyInstanceOf(StoreException.class)
+                    .hasMessageContaining(old.toString())
+                    .hasMessageContaining("server store of format 2, written by an older imr")
+                    .hasMessageContaining("reads format 3 only")
+                    .hasMessageNotContaining("\n");
             assertThat(java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE))).isEqualTo(before);
         }
     }

@@ -35,7 +35,7 @@ final class TestData {
         return b;
     }
 
-    /** Messages {@code from..to} of a user's sequence in an epoch, from sender "s", client ids "c-SEQ". */
+    /** Messages {@code from..to} of a user's sequence in an epoch, from sender "s", client ids "USER.EPOCH-SEQ". */
     static List<Message> messages(String user, long epoch, long from, long to) {
         List<Message> out = new ArrayList<>();
         for (long seq = from; seq <= to; seq++) {
@@ -45,7 +45,7 @@ final class TestData {
     }
 
     static Message message(String user, long epoch, long seq) {
-        String clientId = "c-" + user + "-" + epoch + "-" + seq;
+        String clientId = user + "." + epoch + "-" + seq;
         byte[] p = payload(clientId, PAYLOAD);
         return Message.of("s", clientId, user, seq, epoch, 1_000 + seq, p, Checksums.crc32c(p));
     }

@@ -56,8 +56,9 @@ class BackPressureTest {
     Path dir;
 
     static String id(int i) {
-        // Long client ids make long send-acks: fewer of them fill the socket buffers.
-        return String.format("%0100d", i);
+        // Long client ids make long send-acks: fewer of them fill the socket buffers. The longest
+        // <outbox id>-<counter>: a 64-character outbox id and a 19-digit counter.
+        return "o".repeat(io.imr.api.ClientIds.MAX_OUTBOX_ID) + "-" + (1_000_000_000_000_000_000L + i);
     }
 
     static java.util.function.Supplier<String> diagnostics;
@@ -91,7 +92,7 @@ class BackPressureTest {
             byte[] payload = new byte[size];
             for (int i = 0; i < n; i++) {
                 payload[0] = (byte) i;
-                sender.write(RawDevice.send("m-" + i, to, payload));
+                sender.write(RawDevice.send("m-" + (i + 1), to, payload));
             }
             sender.flush();
             assertThat(acks.join()).isEqualTo(n);
