@@ -2,6 +2,7 @@ package io.imr.transport.vertx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imr.api.ClientIds;
 import io.imr.api.frame.ErrorFrame;
 import io.imr.api.frame.Frame;
 import io.imr.api.frame.SendAck;
@@ -56,8 +57,8 @@ class BackPressureTest {
     Path dir;
 
     static String id(int i) {
-        // Long client ids make long send-acks: fewer of them fill the socket buffers.
-        return String.format("%0100d", i);
+        // The longest outbox id makes the longest send-acks: fewer of them fill the socket buffers.
+        return "o".repeat(ClientIds.MAX_OUTBOX_ID) + "-" + (i + 1);
     }
 
     static java.util.function.Supplier<String> diagnostics;
@@ -80,8 +81,8 @@ class BackPressureTest {
                 int count = 0;
                 while (count < n) {
                     Frame f = sender.read();
-                    if (f instanceof SendAck) {
-                        count++;
+                    if (f instanceof SendAck ack) {
+                        count += (int) ack.messages();
                     } else if (f instanceof ErrorFrame e) {
                         throw new AssertionError("the server refused a send: " + e);
                     }
@@ -91,7 +92,7 @@ class BackPressureTest {
             byte[] payload = new byte[size];
             for (int i = 0; i < n; i++) {
                 payload[0] = (byte) i;
-                sender.write(RawDevice.send("m-" + i, to, payload));
+                sender.write(RawDevice.send("m-" + (i + 1), to, payload));
             }
             sender.flush();
             assertThat(acks.join()).isEqualTo(n);
@@ -158,7 +159,12 @@ class BackPressureTest {
             while (confirmed.size() < n) {
                 Frame f = sender.read();
                 assertThat(f).isInstanceOf(SendAck.class);
-                assertThat(confirmed.add(((SendAck) f).clientId())).as("confirmed once").isTrue();
+                SendAck ack = (SendAck) f;
+                for (SendAck.Run r : ack.runs()) {
+                    for (long c = r.firstCounter(); c <= r.lastCounter(); c++) {
+                        assertThat(confirmed.add(ClientIds.of(ack.outboxId(), c))).as("confirmed once").isTrue();
+                    }
+                }
             }
             writing.get(1, TimeUnit.MINUTES);
             assertThat(server.inbound(MetricNames.INBOUND_PAUSES)).as("the engine too stopped reading the sender "
