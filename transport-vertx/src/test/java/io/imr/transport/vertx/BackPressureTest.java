@@ -57,8 +57,9 @@ class BackPressureTest {
     Path dir;
 
     static String id(int i) {
-        // The longest outbox id makes the longest send-acks: fewer of them fill the socket buffers.
-        return "o".repeat(ClientIds.MAX_OUTBOX_ID) + "-" + (i + 1);
+        // Send-acks are runs of consecutive counters: counters two apart make one run per send, and
+        // counters near 2^62 the longest runs (20 bytes each), so fewer sends fill the socket buffers.
+        return "o".repeat(ClientIds.MAX_OUTBOX_ID) + "-" + ((1L << 62) + 2L * i);
     }
 
     static java.util.function.Supplier<String> diagnostics;
