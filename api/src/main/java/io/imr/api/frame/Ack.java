@@ -55,16 +55,6 @@ public record Ack(long epoch, List<Range> ranges) implements Frame {
         return new Ack(epoch, List.of(new Range(first, last)));
     }
 
-    /** Whether the ranges hold {@code seq}. */
-    public boolean covers(long seq) {
-        for (Range r : ranges) {
-            if (seq >= r.first() && seq <= r.last()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public String type() {
         return "ack";
