@@ -83,7 +83,7 @@ class UnackedWindowTest {
         assertThat(window.containsId(Messages.seq(8).id())).isFalse();
         assertThat(window.earliestDeadline()).isEqualTo(OptionalLong.of(105));
         assertThat(window.bytes()).isEqualTo(FrameBatches.estimatedBytes(Messages.seq(5))
-                + FrameBatches.estimatedBytes(Messages.seq(10)) + FrameBatches.estimatedBytes(Messages.seq(11)));
+                + FrameBatches.estimatedBytes(Messages.seq(6)) + FrameBatches.estimatedBytes(Messages.seq(11)));
     }
 
     @Test
