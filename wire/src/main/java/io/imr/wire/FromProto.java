@@ -109,16 +109,21 @@ final class FromProto {
         String to = null;
         for (int i = 0; i < n; i++) {
             io.imr.wire.proto.SendItem item = p.getItems(i);
-            String at = "send.items[" + i + "]";
-            Strict.noUnknownFields(item, at);
-            if (!item.hasPayloadChecksum()) {
-                throw bad(at + ".payloadChecksum is missing");
+            // The item's place is named only when something is wrong: it costs a string per item.
+            if (!item.getUnknownFields().isEmpty()) {
+                Strict.noUnknownFields(item, "send.items[" + i + "]");
             }
-            long counter = Strict.u64(item.getCounter(), at, "counter");
+            if (!item.hasPayloadChecksum()) {
+                throw bad("send.items[" + i + "].payloadChecksum is missing");
+            }
+            long counter = item.getCounter();
+            if (counter < 0) {
+                Strict.u64(counter, "send.items[" + i + "]", "counter");
+            }
             if (!item.getTo().isEmpty()) {
                 to = item.getTo();
             } else if (to == null) {
-                throw bad(at + ".to is empty, but the first item must name its recipient");
+                throw bad("send.items[" + i + "].to is empty, but the first item must name its recipient");
             }
             String recipient = to;
             items.add(build("send", () -> new Send.Item(counter, recipient, item.getPayload().toByteArray(),

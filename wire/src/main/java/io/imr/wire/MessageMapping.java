@@ -199,6 +199,14 @@ public final class MessageMapping {
                 throw bad(at + " repeats sender " + senders[i] + " with outbox " + outboxes[i]);
             }
         }
+        // Built once per origin: each message's client id and id are these plus its counter (the origin's
+        // names were checked above, a counter of 1 or more below).
+        String[] clientIdPrefix = new String[originCount];
+        String[] idPrefix = new String[originCount];
+        for (int i = 0; i < originCount; i++) {
+            clientIdPrefix[i] = outboxes[i] + "-";
+            idPrefix[i] = senders[i] + "/" + clientIdPrefix[i];
+        }
         long[] lastCounter = new long[originCount];
         boolean[] used = new boolean[originCount];
         List<Message> messages = new ArrayList<>(protos.size());
@@ -206,19 +214,24 @@ public final class MessageMapping {
         long previousTime = 0;
         for (int i = 0, n = protos.size(); i < n; i++) {
             DeliveredMessage p = protos.get(i);
-            String at = where + ".messages[" + i + "]";
-            Strict.noUnknownFields(p, at);
-            if (!p.hasPayloadChecksum()) {
-                throw bad(at + ".payloadChecksum is missing");
+            // The message's place is named only when something is wrong: it costs a string per message.
+            if (!p.getUnknownFields().isEmpty()) {
+                Strict.noUnknownFields(p, at(where, i));
             }
-            long skip = Strict.u64(p.getSeqSkip(), at, "seqSkip");
+            if (!p.hasPayloadChecksum()) {
+                throw bad(at(where, i) + ".payloadChecksum is missing");
+            }
+            long skip = p.getSeqSkip();
+            if (skip < 0) {
+                Strict.u64(skip, at(where, i), "seqSkip");
+            }
             if (skip > Long.MAX_VALUE - 1 - previousSeq) {
-                throw bad(at + ".seqSkip " + skip + " takes the seq beyond " + Long.MAX_VALUE);
+                throw bad(at(where, i) + ".seqSkip " + skip + " takes the seq beyond " + Long.MAX_VALUE);
             }
             long seq = previousSeq + 1 + skip;
             int origin = p.getOrigin();
             if (origin < 0 || origin >= originCount) {
-                throw bad(at + ".origin " + Integer.toUnsignedString(origin) + " is not an index of the "
+                throw bad(at(where, i) + ".origin " + Integer.toUnsignedString(origin) + " is not an index of the "
                         + originCount + " origins");
             }
             long counter;
@@ -226,10 +239,11 @@ public final class MessageMapping {
                 // last + skip first: last is 0 to 2^63-1, so only a skip that is too large overflows.
                 counter = Math.addExact(Math.addExact(lastCounter[origin], p.getCounterSkip()), 1);
             } catch (ArithmeticException e) {
-                throw bad(at + ".counterSkip " + p.getCounterSkip() + " takes the counter beyond " + Long.MAX_VALUE);
+                throw bad(at(where, i) + ".counterSkip " + p.getCounterSkip() + " takes the counter beyond "
+                        + Long.MAX_VALUE);
             }
             if (counter < 1) {
-                throw bad(at + ".counterSkip " + p.getCounterSkip() + " makes the counter " + counter
+                throw bad(at(where, i) + ".counterSkip " + p.getCounterSkip() + " makes the counter " + counter
                         + "; counters are 1 or more");
             }
             long time;
@@ -239,14 +253,17 @@ public final class MessageMapping {
                 time = -1;
             }
             if (time < 0) {
-                throw bad(at + ".timeDelta " + p.getTimeDelta() + " takes the server time out of 0 to "
+                throw bad(at(where, i) + ".timeDelta " + p.getTimeDelta() + " takes the server time out of 0 to "
                         + Long.MAX_VALUE);
             }
+            String clientId = clientIdPrefix[origin] + counter;
             try {
-                messages.add(Message.of(senders[origin], ClientIds.of(outboxes[origin], counter), recipient, seq, epoch,
+                // As Message.of(sender, ClientIds.of(outbox, counter), ...), without checking the origin's names
+                // again for each message (the constructor checks every field once).
+                messages.add(new Message(idPrefix[origin] + counter, senders[origin], clientId, recipient, seq, epoch,
                         time, p.getPayload().toByteArray(), p.getPayloadChecksum()));
             } catch (IllegalArgumentException e) {
-                throw new ProtocolException(ErrorFrame.Code.BAD_FRAME, at + ": " + e.getMessage(), e);
+                throw new ProtocolException(ErrorFrame.Code.BAD_FRAME, at(where, i) + ": " + e.getMessage(), e);
             }
             used[origin] = true;
             lastCounter[origin] = counter;
@@ -259,6 +276,10 @@ public final class MessageMapping {
             }
         }
         return messages;
+    }
+
+    private static String at(String where, int i) {
+        return where + ".messages[" + i + "]";
     }
 
     private static ProtocolException bad(String message) {
