@@ -88,13 +88,16 @@ class CommandLineContractIT {
                 proxy.terminate();
                 assertThat(proxy.waitFor(T)).isZero();
                 assertThat(proxy.outLines).hasSize(1);
-                // 200 sends and 200 deliveries counted once each, a cut every 40 of them: up to 10 cuts (fewer when
-                // a batch of deliveries carries two multiples of 40: its connection is cut once).
+                // 200 sends and 200 deliveries counted once each, a cut every 40 of them: up to 10 cuts, fewer when
+                // a frame carries two multiples of 40 (its connection is cut once). Protocol 3 batches sends as well
+                // as deliveries, so 400 messages may take only a few frames: at least one cut, each but the last
+                // one followed by a new connection.
                 Matcher counts = Pattern.compile("imr: proxy accepted (\\d+) connections, forwarded \\d+ frames,"
                         + " dropped 0, counted 400 new messages, cut (\\d+) connections").matcher(proxy.stderr());
                 assertThat(counts.find()).as("the proxy's counts on stderr: " + proxy.stderr()).isTrue();
-                assertThat(Integer.parseInt(counts.group(2))).as("cuts").isBetween(3, 10);
-                assertThat(Integer.parseInt(counts.group(1))).as("connections").isGreaterThan(3);
+                int cuts = Integer.parseInt(counts.group(2));
+                assertThat(cuts).as("cuts").isBetween(1, 10);
+                assertThat(Integer.parseInt(counts.group(1))).as("connections").isGreaterThanOrEqualTo(1 + cuts);
                 Proc summary = Proc.run(T, "inspect", "--data", dir.resolve("bob").toString(), "--json");
                 assertThat(summary.outLines).containsExactly("{\"user\":\"bob\",\"device\":\"phone\","
                         + "\"cursor\":200,\"count\":200,\"firstSeq\":1,\"lastSeq\":200,\"gaps\":[],\"duplicates\":0}");

@@ -72,6 +72,9 @@ import java.util.function.LongSupplier;
  */
 public final class BackPressureSoak {
 
+    /** The outbox id of the raw sender's sends. */
+    static final String OUTBOX = "soak";
+
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
     private static final String STRATEGY = "hybrid";
 
@@ -303,8 +306,9 @@ public final class BackPressureSoak {
                     try {
                         byte[] payload = new byte[64];
                         for (int i = 0; i < count; i++) {
-                            String id = String.format("%090d", i);
-                            out.write(codec.encodeWithLength(new Send(id, "bob", payload, Checksums.crc32c(payload))));
+                            // One send a frame, as a sender that batches nothing would write them.
+                            out.write(codec.encodeWithLength(Send.of(OUTBOX, i + 1, "bob", payload,
+                                    Checksums.crc32c(payload))));
                             written.incrementAndGet();
                         }
                         out.flush();
@@ -318,11 +322,18 @@ public final class BackPressureSoak {
                 }
                 System.out.println("PHASE raw sender reads its send-acks");
                 long t0 = System.nanoTime();
-                Set<String> confirmed = new HashSet<>();
+                Set<Long> confirmed = new HashSet<>();
                 while (confirmed.size() < count) {
                     Frame f = read(in, codec);
-                    if (!(f instanceof SendAck a) || !confirmed.add(a.clientId())) {
-                        throw new IllegalStateException("expected a new send-ack, got " + f);
+                    if (!(f instanceof SendAck a) || !a.outboxId().equals(OUTBOX)) {
+                        throw new IllegalStateException("expected a send-ack of outbox " + OUTBOX + ", got " + f);
+                    }
+                    for (SendAck.Run r : a.runs()) {
+                        for (long c = r.firstCounter(); c <= r.lastCounter(); c++) {
+                            if (!confirmed.add(c)) {
+                                throw new IllegalStateException("send " + c + " confirmed twice: " + f);
+                            }
+                        }
                     }
                 }
                 writing.get(1, TimeUnit.MINUTES);

@@ -95,8 +95,12 @@ class ConfiguredBackPressureTest {
             // From here on bob's device reads nothing, while alice sends it 400 KB (below the default
             // high-water mark of 1 MiB: only the configured limit closes it).
 
+            // A small send window keeps alice's batches, and so the server's commits and the Deliver frames it
+            // pushes to bob, at a few KB: a frame alone may pass the limit (the transport queues one frame for an
+            // idle peer whatever its size), and this test is about many frames.
             ImrClient alice = ImrClient.builder().server("127.0.0.1:" + port).user("alice").device("laptop")
-                    .token(token("alice", "laptop")).dataDir(dir.resolve("alice")).strategies("hybrid").build();
+                    .token(token("alice", "laptop")).dataDir(dir.resolve("alice")).strategies("hybrid")
+                    .sendWindow(16).build();
             try {
                 Cluster.join(alice.start());
                 List<CompletableFuture<Long>> sent = new ArrayList<>();

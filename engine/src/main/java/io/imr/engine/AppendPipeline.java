@@ -3,6 +3,7 @@ package io.imr.engine;
 import io.imr.api.Checksums;
 import io.imr.api.Message;
 import io.imr.api.frame.ErrorFrame;
+import io.imr.api.frame.Frame;
 import io.imr.api.frame.Send;
 import io.imr.api.frame.SendAck;
 import io.imr.api.store.Accepted;
@@ -136,29 +137,55 @@ final class AppendPipeline {
 
     // ---------------------------------------------------------------- the send path
 
-    /** A session's {@code Send}: refused, or queued for the next append commit. */
+    /**
+     * A session's {@code Send} batch: each item whose payload does not match its checksum is refused alone
+     * ({@code SEND_REFUSED} naming its client id), the others are queued for the next append commit, one
+     * submission each. A session that would have more than {@code maxPendingSends} sends waiting is closed.
+     */
     void submit(ServerSession session, Send send) {
-        if (Checksums.crc32c(send.payload()) != send.payloadChecksum()) {
-            session.channel.send(new ErrorFrame(ErrorFrame.Code.SEND_REFUSED,
-                    "payload does not match its checksum; the message was not stored", send.clientId()));
-            metrics.corrupt.increment();
+        List<Send.Item> items = send.items();
+        int n = items.size();
+        boolean[] refused = null;
+        int accepted = n;
+        for (int i = 0; i < n; i++) {
+            Send.Item item = items.get(i);
+            if (Checksums.crc32c(item.payload()) != item.payloadChecksum()) {
+                if (refused == null) {
+                    refused = new boolean[n];
+                }
+                refused[i] = true;
+                accepted--;
+                session.channel.send(new ErrorFrame(ErrorFrame.Code.SEND_REFUSED,
+                        "payload does not match its checksum; the message was not stored", send.clientId(item)));
+                metrics.corrupt.increment();
+            }
+        }
+        if (accepted == 0) {
             return;
         }
-        if (session.pendingSends >= maxPendingSends) {
+        if (session.pendingSends + accepted > maxPendingSends) {
             session.close(ErrorFrame.Code.NOT_ALLOWED, "more than " + maxPendingSends
                     + " sends waiting for their commit; wait for send-acks before sending more");
             return;
         }
-        session.pendingSends++;
-        Submission submission = new Submission(session.principal.user(), send.clientId(), send.to(), send.payload(),
-                send.payloadChecksum(), runtime.currentTimeMillis());
-        PendingAppend pending = new PendingAppend(session, submission);
-        appendsInOrder.add(pending);
+        session.pendingSends += accepted;
+        String sender = session.principal.user();
+        long now = runtime.currentTimeMillis();
         if (appendBuffer.isEmpty() && appendsRunning < MAX_APPENDS_RUNNING) {
             // Everything that arrives before this task runs goes into the same store commit.
             runtime.execute(this::flushAppends);
         }
-        appendBuffer.add(pending);
+        for (int i = 0; i < n; i++) {
+            if (refused != null && refused[i]) {
+                continue;
+            }
+            Send.Item item = items.get(i);
+            Submission submission = new Submission(sender, send.clientId(item), item.to(), item.payload(),
+                    item.payloadChecksum(), now);
+            PendingAppend pending = new PendingAppend(session, send.outboxId(), item.counter(), submission);
+            appendsInOrder.add(pending);
+            appendBuffer.add(pending);
+        }
     }
 
     private void flushAppends() {
@@ -188,6 +215,7 @@ final class AppendPipeline {
     /** Answers senders and tells recipients' devices, strictly in commit order. */
     private void drainAppends() {
         Map<String, List<Message>> appended = new LinkedHashMap<>();
+        Map<ServerSession, SendAcks> answers = new LinkedHashMap<>();
         while (!appendsInOrder.isEmpty() && appendsInOrder.peek().done) {
             PendingAppend p = appendsInOrder.poll();
             ServerSession s = p.session;
@@ -200,7 +228,7 @@ final class AppendPipeline {
             }
             Message m = p.accepted.message();
             if (s.active()) {
-                s.channel.send(new SendAck(p.submission.clientId(), m.seq(), m.epoch()));
+                answers.computeIfAbsent(s, SendAcks::new).add(p.outboxId, p.counter, m.seq(), m.epoch());
             }
             if (p.accepted.duplicate()) {
                 metrics.duplicate.increment();
@@ -210,6 +238,8 @@ final class AppendPipeline {
                 appended.computeIfAbsent(m.recipient(), k -> new ArrayList<>()).add(m);
             }
         }
+        // Each session hears of everything this drain committed for it in one SendAck (or a few).
+        answers.values().forEach(SendAcks::flush);
         appended.forEach((user, messages) -> {
             Watched w = watched.get(user);
             if (w == null) {
@@ -229,14 +259,75 @@ final class AppendPipeline {
     /** One accepted send, from its session's {@code Send} until its commit returned and it was answered. */
     private static final class PendingAppend {
         final ServerSession session;
+        final String outboxId;
+        final long counter;
         final Submission submission;
         boolean done;
         Throwable error;
         Accepted accepted;
 
-        PendingAppend(ServerSession session, Submission submission) {
+        PendingAppend(ServerSession session, String outboxId, long counter, Submission submission) {
             this.session = session;
+            this.outboxId = outboxId;
+            this.counter = counter;
             this.submission = submission;
+        }
+    }
+
+    /**
+     * The answers one drain owes a session, as runs: a counter that follows the run's last with the seq
+     * that follows its last, of the same epoch, extends it; anything else starts a new run. A frame holds
+     * at most {@link Frame#MAX_RUNS} runs of one outbox.
+     */
+    static final class SendAcks {
+        private final ServerSession session;
+        private String outboxId;
+        private List<SendAck.Run> runs = new ArrayList<>();
+        private long firstCounter;
+        private long firstSeq;
+        private long count;
+        private long epoch;
+
+        SendAcks(ServerSession session) {
+            this.session = session;
+        }
+
+        void add(String outbox, long counter, long seq, long seqEpoch) {
+            if (count > 0 && outbox.equals(outboxId) && seqEpoch == epoch && counter == firstCounter + count
+                    && seq == firstSeq + count) {
+                count++;
+                return;
+            }
+            endRun();
+            if (!outbox.equals(outboxId) || runs.size() == Frame.MAX_RUNS) {
+                send();
+                outboxId = outbox;
+            }
+            firstCounter = counter;
+            firstSeq = seq;
+            epoch = seqEpoch;
+            count = 1;
+        }
+
+        void flush() {
+            endRun();
+            send();
+        }
+
+        private void endRun() {
+            if (count > 0) {
+                runs.add(new SendAck.Run(firstCounter, count, firstSeq, epoch));
+                count = 0;
+            }
+        }
+
+        private void send() {
+            if (!runs.isEmpty()) {
+                if (session.active()) {
+                    session.channel.send(new SendAck(outboxId, runs));
+                }
+                runs = new ArrayList<>();
+            }
         }
     }
 }

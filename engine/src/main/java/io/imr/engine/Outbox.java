@@ -1,7 +1,9 @@
 package io.imr.engine;
 
 import io.imr.api.Checksums;
+import io.imr.api.ClientIds;
 import io.imr.api.frame.ErrorFrame;
+import io.imr.api.frame.Frame;
 import io.imr.api.frame.Send;
 import io.imr.api.frame.SendAck;
 import io.imr.api.store.ClientCommit;
@@ -10,6 +12,7 @@ import io.imr.api.store.OutboxEntry;
 import io.imr.engine.internal.StoreCommits;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +50,10 @@ final class Outbox {
     private final EngineRuntime runtime;
     private final ClientEngineConfig config;
     private final Uplink uplink;
+    /** The most payload bytes one {@code Send} frame carries (one larger message goes alone): a quarter of the
+     * default frame limit. */
+    static final long MAX_BATCH_PAYLOAD = 1L << 20;
+
     private final Consumer<SendConfirmation> confirmations;
     private final AtomicInteger size = new AtomicInteger();
 
@@ -139,33 +146,41 @@ final class Outbox {
         });
     }
 
-    /** Sends durable entries not in flight, in counter order, within the window, if a session is up. */
+    /**
+     * Sends durable entries not in flight, in counter order, within the window, if a session is up: as
+     * few {@code Send} frames as fit ({@link #MAX_BATCH_PAYLOAD}, {@link Frame#MAX_BATCH}), one per pump
+     * mostly.
+     */
     void pump() {
-        if (!uplink.ready()) {
+        if (!uplink.ready() || unsent.isEmpty()) {
             return;
         }
+        List<Pending> batch = new ArrayList<>(Math.min(unsent.size(), config.sendWindow()));
         while (inFlight.size() < config.sendWindow() && !unsent.isEmpty()) {
             Long counter = unsent.pollFirst();
             Pending p = pending.get(counter);
             if (p != null) {
-                transmit(p);
+                batch.add(p);
                 inFlight.add(counter);
             }
         }
+        transmit(batch);
     }
 
-    /** Sends again what the server has not answered for {@code resendAfter} (it deduplicates). */
+    /** Sends again, in batches, what the server has not answered for {@code resendAfter} (it deduplicates). */
     void resendOverdue() {
         if (!uplink.ready()) {
             return;
         }
         long overdue = runtime.nanoTime() - config.resendAfter().toNanos();
+        List<Pending> batch = new ArrayList<>();
         for (Long counter : inFlight) {
             Pending p = pending.get(counter);
             if (p != null && p.sentAt < overdue) {
-                transmit(p);
+                batch.add(p);
             }
         }
+        transmit(batch);
     }
 
     /** The connection is gone: everything in flight is sent again on the next one. */
@@ -180,22 +195,58 @@ final class Outbox {
         inFlight.clear();
     }
 
-    private void transmit(Pending p) {
-        OutboxEntry e = p.entry;
-        uplink.send(new Send(e.clientId(outboxId), e.to(), e.payload(), e.payloadChecksum()));
-        p.sentAt = runtime.nanoTime();
+    /**
+     * Sends entries, in counter order, in frames of at most {@link Frame#MAX_BATCH} items and
+     * {@link #MAX_BATCH_PAYLOAD} payload bytes (one larger entry goes alone).
+     */
+    private void transmit(List<Pending> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        long now = runtime.nanoTime();
+        List<Send.Item> items = new ArrayList<>(Math.min(batch.size(), Frame.MAX_BATCH));
+        long bytes = 0;
+        for (Pending p : batch) {
+            OutboxEntry e = p.entry;
+            if (!items.isEmpty() && (items.size() == Frame.MAX_BATCH || bytes + e.payload().length > MAX_BATCH_PAYLOAD)) {
+                uplink.send(new Send(outboxId, items));
+                items = new ArrayList<>(Math.min(batch.size(), Frame.MAX_BATCH));
+                bytes = 0;
+            }
+            items.add(new Send.Item(e.counter(), e.to(), e.payload(), e.payloadChecksum()));
+            bytes += e.payload().length;
+            p.sentAt = now;
+        }
+        uplink.send(new Send(outboxId, items));
     }
 
-    /** The server committed a send: the application hears its seq, the outbox lets it go. */
+    /**
+     * The server committed sends: each counter of its runs that is pending is answered with its seq (the
+     * application hears it, the outbox lets it go); counters it does not hold are a second answer to a
+     * resend, or of another outbox, and are ignored.
+     */
     void acked(SendAck ack) {
-        long counter = counterOf(ack.clientId());
-        Pending p = take(counter);
-        if (p == null) {
-            return; // a second answer to a resend
+        if (!ack.outboxId().equals(outboxId)) {
+            return;
         }
-        confirmations.accept(new SendConfirmation(ack.clientId(), counter, p.entry.to(), ack.seq(), ack.epoch()));
-        if (p.result != null) {
-            p.result.complete(ack.seq());
+        boolean any = false;
+        for (SendAck.Run run : ack.runs()) {
+            // Only the counters held: a run may be long, the outbox holds at most maxOutbox.
+            Map<Long, Pending> held = pending.subMap(run.firstCounter(), true, run.lastCounter(), true);
+            while (!held.isEmpty()) {
+                long counter = held.keySet().iterator().next();
+                Pending p = take(counter);
+                long seq = run.seqOf(counter);
+                confirmations.accept(new SendConfirmation(ClientIds.of(outboxId, counter), counter, p.entry.to(), seq,
+                        run.epoch()));
+                if (p.result != null) {
+                    p.result.complete(seq);
+                }
+                any = true;
+            }
+        }
+        if (any) {
+            answered();
         }
     }
 
@@ -206,6 +257,7 @@ final class Outbox {
         if (p == null) {
             return;
         }
+        answered();
         LOG.warning("the server refused send " + e.ref() + ": " + e.message());
         if (p.result != null) {
             p.result.completeExceptionally(new ClientException.SendRefusedException(e.message()));
@@ -221,11 +273,15 @@ final class Outbox {
         inFlight.remove(counter);
         unsent.remove(counter);
         removeBuffer.add(counter);
+        return p;
+    }
+
+    /** Sends were answered: their removal from the store's outbox starts, and the window has room again. */
+    private void answered() {
         if (!removalRunning) {
             flushRemovals();
         }
         pump();
-        return p;
     }
 
     /** Answered sends leave the store's outbox in batches: one removal commit at a time. */
@@ -255,15 +311,11 @@ final class Outbox {
         }
     }
 
+    /** The counter of a client id of this outbox, or -1 for another outbox's or none. */
     private long counterOf(String clientId) {
-        String prefix = outboxId + "-";
-        if (clientId == null || !clientId.startsWith(prefix)) {
+        if (!ClientIds.isClientId(clientId) || !ClientIds.outboxOf(clientId).equals(outboxId)) {
             return -1;
         }
-        try {
-            return Long.parseLong(clientId.substring(prefix.length()));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return ClientIds.counterOf(clientId);
     }
 }

@@ -1,5 +1,9 @@
 package io.imr.engine;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import io.imr.api.frame.Send;
+import io.imr.api.Checksums;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -58,11 +62,14 @@ class AppendPipelineTest {
         assertThat(alice.sent(SendAck.class)).as("nothing answered before its commit").isEmpty();
         server.store.releaseOne();
         server.runtime.runDue();
-        assertThat(alice.sent(SendAck.class)).extracting(SendAck::clientId).containsExactly("c-1");
+        assertThat(ServerFixture.ackedIds(alice.sent(SendAck.class))).containsExactly("c-1");
         assertThat(server.store.heldCommits()).as("what waited goes into one commit").isEqualTo(2);
         server.store.release();
         server.runtime.runDue();
-        assertThat(alice.sent(SendAck.class)).extracting(SendAck::seq).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(ServerFixture.ackedSeqs(alice.sent(SendAck.class))).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(alice.sent(SendAck.class)).as("one answer per commit").hasSize(3);
+        assertThat(alice.sent(SendAck.class).get(2)).as("the last commit's two sends are one run")
+                .isEqualTo(new SendAck("c", List.of(new SendAck.Run(3, 2, 3, 1))));
         assertThat(server.store.commits - commits).as("append commits").isEqualTo(3);
     }
 
@@ -71,7 +78,7 @@ class AppendPipelineTest {
     void duplicate() {
         ServerFixture.Connection alice = alice();
         alice.frame(ServerFixture.send("c-1", "bob", "hi")).frame(ServerFixture.send("c-1", "bob", "hi"));
-        assertThat(alice.sent(SendAck.class)).extracting(SendAck::seq).containsExactly(1L, 1L);
+        assertThat(ServerFixture.ackedSeqs(alice.sent(SendAck.class))).containsExactly(1L, 1L);
         assertThat(server.store.inbox("bob").maxSeq()).isEqualTo(1);
     }
 
@@ -102,14 +109,14 @@ class AppendPipelineTest {
         server.store.hold();
         for (int round = 0; round < 4; round++) {
             for (int i = 1; i <= 4; i++) {
-                alice.frame(ServerFixture.send("c" + round + "-" + i, "bob", "m"));
+                alice.frame(ServerFixture.send("c-" + (round * 4 + i), "bob", "m"));
             }
             server.store.release();
             server.runtime.runDue();
             server.store.hold();
         }
         assertThat(alice.channel.closed).isFalse();
-        assertThat(alice.sent(SendAck.class)).hasSize(16);
+        assertThat(ServerFixture.ackedSeqs(alice.sent(SendAck.class))).hasSize(16);
     }
 
     @Test
@@ -123,7 +130,7 @@ class AppendPipelineTest {
 
         ServerFixture.Connection again = alice();
         again.frame(ServerFixture.send("c-1", "bob", "lost"));
-        assertThat(again.sent(SendAck.class)).extracting(SendAck::seq).containsExactly(1L);
+        assertThat(ServerFixture.ackedSeqs(again.sent(SendAck.class))).containsExactly(1L);
     }
 
     @Test
@@ -145,8 +152,58 @@ class AppendPipelineTest {
         for (int i = 1; i <= 20; i++) {
             alice.frame(ServerFixture.send("c-" + i, "user" + i, "hi"));
         }
-        assertThat(alice.sent(SendAck.class)).hasSize(20);
+        assertThat(ServerFixture.ackedIds(alice.sent(SendAck.class))).hasSize(20);
         assertThat(server.store.inboxReads).isEqualTo(reads);
+    }
+
+    @Test
+    @DisplayName("stores a batch in one commit and answers it with one run per recipient sequence")
+    void batch() {
+        ServerFixture.Connection alice = alice();
+        int commits = server.store.commits;
+        List<Send.Item> items = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            byte[] payload = ("m" + i).getBytes(StandardCharsets.UTF_8);
+            items.add(new Send.Item(10 + i, i <= 3 ? "bob" : "carol", payload, Checksums.crc32c(payload)));
+        }
+        alice.frame(new Send("c", items));
+
+        assertThat(server.store.commits - commits).isEqualTo(1);
+        assertThat(alice.sent(SendAck.class)).containsExactly(new SendAck("c", List.of(new SendAck.Run(11, 3, 1, 1),
+                new SendAck.Run(14, 1, 1, 1))));
+        assertThat(server.store.inbox("bob").maxSeq()).isEqualTo(3);
+        assertThat(server.store.inbox("carol").maxSeq()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("refuses a bad item of a batch alone and stores the rest")
+    void badItemAlone() {
+        ServerFixture.Connection alice = alice();
+        byte[] payload = "ok".getBytes(StandardCharsets.UTF_8);
+        int good = Checksums.crc32c(payload);
+        alice.frame(new Send("c", List.of(new Send.Item(1, "bob", payload, good),
+                new Send.Item(2, "bob", payload, good + 1), new Send.Item(3, "bob", payload, good))));
+
+        assertThat(alice.sent(ErrorFrame.class)).extracting(ErrorFrame::code, ErrorFrame::ref)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(ErrorFrame.Code.SEND_REFUSED, "c-2"));
+        assertThat(alice.channel.closed).isFalse();
+        assertThat(alice.sent(SendAck.class)).containsExactly(new SendAck("c", List.of(new SendAck.Run(1, 1, 1, 1),
+                new SendAck.Run(3, 1, 2, 1))));
+    }
+
+    @Test
+    @DisplayName("counts every item of a batch against the pending-send limit")
+    void batchCountsPerItem() {
+        ServerFixture.Connection alice = alice();
+        server.store.hold();
+        List<Send.Item> items = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            items.add(new Send.Item(i, "bob", new byte[0], 0));
+        }
+        alice.frame(new Send("c", items));
+
+        assertThat(alice.channel.closedWith.code()).isEqualTo(ErrorFrame.Code.NOT_ALLOWED);
+        assertThat(alice.channel.closedWith.message()).contains("more than 4 sends waiting for their commit");
     }
 
     @Nested

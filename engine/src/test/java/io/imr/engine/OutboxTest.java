@@ -64,8 +64,25 @@ class OutboxTest {
         return wire.stream().filter(Send.class::isInstance).map(Send.class::cast).toList();
     }
 
+    /** The client ids of every item of every Send on the wire, in order. */
+    private List<String> sentIds() {
+        List<String> ids = new ArrayList<>();
+        for (Send send : sent()) {
+            for (int i = 0; i < send.items().size(); i++) {
+                ids.add(send.clientId(i));
+            }
+        }
+        return ids;
+    }
+
+    private static final String OUTBOX = "0123456789abcdef";
+
     private static String id(long counter) {
-        return "0123456789abcdef-" + counter;
+        return OUTBOX + "-" + counter;
+    }
+
+    private static SendAck ack(long counter, long seq) {
+        return SendAck.of(OUTBOX, counter, seq, 1);
     }
 
     @Test
@@ -80,10 +97,11 @@ class OutboxTest {
 
         store.completeNext();
         runtime.runDue();
-        assertThat(sent()).extracting(Send::clientId).containsExactly(id(1), id(2));
+        assertThat(sentIds()).containsExactly(id(1), id(2));
+        assertThat(sent()).as("the window's worth in one frame").hasSize(1);
 
-        outbox.acked(new SendAck(id(1), 7, 1));
-        assertThat(sent()).extracting(Send::clientId).containsExactly(id(1), id(2), id(3));
+        outbox.acked(ack(1, 7));
+        assertThat(sentIds()).containsExactly(id(1), id(2), id(3));
     }
 
     @Test
@@ -108,7 +126,7 @@ class OutboxTest {
                 Checksums.crc32c(p), 1)), 9);
         outbox = outbox(10, 10);
         outbox.pump();
-        assertThat(sent()).extracting(Send::clientId).containsExactly(id(5));
+        assertThat(sentIds()).containsExactly(id(5));
 
         CompletableFuture<Long> reused = send(9);
         assertThat(reused).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
@@ -147,10 +165,10 @@ class OutboxTest {
         outbox.pump();
         runtime.advance(11_000_000_000L);
         outbox.resendOverdue();
-        assertThat(sent()).extracting(Send::clientId).containsExactly(id(1), id(1), id(1));
+        assertThat(sentIds()).containsExactly(id(1), id(1), id(1));
 
-        outbox.acked(new SendAck(id(1), 4, 1));
-        outbox.acked(new SendAck(id(1), 4, 1));
+        outbox.acked(ack(1, 4));
+        outbox.acked(ack(1, 4));
         assertThat(f).isCompletedWithValue(4L);
         assertThat(confirmations).hasSize(1);
         assertThat(store.waiting()).as("one removal commit").isEqualTo(1);
@@ -165,9 +183,9 @@ class OutboxTest {
         runtime.runDue();
         store.completeNext();
         runtime.runDue();
-        outbox.acked(new SendAck(id(1), 1, 1));
-        outbox.acked(new SendAck(id(2), 2, 1));
-        outbox.acked(new SendAck(id(3), 3, 1));
+        outbox.acked(ack(1, 1));
+        outbox.acked(ack(2, 2));
+        outbox.acked(ack(3, 3));
         assertThat(store.waiting()).isEqualTo(1);
         assertThat(store.peek().outboxRemove()).containsExactly(1L);
         store.completeNext();
@@ -202,5 +220,71 @@ class OutboxTest {
         up = true;
         outbox.pump();
         assertThat(sent()).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("answers each send of a run with its own seq, ignores counters it does not hold and other outboxes' runs")
+    void runs() {
+        outbox = outbox(10, 10);
+        List<CompletableFuture<Long>> fs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            fs.add(send(0));
+        }
+        runtime.runDue();
+        store.completeNext();
+        runtime.runDue();
+        assertThat(sent()).as("five sends in one frame").hasSize(1);
+        assertThat(sent().get(0).items()).extracting(Send.Item::counter).containsExactly(1L, 2L, 3L, 4L, 5L);
+
+        outbox.acked(new SendAck("otherOutbox", List.of(new SendAck.Run(1, 5, 100, 1))));
+        assertThat(confirmations).isEmpty();
+
+        outbox.acked(new SendAck(OUTBOX, List.of(new SendAck.Run(2, 2, 20, 3), new SendAck.Run(5, 1_000_000, 40, 3))));
+        assertThat(fs.get(1)).isCompletedWithValue(20L);
+        assertThat(fs.get(2)).isCompletedWithValue(21L);
+        assertThat(fs.get(4)).isCompletedWithValue(40L);
+        assertThat(fs.get(0)).isNotDone();
+        assertThat(confirmations).extracting(SendConfirmation::clientId).containsExactly(id(2), id(3), id(5));
+        assertThat(confirmations).extracting(SendConfirmation::epoch).containsOnly(3L);
+        assertThat(outbox.size()).isEqualTo(2);
+
+        outbox.acked(new SendAck(OUTBOX, List.of(new SendAck.Run(1, 4, 9, 3))));
+        assertThat(fs.get(0)).isCompletedWithValue(9L);
+        assertThat(fs.get(3)).as("counter 4 of the second answer").isCompletedWithValue(12L);
+        assertThat(confirmations).hasSize(5);
+    }
+
+    @Test
+    @DisplayName("keeps a frame's payloads to about 1 MiB: larger batches go in several frames, a larger send alone")
+    void framesStayBounded() {
+        outbox = outbox(10, 10);
+        for (int size : new int[] {600_000, 600_000, 100, 100, 1_000_000}) {
+            CompletableFuture<Long> f = new CompletableFuture<>();
+            outbox.enqueue(0, "alice", new byte[size], f);
+        }
+        runtime.runDue();
+        store.completeNext();
+        runtime.runDue();
+
+        assertThat(sent()).extracting(s -> s.items().size()).containsExactly(1, 3, 1);
+        assertThat(sentIds()).containsExactly(id(1), id(2), id(3), id(4), id(5));
+    }
+
+    @Test
+    @DisplayName("resends everything overdue in one frame")
+    void resendsInBatches() {
+        outbox = outbox(10, 10);
+        send(0);
+        send(0);
+        send(0);
+        runtime.runDue();
+        store.completeNext();
+        runtime.runDue();
+        outbox.acked(ack(2, 8));
+        runtime.advance(11_000_000_000L);
+        outbox.resendOverdue();
+
+        assertThat(sent()).hasSize(2);
+        assertThat(sent().get(1).items()).extracting(Send.Item::counter).containsExactly(1L, 3L);
     }
 }

@@ -34,7 +34,7 @@ class ServerDeviceTest {
     Path dir;
 
     private final ScriptedStrategy strategy = new ScriptedStrategy();
-    private final Ack ack = new Ack(List.of("x/1"));
+    private final Ack ack = Ack.of(1, 1, 1);
     private ServerFixture server;
     private String id3;
 

@@ -1,5 +1,8 @@
 package io.imr.engine;
 
+import java.util.ArrayList;
+import io.imr.api.frame.SendAck;
+import io.imr.api.ClientIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imr.api.Checksums;
@@ -86,9 +89,37 @@ final class ServerFixture implements AutoCloseable {
         return c;
     }
 
+    /** A Send of one message whose client id is {@code clientId} ({@code <outbox>-<counter>}). */
     static Send send(String clientId, String to, String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        return new Send(clientId, to, payload, Checksums.crc32c(payload));
+        return Send.of(ClientIds.outboxOf(clientId), ClientIds.counterOf(clientId), to, payload,
+                Checksums.crc32c(payload));
+    }
+
+    /** The client ids the send-acks answer, run by run, counter by counter. */
+    static List<String> ackedIds(List<SendAck> acks) {
+        List<String> ids = new ArrayList<>();
+        for (SendAck a : acks) {
+            for (SendAck.Run r : a.runs()) {
+                for (long c = r.firstCounter(); c <= r.lastCounter(); c++) {
+                    ids.add(ClientIds.of(a.outboxId(), c));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** The seqs the send-acks give, run by run, counter by counter. */
+    static List<Long> ackedSeqs(List<SendAck> acks) {
+        List<Long> seqs = new ArrayList<>();
+        for (SendAck a : acks) {
+            for (SendAck.Run r : a.runs()) {
+                for (long i = 0; i < r.count(); i++) {
+                    seqs.add(r.firstSeq() + i);
+                }
+            }
+        }
+        return seqs;
     }
 
     @Override

@@ -101,7 +101,7 @@ class ServerSessionRulesTest {
         FakeChannel version = connect(new Hello(1, token("bob", "phone"), "bob", "phone", List.of("quiet"), 0, 0, "", "",
                 1));
         assertThat(version.closedWith.code()).isEqualTo(ErrorFrame.Code.UNSUPPORTED_VERSION);
-        assertThat(version.closedWith.message()).isEqualTo("this server speaks protocol version 2, the device 1");
+        assertThat(version.closedWith.message()).isEqualTo("this server speaks protocol version 3, the device 1");
 
         FakeChannel bad = connect(hello("garbage", "bob", "phone", List.of("quiet")));
         assertThat(bad.closedWith.code()).isEqualTo(ErrorFrame.Code.AUTH_FAILED);
@@ -146,7 +146,7 @@ class ServerSessionRulesTest {
         ConnectionHandler h = engine.accept(c);
         h.onFrame(hello(token("alice", "laptop"), "alice", "laptop", List.of("quiet")));
         runtime.runDue();
-        h.onFrame(new Send("abc-1", "bob", new byte[] {1, 2, 3}, 12345));
+        h.onFrame(Send.of("abc", 1, "bob", new byte[] {1, 2, 3}, 12345));
         runtime.runDue();
         ErrorFrame refused = (ErrorFrame) c.sent.get(1);
         assertThat(refused.code()).isEqualTo(ErrorFrame.Code.SEND_REFUSED);

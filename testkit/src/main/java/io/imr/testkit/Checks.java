@@ -1,6 +1,7 @@
 package io.imr.testkit;
 
 import io.imr.api.Message;
+import io.imr.api.ClientIds;
 import io.imr.api.frame.Ack;
 import io.imr.api.frame.AckUpTo;
 import io.imr.api.frame.Frame;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The checkers that run while the simulation runs: the stores, the network and the strategy
@@ -133,11 +135,13 @@ final class Checks {
     void deviceSends(String device, int link, Frame frame) {
         ClientDisk disk = disks.get(device);
         if (frame instanceof Ack ack) {
-            for (String id : ack.messageIds()) {
-                if (!disk.ids.contains(id)) {
-                    recorder.violated("G5", device + " acknowledged message " + id + " before its commit");
-                    return;
-                }
+            long last = ack.ranges().get(ack.ranges().size() - 1).last();
+            boolean atPosition = ack.epoch() == disk.server.epoch() && last <= disk.server.seq();
+            if (!atPosition && disk.committedUpTo(ack.epoch()) < last) {
+                recorder.violated("G5", device + " acknowledged seqs up to " + last + " of epoch " + ack.epoch()
+                        + " before their commit (its store is at server seq " + disk.server.seq() + " of epoch "
+                        + disk.server.epoch() + ")");
+                return;
             }
         } else if (frame instanceof AckUpTo upTo) {
             if (upTo.epoch() != disk.server.epoch() || upTo.seq() > disk.server.seq()) {
@@ -201,10 +205,25 @@ final class Checks {
     /** A frame leaves the server: a send-ack must follow the server's commit of the message (G5, G6). */
     void serverSends(String device, Frame frame) {
         if (frame instanceof SendAck a) {
-            String sender = senderOf.get(a.clientId());
-            if (sender == null || serverDisk.findBySender(sender, a.clientId()).isEmpty()) {
-                recorder.violated("G5", "the server confirmed send " + a.clientId() + " to " + device
-                        + " before committing it");
+            for (SendAck.Run r : a.runs()) {
+                for (long counter = r.firstCounter(); counter <= r.lastCounter(); counter++) {
+                    String clientId = ClientIds.of(a.outboxId(), counter);
+                    String sender = senderOf.get(clientId);
+                    Optional<Message> stored = sender == null ? Optional.empty()
+                            : serverDisk.findBySender(sender, clientId);
+                    if (stored.isEmpty()) {
+                        recorder.violated("G5", "the server confirmed send " + clientId + " to " + device
+                                + " before committing it");
+                        return;
+                    }
+                    long seq = r.seqOf(counter);
+                    if (stored.get().seq() != seq || stored.get().epoch() != r.epoch()) {
+                        recorder.violated("G6", "the server confirmed send " + clientId + " to " + device
+                                + " with seq " + seq + " of epoch " + r.epoch() + ", but stored it at seq "
+                                + stored.get().seq() + " of epoch " + stored.get().epoch());
+                        return;
+                    }
+                }
             }
         }
     }

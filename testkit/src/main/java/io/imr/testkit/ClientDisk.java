@@ -6,6 +6,8 @@ import io.imr.api.store.ClientState;
 import io.imr.api.store.OutboxEntry;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Map;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -33,6 +35,8 @@ final class ClientDisk {
     final TreeMap<Long, Message> messages = new TreeMap<>();
     final Set<String> ids = new HashSet<>();
     final TreeMap<Long, OutboxEntry> outbox = new TreeMap<>();
+    /** The highest server seq of each epoch that a commit carried (in the server's numbering). */
+    private final Map<Long, Long> committedUpTo = new HashMap<>();
 
     ClientDisk(String user, String device, String outboxId) {
         this.user = user;
@@ -120,6 +124,9 @@ final class ClientDisk {
             cursor = own.seq();
             idAtCursor = own.id();
         }
+        for (Message m : c.messages()) {
+            committedUpTo.merge(m.epoch(), m.seq(), Math::max);
+        }
         if (!c.messages().isEmpty()) {
             Message last = c.messages().get(c.messages().size() - 1);
             server = new ClientState.ServerPosition(c.serverStore(), last.epoch(), last.seq(), last.id());
@@ -133,6 +140,11 @@ final class ClientDisk {
         }
         c.outboxRemove().forEach(outbox::remove);
         return stored;
+    }
+
+    /** The highest seq of the server's numbering in {@code epoch} that a commit carried, 0 for none. */
+    long committedUpTo(long epoch) {
+        return committedUpTo.getOrDefault(epoch, 0L);
     }
 
     /** Whether the held messages are exactly first..cursor (G3). */

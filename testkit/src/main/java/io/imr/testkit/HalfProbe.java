@@ -123,9 +123,7 @@ final class HalfProbe {
             if (a instanceof Action.SendFrame f && f.frame() instanceof AckUpTo u) {
                 claimed = u.seq();
             } else if (a instanceof Action.SendFrame f && f.frame() instanceof Ack ack) {
-                for (String id : ack.messageIds()) {
-                    claimed = Math.max(claimed, Long.parseLong(id.substring(id.lastIndexOf('-') + 1)));
-                }
+                claimed = ack.ranges().get(ack.ranges().size() - 1).last();
             } else if (a instanceof Action.PullRange p) {
                 claimed = p.fromSeq() - 1;
             }

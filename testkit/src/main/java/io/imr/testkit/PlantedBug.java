@@ -146,10 +146,9 @@ public enum PlantedBug {
                     return Intercepting.client(new ClientBug(half) {
                         @Override
                         void after(ClientEvent event, List<ClientAction> actions, ClientActions out) {
-                            List<String> ids = new ArrayList<>();
-                            messagesOf(event).forEach(m -> ids.add(m.id()));
-                            if (!ids.isEmpty()) {
-                                out.send(new Ack(ids.subList(0, Math.min(ids.size(), Frame.MAX_ACK_IDS))));
+                            List<Message> ms = messagesOf(event);
+                            if (!ms.isEmpty()) {
+                                out.send(ackOf(ms));
                             }
                         }
                     });
@@ -427,5 +426,32 @@ public enum PlantedBug {
             }
             return kept;
         }
+    }
+
+    /** An Ack of the seqs of these messages that are of the first one's epoch, runs merged. */
+    private static Ack ackOf(List<Message> ms) {
+        long epoch = ms.get(0).epoch();
+        java.util.TreeSet<Long> seqs = new java.util.TreeSet<>();
+        for (Message m : ms) {
+            if (m.epoch() == epoch) {
+                seqs.add(m.seq());
+            }
+        }
+        List<Ack.Range> ranges = new ArrayList<>();
+        long first = -1;
+        long last = -1;
+        for (long seq : seqs) {
+            if (first != -1 && seq == last + 1) {
+                last = seq;
+                continue;
+            }
+            if (first != -1) {
+                ranges.add(new Ack.Range(first, last));
+            }
+            first = seq;
+            last = seq;
+        }
+        ranges.add(new Ack.Range(first, last));
+        return new Ack(epoch, ranges.subList(0, Math.min(ranges.size(), Frame.MAX_RANGES)));
     }
 }

@@ -328,7 +328,9 @@ final class SimNetwork {
                     payload += m.payload().length;
                 }
             } else if (f instanceof Send s) {
-                payload = s.payload().length;
+                for (Send.Item item : s.items()) {
+                    payload += item.payload().length;
+                }
             } else if (f instanceof Pull) {
                 recorder.pulls++;
             }

@@ -62,11 +62,11 @@ public final class FrameCodec {
     public static final int ENVELOPE_BYTES = 5;
 
     /**
-     * An upper bound of the bytes a Deliver or PullResult body holds besides its messages'
-     * {@link MessageMapping#sizeInBatch entries}: the envelope, the body's tag and length, and
-     * the batch's own fields at their largest.
+     * An upper bound of the bytes a Deliver or PullResult body holds besides what its messages add
+     * ({@link MessageMapping#maxSizeInBatch}): the envelope, the body's tag and length, and the
+     * batch's own fields (recipient, epoch, max seq, base seq, from seq) at their largest.
      */
-    public static final int BATCH_FRAME_OVERHEAD = 64;
+    public static final int BATCH_FRAME_OVERHEAD = 128;
 
     private final int maxFrameBytes;
 
@@ -97,7 +97,7 @@ public final class FrameCodec {
      * The body of a frame, as sent in one WebSocket binary message.
      *
      * @throws IllegalArgumentException if the body would exceed {@link #maxFrameBytes()} (a batch
-     *                                  too large: size it with {@link MessageMapping#sizeInBatch}) or
+     *                                  too large: size it with {@link MessageMapping#maxSizeInBatch}) or
      *                                  a text field holds an unpaired surrogate; nothing is
      *                                  allocated for the body then
      */

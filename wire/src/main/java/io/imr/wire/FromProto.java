@@ -81,7 +81,11 @@ final class FromProto {
     private static Deliver deliver(io.imr.wire.proto.Deliver p) {
         Strict.noUnknownFields(p, "deliver");
         long maxSeq = Strict.u64(p.getMaxSeq(), "deliver", "maxSeq");
-        List<Message> messages = messages(p.getMessagesList(), "deliver.messages");
+        if (p.getMessagesCount() == 0) {
+            throw bad("deliver.messages must hold at least one message");
+        }
+        List<Message> messages = MessageMapping.fromProto(p.getRecipient(), p.getEpoch(), p.getBaseSeq(),
+                p.getOriginsList(), p.getMessagesList(), "deliver");
         return build("deliver", () -> new Deliver(messages, maxSeq));
     }
 
@@ -90,36 +94,62 @@ final class FromProto {
         long fromSeq = Strict.u64(p.getFromSeq(), "pull-result", "fromSeq");
         long maxSeq = Strict.u64(p.getMaxSeq(), "pull-result", "maxSeq");
         long epoch = Strict.u64(p.getEpoch(), "pull-result", "epoch");
-        List<Message> messages = messages(p.getMessagesList(), "pull-result.messages");
+        List<Message> messages = MessageMapping.fromProto(p.getRecipient(), epoch, p.getBaseSeq(),
+                p.getOriginsList(), p.getMessagesList(), "pull-result");
         return build("pull-result", () -> new PullResult(fromSeq, messages, maxSeq, epoch));
-    }
-
-    private static List<Message> messages(List<io.imr.wire.proto.Message> protos, String where) {
-        // Checked before mapping so that an oversized batch costs no Message objects.
-        if (protos.size() > Frame.MAX_BATCH) {
-            throw bad(where + " must hold at most " + Frame.MAX_BATCH + " items, got " + protos.size());
-        }
-        List<Message> messages = new ArrayList<>(protos.size());
-        for (int i = 0, n = protos.size(); i < n; i++) {
-            messages.add(MessageMapping.fromProto(protos.get(i), where + "[" + i + "]"));
-        }
-        return messages;
     }
 
     private static Send send(io.imr.wire.proto.Send p) {
         Strict.noUnknownFields(p, "send");
-        if (!p.hasPayloadChecksum()) {
-            throw bad("send.payloadChecksum is missing");
+        int n = p.getItemsCount();
+        if (n > Frame.MAX_BATCH) {
+            throw bad("send.items must hold at most " + Frame.MAX_BATCH + " items, got " + n);
         }
-        return build("send", () -> new Send(p.getClientId(), p.getTo(), p.getPayload().toByteArray(),
-                p.getPayloadChecksum()));
+        List<Send.Item> items = new ArrayList<>(n);
+        String to = null;
+        for (int i = 0; i < n; i++) {
+            io.imr.wire.proto.SendItem item = p.getItems(i);
+            // The item's place is named only when something is wrong: it costs a string per item.
+            if (!item.getUnknownFields().isEmpty()) {
+                Strict.noUnknownFields(item, "send.items[" + i + "]");
+            }
+            if (!item.hasPayloadChecksum()) {
+                throw bad("send.items[" + i + "].payloadChecksum is missing");
+            }
+            long counter = item.getCounter();
+            if (counter < 0) {
+                Strict.u64(counter, "send.items[" + i + "]", "counter");
+            }
+            if (!item.getTo().isEmpty()) {
+                to = item.getTo();
+            } else if (to == null) {
+                throw bad("send.items[" + i + "].to is empty, but the first item must name its recipient");
+            }
+            String recipient = to;
+            items.add(build("send", () -> new Send.Item(counter, recipient, item.getPayload().toByteArray(),
+                    item.getPayloadChecksum())));
+        }
+        return build("send", () -> new Send(p.getOutboxId(), items));
     }
 
     private static SendAck sendAck(io.imr.wire.proto.SendAck p) {
         Strict.noUnknownFields(p, "send-ack");
-        long seq = Strict.u64(p.getSeq(), "send-ack", "seq");
-        long epoch = Strict.u64(p.getEpoch(), "send-ack", "epoch");
-        return build("send-ack", () -> new SendAck(p.getClientId(), seq, epoch));
+        int n = p.getRunsCount();
+        if (n > Frame.MAX_RUNS) {
+            throw bad("send-ack.runs must hold at most " + Frame.MAX_RUNS + " items, got " + n);
+        }
+        List<SendAck.Run> runs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            io.imr.wire.proto.SendAckRun r = p.getRuns(i);
+            String at = "send-ack.runs[" + i + "]";
+            Strict.noUnknownFields(r, at);
+            long firstCounter = Strict.u64(r.getFirstCounter(), at, "firstCounter");
+            long count = Strict.u64(r.getCount(), at, "count");
+            long firstSeq = Strict.u64(r.getFirstSeq(), at, "firstSeq");
+            long epoch = Strict.u64(r.getEpoch(), at, "epoch");
+            runs.add(build("send-ack", () -> new SendAck.Run(firstCounter, count, firstSeq, epoch)));
+        }
+        return build("send-ack", () -> new SendAck(p.getOutboxId(), runs));
     }
 
     private static AckUpTo ackUpTo(io.imr.wire.proto.AckUpTo p) {
@@ -131,7 +161,21 @@ final class FromProto {
 
     private static Ack ack(io.imr.wire.proto.Ack p) {
         Strict.noUnknownFields(p, "ack");
-        return build("ack", () -> new Ack(p.getMessageIdsList()));
+        long epoch = Strict.u64(p.getEpoch(), "ack", "epoch");
+        int n = p.getRangesCount();
+        if (n > Frame.MAX_RANGES) {
+            throw bad("ack.ranges must hold at most " + Frame.MAX_RANGES + " items, got " + n);
+        }
+        List<Ack.Range> ranges = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            io.imr.wire.proto.SeqRange r = p.getRanges(i);
+            String at = "ack.ranges[" + i + "]";
+            Strict.noUnknownFields(r, at);
+            long first = Strict.u64(r.getFirst(), at, "first");
+            long last = Strict.u64(r.getLast(), at, "last");
+            ranges.add(build("ack", () -> new Ack.Range(first, last)));
+        }
+        return build("ack", () -> new Ack(epoch, ranges));
     }
 
     private static Pull pull(io.imr.wire.proto.Pull p) {
@@ -200,7 +244,7 @@ final class FromProto {
      * Runs an api constructor, turning its rule violation into a protocol error that names the
      * frame (the api's messages mostly do already; {@link io.imr.api.Names}' do not).
      */
-    private static <T extends Frame> T build(String type, Supplier<T> constructor) {
+    private static <T> T build(String type, Supplier<T> constructor) {
         try {
             return constructor.get();
         } catch (IllegalArgumentException e) {

@@ -1,7 +1,6 @@
 package io.imr.wire;
 
 import com.google.protobuf.UnsafeByteOperations;
-import io.imr.api.Message;
 import io.imr.api.frame.Ack;
 import io.imr.api.frame.AckUpTo;
 import io.imr.api.frame.Bye;
@@ -42,8 +41,7 @@ final class ToProto {
         } else if (frame instanceof Send f) {
             b.setSend(send(f));
         } else if (frame instanceof SendAck f) {
-            b.setSendAck(io.imr.wire.proto.SendAck.newBuilder()
-                    .setClientId(f.clientId()).setSeq(f.seq()).setEpoch(f.epoch()));
+            b.setSendAck(sendAck(f));
         } else if (frame instanceof AckUpTo f) {
             b.setAckUpTo(io.imr.wire.proto.AckUpTo.newBuilder().setEpoch(f.epoch()).setSeq(f.seq()));
         } else if (frame instanceof Ack f) {
@@ -76,38 +74,64 @@ final class ToProto {
     }
 
     private static io.imr.wire.proto.Deliver deliver(Deliver f) {
-        io.imr.wire.proto.Deliver.Builder b = io.imr.wire.proto.Deliver.newBuilder().setMaxSeq(f.maxSeq());
-        List<Message> messages = f.messages();
-        for (int i = 0, n = messages.size(); i < n; i++) {
-            b.addMessages(MessageMapping.toProto(messages.get(i)));
-        }
-        return b.build();
-    }
-
-    private static io.imr.wire.proto.PullResult pullResult(PullResult f) {
-        io.imr.wire.proto.PullResult.Builder b = io.imr.wire.proto.PullResult.newBuilder()
-                .setFromSeq(f.fromSeq()).setMaxSeq(f.maxSeq()).setEpoch(f.epoch());
-        List<Message> messages = f.messages();
-        for (int i = 0, n = messages.size(); i < n; i++) {
-            b.addMessages(MessageMapping.toProto(messages.get(i)));
-        }
-        return b.build();
-    }
-
-    private static io.imr.wire.proto.Send send(Send f) {
-        return io.imr.wire.proto.Send.newBuilder()
-                .setClientId(f.clientId())
-                .setTo(f.to())
-                // No copy: a Send owns its payload array and nobody changes it.
-                .setPayload(UnsafeByteOperations.unsafeWrap(f.payload()))
-                .setPayloadChecksum(f.payloadChecksum())
+        MessageMapping.Batch batch = MessageMapping.toProto(f.messages());
+        return io.imr.wire.proto.Deliver.newBuilder()
+                .setRecipient(batch.recipient())
+                .setEpoch(batch.epoch())
+                .setMaxSeq(f.maxSeq())
+                .setBaseSeq(batch.baseSeq())
+                .addAllOrigins(batch.origins())
+                .addAllMessages(batch.messages())
                 .build();
     }
 
+    private static io.imr.wire.proto.PullResult pullResult(PullResult f) {
+        MessageMapping.Batch batch = MessageMapping.toProto(f.messages());
+        return io.imr.wire.proto.PullResult.newBuilder()
+                .setFromSeq(f.fromSeq())
+                .setMaxSeq(f.maxSeq())
+                .setEpoch(f.epoch())
+                .setRecipient(batch.recipient())
+                .setBaseSeq(batch.baseSeq())
+                .addAllOrigins(batch.origins())
+                .addAllMessages(batch.messages())
+                .build();
+    }
+
+    private static io.imr.wire.proto.Send send(Send f) {
+        io.imr.wire.proto.Send.Builder b = io.imr.wire.proto.Send.newBuilder().setOutboxId(f.outboxId());
+        io.imr.wire.proto.SendItem.Builder item = io.imr.wire.proto.SendItem.newBuilder();
+        String previousTo = null;
+        List<Send.Item> items = f.items();
+        for (int i = 0, n = items.size(); i < n; i++) {
+            Send.Item it = items.get(i);
+            item.clear()
+                    .setCounter(it.counter())
+                    // Empty means the previous item's recipient: a batch to one user names it once.
+                    .setTo(it.to().equals(previousTo) ? "" : it.to())
+                    // No copy: a Send owns its payload arrays and nobody changes them.
+                    .setPayload(UnsafeByteOperations.unsafeWrap(it.payload()))
+                    .setPayloadChecksum(it.payloadChecksum());
+            b.addItems(item.build());
+            previousTo = it.to();
+        }
+        return b.build();
+    }
+
+    private static io.imr.wire.proto.SendAck sendAck(SendAck f) {
+        io.imr.wire.proto.SendAck.Builder b = io.imr.wire.proto.SendAck.newBuilder().setOutboxId(f.outboxId());
+        for (SendAck.Run r : f.runs()) {
+            b.addRuns(io.imr.wire.proto.SendAckRun.newBuilder()
+                    .setFirstCounter(r.firstCounter()).setCount(r.count()).setFirstSeq(r.firstSeq())
+                    .setEpoch(r.epoch()));
+        }
+        return b.build();
+    }
+
     private static io.imr.wire.proto.Ack ack(Ack f) {
-        io.imr.wire.proto.Ack.Builder b = io.imr.wire.proto.Ack.newBuilder();
-        for (String id : f.messageIds()) {
-            b.addMessageIds(WireText.requireEncodable("ack.messageIds[]", id));
+        io.imr.wire.proto.Ack.Builder b = io.imr.wire.proto.Ack.newBuilder().setEpoch(f.epoch());
+        for (Ack.Range r : f.ranges()) {
+            b.addRanges(io.imr.wire.proto.SeqRange.newBuilder().setFirst(r.first()).setLast(r.last()));
         }
         return b.build();
     }

@@ -1,6 +1,7 @@
 package io.imr.wire;
 
 import io.imr.api.Checksums;
+import io.imr.api.ClientIds;
 import io.imr.api.Message;
 import io.imr.api.frame.Ack;
 import io.imr.api.frame.AckUpTo;
@@ -35,7 +36,7 @@ import net.jqwik.api.arbitraries.StringArbitrary;
 final class FrameArbitraries {
 
     private static final String PRINCIPAL_CHARS = "._-";
-    private static final String CLIENT_ID_CHARS = "._:-";
+    private static final String OUTBOX_ID_CHARS = "._:";
 
     private final boolean small;
 
@@ -68,8 +69,14 @@ final class FrameArbitraries {
         return Arbitraries.strings().alpha().numeric().withChars(PRINCIPAL_CHARS).ofMinLength(1).ofMaxLength(64);
     }
 
-    static Arbitrary<String> clientId() {
-        return Arbitraries.strings().alpha().numeric().withChars(CLIENT_ID_CHARS).ofMinLength(1).ofMaxLength(100);
+    static Arbitrary<String> outboxId() {
+        return Arbitraries.strings().alpha().numeric().withChars(OUTBOX_ID_CHARS).ofMinLength(1)
+                .ofMaxLength(ClientIds.MAX_OUTBOX_ID);
+    }
+
+    /** Counters: small ones, as outboxes count, and any up to the largest. */
+    static Arbitrary<Long> counter() {
+        return Arbitraries.oneOf(List.of(Arbitraries.longs().between(1, 10_000), atLeast(1)));
     }
 
     static Arbitrary<String> strategy() {
@@ -148,17 +155,26 @@ final class FrameArbitraries {
         return payloads.flatMap(p -> checksumFor(p).map(c -> new Signed(p, c)));
     }
 
-    /** What a message has besides its place in the sequence. */
-    private record Content(String sender, String clientId, long serverTime, Signed payload) {
+    /** What a message has besides its place in the sequence and its origin. */
+    private record Content(int origin, long counter, long serverTime, Signed payload) {
     }
 
     private static Arbitrary<Content> content(Arbitrary<byte[]> payloads) {
-        return Combinators.combine(principal(), clientId(), atLeast(0), signed(payloads)).as(Content::new);
+        // Server times: mostly close together (one commit), sometimes anywhere (the deltas go both ways).
+        Arbitrary<Long> time = Arbitraries.oneOf(List.of(Arbitraries.longs().between(1_700_000_000_000L,
+                1_700_000_000_010L), atLeast(0)));
+        return Combinators.combine(Arbitraries.integers().between(0, 2), counter(), time, signed(payloads))
+                .as(Content::new);
+    }
+
+    /** A sender and one of its outboxes. */
+    private record Origin(String sender, String outboxId) {
     }
 
     /**
      * Batches of 0 or more messages to one recipient in one epoch, with seqs increasing by 1 to
-     * 3; one message may be as large as a payload gets, several share smaller payloads.
+     * 3, from up to three origins (a sender and an outbox; two may share the sender), counters in
+     * any order; one message may be as large as a payload gets, several share smaller payloads.
      */
     Arbitrary<List<Message>> batch(int minSize) {
         int many = small ? 4 : 40;
@@ -167,14 +183,18 @@ final class FrameArbitraries {
                 Tuple.of(3, content(batchPayload()).list().ofMinSize(minSize).ofMaxSize(many)));
         Arbitrary<Long> start = Arbitraries.oneOf(List.of(Arbitraries.longs().between(1, 1000),
                 Arbitraries.longs().between(1, Long.MAX_VALUE - 4L * Frame.MAX_BATCH)));
-        return Combinators.combine(contents, principal(), atLeast(1), start, Arbitraries.longs())
-                .as((cs, recipient, epoch, first, gapSeed) -> {
+        Arbitrary<List<Origin>> origins = Combinators.combine(principal(), principal(), outboxId(), outboxId(),
+                outboxId()).as((s1, s2, o1, o2, o3) -> List.of(new Origin(s1, o1), new Origin(s2, o2),
+                new Origin(s1, o3)));
+        return Combinators.combine(contents, principal(), atLeast(1), start, Arbitraries.longs(), origins)
+                .as((cs, recipient, epoch, first, gapSeed, from) -> {
                     Random gaps = new Random(gapSeed);
                     List<Message> messages = new ArrayList<>(cs.size());
                     long seq = first;
                     for (Content c : cs) {
-                        messages.add(Message.of(c.sender(), c.clientId(), recipient, seq, epoch, c.serverTime(),
-                                c.payload().payload(), c.payload().checksum()));
+                        Origin o = from.get(c.origin());
+                        messages.add(Message.of(o.sender(), ClientIds.of(o.outboxId(), c.counter()), recipient, seq,
+                                epoch, c.serverTime(), c.payload().payload(), c.payload().checksum()));
                         seq += 1 + gaps.nextInt(3);
                     }
                     return messages;
@@ -217,21 +237,61 @@ final class FrameArbitraries {
                 .as(ErrorFrame::new);
     }
 
-    Arbitrary<Frame> send() {
-        return Combinators.combine(clientId(), principal(), signed(payload()))
-                .as((id, to, p) -> new Send(id, to, p.payload(), p.checksum()));
+    /** One item of a Send to be: how far its counter is from the previous one, to which recipient, what. */
+    private record Step(long step, int to, Signed payload) {
     }
 
+    /** Batches of sends from one outbox: counters increasing by 1 or more, recipients repeating or not. */
+    Arbitrary<Frame> send() {
+        Arbitrary<Long> steps = Arbitraries.longs().between(1, 3);
+        Arbitrary<Integer> recipients = Arbitraries.integers().between(0, 2);
+        Arbitrary<List<Step>> items = Arbitraries.frequencyOf(
+                Tuple.of(1, Combinators.combine(steps, recipients, signed(payload())).as(Step::new).list().ofSize(1)),
+                Tuple.of(3, Combinators.combine(steps, recipients, signed(batchPayload())).as(Step::new).list()
+                        .ofMinSize(1).ofMaxSize(small ? 4 : 40)));
+        Arbitrary<Long> start = Arbitraries.oneOf(List.of(Arbitraries.longs().between(0, 1000),
+                Arbitraries.longs().between(0, Long.MAX_VALUE - 4L * Frame.MAX_BATCH)));
+        Arbitrary<List<String>> to = principal().list().ofSize(3);
+        return Combinators.combine(outboxId(), items, start, to).as((outbox, drawn, from, names) -> {
+            List<Send.Item> batch = new ArrayList<>(drawn.size());
+            long counter = from;
+            for (Step step : drawn) {
+                counter += step.step();
+                batch.add(new Send.Item(counter, names.get(step.to()), step.payload().payload(),
+                        step.payload().checksum()));
+            }
+            return new Send(outbox, batch);
+        });
+    }
+
+    /** Runs anywhere in the range of counters and seqs. */
     Arbitrary<Frame> sendAck() {
-        return Combinators.combine(clientId(), atLeast(1), atLeast(1)).as(SendAck::new);
+        Arbitrary<SendAck.Run> run = Combinators.combine(Arbitraries.longs().between(1, 1L << 40),
+                Arbitraries.longs().between(1, 5000), Arbitraries.longs().between(1, 1L << 40), atLeast(1))
+                .as(SendAck.Run::new);
+        return Combinators.combine(outboxId(), run.list().ofMinSize(1).ofMaxSize(small ? 4 : 64))
+                .as(SendAck::new);
     }
 
     Arbitrary<Frame> deliver() {
         return batch(1).flatMap(messages -> maxSeqFor(messages).map(max -> new Deliver(messages, max)));
     }
 
+    /** Ranges in increasing seq, apart by 1 or more, each 1 or more seqs long. */
     Arbitrary<Frame> ack() {
-        return text(1, 200).list().ofMinSize(1).ofMaxSize(small ? 4 : 64).map(Ack::new);
+        Arbitrary<long[]> gapAndLength = Combinators.combine(Arbitraries.longs().between(1, 1000),
+                Arbitraries.longs().between(0, 5000)).as((gap, length) -> new long[] {gap, length});
+        return Combinators.combine(atLeast(1), Arbitraries.longs().between(0, Long.MAX_VALUE / 2),
+                gapAndLength.list().ofMinSize(1).ofMaxSize(small ? 4 : 64)).as((epoch, from, parts) -> {
+            List<Ack.Range> ranges = new ArrayList<>(parts.size());
+            long at = from;
+            for (long[] part : parts) {
+                long first = at + part[0];
+                ranges.add(new Ack.Range(first, first + part[1]));
+                at = first + part[1];
+            }
+            return new Ack(epoch, ranges);
+        });
     }
 
     Arbitrary<Frame> ackUpTo() {
@@ -245,7 +305,8 @@ final class FrameArbitraries {
     Arbitrary<Frame> pullResult() {
         return batch(0).flatMap(messages -> {
             long firstSeq = messages.isEmpty() ? Long.MAX_VALUE : messages.get(0).seq();
-            return Combinators.combine(Arbitraries.longs().between(1, firstSeq), maxSeqFor(messages), atLeast(1))
+            Arbitrary<Long> epochs = messages.isEmpty() ? atLeast(1) : Arbitraries.just(messages.get(0).epoch());
+            return Combinators.combine(Arbitraries.longs().between(1, firstSeq), maxSeqFor(messages), epochs)
                     .as((from, max, epoch) -> new PullResult(from, messages, max, epoch));
         });
     }

@@ -18,6 +18,7 @@ import io.imr.api.frame.Frame;
 import io.imr.api.frame.Hello;
 import io.imr.api.frame.Ping;
 import io.imr.api.frame.Send;
+import io.imr.api.frame.SendAck;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -30,13 +31,25 @@ class FrameCodecTest {
 
     private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
 
-    /** A valid message proto, to be spoiled field by field. */
-    private static io.imr.wire.proto.Message.Builder message() {
+    /** A valid delivered message proto (alice's outbox "c", counter 1), to be spoiled field by field. */
+    static io.imr.wire.proto.DeliveredMessage.Builder message() {
         byte[] payload = {1, 2, 3};
-        return io.imr.wire.proto.Message.newBuilder()
-                .setId("alice/c-1").setSender("alice").setClientId("c-1").setRecipient("bob")
-                .setSeq(7).setEpoch(1).setServerTimeMillis(1_700_000_000_000L)
+        return io.imr.wire.proto.DeliveredMessage.newBuilder()
+                .setCounterSkip(0).setTimeDelta(1_700_000_000_000L)
                 .setPayload(ByteString.copyFrom(payload)).setPayloadChecksum(Checksums.crc32c(payload));
+    }
+
+    /** A valid Deliver proto to bob, epoch 1, of messages from seq 7 on, from alice's outbox "c". */
+    static io.imr.wire.proto.Deliver.Builder deliver() {
+        return io.imr.wire.proto.Deliver.newBuilder().setRecipient("bob").setEpoch(1).setMaxSeq(9).setBaseSeq(6)
+                .addOrigins(io.imr.wire.proto.Origin.newBuilder().setSender("alice").setOutboxId("c"));
+    }
+
+    /** A valid send item proto of counter {@code counter}, without a recipient. */
+    static io.imr.wire.proto.SendItem.Builder sendItem(long counter) {
+        byte[] payload = {4, 5};
+        return io.imr.wire.proto.SendItem.newBuilder().setCounter(counter).setPayload(ByteString.copyFrom(payload))
+                .setPayloadChecksum(Checksums.crc32c(payload));
     }
 
     private static io.imr.wire.proto.Hello.Builder hello() {
@@ -68,9 +81,9 @@ class FrameCodecTest {
         void anAckUpToIsEncodedAsDocumented() {
             byte[] stream = codec.encodeWithLength(new AckUpTo(1, 300));
 
-            assertThat(HEX.formatHex(stream)).isEqualTo("00 00 00 0c 02 42 05 08 01 10 ac 02 37 49 5d 8b");
+            assertThat(HEX.formatHex(stream)).isEqualTo("00 00 00 0c 03 42 05 08 01 10 ac 02 7e 75 20 ac");
             assertThat(HEX.formatHex(codec.encode(new AckUpTo(1, 300))))
-                    .isEqualTo("02 42 05 08 01 10 ac 02 37 49 5d 8b");
+                    .isEqualTo("03 42 05 08 01 10 ac 02 7e 75 20 ac");
         }
 
         @Test
@@ -105,11 +118,11 @@ class FrameCodecTest {
             byte[] protobuf = io.imr.wire.proto.Frame.newBuilder()
                     .setPing(io.imr.wire.proto.Ping.newBuilder().setNonce(1)).build().toByteArray();
 
-            for (int version : new int[] {0, 1, 3, 255}) {
+            for (int version : new int[] {0, 1, 2, 4, 255}) {
                 ProtocolException e = rejection(sealAs(version, protobuf));
 
                 assertThat(e.code()).isEqualTo(ErrorFrame.Code.UNSUPPORTED_VERSION);
-                assertThat(e).hasMessage("frame has protocol version " + version + ", this side speaks version 2");
+                assertThat(e).hasMessage("frame has protocol version " + version + ", this side speaks version 3");
             }
         }
 
@@ -187,7 +200,7 @@ class FrameCodecTest {
 
         @Test
         void anUnknownFieldInANestedMessageIsRejected() {
-            io.imr.wire.proto.Deliver deliver = io.imr.wire.proto.Deliver.newBuilder().setMaxSeq(7)
+            io.imr.wire.proto.Deliver deliver = deliver()
                     .addMessages(message().setUnknownFields(unknownField(20))).build();
 
             ProtocolException e = rejection(io.imr.wire.proto.Frame.newBuilder().setDeliver(deliver).build());
@@ -234,25 +247,26 @@ class FrameCodecTest {
         }
 
         @Test
-        void aSendWithoutClientIdIsRejected() {
-            io.imr.wire.proto.Send send = io.imr.wire.proto.Send.newBuilder().setTo("bob").setPayloadChecksum(0)
-                    .build();
+        void aSendWithoutOutboxIdIsRejected() {
+            io.imr.wire.proto.Send send = io.imr.wire.proto.Send.newBuilder()
+                    .addItems(sendItem(1).setTo("bob")).build();
 
             assertThat(rejection(io.imr.wire.proto.Frame.newBuilder().setSend(send).build()))
-                    .hasMessageStartingWith("send: client id must be 1 to 100 characters");
+                    .hasMessageStartingWith("send: outbox id must be 1 to 64 characters");
         }
 
         @Test
         void aSendWithoutPayloadChecksumIsRejectedEvenWithAnEmptyPayload() {
-            io.imr.wire.proto.Send send = io.imr.wire.proto.Send.newBuilder().setClientId("c-1").setTo("bob").build();
+            io.imr.wire.proto.Send send = io.imr.wire.proto.Send.newBuilder().setOutboxId("c")
+                    .addItems(sendItem(1).setTo("bob")).addItems(sendItem(2).clearPayloadChecksum()).build();
 
             assertThat(rejection(io.imr.wire.proto.Frame.newBuilder().setSend(send).build()))
-                    .hasMessage("send.payloadChecksum is missing");
+                    .hasMessage("send.items[1].payloadChecksum is missing");
         }
 
         @Test
         void aSendWithAnExplicitZeroChecksumAndEmptyPayloadIsFine() {
-            Send send = new Send("c-1", "bob", new byte[0], Checksums.crc32c(new byte[0]));
+            Send send = Send.of("c", 1, "bob", new byte[0], Checksums.crc32c(new byte[0]));
 
             assertThat(Checksums.crc32c(new byte[0])).isZero();
             assertThat(codec.decode(codec.encode(send))).isEqualTo(send);
@@ -267,48 +281,36 @@ class FrameCodecTest {
         }
 
         @Test
-        void aDeliveredMessageWithoutRecipientIsRejectedByItsPlace() {
-            io.imr.wire.proto.Deliver deliver = io.imr.wire.proto.Deliver.newBuilder().setMaxSeq(9)
-                    .addMessages(message()).addMessages(message().setSeq(8).clearRecipient()).build();
+        void aDeliverWithoutRecipientIsRejectedByItsFirstMessage() {
+            io.imr.wire.proto.Deliver deliver = deliver().clearRecipient().addMessages(message()).build();
 
             assertThat(rejection(io.imr.wire.proto.Frame.newBuilder().setDeliver(deliver).build()))
-                    .hasMessageStartingWith("deliver.messages[1]: recipient must be 1 to 64 characters");
+                    .hasMessageStartingWith("deliver.messages[0]: recipient must be 1 to 64 characters");
         }
 
         @Test
         void aDeliveredMessageWithoutChecksumIsRejected() {
-            io.imr.wire.proto.Deliver deliver = io.imr.wire.proto.Deliver.newBuilder().setMaxSeq(9)
-                    .addMessages(message().clearPayloadChecksum()).build();
+            io.imr.wire.proto.Deliver deliver = deliver().addMessages(message().clearPayloadChecksum()).build();
 
             assertThat(rejection(io.imr.wire.proto.Frame.newBuilder().setDeliver(deliver).build()))
                     .hasMessage("deliver.messages[0].payloadChecksum is missing");
         }
 
         @Test
-        void aMessageWhoseIdIsNotSenderSlashClientIdIsRejected() {
-            io.imr.wire.proto.PullResult result = io.imr.wire.proto.PullResult.newBuilder().setFromSeq(1)
-                    .setMaxSeq(9).setEpoch(1).addMessages(message().setId("mallory/c-1")).build();
-
-            assertThat(rejection(io.imr.wire.proto.Frame.newBuilder().setPullResult(result).build()))
-                    .hasMessageStartingWith("pull-result.messages[0]: message id must be sender/clientId");
-        }
-
-        @Test
         void aMessageWithACorruptPayloadIsStillDecodedForTheReceiverToDrop() {
-            io.imr.wire.proto.Deliver deliver = io.imr.wire.proto.Deliver.newBuilder().setMaxSeq(7)
-                    .addMessages(message().setPayloadChecksum(12345)).build();
+            io.imr.wire.proto.Deliver deliver = deliver().addMessages(message().setPayloadChecksum(12345)).build();
 
             Deliver decoded = (Deliver) codec.decode(seal(io.imr.wire.proto.Frame.newBuilder().setDeliver(deliver)
                     .build().toByteArray()));
 
             assertThat(decoded.messages().get(0).payloadIntact()).isFalse();
+            assertThat(decoded.messages().get(0).id()).isEqualTo("alice/c-1");
         }
 
         @Test
         void aBatchAboveTheLimitIsRejectedBeforeItsMessagesAreBuilt() {
-            io.imr.wire.proto.Deliver.Builder deliver = io.imr.wire.proto.Deliver.newBuilder()
-                    .setMaxSeq(Long.MAX_VALUE);
-            io.imr.wire.proto.Message m = message().build();
+            io.imr.wire.proto.Deliver.Builder deliver = deliver().setMaxSeq(Long.MAX_VALUE);
+            io.imr.wire.proto.DeliveredMessage m = message().build();
             for (int i = 0; i <= Frame.MAX_BATCH; i++) {
                 deliver.addMessages(m);
             }
@@ -357,7 +359,7 @@ class FrameCodecTest {
         @Test
         void encodingAFrameAboveTheLimitFailsWithoutAnyOutput() {
             FrameCodec small = new FrameCodec(1024);
-            Send send = new Send("c-1", "bob", new byte[1100], 0);
+            Send send = Send.of("c", 1, "bob", new byte[1100], 0);
 
             assertThatThrownBy(() -> small.encode(send)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("a send frame of at least 11").hasMessageContaining("exceeds the limit of 1024");
@@ -381,23 +383,31 @@ class FrameCodecTest {
         @Test
         void theLargestBatchesRoundTrip() {
             List<Message> messages = new ArrayList<>();
-            List<String> ids = new ArrayList<>();
+            List<Ack.Range> ranges = new ArrayList<>();
+            List<Send.Item> items = new ArrayList<>();
+            List<SendAck.Run> runs = new ArrayList<>();
             for (int i = 1; i <= Frame.MAX_BATCH; i++) {
                 byte[] payload = {(byte) i};
                 messages.add(Message.of("alice", "c-" + i, "bob", i, 3, i, payload, Checksums.crc32c(payload)));
-                ids.add("alice/c-" + i);
+                ranges.add(new Ack.Range(2L * i, 2L * i));
+                items.add(new Send.Item(i, "bob", payload, Checksums.crc32c(payload)));
+                runs.add(new SendAck.Run(2L * i, 1, 3L * i, 1));
             }
             Deliver deliver = new Deliver(messages, Frame.MAX_BATCH);
-            Ack ack = new Ack(ids);
+            Ack ack = new Ack(3, ranges);
+            Send send = new Send("c", items);
+            SendAck sendAck = new SendAck("c", runs);
 
             assertThat(codec.decode(codec.encode(deliver))).isEqualTo(deliver);
             assertThat(codec.decode(codec.encode(ack))).isEqualTo(ack);
+            assertThat(codec.decode(codec.encode(send))).isEqualTo(send);
+            assertThat(codec.decode(codec.encode(sendAck))).isEqualTo(sendAck);
         }
 
         @Test
         void aFullPayloadFitsTheDefaultLimitAsSendAndAsDeliver() {
             byte[] full = new byte[Message.MAX_PAYLOAD];
-            Send send = new Send("c-1", "bob", full, Checksums.crc32c(full));
+            Send send = Send.of("c", 1, "bob", full, Checksums.crc32c(full));
             Deliver deliver = new Deliver(List.of(Message.of("alice", "c-1", "bob", 1, 1, 0, full, 0)), 1);
 
             assertThat(codec.decode(codec.encode(send))).isEqualTo(send);

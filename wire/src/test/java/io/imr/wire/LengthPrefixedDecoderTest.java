@@ -124,7 +124,7 @@ class LengthPrefixedDecoderTest {
     @Test
     void severalFramesInOneChunkAndOneFrameInManyChunks() {
         byte[] payload = "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        Send send = new Send("c-1", "bob", payload, Checksums.crc32c(payload));
+        Send send = Send.of("c", 1, "bob", payload, Checksums.crc32c(payload));
         byte[] stream = RoundTripPropertyTest.concat(List.of(codec.encodeWithLength(new Ping(1)),
                 codec.encodeWithLength(send), codec.encodeWithLength(new Ping(3))));
         LengthPrefixedDecoder decoder = new LengthPrefixedDecoder(codec);
@@ -156,7 +156,7 @@ class LengthPrefixedDecoderTest {
     void aLargeFrameInSmallChunksIsCopiedOnce() {
         byte[] payload = new byte[Message.MAX_PAYLOAD];
         new Random(1).nextBytes(payload);
-        Send send = new Send("c-1", "bob", payload, Checksums.crc32c(payload));
+        Send send = Send.of("c", 1, "bob", payload, Checksums.crc32c(payload));
         byte[] stream = codec.encodeWithLength(send);
         LengthPrefixedDecoder decoder = new LengthPrefixedDecoder(codec);
         List<Frame> received = new ArrayList<>();

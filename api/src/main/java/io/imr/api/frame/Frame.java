@@ -14,15 +14,21 @@ public sealed interface Frame permits Hello, Welcome, ErrorFrame, Send, SendAck,
     /**
      * The protocol version this build speaks. Bumped on any incompatible change of the frames: 2 added the
      * server store generation and the start number of a device to {@link Hello}, the generation and the resync
-     * flag to {@link Welcome}, and {@link ErrorFrame.Code#STALE_HELLO}.
+     * flag to {@link Welcome}, and {@link ErrorFrame.Code#STALE_HELLO}; 3 made {@link Send} a batch of one
+     * outbox, {@link SendAck} runs of counters, {@link Ack} ranges of seqs, and carries the messages of
+     * {@link Deliver} and {@link PullResult} compactly (ids derived on the receiver, see
+     * {@link io.imr.api.ClientIds}).
      */
-    int PROTOCOL_VERSION = 2;
+    int PROTOCOL_VERSION = 3;
 
-    /** The most messages one {@link Deliver} or {@link PullResult} may carry. */
+    /** The most messages one {@link Send}, {@link Deliver} or {@link PullResult} may carry. */
     int MAX_BATCH = 4096;
 
-    /** The most ids one {@link Ack} may carry. */
-    int MAX_ACK_IDS = 4096;
+    /** The most seq ranges one {@link Ack} may carry. */
+    int MAX_RANGES = 4096;
+
+    /** The most runs one {@link SendAck} may carry. */
+    int MAX_RUNS = 4096;
 
     /** A short name of the frame type, as used in errors, traces and metric tags. */
     String type();

@@ -8,7 +8,7 @@ import java.util.List;
  * order, possibly none.
  *
  * @param fromSeq  the pull's fromSeq, so the device can match answer and question
- * @param messages the messages, at most {@link Frame#MAX_BATCH}, none below fromSeq
+ * @param messages the messages, at most {@link Frame#MAX_BATCH}, none below fromSeq, all of {@code epoch}
  * @param maxSeq   the highest seq in the user's sequence (G9)
  * @param epoch    the current epoch of the user's sequence
  */
@@ -20,6 +20,10 @@ public record PullResult(long fromSeq, List<Message> messages, long maxSeq, long
         Checks.notNegative("pull-result", "maxSeq", maxSeq);
         Checks.positive("pull-result", "epoch", epoch);
         Batches.check("pull-result", messages, maxSeq);
+        if (!messages.isEmpty() && messages.get(0).epoch() != epoch) {
+            throw new IllegalArgumentException("pull-result.messages are of epoch " + messages.get(0).epoch()
+                    + ", not the pull-result's epoch " + epoch);
+        }
         if (!messages.isEmpty() && messages.get(0).seq() < fromSeq) {
             throw new IllegalArgumentException("pull-result.messages starts at seq " + messages.get(0).seq()
                     + ", below fromSeq " + fromSeq);

@@ -73,7 +73,7 @@ public final class StageWorkload {
     static long codec() {
         long sum = 0;
         for (int i = 0; i < 100; i++) {
-            byte[] body = CODEC.encode(new Send("outbox-" + counter++, "bob", PAYLOAD, PAYLOAD_CRC));
+            byte[] body = CODEC.encode(Send.of("outbox", ++counter, "bob", PAYLOAD, PAYLOAD_CRC));
             Frame back = CODEC.decode(body);
             sum += body.length + back.type().length();
         }

@@ -19,8 +19,9 @@ import java.util.function.Consumer;
  * queues for each peer itself.
  *
  * <p>Owns, for every connection of its engine: the frames handed to the engine's context and not
- * yet processed, and the sends read and not yet answered (by a send-ack or a refusal; every send on
- * an open session gets one, or the session closes). A connection stops being read
+ * yet processed, and the sends read and not yet answered (each item of a {@code Send} batch counts;
+ * a send-ack answers as many as its runs cover, a refusal one; every send on an open session gets an
+ * answer, or the session closes). A connection stops being read
  * ({@link FrameChannel#pauseReading}) when it has {@code connectionHighWater} frames waiting, or
  * {@code sendsHighWater} sends unanswered (a sender that does not wait for its send-acks cannot
  * stack up appends faster than the store commits them), or when the engine as a whole has
@@ -163,9 +164,10 @@ public final class InboundGate {
             this.channel = new FrameChannel() {
                 @Override
                 public void send(Frame frame) {
-                    if (frame instanceof SendAck
-                            || frame instanceof ErrorFrame e && e.code() == ErrorFrame.Code.SEND_REFUSED) {
-                        answered();
+                    if (frame instanceof SendAck ack) {
+                        answered(ack.messages());
+                    } else if (frame instanceof ErrorFrame e && e.code() == ErrorFrame.Code.SEND_REFUSED) {
+                        answered(1);
                     }
                     transport.send(frame);
                 }
@@ -250,8 +252,8 @@ public final class InboundGate {
             synchronized (lock) {
                 frames++;
                 pending++;
-                if (frame instanceof Send) {
-                    sends++;
+                if (frame instanceof Send send) {
+                    sends += send.items().size();
                 }
                 if (!pausedHere && !closed && (frames >= limits.connectionHighWater()
                         || sends >= limits.sendsHighWater() || pending >= limits.engineHighWater())) {
@@ -278,11 +280,9 @@ public final class InboundGate {
             }
         }
 
-        private void answered() {
+        private void answered(long messages) {
             synchronized (lock) {
-                if (sends > 0) {
-                    sends--;
-                }
+                sends = (int) Math.max(0, sends - messages);
                 maybeResume();
             }
         }

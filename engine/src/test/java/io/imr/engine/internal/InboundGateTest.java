@@ -66,7 +66,7 @@ class InboundGateTest {
 
     private static Send send(int i) {
         byte[] p = ("m" + i).getBytes();
-        return new Send("c-" + i, "bob", p, Checksums.crc32c(p));
+        return Send.of("c", i + 1, "bob", p, Checksums.crc32c(p));
     }
 
     @Test
@@ -111,7 +111,7 @@ class InboundGateTest {
         runtime.run(3);
         assertThat(g.frames()).as("the engine took every frame").isZero();
         assertThat(c.reading()).as("but has not answered any of the 3 sends").isFalse();
-        g.channel().send(new SendAck("c-0", 1, 1));
+        g.channel().send(SendAck.of("c", 1, 1, 1));
         assertThat(c.reading()).isFalse();
         g.channel().send(new ErrorFrame(ErrorFrame.Code.SEND_REFUSED, "no such user", "c-1"));
         assertThat(c.reading()).as("a refusal answers a send too").isTrue();
@@ -119,6 +119,29 @@ class InboundGateTest {
         g.channel().send(new ErrorFrame(ErrorFrame.Code.UNAVAILABLE, "bye"));
         assertThat(g.unansweredSends()).as("other error frames answer no send").isEqualTo(1);
         assertThat(c.sent).hasSize(3);
+    }
+
+    @Test
+    @DisplayName("counts each item of a batch as a send, and a send-ack answers as many as its runs cover")
+    void batchesCountPerItem() {
+        InboundGate gate = new InboundGate(runtime, new InboundGate.Limits(1000, 10, 1000, 10, 8, 2));
+        Channel c = new Channel();
+        InboundGate.Gated g = gate.open(c);
+        ConnectionHandler h = handler(g);
+        List<Send.Item> items = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            items.add(new Send.Item(i, "bob", new byte[0], 0));
+        }
+        h.onFrame(new Send("c", items));
+        runtime.run(1);
+        assertThat(g.unansweredSends()).isEqualTo(8);
+        assertThat(c.reading()).as("eight sends in one frame reach the mark of 8").isFalse();
+        g.channel().send(new SendAck("c", List.of(new SendAck.Run(1, 3, 1, 1), new SendAck.Run(4, 2, 9, 1))));
+        assertThat(g.unansweredSends()).isEqualTo(3);
+        assertThat(c.reading()).as("3 still above the low-water mark of 2").isFalse();
+        g.channel().send(new SendAck("c", List.of(new SendAck.Run(6, 3, 20, 1))));
+        assertThat(g.unansweredSends()).isZero();
+        assertThat(c.reading()).isTrue();
     }
 
     @Test

@@ -83,10 +83,11 @@ class AckClientTest {
         return on(new Event.TimerFired(now, 7, timer));
     }
 
-    private static List<String> acked(List<Action> actions) {
-        List<String> ids = new ArrayList<>();
-        sent(actions, Ack.class).forEach(a -> ids.addAll(a.messageIds()));
-        return ids;
+    /** The seqs acked, all of epoch 1 (the fixtures' epoch). */
+    private static List<Long> acked(List<Action> actions) {
+        List<Ack> acks = sent(actions, Ack.class);
+        assertThat(acks).allMatch(a -> a.epoch() == 1, "of epoch 1");
+        return Fixtures.ackedSeqs(acks);
     }
 
     @Nested
@@ -103,7 +104,7 @@ class AckClientTest {
             assertThat(acked(ready())).isEmpty();
 
             List<Action> committed = done(persist.token());
-            assertThat(acked(committed)).containsExactly(msg(11).id(), msg(12).id());
+            assertThat(acked(committed)).containsExactly(11L, 12L);
             assertThat(client.buffered()).isZero();
         }
 
@@ -116,25 +117,33 @@ class AckClientTest {
             assertThat(only(ready(), Action.Persist.class)).as("a commit is running").isEmpty();
             assertThat(client.buffered()).isEqualTo(3);
 
-            assertThat(acked(done(first.token()))).containsExactly(msg(11).id());
+            assertThat(acked(done(first.token()))).containsExactly(11L);
             Action.Persist second = persist();
             assertThat(seqs(second.messages())).containsExactly(12L, 13L);
-            assertThat(acked(done(second.token()))).containsExactly(msg(12).id(), msg(13).id());
+            assertThat(acked(done(second.token()))).containsExactly(12L, 13L);
         }
 
         @Test
-        @DisplayName("splits the acks of a large commit into frames of at most MAX_ACK_IDS")
-        void splitsAcks() {
-            List<Message> many = range(11, 10 + Frame.MAX_ACK_IDS + 10);
+        @DisplayName("acks a large commit of consecutive seqs with one range in one frame")
+        void oneRangeForAConsecutiveCommit() {
+            List<Message> many = range(11, 10 + Frame.MAX_BATCH + 10);
             for (int from = 0; from < many.size(); from += Frame.MAX_BATCH) {
                 List<Message> batch = many.subList(from, Math.min(many.size(), from + Frame.MAX_BATCH));
                 on(new Event.FrameArrived(now, 0, new Deliver(batch, 10 + many.size())));
             }
             Action.Persist persist = persist();
             List<Ack> acks = sent(done(persist.token()), Ack.class);
-            assertThat(acks).extracting(a -> a.messageIds().size()).containsExactly(Frame.MAX_ACK_IDS, 10);
-            assertThat(acked(List.of(new Action.SendFrame(acks.get(0)), new Action.SendFrame(acks.get(1)))))
-                    .containsExactlyElementsOf(ids(many));
+            assertThat(acks).containsExactly(Ack.of(1, 11, 10 + many.size()));
+        }
+
+        @Test
+        @DisplayName("acks duplicates of two epochs in one frame per epoch, runs merged")
+        void rangesPerEpoch() {
+            deliver(11, msg(11));
+            done(persist().token());
+            List<Action> again = deliver(11, msg(8), msg(9), msg(11));
+            assertThat(sent(again, Ack.class)).containsExactly(new Ack(1, List.of(new Ack.Range(8, 9),
+                    new Ack.Range(11, 11))));
         }
 
         @Test
@@ -159,7 +168,7 @@ class AckClientTest {
             done(persist().token());
             List<Action> again = deliver(11, msg(10), msg(11));
             assertThat(signalled(again, Kind.DUPLICATE)).isEqualTo(2);
-            assertThat(acked(again)).containsExactly(msg(10).id(), msg(11).id());
+            assertThat(acked(again)).containsExactly(10L, 11L);
             assertThat(only(ready(), Action.Persist.class)).isEmpty();
         }
 
@@ -172,7 +181,7 @@ class AckClientTest {
             assertThat(signalled(again, Kind.DUPLICATE)).isEqualTo(1);
             assertThat(sent(again, Ack.class)).isEmpty();
             assertThat(only(ready(), Action.Persist.class)).isEmpty();
-            assertThat(acked(done(persist.token()))).containsExactly(msg(11).id());
+            assertThat(acked(done(persist.token()))).containsExactly(11L);
             assertThat(only(ready(), Action.Persist.class)).isEmpty();
         }
 
@@ -294,7 +303,7 @@ class AckClientTest {
             assertThat(seqs(again.messages())).containsExactly(11L);
 
             List<Action> committed = done(again.token());
-            assertThat(acked(committed)).containsExactly(msg(11).id());
+            assertThat(acked(committed)).containsExactly(11L);
             assertThat(only(committed, Action.PullRange.class)).containsExactly(new Action.PullRange(12, 100));
             frame(new PullResult(12, List.of(msg(12), msg(13), msg(14), msg(15)), 15, 1));
             assertThat(seqs(persist().messages())).containsExactly(12L, 13L, 14L, 15L);
@@ -408,7 +417,7 @@ class AckClientTest {
             assertThat(client.buffered()).as("held back dropped; in flight kept").isEqualTo(2);
             List<Action> redelivered = deliver(14, msg(11), msg(12), msg(13), msg(14));
             assertThat(signalled(redelivered, Kind.DUPLICATE)).isEqualTo(2);
-            assertThat(acked(done(persist.token()))).containsExactly(msg(11).id(), msg(12).id());
+            assertThat(acked(done(persist.token()))).containsExactly(11L, 12L);
             assertThat(seqs(persist().messages())).containsExactly(13L, 14L);
         }
 

@@ -73,7 +73,7 @@ class AckServerTest {
     }
 
     private List<Action> ack(Message... messages) {
-        return frame(new Ack(ids(List.of(messages))));
+        return frame(Fixtures.ackOf(List.of(messages)));
     }
 
     private List<Action> fire(String timer) {
@@ -277,12 +277,14 @@ class AckServerTest {
         }
 
         @Test
-        @DisplayName("ignores acks of ids it does not hold")
-        void unknownIds() {
-            append(msg(1));
-            List<Action> acked = frame(new Ack(List.of("alice/c-99", "mallory/x")));
-            assertThat(acked).isEmpty();
-            assertThat(server.unconfirmed()).isEqualTo(1);
+        @DisplayName("ignores acks of seqs it does not hold, and of another epoch")
+        void unknownSeqs() {
+            append(msg(1), msg(2));
+            assertThat(frame(Ack.of(1, 3, 99))).isEmpty();
+            assertThat(frame(Ack.of(2, 1, 2))).as("another epoch").isEmpty();
+            assertThat(server.unconfirmed()).isEqualTo(2);
+            frame(new Ack(1, List.of(new Ack.Range(2, 2), new Ack.Range(5, 7))));
+            assertThat(server.unconfirmed()).as("seq 2 of the ranges is in the window").isEqualTo(1);
         }
 
         @Test

@@ -2,6 +2,7 @@ package io.imr.strategy.ack;
 
 import io.imr.api.Checksums;
 import io.imr.api.Message;
+import io.imr.api.frame.Ack;
 import io.imr.api.frame.Frame;
 import io.imr.api.strategy.Action;
 import java.nio.charset.StandardCharsets;
@@ -108,5 +109,36 @@ final class Fixtures {
         List<String> ids = new ArrayList<>();
         messages.forEach(m -> ids.add(m.id()));
         return ids;
+    }
+
+    /** An Ack of these messages' seqs (of the first one's epoch), each run of consecutive seqs one range. */
+    static Ack ackOf(List<Message> messages) {
+        List<Ack.Range> ranges = new ArrayList<>();
+        long first = messages.get(0).seq();
+        long last = first;
+        for (Message m : messages.subList(1, messages.size())) {
+            if (m.seq() == last + 1) {
+                last = m.seq();
+            } else {
+                ranges.add(new Ack.Range(first, last));
+                first = m.seq();
+                last = first;
+            }
+        }
+        ranges.add(new Ack.Range(first, last));
+        return new Ack(messages.get(0).epoch(), ranges);
+    }
+
+    /** Every seq the acks name, range by range. */
+    static List<Long> ackedSeqs(List<Ack> acks) {
+        List<Long> seqs = new ArrayList<>();
+        for (Ack a : acks) {
+            for (Ack.Range r : a.ranges()) {
+                for (long s = r.first(); s <= r.last(); s++) {
+                    seqs.add(s);
+                }
+            }
+        }
+        return seqs;
     }
 }

@@ -71,6 +71,8 @@ final class LoopDriver {
     private final List<Message> inbox = new ArrayList<>();
     private final List<Message> store = new ArrayList<>();
     private final Set<String> storedIds = new HashSet<>();
+    /** "epoch:seq" of every message stored, in the server's numbering. */
+    private final Set<String> storedSeqs = new HashSet<>();
     private long persistedWatermark;
 
     private ClientReliability client;
@@ -300,8 +302,11 @@ final class LoopDriver {
         for (Action a : actions) {
             if (a instanceof Action.SendFrame s) {
                 if (s.frame() instanceof Ack ack) {
-                    for (String id : ack.messageIds()) {
-                        check(storedIds.contains(id), "acked " + id + " before its commit (G5)");
+                    for (Ack.Range r : ack.ranges()) {
+                        for (long seq = r.first(); seq <= r.last(); seq++) {
+                            check(storedSeqs.contains(ack.epoch() + ":" + seq), "acked seq " + seq + " of epoch "
+                                    + ack.epoch() + " before its commit (G5)");
+                        }
                     }
                 }
                 network(true, s.frame());
@@ -394,6 +399,7 @@ final class LoopDriver {
         check(batch.get(0).seq() == cursor() + 1, "commit would leave a hole (G3)");
         for (Message m : batch) {
             check(storedIds.add(m.id()), "stored " + m.id() + " twice (G2)");
+            storedSeqs.add(m.epoch() + ":" + m.seq());
             store.add(m);
         }
     }

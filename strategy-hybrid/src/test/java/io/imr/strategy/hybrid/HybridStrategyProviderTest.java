@@ -146,7 +146,7 @@ class HybridStrategyProviderTest {
         server.on(new Event.Connected(0, 0, 1, 0, 0), out);
         server.on(new Event.MessagesAppended(0, 0, range(1, 100), 100), out);
         assertThat(server.unconfirmed()).isEqualTo(hints.maxUnconfirmed());
-        server.on(new Event.FrameArrived(0, 0, new Ack(List.of(msg(1).id()))), out);
+        server.on(new Event.FrameArrived(0, 0, Ack.of(1, 1, 1)), out);
         assertThat(server.unconfirmed()).as("acks by id mean nothing").isEqualTo(hints.maxUnconfirmed());
         out.drain();
         server.on(new Event.FrameArrived(0, 0, new AckUpTo(1, 32)), out);

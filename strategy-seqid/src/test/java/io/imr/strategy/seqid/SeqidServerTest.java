@@ -215,7 +215,7 @@ class SeqidServerTest {
         @DisplayName("takes no other confirmation: acks by id and ack-up-to mean nothing here")
         void noOtherConfirmation() {
             append(msg(1), msg(2));
-            assertThat(frame(new Ack(List.of(msg(1).id())))).isEmpty();
+            assertThat(frame(Ack.of(1, 1, 1))).isEmpty();
             assertThat(frame(new AckUpTo(1, 2))).isEmpty();
             assertThat(server.unconfirmed()).isEqualTo(2);
             assertThat(ready()).isEmpty();

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Cuts lists of messages and ids into pieces that fit one frame: at most {@link Frame#MAX_BATCH}
- * messages ({@link Frame#MAX_ACK_IDS} ids) and, for messages, an estimated byte budget, so that a
+ * messages of one epoch and, for messages, an estimated byte budget, so that a
  * {@code Deliver} or {@code PullResult} stays well under the receiver's frame limit (4 MiB by default)
  * even when messages carry payloads of up to {@link Message#MAX_PAYLOAD}.
  */
@@ -35,8 +35,8 @@ public final class FrameBatches {
     }
 
     /**
-     * Splits messages, keeping their order, into batches of at most {@code maxCount} messages and
-     * {@code maxBytes} estimated bytes each; a message larger than the budget travels alone.
+     * Splits messages, keeping their order, into batches of one epoch, of at most {@code maxCount}
+     * messages and {@code maxBytes} estimated bytes each; a message larger than the budget travels alone.
      *
      * @return the batches, each non-empty; none for an empty list
      * @throws IllegalArgumentException for a count or budget below 1
@@ -54,8 +54,8 @@ public final class FrameBatches {
     }
 
     /**
-     * The longest leading part of {@code messages} within {@code maxCount} messages and {@code maxBytes}
-     * estimated bytes, but at least the first message when there is one.
+     * The longest leading part of {@code messages} of one epoch within {@code maxCount} messages and
+     * {@code maxBytes} estimated bytes, but at least the first message when there is one.
      *
      * @throws IllegalArgumentException for a count or budget below 1
      */
@@ -65,8 +65,7 @@ public final class FrameBatches {
     }
 
     /**
-     * Splits items, keeping their order, into chunks of at most {@code size} (for ids in {@code Ack}
-     * frames).
+     * Splits items, keeping their order, into chunks of at most {@code size}.
      *
      * @return the chunks, each non-empty; none for an empty list
      * @throws IllegalArgumentException for a size below 1
@@ -86,6 +85,9 @@ public final class FrameBatches {
         int to = from;
         long bytes = 0;
         while (to < messages.size() && to - from < maxCount) {
+            if (to > from && messages.get(to).epoch() != messages.get(from).epoch()) {
+                break; // a frame carries messages of one epoch
+            }
             long size = estimatedBytes(messages.get(to));
             if (to > from && bytes + size > maxBytes) {
                 break;

@@ -19,7 +19,7 @@ import java.util.TreeSet;
  *   <li><b>Bounded</b> (G7) by a count and by estimated bytes ({@link FrameBatches#estimatedBytes}):
  *       {@link #admits} says whether one more message fits. An empty window admits any one message,
  *       however large, so that a message above the byte bound can still be delivered, alone.</li>
- *   <li>A message leaves the window only by a confirmation ({@link #acknowledge},
+ *   <li>A message leaves the window only by a confirmation ({@link #acknowledge}, {@link #acknowledgeRange},
  *       {@link #acknowledgeUpTo}) or by {@link #clear()} when the whole window is given up (the session
  *       ended; the inbox still holds everything).</li>
  *   <li>A seq and an id are each in the window at most once.</li>
@@ -171,6 +171,22 @@ public final class UnackedWindow {
         while (!bySeq.isEmpty() && bySeq.firstKey() <= seq) {
             remove(bySeq.firstEntry().getValue());
             removed++;
+        }
+        return removed;
+    }
+
+    /**
+     * The device confirmed the messages with seqs {@code first} to {@code last}, both included.
+     *
+     * @return how many messages left the window (those of the range it held)
+     */
+    public int acknowledgeRange(long first, long last) {
+        int removed = 0;
+        Map.Entry<Long, Entry> e = bySeq.ceilingEntry(first);
+        while (e != null && e.getKey() <= last) {
+            remove(e.getValue());
+            removed++;
+            e = bySeq.higherEntry(e.getKey());
         }
         return removed;
     }

@@ -19,7 +19,7 @@ import java.util.OptionalLong;
 
 /**
  * The server half of a strategy that pushes within a bounded window of unconfirmed messages and
- * retransmits what stays unconfirmed: {@code ack} (confirmed by id, the window refilled from the inbox)
+ * retransmits what stays unconfirmed: {@code ack} (confirmed by seq ranges, the window refilled from the inbox)
  * and {@code hybrid} (confirmed cumulatively; beyond the window the device pulls) are this class with
  * {@link Settings} each.
  *
@@ -33,9 +33,10 @@ import java.util.OptionalLong;
  *       more than the window is told the max seq and pulls.</li>
  *   <li><b>Confirmations.</b> {@code AckUpTo} of the session's epoch confirms everything up to its seq
  *       (never beyond the sequence); so does a pull's start, for everything below it (the protocol's
- *       rule: a device pulls from its committed cursor + 1). With {@link Settings#acksById()}, an
- *       {@code Ack} confirms the ids it names that are in the window; other ids are ignored (acks of an
- *       earlier session's sends, or of pulled messages). Each refills the window.</li>
+ *       rule: a device pulls from its committed cursor + 1). With {@link Settings#acksBySeq()}, an
+ *       {@code Ack} of the session's epoch confirms the seqs of its ranges that are in the window; other
+ *       seqs are ignored (acks of an earlier session's sends, or of pulled messages), and so is an Ack of
+ *       another epoch. Each refills the window.</li>
  *   <li><b>Watermark.</b> The highest seq up to which the device confirmed everything, persisted with
  *       {@code PersistWatermark} when it advanced (one commit at a time; after a failed one, asked again).
  *       It starts from what the store kept ({@code Started}) and follows the device's cursor at each
@@ -67,12 +68,13 @@ public final class WindowedServer implements ServerReliability {
      * @param retransmitMax     the cap of that wait
      * @param notifyInterval    the least time between two {@code Notify} frames to the device
      * @param maxPullReads      the most inbox reads outstanding for the device's pulls
-     * @param acksById          whether {@code Ack} frames (ids) confirm, besides {@code AckUpTo} and pulls
+     * @param acksBySeq         whether {@code Ack} frames (seq ranges of one epoch) confirm what they name, besides
+     *                          {@code AckUpTo} and pulls
      * @param refillFromInbox   whether the window is refilled from the inbox as it drains, or only when a
      *                          session resumes (the device pulls what lies beyond)
      */
     public record Settings(String name, int window, int windowBytes, Duration retransmitInitial,
-                           Duration retransmitMax, Duration notifyInterval, int maxPullReads, boolean acksById,
+                           Duration retransmitMax, Duration notifyInterval, int maxPullReads, boolean acksBySeq,
                            boolean refillFromInbox) {
         public Settings {
             if (name == null || name.isEmpty() || window < 1 || windowBytes < 1 || maxPullReads < 1
@@ -147,12 +149,15 @@ public final class WindowedServer implements ServerReliability {
         if (!connected) {
             return;
         }
-        if (frame instanceof Ack ack && settings.acksById()) {
-            boolean any = false;
-            for (String id : ack.messageIds()) {
-                any |= window.acknowledge(id).isPresent();
+        if (frame instanceof Ack ack && settings.acksBySeq()) {
+            if (ack.epoch() != epoch) {
+                return; // seqs of another numbering: an earlier session's
             }
-            if (any) {
+            int left = 0;
+            for (Ack.Range r : ack.ranges()) {
+                left += window.acknowledgeRange(r.first(), r.last());
+            }
+            if (left > 0) {
                 confirmed(event.now(), out);
             }
         } else if (frame instanceof AckUpTo upTo) {

@@ -44,6 +44,17 @@ class FrameBatchesTest {
     }
 
     @Test
+    @DisplayName("split where the epoch changes: a frame carries messages of one epoch")
+    void splitByEpoch() {
+        List<Message> ms = new ArrayList<>(range(1, 3));
+        ms.add(ms.get(2).renumbered(1, 2));
+        ms.add(ms.get(1).renumbered(2, 2));
+        List<List<Message>> batches = FrameBatches.split(ms, 100, Long.MAX_VALUE);
+        assertThat(batches).extracting(List::size).containsExactly(3, 2);
+        assertThat(FrameBatches.prefix(ms.subList(2, 5), 100, Long.MAX_VALUE)).containsExactly(ms.get(2));
+    }
+
+    @Test
     @DisplayName("split nothing into no batches")
     void splitEmpty() {
         assertThat(FrameBatches.split(List.of(), 3, 10)).isEmpty();

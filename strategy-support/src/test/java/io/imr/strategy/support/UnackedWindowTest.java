@@ -67,6 +67,26 @@ class UnackedWindowTest {
     }
 
     @Test
+    @DisplayName("lets the seqs of a range leave, and ignores the seqs of a range it does not hold")
+    void acksByRange() {
+        UnackedWindow window = new UnackedWindow(10, Long.MAX_VALUE);
+        for (long s = 5; s <= 12; s++) {
+            window.add(Messages.seq(s), 0, 100 + s);
+        }
+        assertThat(window.acknowledgeRange(1, 4)).isZero();
+        assertThat(window.acknowledgeRange(7, 9)).isEqualTo(3);
+        assertThat(window.acknowledgeRange(8, 10)).as("8 and 9 left already").isEqualTo(1);
+        assertThat(window.acknowledgeRange(12, Long.MAX_VALUE)).isEqualTo(1);
+        assertThat(window.size()).isEqualTo(3);
+        assertThat(window.lowestSeq()).isEqualTo(5);
+        assertThat(window.highestSeq()).isEqualTo(11);
+        assertThat(window.containsId(Messages.seq(8).id())).isFalse();
+        assertThat(window.earliestDeadline()).isEqualTo(OptionalLong.of(105));
+        assertThat(window.bytes()).isEqualTo(FrameBatches.estimatedBytes(Messages.seq(5))
+                + FrameBatches.estimatedBytes(Messages.seq(6)) + FrameBatches.estimatedBytes(Messages.seq(11)));
+    }
+
+    @Test
     @DisplayName("lists the entries due, in seq order, and reschedules them on resend")
     void deadlines() {
         UnackedWindow window = new UnackedWindow(10, Long.MAX_VALUE);

@@ -287,7 +287,9 @@ public final class FaultyProxy implements AutoCloseable {
             try {
                 Frame f = codec.decode(frameBody.getBytes());
                 if (f instanceof Send send) {
-                    n = sendsSeen.add(send.clientId()) ? 1 : 0;
+                    for (Send.Item item : send.items()) {
+                        n += sendsSeen.add(send.clientId(item)) ? 1 : 0;
+                    }
                 } else {
                     List<Message> batch = f instanceof Deliver d ? d.messages()
                             : f instanceof PullResult r ? r.messages() : List.of();

@@ -14,6 +14,8 @@ final class TcpConnection extends Connection {
 
     private final NetSocketInternal socket;
     private final LengthPrefixedDecoder decoder;
+    /** Bytes read and not yet counted, the payload and the confirmation bytes of the frames among them. */
+    private final long[] unmetered = new long[3];
 
     TcpConnection(NetSocket socket, FrameCodec codec, WireMeter meter, BackPressure limits, TransportStats stats,
                   String side) {
@@ -57,20 +59,29 @@ final class TcpConnection extends Connection {
         if (decoder.failed()) {
             return;
         }
-        int[] counted = {0, 0};
+        unmetered[0] += buffer.length();
         try {
             decoder.feed(ByteBuffer.wrap(buffer.getBytes()), frame -> {
-                counted[0] += WireMeter.payloadBytes(frame);
+                unmetered[1] += WireMeter.payloadBytes(frame);
                 if (WireMeter.isConfirmation(frame)) {
                     // Small frames, and few: their size on the wire is their encoding and its length prefix.
-                    counted[1] += codec.encode(frame).length + FrameCodec.LENGTH_PREFIX_BYTES;
+                    unmetered[2] += codec.encode(frame).length + FrameCodec.LENGTH_PREFIX_BYTES;
                 }
                 arrived(frame);
             });
         } catch (ProtocolException e) {
             protocolError(e);
         } finally {
-            meterIn(buffer.length(), counted[0], counted[1]);
+            // A frame's bytes come in many reads and its payload is known when its last one arrived: bytes are
+            // counted with the frames they belong to, once the reads end on a frame boundary (a batch of
+            // messages spans many reads; counting each read's bytes against the payloads finished in it would
+            // count the payload of a large frame as control).
+            if (decoder.failed() || !decoder.hasPartialFrame() || unmetered[0] > (1L << 30)) {
+                meterIn((int) unmetered[0], (int) unmetered[1], (int) unmetered[2]);
+                unmetered[0] = 0;
+                unmetered[1] = 0;
+                unmetered[2] = 0;
+            }
         }
     }
 

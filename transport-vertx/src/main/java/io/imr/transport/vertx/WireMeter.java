@@ -42,7 +42,11 @@ public interface WireMeter {
             return sum(p.messages());
         }
         if (frame instanceof Send s) {
-            return s.payload().length;
+            int n = 0;
+            for (Send.Item item : s.items()) {
+                n += item.payload().length;
+            }
+            return n;
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 package io.imr.transport.vertx;
 
 import io.imr.api.Checksums;
+import io.imr.api.ClientIds;
 import io.imr.api.frame.Frame;
 import io.imr.api.frame.Hello;
 import io.imr.api.frame.Send;
@@ -54,7 +55,8 @@ final class RawDevice implements AutoCloseable {
     }
 
     static Send send(String clientId, String to, byte[] payload) {
-        return new Send(clientId, to, payload, Checksums.crc32c(payload));
+        return Send.of(ClientIds.outboxOf(clientId), ClientIds.counterOf(clientId), to, payload,
+                Checksums.crc32c(payload));
     }
 
     void write(Frame frame) {

@@ -33,6 +33,11 @@ final class ServerFixture implements AutoCloseable {
      *                push everything it has to a device that does not read)
      */
     ServerFixture(Path dir, BackPressure limits, Map<String, String> options) {
+        this(dir, limits, options, WireMeter.NONE);
+    }
+
+    /** The same, counting the server's wire bytes with {@code meter}. */
+    ServerFixture(Path dir, BackPressure limits, Map<String, String> options, WireMeter meter) {
         byte[] secret = new byte[32];
         Arrays.fill(secret, (byte) 7);
         tokens = new HmacTokens(secret);
@@ -41,7 +46,7 @@ final class ServerFixture implements AutoCloseable {
         // be closed as dead before the server has pushed it more than its bounds.
         engine = new ServerEngine(ServerEngineConfig.builder().heartbeat(Duration.ofMinutes(1)).build(), store,
                 new HybridStrategyProvider(), StrategyOptions.of(options), tokens, runtime, meters);
-        transport = new VertxServerTransport(vertx, new FrameCodec(), engine::accept, WireMeter.NONE, limits);
+        transport = new VertxServerTransport(vertx, new FrameCodec(), engine::accept, meter, limits);
         port = transport.listenTcp("127.0.0.1", 0).await().getPort();
     }
 
