@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import org.mapdb.CC;
 import org.mapdb.DB;
 import org.mapdb.StoreWAL;
-import org.mapdb.volume.ByteArrayVol;
 import org.mapdb.volume.Volume;
 import org.mapdb.volume.VolumeFactory;
 
@@ -133,11 +132,17 @@ final class MapDbFile implements AutoCloseable {
         }
     }
 
-    /** Hands MapDB our main volume for the database file and memory volumes for its write-ahead log. */
+    /**
+     * Hands MapDB our main volume for the database file and memory volumes for its write-ahead log,
+     * whose slices are recycled ({@link WalVolume}: a fresh log volume per commit cost a small
+     * commit most of its CPU).
+     */
     private static final class Factory extends VolumeFactory {
         private final String mainFile;
         private final Volume main;
         private final boolean mainExists;
+        /** A commit's log rarely needs more than two slices; four cover a large one without allocating. */
+        private final WalVolume.Slices walSlices = new WalVolume.Slices(4);
 
         Factory(String mainFile, Volume main, boolean mainExists) {
             this.mainFile = mainFile;
@@ -148,7 +153,7 @@ final class MapDbFile implements AutoCloseable {
         @Override
         public Volume makeVolume(String file, boolean readOnly, long fileLockWait, int sliceShift, long initSize,
                                  boolean fixedSize) {
-            return mainFile.equals(file) ? main : new ByteArrayVol(sliceShift, initSize);
+            return mainFile.equals(file) ? main : new WalVolume(walSlices);
         }
 
         @Override
