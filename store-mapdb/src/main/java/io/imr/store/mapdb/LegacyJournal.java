@@ -3,7 +3,6 @@ package io.imr.store.mapdb;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -71,22 +70,8 @@ final class LegacyJournal {
         if ((int) crc.getValue() != expectedCrc) {
             return null;
         }
-        ByteBuffer in = ByteBuffer.wrap(bytes, HEADER, (int) body);
-        List<RedoJournal.Write> writes = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            if (in.remaining() < 12) {
-                return null;
-            }
-            long offset = in.getLong();
-            int length = in.getInt();
-            if (offset < 0 || length < 0 || length > in.remaining()) {
-                return null;
-            }
-            byte[] data = new byte[length];
-            in.get(data);
-            writes.add(new RedoJournal.Write(offset, data));
-        }
-        return in.hasRemaining() ? null : writes;
+        // The writes are encoded as in version 2 (offset, length, bytes each).
+        return RedoJournal.parseWrites(ByteBuffer.wrap(bytes, HEADER, (int) body), count);
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long at) throws IOException {

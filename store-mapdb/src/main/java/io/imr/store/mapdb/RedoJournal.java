@@ -438,7 +438,7 @@ final class RedoJournal implements Closeable {
     }
 
     /** The writes of a record's body, or null if it does not hold exactly {@code count} of them. */
-    private static List<Write> parseWrites(ByteBuffer in, int count) {
+    static List<Write> parseWrites(ByteBuffer in, int count) {
         List<Write> writes = new ArrayList<>(Math.min(count, 1024));
         for (int i = 0; i < count; i++) {
             if (in.remaining() < WRITE_HEADER) {
