@@ -3,124 +3,102 @@ package io.imr.store.mapdb;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * What one commit changes in the main file, and nothing more: the commit's writes merged (a later
- * write over an earlier one, as the file would end up), compared with what the file holds now, and
- * cut down to the runs of bytes that differ. Runs separated by at most {@link #JOIN_GAP} equal
- * bytes are joined, since each run costs a 12-byte header in the journal and its own write.
+ * What one commit changes in the main file, and nothing more: each page the commit changed,
+ * compared with its committed content and cut down to the runs of bytes that differ. Runs
+ * separated by at most {@link #JOIN_GAP} equal bytes are joined, and so are runs that meet across
+ * a page boundary, since each run costs a 12-byte header in the journal and its own write.
  *
- * <p>Why: MapDB 3.1's {@code StoreWAL} rewrites its whole head region (32,864 bytes) on every
- * commit, though only a few 8-byte words of it change; journaling and writing only the changed
- * runs makes a single-message commit a record of a few hundred bytes instead of 35 KB.
+ * <p>Why: a commit rewrites a few 8-byte words of MapDB's head and of its index pages, and a
+ * new record or B-tree node; journaling and writing only the changed runs makes a single-message
+ * commit a record of a few hundred bytes instead of the 4 KiB pages it touched.
  */
 final class ChangedRuns {
 
     /** Runs at most this many equal bytes apart are journaled as one. */
     static final int JOIN_GAP = 16;
 
-    /** What the main file holds now, the commit not applied. */
-    interface Committed {
-        /**
-         * Copies the file's bytes at {@code offset} into {@code out}.
-         *
-         * @return how many bytes the file has there (fewer than {@code out.length} at its end);
-         *         those beyond count as changed
-         */
-        int read(long offset, byte[] out);
-    }
-
     private ChangedRuns() {
     }
 
     /**
-     * The runs the writes change, in file order, none overlapping.
-     *
-     * @param writes the commit's writes in the order they were made
+     * Adds to {@code runs} the runs in which {@code after} differs from {@code before}, both the
+     * content of the file at {@code start}, of the same length. Call in file order, then
+     * {@link #joined} the result.
      */
-    static List<RedoJournal.Write> of(List<RedoJournal.Write> writes, Committed committed) {
-        List<RedoJournal.Write> runs = new ArrayList<>();
-        for (Map.Entry<Long, byte[]> extent : merge(writes).entrySet()) {
-            diff(extent.getKey(), extent.getValue(), committed, runs);
+    static void diff(long start, byte[] before, byte[] after, List<RedoJournal.Write> runs) {
+        if (before.length != after.length) {
+            throw new IllegalArgumentException("before has " + before.length + " bytes, after " + after.length);
         }
-        return runs;
-    }
-
-    /** The writes as disjoint extents (start offset to final bytes), later writes over earlier ones. */
-    static TreeMap<Long, byte[]> merge(List<RedoJournal.Write> writes) {
-        TreeMap<Long, byte[]> extents = new TreeMap<>();
-        for (RedoJournal.Write w : writes) {
-            byte[] data = w.data();
-            if (data.length == 0) {
-                continue;
+        int length = after.length;
+        if (isZeros(before)) {
+            // A page new to the file (appended records, mostly): no byte-by-byte comparison, only
+            // the zeros at its end are left out.
+            int end = length;
+            while (end > 0 && after[end - 1] == 0) {
+                end--;
             }
-            long start = w.offset();
-            long end = start + data.length;
-            Map.Entry<Long, byte[]> floor = extents.floorEntry(start);
-            if (floor != null && floor.getKey() + floor.getValue().length >= end) {
-                // Within one extent (MapDB's index words inside its head, say): write it in place.
-                System.arraycopy(data, 0, floor.getValue(), (int) (start - floor.getKey()), data.length);
-                continue;
+            if (end > 0) {
+                int first = Arrays.mismatch(after, 0, end, before, 0, end);
+                add(runs, start + first, Arrays.copyOfRange(after, first, end));
             }
-            long from = start;
-            long to = end;
-            List<Map.Entry<Long, byte[]>> overlapped = new ArrayList<>();
-            boolean floorOverlaps = floor != null && floor.getKey() + floor.getValue().length > start;
-            if (floorOverlaps) {
-                overlapped.add(floor);
-                from = floor.getKey();
-                to = Math.max(to, floor.getKey() + floor.getValue().length);
-            }
-            for (Map.Entry<Long, byte[]> e : extents.subMap(start, true, end, false).entrySet()) {
-                if (floorOverlaps && e.getKey().longValue() == floor.getKey().longValue()) {
-                    continue;
-                }
-                overlapped.add(Map.entry(e.getKey(), e.getValue())); // a copy: removing entries reuses nodes
-                to = Math.max(to, e.getKey() + e.getValue().length);
-            }
-            if (to - from > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("a commit's writes overlap into an extent of " + (to - from)
-                        + " bytes, more than one array holds");
-            }
-            byte[] merged = new byte[(int) (to - from)];
-            for (Map.Entry<Long, byte[]> e : overlapped) {
-                System.arraycopy(e.getValue(), 0, merged, (int) (e.getKey() - from), e.getValue().length);
-                extents.remove(e.getKey());
-            }
-            System.arraycopy(data, 0, merged, (int) (start - from), data.length);
-            extents.put(from, merged);
+            return;
         }
-        return extents;
-    }
-
-    /** Adds the runs in which {@code data} at {@code start} differs from the file. */
-    private static void diff(long start, byte[] data, Committed committed, List<RedoJournal.Write> runs) {
-        byte[] old = new byte[data.length];
-        int present = Math.max(0, Math.min(data.length, committed.read(start, old)));
         int at = 0;
-        while (at < data.length) {
-            int runStart;
-            if (at < present) {
-                int m = Arrays.mismatch(data, at, present, old, at, present);
-                runStart = m < 0 ? present : at + m;
-            } else {
-                runStart = at;
-            }
-            if (runStart >= data.length) {
+        while (at < length) {
+            int m = Arrays.mismatch(after, at, length, before, at, length);
+            if (m < 0) {
                 break;
             }
+            int runStart = at + m;
             int lastDiff = runStart;
-            for (int i = runStart + 1; i < data.length; i++) {
-                if (i >= present || data[i] != old[i]) {
+            for (int i = runStart + 1; i < length; i++) {
+                if (after[i] != before[i]) {
                     lastDiff = i;
                 } else if (i - lastDiff > JOIN_GAP) {
                     break;
                 }
             }
-            runs.add(new RedoJournal.Write(start + runStart, Arrays.copyOfRange(data, runStart, lastDiff + 1)));
+            add(runs, start + runStart, Arrays.copyOfRange(after, runStart, lastDiff + 1));
             at = lastDiff + 1;
         }
+    }
+
+    private static final byte[] ZEROS = new byte[PageCache.PAGE];
+
+    private static boolean isZeros(byte[] page) {
+        return page.length == ZEROS.length && Arrays.mismatch(page, ZEROS) < 0;
+    }
+
+    private static void add(List<RedoJournal.Write> runs, long offset, byte[] data) {
+        runs.add(new RedoJournal.Write(offset, data));
+    }
+
+    /** The runs (in file order, none overlapping) with those that meet end to start made one. */
+    static List<RedoJournal.Write> joined(List<RedoJournal.Write> runs) {
+        List<RedoJournal.Write> out = new ArrayList<>(runs.size());
+        int i = 0;
+        while (i < runs.size()) {
+            RedoJournal.Write first = runs.get(i);
+            long end = first.offset() + first.data().length;
+            int j = i + 1;
+            while (j < runs.size() && runs.get(j).offset() == end) {
+                end += runs.get(j).data().length;
+                j++;
+            }
+            if (j == i + 1) {
+                out.add(first);
+            } else {
+                byte[] data = new byte[(int) (end - first.offset())];
+                for (int k = i; k < j; k++) {
+                    RedoJournal.Write w = runs.get(k);
+                    System.arraycopy(w.data(), 0, data, (int) (w.offset() - first.offset()), w.data().length);
+                }
+                out.add(new RedoJournal.Write(first.offset(), data));
+            }
+            i = j;
+        }
+        return out;
     }
 }

@@ -10,36 +10,60 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.mapdb.DBException;
 import org.mapdb.DataInput2;
 import org.mapdb.volume.Volume;
 
 /**
  * The main database file as MapDB sees it, with the {@link RedoJournal} in front of every write.
- * It owns the main file's channel, the writes of the commit under way, and the checkpoints.
+ * It owns the main file's channel, a transaction's changed pages, the cache of committed pages,
+ * MapDB's header checksum and the checkpoints.
  *
- * <p>MapDB's {@code StoreWAL} writes to its main volume only while it commits (and once when it
- * creates the file), always ending with {@link #sync()}. This volume holds those writes in
- * memory instead of passing them on; {@code sync()} then cuts them down to the bytes they change
- * ({@link ChangedRuns}), appends those to the journal and syncs it (the commit point, the only
- * sync of a commit), and writes them into the file without syncing it. When the journal is full,
- * {@code sync()} first makes a checkpoint: it syncs the main file and starts the journal's next
- * lap. Reads see held writes, should anything read in between. The file's first bytes, which
- * MapDB rewrites on every commit, are kept in a {@link HeadCache}.
+ * <p>MapDB's {@code StoreDirect} writes in place and ends a commit with {@link #sync()}. Its
+ * writes go to copies of the 4 KiB pages they touch, held until then ({@code dirty}); reads see
+ * them. {@code sync()} compares each changed page with its committed content and keeps only the
+ * runs of bytes that differ ({@link ChangedRuns}), appends them to the journal as one record and
+ * syncs it (the commit point, the only sync of a commit), writes them into the file without
+ * syncing it, and keeps the new pages in the {@link PageCache}. A transaction that is not synced
+ * leaves the file and the cache untouched: {@link #discard()} drops it. When the journal is full,
+ * {@code sync()} first makes a checkpoint: it syncs the main file and starts the journal's next lap.
+ *
+ * <p>Committed pages are read from the {@link PageCache}, a page at a time from the file on a
+ * miss, so a B-tree lookup costs no system call once its pages are cached. The region the file
+ * has grown by and no commit has written yet is known to be zeros and is never read.
+ *
+ * <p>MapDB's header checksum (the int at offset 20) is kept by a {@link HeadChecksum}: MapDB runs
+ * with it off and sees the store header as it expects it then, while the file holds the header
+ * and the checksum MapDB writes with it on.
  *
  * <p>A file channel is used, as with MapDB's {@code fileChannelEnable()}: it has no global lock,
  * unlike {@code RandomAccessFile}. A channel is closed by the JDK when a thread doing I/O on it is
  * interrupted, which would break the store for every thread; so each operation runs with the
  * caller's interrupt status cleared (and restored after), and a channel closed by another
  * thread's interrupt is reopened and the operation retried.
+ *
+ * <p>Writes come from the store's writer thread only; reads from any thread, never during a
+ * transaction of the writer (the store's lock sees to that), but the volume is safe either way.
  */
 final class JournaledVolume extends Volume {
 
+    private static final int SHIFT = PageCache.PAGE_SHIFT;
+    private static final int PAGE = PageCache.PAGE;
+    private static final long MASK = PAGE - 1;
     /** Growth step of the file, as MapDB's own volumes (1 MiB). */
     private static final long GROWTH = 1L << 20;
     private static final byte[] ZEROS = new byte[64 * 1024];
+    /** Shared, never written: the content of a page known to be zeros. */
+    private static final byte[] ZERO_PAGE = new byte[PAGE];
     private static final int RETRIES = 3;
+
+    /** A page changed by the open transaction: its committed content and the changed copy. */
+    private record Dirty(byte[] before, byte[] after) {
+    }
 
     private final Path path;
     private final RedoJournal journal;
@@ -50,26 +74,64 @@ final class JournaledVolume extends Volume {
     private FileLock fileLock;
     private volatile long size;
 
-    /** Writes held until {@link #sync()}; guarded by itself. */
-    private final List<RedoJournal.Write> held = new ArrayList<>();
-    private volatile boolean anyHeld;
+    private final PageCache cache;
+    /** The open transaction's pages; guarded by itself. */
+    private final Map<Long, Dirty> dirty = new HashMap<>();
+    /**
+     * Pages committed (their records synced in the journal) but not yet written into the main
+     * file, which only a checkpoint does; guarded by {@link #dirty}.
+     */
+    private final Map<Long, byte[]> unwritten = new HashMap<>();
+    /** The most pages {@link #unwritten} holds before a commit makes a checkpoint first. */
+    private final int maxUnwritten;
+    private volatile boolean anyDirty;
+    /**
+     * From here on the file holds only zeros and the cache no page: the region the file grew by
+     * and no commit wrote into. Page-aligned, or the file's size.
+     */
+    private volatile long zeroFrom;
+    private HeadChecksum checksum;
+
     private volatile boolean lastSyncDurable;
-    private final HeadCache head = new HeadCache();
     /** Statistics of the last commit's journal record, for tests. */
     private volatile long lastRecordBytes;
     private long checkpoints;
 
-    /** @param syncs counts the syncs of the main file (the journal counts its own) */
-    JournaledVolume(Path path, RedoJournal journal, StoreFaults faults, SyncCounter syncs) throws IOException {
+    /**
+     * @param cacheBytes how much of the file to keep in memory
+     * @param syncs      counts the syncs of the main file (the journal counts its own)
+     * @throws DBException.DataCorruption if the file's header checksum does not match its head
+     */
+    JournaledVolume(Path path, RedoJournal journal, StoreFaults faults, SyncCounter syncs, long cacheBytes)
+            throws IOException {
         this.path = path;
         this.journal = journal;
         this.faults = faults;
         this.syncs = syncs;
+        this.cache = new PageCache(cacheBytes);
+        this.maxUnwritten = (int) Math.max(64, Math.min(Integer.MAX_VALUE, cacheBytes >> SHIFT));
         this.channel = openChannel();
         this.size = channel.size();
-        byte[] first = new byte[(int) Math.min(HeadCache.BYTES, size)];
-        readFromFile(0, first, first.length);
-        head.written(0, first, 0, first.length, size);
+        this.zeroFrom = size;
+        this.checksum = readChecksum();
+    }
+
+    /** The checksum of the head as the file holds it, checked against the one stored (as MapDB checks it). */
+    private HeadChecksum readChecksum() {
+        if (size < HeadChecksum.END) {
+            // A new file (its first commit writes the head), or one MapDB refuses as too short.
+            return HeadChecksum.ofZeros();
+        }
+        byte[] head = new byte[HeadChecksum.END];
+        read(0, head, 0, head.length, false);
+        HeadChecksum c = HeadChecksum.of(head);
+        boolean mapdbHeader = head[0] != 0;
+        int stored = HeadChecksum.getInt(head, HeadChecksum.AT);
+        if (mapdbHeader && stored != c.value()) {
+            throw new DBException.DataCorruption("the header checksum of " + path + " is " + stored
+                    + " but its head sums to " + c.value() + ": the file is damaged");
+        }
+        return c;
     }
 
     /** Forgets the outcome of the previous commit; call before {@code DB.commit()}. */
@@ -104,31 +166,70 @@ final class JournaledVolume extends Volume {
         return checkpoints;
     }
 
+    /** The cache of committed pages, for tests. */
+    PageCache cache() {
+        return cache;
+    }
+
+    /** Whether {@code more} pages would make more unwritten pages than the limit allows. */
+    private boolean unwrittenFull(int more) {
+        synchronized (dirty) {
+            return unwritten.size() + more > maxUnwritten;
+        }
+    }
+
+    /** Drops the open transaction's changes: the file and the cache keep the last commit. */
+    void discard() {
+        synchronized (dirty) {
+            dirty.clear();
+            anyDirty = false;
+        }
+    }
+
     /**
-     * Makes the held writes durable: journals the bytes they change, syncs the journal, then
-     * writes them into the main file (unsynced). A commit that changes no byte writes nothing.
+     * Makes the open transaction durable: journals the bytes it changes, syncs the journal, then
+     * writes them into the main file (unsynced). A transaction that changes no byte writes nothing.
      */
     @Override
     public void sync() {
-        List<RedoJournal.Write> writes;
-        synchronized (held) {
-            writes = List.copyOf(held);
+        List<Map.Entry<Long, Dirty>> pages;
+        synchronized (dirty) {
+            if (dirty.isEmpty()) {
+                // Everything written so far is in the journal, synced: nothing to make durable.
+                return;
+            }
+            pages = new ArrayList<>(dirty.entrySet());
         }
-        if (writes.isEmpty()) {
-            // Everything written so far is in the journal, synced: nothing to make durable.
-            return;
-        }
+        pages.sort(Map.Entry.comparingByKey());
+        HeadChecksum next;
         List<RedoJournal.Write> changes;
         try {
-            changes = ChangedRuns.of(writes, this::readCommitted);
+            next = checksum.copy();
+            for (Map.Entry<Long, Dirty> e : pages) {
+                next.pageChanged(e.getKey(), e.getValue().before(), e.getValue().after());
+            }
+            if (next.value() != checksum.value() || dirty.containsKey(0L)) {
+                if (!dirty.containsKey(0L)) {
+                    dirtyPage(0);
+                    synchronized (dirty) {
+                        pages.add(0, Map.entry(0L, dirty.get(0L)));
+                    }
+                }
+                HeadChecksum.storeInFile(pages.get(0).getValue().after(), next);
+            }
+            changes = new ArrayList<>();
+            for (Map.Entry<Long, Dirty> e : pages) {
+                ChangedRuns.diff(e.getKey() << SHIFT, e.getValue().before(), e.getValue().after(), changes);
+            }
+            changes = ChangedRuns.joined(changes);
             if (changes.isEmpty()) {
                 lastRecordBytes = 0;
                 lastSyncDurable = true;
-                dropHeld();
+                discard();
                 return;
             }
             long recordBytes = RedoJournal.recordBytes(changes);
-            if (!journal.fits(recordBytes) && !journal.lapEmpty()) {
+            if ((!journal.fits(recordBytes) || unwrittenFull(pages.size())) && !journal.lapEmpty()) {
                 checkpoint();
             }
             faults.at(StoreFaults.Point.JOURNAL_WRITE);
@@ -139,82 +240,137 @@ final class JournaledVolume extends Volume {
             journal.append(changes, mainSize);
             lastRecordBytes = recordBytes;
         } catch (IOException | RuntimeException e) {
-            dropHeld();
+            discard();
             throw new DBException.VolumeIOError("writing the redo journal of " + path + " failed: " + e, e);
         }
         lastSyncDurable = true;
+        checksum = next;
         try {
             faults.at(StoreFaults.Point.MAIN_APPLY);
-            for (RedoJournal.Write w : changes) {
-                writeFully(w.offset(), w.data());
-            }
         } catch (IOException e) {
             throw new DBException.VolumeIOError("applying a synced commit to " + path + " failed: " + e, e);
         } finally {
-            dropHeld();
+            synchronized (dirty) {
+                long newZeroFrom = zeroFrom;
+                for (Map.Entry<Long, Dirty> e : pages) {
+                    unwritten.put(e.getKey(), e.getValue().after());
+                    newZeroFrom = Math.max(newZeroFrom, (e.getKey() + 1) << SHIFT);
+                }
+                zeroFrom = newZeroFrom;
+            }
+            discard();
         }
     }
 
     /**
-     * Syncs the main file, which then holds every record of the journal's lap, and starts the
+     * Writes the pages committed since the last checkpoint into the main file and syncs it (now
+     * it holds every record of the journal's lap, which are needed no more), then starts the
      * journal's next lap.
      */
     private void checkpoint() throws IOException {
+        checkpoint(faults);
+    }
+
+    private void checkpoint(StoreFaults faults) throws IOException {
         faults.at(StoreFaults.Point.CHECKPOINT);
+        List<Map.Entry<Long, byte[]>> pages;
+        synchronized (dirty) {
+            pages = new ArrayList<>(unwritten.entrySet());
+        }
+        pages.sort(Map.Entry.comparingByKey());
+        int i = 0;
+        while (i < pages.size()) {
+            // Consecutive pages go in one write.
+            int j = i + 1;
+            while (j < pages.size() && pages.get(j).getKey() == pages.get(j - 1).getKey() + 1 && j - i < 256) {
+                j++;
+            }
+            long first = pages.get(i).getKey();
+            ByteBuffer[] run = new ByteBuffer[j - i];
+            for (int k = i; k < j; k++) {
+                long start = pages.get(k).getKey() << SHIFT;
+                run[k - i] = ByteBuffer.wrap(pages.get(k).getValue(), 0, (int) Math.min(PAGE, Math.max(0, size - start)));
+            }
+            writeFully(first << SHIFT, run);
+            i = j;
+        }
         io(ch -> {
             syncs.force(ch, false);
             return null;
         });
+        synchronized (dirty) {
+            for (Map.Entry<Long, byte[]> e : pages) {
+                cache.put(e.getKey(), e.getValue());
+            }
+            unwritten.clear();
+        }
         faults.at(StoreFaults.Point.NEW_LAP);
         journal.startLap();
         checkpoints++;
     }
 
-    /** What the file holds at {@code offset} before the commit: the head from its copy, the rest read. */
-    private int readCommitted(long offset, byte[] out) {
-        int n = (int) Math.max(0, Math.min(out.length, size - offset));
-        int cached = head.read(offset, out, 0, n);
-        if (cached < n) {
-            byte[] rest = new byte[n - cached];
-            readFromFile(offset + cached, rest, rest.length);
-            System.arraycopy(rest, 0, out, cached, rest.length);
-        }
-        return n;
-    }
-
     @Override
     public void putLong(long offset, long value) {
-        hold(offset, ByteBuffer.allocate(8).putLong(value).array());
+        int in = (int) (offset & MASK);
+        if (in <= PAGE - 8) {
+            byte[] p = dirtyPage(offset >>> SHIFT);
+            for (int i = 7; i >= 0; i--) {
+                p[in + i] = (byte) value;
+                value >>>= 8;
+            }
+        } else {
+            write(offset, ByteBuffer.allocate(8).putLong(value).array(), 0, 8);
+        }
     }
 
     @Override
     public void putInt(long offset, int value) {
-        hold(offset, ByteBuffer.allocate(4).putInt(value).array());
+        int in = (int) (offset & MASK);
+        if (in <= PAGE - 4) {
+            HeadChecksum.putInt(dirtyPage(offset >>> SHIFT), in, value);
+        } else {
+            write(offset, ByteBuffer.allocate(4).putInt(value).array(), 0, 4);
+        }
     }
 
     @Override
     public void putByte(long offset, byte value) {
-        hold(offset, new byte[] {value});
+        dirtyPage(offset >>> SHIFT)[(int) (offset & MASK)] = value;
     }
 
     @Override
     public void putData(long offset, byte[] src, int srcPos, int srcSize) {
-        byte[] copy = new byte[srcSize];
-        System.arraycopy(src, srcPos, copy, 0, srcSize);
-        hold(offset, copy);
+        write(offset, src, srcPos, srcSize);
     }
 
     @Override
     public void putData(long offset, ByteBuffer buf) {
         byte[] copy = new byte[buf.remaining()];
         buf.duplicate().get(copy);
-        hold(offset, copy);
+        write(offset, copy, 0, copy.length);
     }
 
     @Override
     public void clear(long startOffset, long endOffset) {
-        for (long at = startOffset; at < endOffset; at += ZEROS.length) {
-            hold(at, new byte[(int) Math.min(ZEROS.length, endOffset - at)]);
+        long at = startOffset;
+        while (at < endOffset) {
+            long page = at >>> SHIFT;
+            int in = (int) (at & MASK);
+            int n = (int) Math.min(endOffset - at, PAGE - in);
+            if (!knownZero(page)) {
+                Arrays.fill(dirtyPage(page), in, in + n, (byte) 0);
+            }
+            at += n;
+        }
+    }
+
+    /** Whether the page holds zeros only and the transaction has not changed it. */
+    private boolean knownZero(long page) {
+        if ((page << SHIFT) < zeroFrom) {
+            return false;
+        }
+        synchronized (dirty) {
+            return !dirty.containsKey(page);
         }
     }
 
@@ -246,22 +402,42 @@ final class JournaledVolume extends Volume {
             return null;
         });
         size = newSize;
-        head.truncated(newSize);
+        cache.dropFrom(newSize >>> SHIFT);
+        synchronized (dirty) {
+            unwritten.keySet().removeIf(p -> p >= newSize >>> SHIFT);
+        }
+        zeroFrom = Math.min(zeroFrom, newSize);
     }
 
     @Override
     public long getLong(long offset) {
+        int in = (int) (offset & MASK);
+        if (in <= PAGE - 8 && !overlapsStoreHeader(offset, 8)) {
+            byte[] p = page(offset >>> SHIFT);
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = v << 8 | (p[in + i] & 0xFF);
+            }
+            return v;
+        }
         return ByteBuffer.wrap(read(offset, 8)).getLong();
     }
 
     @Override
     public int getInt(long offset) {
+        int in = (int) (offset & MASK);
+        if (in <= PAGE - 4 && !overlapsStoreHeader(offset, 4)) {
+            return HeadChecksum.getInt(page(offset >>> SHIFT), in);
+        }
         return ByteBuffer.wrap(read(offset, 4)).getInt();
     }
 
     @Override
     public byte getByte(long offset) {
-        return read(offset, 1)[0];
+        if (overlapsStoreHeader(offset, 1)) {
+            return read(offset, 1)[0];
+        }
+        return page(offset >>> SHIFT)[(int) (offset & MASK)];
     }
 
     @Override
@@ -271,11 +447,31 @@ final class JournaledVolume extends Volume {
 
     @Override
     public void getData(long offset, byte[] bytes, int bytesPos, int length) {
-        System.arraycopy(read(offset, length), 0, bytes, bytesPos, length);
+        read(offset, bytes, bytesPos, length, true);
     }
 
+    /**
+     * Closes the file, first writing the pages committed since the last checkpoint into it (a
+     * checkpoint), so that a store closed cleanly needs no journal to be whole. If that fails, the
+     * journal still holds them, and the next open applies it.
+     */
     @Override
     public void close() {
+        discard();
+        if (isClosed()) {
+            return;
+        }
+        boolean pending;
+        synchronized (dirty) {
+            pending = !unwritten.isEmpty();
+        }
+        if (pending) {
+            try {
+                checkpoint(StoreFaults.NONE);
+            } catch (IOException | RuntimeException e) {
+                // The journal holds every page not written; reopening applies it.
+            }
+        }
         if (!closed.compareAndSet(false, true)) {
             return;
         }
@@ -327,33 +523,99 @@ final class JournaledVolume extends Volume {
         return fileLock != null && fileLock.isValid();
     }
 
-    private void hold(long offset, byte[] data) {
-        synchronized (held) {
-            held.add(new RedoJournal.Write(offset, data));
-            anyHeld = true;
+    /**
+     * Whether the range touches the store header (offset 16 to 24), which MapDB must see as it
+     * is with its header checksum off (see {@link HeadChecksum}).
+     */
+    private static boolean overlapsStoreHeader(long offset, int length) {
+        return offset < HeadChecksum.STORE_HEADER_END && offset + length > HeadChecksum.STORE_HEADER;
+    }
+
+    /** The page as the transaction sees it: its changed copy, or its committed content. */
+    private byte[] page(long page) {
+        if (anyDirty) {
+            synchronized (dirty) {
+                Dirty d = dirty.get(page);
+                if (d != null) {
+                    return d.after();
+                }
+            }
+        }
+        return committed(page);
+    }
+
+    /** The page's committed content, from the cache or the file; never to be changed. */
+    private byte[] committed(long page) {
+        long start = page << SHIFT;
+        if (start >= zeroFrom || start >= size) {
+            return ZERO_PAGE;
+        }
+        byte[] b;
+        synchronized (dirty) {
+            b = unwritten.get(page);
+        }
+        if (b == null) {
+            b = cache.get(page);
+        }
+        if (b == null) {
+            b = new byte[PAGE];
+            readFromFile(start, b, (int) Math.min(PAGE, size - start));
+            cache.put(page, b);
+        }
+        return b;
+    }
+
+    /** The transaction's copy of the page, made on its first change. */
+    private byte[] dirtyPage(long page) {
+        synchronized (dirty) {
+            Dirty d = dirty.get(page);
+            if (d == null) {
+                byte[] before = committed(page);
+                d = new Dirty(before, before.clone());
+                dirty.put(page, d);
+                anyDirty = true;
+            }
+            return d.after();
         }
     }
 
-    private void dropHeld() {
-        synchronized (held) {
-            held.clear();
-            anyHeld = false;
+    private void write(long offset, byte[] src, int from, int length) {
+        while (length > 0) {
+            int in = (int) (offset & MASK);
+            int n = Math.min(length, PAGE - in);
+            System.arraycopy(src, from, dirtyPage(offset >>> SHIFT), in, n);
+            offset += n;
+            from += n;
+            length -= n;
         }
     }
 
     private byte[] read(long offset, int length) {
         byte[] out = new byte[length];
-        if (!head.holds(offset, length)) {
-            // Beyond the end of the file lie only held writes, copied over below.
-            int n = anyHeld ? (int) Math.max(0, Math.min(length, size - offset)) : length;
-            readFromFile(offset, out, n);
-        } else {
-            head.read(offset, out, 0, length);
-        }
-        if (anyHeld) {
-            overlayHeld(offset, out);
-        }
+        read(offset, out, 0, length, true);
         return out;
+    }
+
+    /**
+     * Copies {@code [offset, offset + length)} as the transaction sees it into {@code out}.
+     *
+     * @param forMapDb whether the store header reads as MapDB must see it (see {@link HeadChecksum})
+     */
+    private void read(long offset, byte[] out, int outPos, int length, boolean forMapDb) {
+        long at = offset;
+        int pos = outPos;
+        int left = length;
+        while (left > 0) {
+            int in = (int) (at & MASK);
+            int n = Math.min(left, PAGE - in);
+            System.arraycopy(page(at >>> SHIFT), in, out, pos, n);
+            at += n;
+            pos += n;
+            left -= n;
+        }
+        if (forMapDb && overlapsStoreHeader(offset, length)) {
+            HeadChecksum.presentToMapDb(offset, out, outPos, length);
+        }
     }
 
     /** Reads {@code length} bytes of the file at {@code offset} into {@code out}, from the file itself. */
@@ -370,21 +632,18 @@ final class JournaledVolume extends Volume {
         });
     }
 
-    /** Copies held writes over what was read, in the order they were made. */
-    private void overlayHeld(long offset, byte[] out) {
-        synchronized (held) {
-            for (RedoJournal.Write w : held) {
-                long from = Math.max(offset, w.offset());
-                long to = Math.min(offset + out.length, w.offset() + w.data().length);
-                if (from < to) {
-                    System.arraycopy(w.data(), (int) (from - w.offset()), out, (int) (from - offset), (int) (to - from));
+    /** Writes the buffers one after the other from {@code offset}. */
+    private void writeFully(long offset, ByteBuffer[] buffers) {
+        io(ch -> {
+            long at = offset;
+            for (ByteBuffer b : buffers) {
+                ByteBuffer buf = b.duplicate();
+                while (buf.hasRemaining()) {
+                    at += ch.write(buf, at);
                 }
             }
-        }
-    }
-
-    private void writeFully(long offset, byte[] data) {
-        writeFully(offset, data, data.length);
+            return null;
+        });
     }
 
     private void writeFully(long offset, byte[] data, int length) {
@@ -398,7 +657,6 @@ final class JournaledVolume extends Volume {
         if (offset + length > size) {
             size = offset + length;
         }
-        head.written(offset, data, 0, length, size);
     }
 
     private interface ChannelOp<T> {

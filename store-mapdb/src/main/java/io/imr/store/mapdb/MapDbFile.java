@@ -5,25 +5,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.mapdb.CC;
 import org.mapdb.DB;
-import org.mapdb.StoreWAL;
+import org.mapdb.StoreDirect;
 import org.mapdb.volume.Volume;
 import org.mapdb.volume.VolumeFactory;
 
 /**
- * One open MapDB database file: MapDB's transactional store ({@code StoreWAL}, what
- * {@code DBMaker.fileDB(..).transactionEnable()} builds) over our {@link JournaledVolume}.
+ * One open MapDB database file: MapDB's direct store ({@code StoreDirect}, what
+ * {@code DBMaker.fileDB(..)} builds without transactions) over our {@link JournaledVolume}, which
+ * makes it transactional: it holds a transaction's pages until the commit, journals what they
+ * change and syncs the journal, so each commit is atomic across a crash (see {@link RedoJournal}).
+ *
+ * <p>Why not MapDB's own transactions ({@code StoreWAL})? Its log is never replayed after a crash
+ * (see {@link RedoJournal}), so it cannot be trusted alone, and on top of our journal it made each
+ * commit copy and checksum MapDB's 32 KiB head and copy every record twice: a single-message
+ * commit cost its writer about 0.4 ms of CPU. Both build the same file format, so a file written
+ * by either opens with the other.
  *
  * <p>We assemble the store ourselves instead of using {@code DBMaker}, because {@code DBMaker}
- * cannot be given a volume factory. Ours gives MapDB two kinds of volume:
- * <ul>
- *   <li>the main file: a {@link JournaledVolume}, which makes each commit atomic across a crash
- *       through our redo journal;</li>
- *   <li>MapDB's own write-ahead log files ({@code <db>.wal.N}): kept in memory. MapDB 3.1.0
- *       never reads them back after a crash (see {@link RedoJournal}); it only uses them to hold a
- *       transaction's records until commit. On disk they cost a file creation, writes, an fsync
- *       and a deletion per commit for nothing. In memory they hold at most one transaction, which
- *       the writer bounds by its group limits.</li>
- * </ul>
+ * cannot be given a volume factory. MapDB's header checksum is off: the volume keeps it
+ * ({@link HeadChecksum}).
  */
 final class MapDbFile implements AutoCloseable {
 
@@ -52,14 +52,28 @@ final class MapDbFile implements AutoCloseable {
      */
     static MapDbFile open(Path path, StoreFaults faults, long discardFrom, long journalBytes, SyncCounter syncs)
             throws IOException {
+        return open(path, faults, discardFrom, journalBytes, DEFAULT_CACHE_BYTES, syncs);
+    }
+
+    /** The memory a file's {@link PageCache} takes by default: 16 MiB. */
+    static final long DEFAULT_CACHE_BYTES = 16L << 20;
+
+    /**
+     * As {@link #open(Path, StoreFaults, long, long, SyncCounter)}, keeping up to
+     * {@code cacheBytes} of the file's pages in memory.
+     */
+    static MapDbFile open(Path path, StoreFaults faults, long discardFrom, long journalBytes, long cacheBytes,
+                          SyncCounter syncs) throws IOException {
         RedoJournal journal = RedoJournal.open(path, discardFrom, journalBytes, syncs);
         boolean existed = Files.exists(path) && Files.size(path) > 0;
         JournaledVolume volume = null;
         try {
-            volume = new JournaledVolume(path, journal, faults, syncs);
+            volume = new JournaledVolume(path, journal, faults, syncs, cacheBytes);
             Factory factory = new Factory(path.toString(), volume, existed);
-            StoreWAL store = new StoreWAL(path.toString(), factory, 0L, true, CC.STORE_DIRECT_CONC_SHIFT, 0L, 0L,
-                    false, false, false, true, false);
+            // file, volumes, read-only, lock wait, thread-safe, segments, allocation step, start size,
+            // delete after close, delete after open, record checksums, header checksum, its bypass
+            StoreDirect store = new StoreDirect(path.toString(), factory, false, 0L, true, CC.STORE_DIRECT_CONC_SHIFT,
+                    CC.PAGE_SIZE, 0L, false, false, false, false, false, false);
             DB db = new DB(store, existed, true, MapDbFile.class.getClassLoader(), 0);
             return new MapDbFile(path, db, volume, journal);
         } catch (IOException | RuntimeException e) {
@@ -117,9 +131,12 @@ final class MapDbFile implements AutoCloseable {
         return journal;
     }
 
-    /** Discards the open transaction. MapDB's in-memory state may still be inconsistent after a failed commit: close and reopen. */
+    /**
+     * Discards the open transaction's changes to the file. MapDB's in-memory state (its index
+     * page list, say) may still reflect them: close and reopen.
+     */
     void rollback() {
-        db.rollback();
+        volume.discard();
     }
 
     /** Closes MapDB and the journal; uncommitted changes are lost, which is what a failed commit needs. */
@@ -132,17 +149,11 @@ final class MapDbFile implements AutoCloseable {
         }
     }
 
-    /**
-     * Hands MapDB our main volume for the database file and memory volumes for its write-ahead log,
-     * whose slices are recycled ({@link WalVolume}: a fresh log volume per commit cost a small
-     * commit most of its CPU).
-     */
+    /** Hands MapDB our volume for the database file, the only one {@code StoreDirect} asks for. */
     private static final class Factory extends VolumeFactory {
         private final String mainFile;
         private final Volume main;
         private final boolean mainExists;
-        /** A commit's log rarely needs more than two slices; four cover a large one without allocating. */
-        private final WalVolume.Slices walSlices = new WalVolume.Slices(4);
 
         Factory(String mainFile, Volume main, boolean mainExists) {
             this.mainFile = mainFile;
@@ -153,7 +164,10 @@ final class MapDbFile implements AutoCloseable {
         @Override
         public Volume makeVolume(String file, boolean readOnly, long fileLockWait, int sliceShift, long initSize,
                                  boolean fixedSize) {
-            return mainFile.equals(file) ? main : new WalVolume(walSlices);
+            if (!mainFile.equals(file)) {
+                throw new IllegalArgumentException("MapDB asked for a volume of " + file + ", not of its file " + mainFile);
+            }
+            return main;
         }
 
         @Override

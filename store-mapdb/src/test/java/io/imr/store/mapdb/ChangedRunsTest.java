@@ -11,76 +11,105 @@ import org.junit.jupiter.api.Test;
 @DisplayName("ChangedRuns")
 class ChangedRunsTest {
 
-    /** A file of {@code length} bytes given as an array; reads past its end return fewer bytes. */
-    private static ChangedRuns.Committed file(byte[] bytes) {
-        return (offset, out) -> {
-            int n = (int) Math.max(0, Math.min(out.length, bytes.length - offset));
-            if (n > 0) {
-                System.arraycopy(bytes, (int) offset, out, 0, n);
-            }
-            return n;
-        };
-    }
+    private static final int PAGE = PageCache.PAGE;
 
-    private static byte[] applied(byte[] base, int length, List<RedoJournal.Write> writes) {
-        byte[] out = new byte[length];
-        System.arraycopy(base, 0, out, 0, Math.min(base.length, length));
+    private static byte[] applied(byte[] base, List<RedoJournal.Write> writes) {
+        byte[] out = base.clone();
         for (RedoJournal.Write w : writes) {
             System.arraycopy(w.data(), 0, out, (int) w.offset(), w.data().length);
         }
         return out;
     }
 
+    /** The runs of each page of {@code before} and {@code after}, in order, joined. */
+    private static List<RedoJournal.Write> runs(byte[] before, byte[] after) {
+        List<RedoJournal.Write> runs = new ArrayList<>();
+        for (int at = 0; at < after.length; at += PAGE) {
+            byte[] b = java.util.Arrays.copyOfRange(before, at, at + PAGE);
+            byte[] a = java.util.Arrays.copyOfRange(after, at, at + PAGE);
+            ChangedRuns.diff(at, b, a, runs);
+        }
+        return ChangedRuns.joined(runs);
+    }
+
     @Test
-    @DisplayName("a rewrite of a region that changes two words yields those words only; equal bytes nearby are joined")
+    @DisplayName("a page that changed in two places nearby and one far yields two runs; equal bytes nearby are joined")
     void onlyChangedWords() {
-        byte[] file = new byte[32_864];
-        new SplittableRandom(1).nextBytes(file);
-        byte[] head = file.clone();
-        head[100] ^= 1;
-        head[107] ^= 1;
-        head[20_000] ^= 1;
-        List<RedoJournal.Write> runs = ChangedRuns.of(List.of(new RedoJournal.Write(0, head)), file(file));
-        assertThat(runs).extracting(RedoJournal.Write::offset).containsExactly(100L, 20_000L);
+        byte[] before = new byte[PAGE];
+        new SplittableRandom(1).nextBytes(before);
+        byte[] after = before.clone();
+        after[100] ^= 1;
+        after[107] ^= 1;
+        after[3000] ^= 1;
+        List<RedoJournal.Write> runs = new ArrayList<>();
+        ChangedRuns.diff(8 * PAGE, before, after, runs);
+        assertThat(runs).extracting(RedoJournal.Write::offset).containsExactly(8L * PAGE + 100, 8L * PAGE + 3000);
         assertThat(runs).extracting(w -> w.data().length).containsExactly(8, 1);
     }
 
     @Test
-    @DisplayName("a write equal to the file yields nothing; bytes past the file's end always count as changed")
-    void equalAndPastTheEnd() {
-        byte[] file = new byte[100];
-        assertThat(ChangedRuns.of(List.of(new RedoJournal.Write(10, new byte[50])), file(file))).isEmpty();
-        List<RedoJournal.Write> runs = ChangedRuns.of(List.of(new RedoJournal.Write(90, new byte[30])), file(file));
+    @DisplayName("a page new to the file (zeros before) yields one run, from its first byte not zero to its last")
+    void newPage() {
+        byte[] after = new byte[PAGE];
+        after[10] = 1;
+        after[2000] = 0; // zeros inside the run are kept
+        after[3000] = 7;
+        List<RedoJournal.Write> runs = new ArrayList<>();
+        ChangedRuns.diff(PAGE, new byte[PAGE], after, runs);
         assertThat(runs).hasSize(1);
-        assertThat(runs.get(0).offset()).isEqualTo(100);
-        assertThat(runs.get(0).data()).hasSize(20);
+        assertThat(runs.get(0).offset()).isEqualTo(PAGE + 10);
+        assertThat(runs.get(0).data()).hasSize(2991);
+        runs.clear();
+        ChangedRuns.diff(PAGE, new byte[PAGE], new byte[PAGE], runs);
+        assertThat(runs).as("zeros over zeros").isEmpty();
     }
 
     @Test
-    @DisplayName("random overlapping writes: applying the runs to the file gives what applying the writes in order gives")
-    void randomWrites() {
+    @DisplayName("an unchanged page yields nothing")
+    void unchanged() {
+        byte[] page = new byte[PAGE];
+        new SplittableRandom(3).nextBytes(page);
+        List<RedoJournal.Write> runs = new ArrayList<>();
+        ChangedRuns.diff(0, page, page.clone(), runs);
+        assertThat(runs).isEmpty();
+    }
+
+    @Test
+    @DisplayName("runs that meet across page boundaries are joined into one, of the pages' bytes")
+    void joinedAcrossPages() {
+        byte[] before = new byte[3 * PAGE];
+        byte[] after = before.clone();
+        new SplittableRandom(4).nextBytes(after);
+        after[0] = 0; // the first run starts at 1
+        List<RedoJournal.Write> runs = runs(before, after);
+        assertThat(runs).hasSize(1);
+        assertThat(runs.get(0).offset()).isEqualTo(1);
+        assertThat(applied(before, runs)).isEqualTo(after);
+    }
+
+    @Test
+    @DisplayName("random changes: applying the runs to the old content gives the new one; runs are in order and apart")
+    void randomChanges() {
         SplittableRandom random = new SplittableRandom(2);
         for (int round = 0; round < 300; round++) {
-            byte[] file = new byte[2000];
-            random.nextBytes(file);
-            List<RedoJournal.Write> writes = new ArrayList<>();
+            byte[] before = new byte[4 * PAGE];
+            random.nextBytes(before);
+            byte[] after = before.clone();
             for (int i = 0, n = 1 + random.nextInt(30); i < n; i++) {
-                int at = random.nextInt(2400);
-                byte[] data = new byte[random.nextInt(200)];
-                // Some bytes equal to the file's, some not.
-                for (int k = 0; k < data.length; k++) {
-                    data[k] = at + k < file.length && random.nextInt(3) > 0 ? file[at + k] : (byte) random.nextInt();
+                int at = random.nextInt(after.length);
+                int len = Math.min(after.length - at, random.nextInt(300));
+                for (int k = 0; k < len; k++) {
+                    if (random.nextInt(3) == 0) {
+                        after[at + k] = (byte) random.nextInt();
+                    }
                 }
-                writes.add(new RedoJournal.Write(at, data));
             }
-            int length = 2600;
-            byte[] expected = applied(file, length, writes);
-            List<RedoJournal.Write> runs = ChangedRuns.of(writes, file(file));
-            assertThat(applied(file, length, runs)).as("round %d", round).isEqualTo(expected);
-            long last = -1;
+            List<RedoJournal.Write> runs = runs(before, after);
+            assertThat(applied(before, runs)).as("round %d", round).isEqualTo(after);
+            long end = -1;
             for (RedoJournal.Write w : runs) {
-                assertThat(w.offset()).as("in order, not overlapping").isGreaterThan(last);
-                last = w.offset() + w.data().length - 1;
+                assertThat(w.offset()).as("in order, apart").isGreaterThan(end);
+                end = w.offset() + w.data().length;
             }
         }
     }

@@ -84,6 +84,86 @@ class JournaledVolumeTest {
         }
     }
 
+    @Test
+    @DisplayName("commits go to the journal only; a checkpoint, or closing, writes their pages into the main file")
+    void mainFileWrittenAtCheckpoints() throws IOException {
+        Path db = dir.resolve("x.db");
+        byte[] atOpen;
+        try (MapDbFile file = open(db, RedoJournal.DEFAULT_BYTES)) {
+            map(file);
+            file.commit();
+        }
+        atOpen = Files.readAllBytes(db);
+        try (MapDbFile file = open(db, RedoJournal.DEFAULT_BYTES)) {
+            BTreeMap<Long, byte[]> m = map(file);
+            for (long k = 0; k < 100; k++) {
+                m.put(k, value(k));
+                file.commit();
+            }
+            assertThat(file.volume().checkpoints()).isZero();
+            assertThat(Files.readAllBytes(db)).as("the main file between checkpoints").isEqualTo(atOpen);
+            assertThat(m.get(42L)).as("reads see the commits").isEqualTo(value(42));
+        }
+        assertThat(Files.readAllBytes(db)).as("closing made a checkpoint").isNotEqualTo(atOpen);
+        try (MapDbFile file = open(db, RedoJournal.DEFAULT_BYTES)) {
+            assertThat(file.journal().recovered()).as("nothing left to apply").isZero();
+            assertThat(map(file).size()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    @DisplayName("a transaction dropped before its commit leaves the main file and the journal as they were")
+    void droppedTransaction() throws IOException {
+        Path db = dir.resolve("x.db");
+        Path journal = RedoJournal.pathFor(db);
+        try (MapDbFile file = open(db, RedoJournal.DEFAULT_BYTES)) {
+            BTreeMap<Long, byte[]> m = map(file);
+            for (long k = 0; k < 10; k++) {
+                m.put(k, value(k));
+            }
+            file.commit();
+            byte[] main = Files.readAllBytes(db);
+            byte[] journalBytes = Files.readAllBytes(journal);
+            for (long k = 10; k < 2000; k++) {
+                m.put(k, value(k));
+            }
+            m.remove(3L);
+            assertThat(m.get(1500L)).as("the transaction sees its own changes").isEqualTo(value(1500));
+            file.rollback();
+            assertThat(Files.readAllBytes(db)).isEqualTo(main);
+            assertThat(Files.readAllBytes(journal)).isEqualTo(journalBytes);
+        }
+        try (MapDbFile file = open(db, RedoJournal.DEFAULT_BYTES)) {
+            BTreeMap<Long, byte[]> m = map(file);
+            assertThat(m.keySet()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+            assertThat(m.get(3L)).isEqualTo(value(3));
+        }
+    }
+
+    @Test
+    @DisplayName("with a cache smaller than the data, reads come back from the file right, across checkpoints")
+    void smallCache() throws IOException {
+        Path db = dir.resolve("x.db");
+        SyncCounter syncs = new SyncCounter();
+        try (MapDbFile file = MapDbFile.open(db, StoreFaults.NONE, RedoJournal.KEEP_ALL, RedoJournal.DEFAULT_BYTES,
+                64L * 4096, syncs)) {
+            BTreeMap<Long, byte[]> m = map(file);
+            for (long k = 0; k < 5000; k++) {
+                m.put(k, value(k));
+                if (k % 50 == 0) {
+                    file.commit();
+                }
+            }
+            file.commit();
+            assertThat(file.volume().checkpoints()).as("the unwritten pages outgrew the cache's size").isPositive();
+            assertThat(file.volume().cache().size()).isLessThanOrEqualTo(64);
+            for (long k = 0; k < 5000; k += 7) {
+                assertThat(m.get(k)).as("key %d", k).isEqualTo(value(k));
+            }
+            assertThat(file.volume().cache().misses()).isPositive();
+        }
+    }
+
     /** The main file as the disk may hold it: {@code checkpoint} with a random subset of the later pages of {@code now}. */
     private static byte[] somePagesLost(byte[] checkpoint, byte[] now, SplittableRandom random, boolean growthLost) {
         int length = growthLost ? Math.min(checkpoint.length, now.length) : now.length;
@@ -108,12 +188,15 @@ class JournaledVolumeTest {
         SplittableRandom random = new SplittableRandom(journalBytes);
         byte[] checkpoint;
         long checkpoints;
+        byte[] now;
+        byte[] journalNow;
+        Path journal = RedoJournal.pathFor(db);
         int commits = 300;
         try (MapDbFile file = open(db, journalBytes)) {
             BTreeMap<Long, byte[]> m = map(file);
             file.commit();
-            // Opening synced the main file: a checkpoint. So is each one a commit makes; the commit's
-            // own writes, made after its record was synced, may be on disk too.
+            // The main file as the last checkpoint left it (the one this commit's opening made, or one a
+            // later commit made): nothing is written into it between checkpoints.
             checkpoint = Files.readAllBytes(db);
             for (long k = 0; k < commits; k++) {
                 long before = file.volume().checkpoints();
@@ -124,15 +207,15 @@ class JournaledVolumeTest {
                 }
             }
             checkpoints = file.volume().checkpoints();
+            // The power goes out now, before the file is closed (closing makes a checkpoint).
+            now = Files.readAllBytes(db);
+            journalNow = Files.readAllBytes(journal);
         }
         if (journalBytes == RedoJournal.DEFAULT_BYTES) {
             assertThat(checkpoints).as("one lap").isZero();
         } else {
             assertThat(checkpoints).as("several laps").isGreaterThan(3);
         }
-        byte[] now = Files.readAllBytes(db);
-        Path journal = RedoJournal.pathFor(db);
-        byte[] journalNow = Files.readAllBytes(journal);
         for (int round = 0; round < 6; round++) {
             Files.write(db, somePagesLost(checkpoint, now, random, round % 2 == 1));
             Files.write(journal, journalNow);

@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * {@link SyncingStore#syncs()} counts exactly the syncs the store makes: 1 per commit (its journal
  * record), 2 more for a commit that finds the journal full (the checkpoint: the main file, then the
- * journal's new lap), 9 to create and open a store, 3 to open it again (the journal's lap applied
- * to the main file and a new lap started, 2, then the opening's commit, 1).
+ * journal's new lap), 9 to create and open a store, 2 to close it (a checkpoint, which writes into
+ * the main file the pages committed since the last one: the main file, the journal's new lap), 1 to
+ * open it again (its journal's lap is empty: the opening's commit).
  */
 @DisplayName("Counting a store's syncs")
 class SyncCountTest {
@@ -35,12 +36,12 @@ class SyncCountTest {
     Path dir;
 
     @Test
-    @DisplayName("the client store: 9 syncs to create and open it, 1 per commit, none to close, 3 to open it again")
+    @DisplayName("the client store: 9 syncs to create and open it, 1 per commit, 2 to close, 1 to open it again")
     void clientStore() {
         try (MapDbClientStore store = MapDbClientStore.open(dir, "alice", "phone")) {
             // Building the file under a temporary name: its journal (the file, the directory: 2), 3 MapDB
-            // commits (3); the directory after renaming (1); at open, the journal's lap applied (main file,
-            // new lap: 2); the opening's commit (1).
+            // commits (3), closing it (a checkpoint: main file, new lap: 2); the directory after renaming
+            // (1); at open, the journal's lap is empty (0); the opening's commit (1).
             assertThat(store.syncs()).isEqualTo(9);
             for (int seq = 1; seq <= COMMITS; seq++) {
                 long before = store.syncs();
@@ -49,23 +50,25 @@ class SyncCountTest {
             }
             assertThat(store.syncs()).isEqualTo(9 + COMMITS);
             store.close();
-            assertThat(store.syncs()).as("after close").isEqualTo(9 + COMMITS);
+            assertThat(store.syncs()).as("after close: a checkpoint").isEqualTo(9 + COMMITS + 2);
         }
         try (MapDbClientStore again = MapDbClientStore.open(dir, "alice", "phone")) {
-            // The journal's lap applied again (main file, new lap), then the opening's commit.
-            assertThat(again.syncs()).isEqualTo(3);
+            // Nothing to apply from the journal, then the opening's commit.
+            assertThat(again.syncs()).isEqualTo(1);
         }
         try (MapDbClientStore existing = MapDbClientStore.openExisting(dir)) {
-            assertThat(existing.syncs()).as("openExisting makes no commit").isEqualTo(2);
+            assertThat(existing.syncs()).as("openExisting makes no commit, and its close no checkpoint").isZero();
+            existing.close();
+            assertThat(existing.syncs()).isZero();
         }
     }
 
     @Test
-    @DisplayName("the server store: 9 syncs to create and open it, 1 per commit (none for a duplicate), 3 to open it again")
+    @DisplayName("the server store: 9 syncs to create and open it, 1 per commit (none for a duplicate), 1 to open it again")
     void serverStore() {
         try (MapDbServerStore store = MapDbServerStore.open(dir)) {
-            // Building the file and its journal (5), the directory (1), the journal applied at open (2),
-            // the commit of the opening's generation (1).
+            // Building the file and its journal (5) and closing it (a checkpoint: 2), the directory (1),
+            // nothing to apply at open (0), the commit of the opening's generation (1).
             assertThat(store.syncs()).isEqualTo(9);
             for (int i = 1; i <= COMMITS; i++) {
                 long before = store.syncs();
@@ -80,7 +83,7 @@ class SyncCountTest {
             assertThat(store.syncs()).isEqualTo(9 + COMMITS);
         }
         try (MapDbServerStore again = MapDbServerStore.open(dir)) {
-            assertThat(again.syncs()).isEqualTo(3);
+            assertThat(again.syncs()).isEqualTo(1);
         }
     }
 
