@@ -12,9 +12,6 @@ import io.imr.api.store.OutboxEntry;
 import io.imr.engine.internal.StoreCommits;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -35,15 +32,7 @@ final class Outbox {
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
 
     /** One send, from the application's call to the server's answer. */
-    private static final class Pending {
-        final OutboxEntry entry;
-        final CompletableFuture<Long> result;
-        long sentAt = -1;
-
-        Pending(OutboxEntry entry, CompletableFuture<Long> result) {
-            this.entry = entry;
-            this.result = result;
-        }
+    private record Pending(OutboxEntry entry, CompletableFuture<Long> result) {
     }
 
     private final ClientStore store;
@@ -57,13 +46,9 @@ final class Outbox {
     private final Consumer<SendConfirmation> confirmations;
     private final AtomicInteger size = new AtomicInteger();
 
-    // Every entry the store holds or is being enqueued, by counter.
-    private final TreeMap<Long, Pending> pending = new TreeMap<>();
-    // Durable and not sent on this connection / sent and not answered: kept apart so that sending and
-    // answering cost O(log n), not a walk over the whole outbox.
-    private final TreeSet<Long> unsent = new TreeSet<>();
-    private final TreeSet<Long> inFlight = new TreeSet<>();
-    private final List<Pending> enqueueBuffer = new ArrayList<>();
+    // Every entry the store holds or is being enqueued, in counter order, and where each stands.
+    private final PendingSends<Pending> pending = new PendingSends<>();
+    private final List<PendingSends.Slot<Pending>> enqueueBuffer = new ArrayList<>();
     private final List<Long> removeBuffer = new ArrayList<>();
     private String outboxId;
     private long lastCounter;
@@ -82,9 +67,10 @@ final class Outbox {
     void load(String outboxId, long lastCounter, List<OutboxEntry> entries) {
         this.outboxId = outboxId;
         this.lastCounter = lastCounter;
-        for (OutboxEntry e : entries) {
-            pending.put(e.counter(), new Pending(e, null));
-            unsent.add(e.counter());
+        List<OutboxEntry> inOrder = new ArrayList<>(entries);
+        inOrder.sort(java.util.Comparator.comparingLong(OutboxEntry::counter));
+        for (OutboxEntry e : inOrder) {
+            pending.add(e.counter(), new Pending(e, null), PendingSends.State.UNSENT);
         }
         size.set(pending.size());
     }
@@ -115,30 +101,30 @@ final class Outbox {
         lastCounter = counter;
         Pending p = new Pending(new OutboxEntry(counter, to, payload, Checksums.crc32c(payload),
                 runtime.currentTimeMillis()), result);
-        pending.put(counter, p);
+        PendingSends.Slot<Pending> slot = pending.add(counter, p, PendingSends.State.ENQUEUING);
         size.set(pending.size());
         if (enqueueBuffer.isEmpty()) {
             runtime.execute(this::flushEnqueue);
         }
-        enqueueBuffer.add(p);
+        enqueueBuffer.add(slot);
     }
 
     private void flushEnqueue() {
         if (enqueueBuffer.isEmpty()) {
             return;
         }
-        List<Pending> batch = new ArrayList<>(enqueueBuffer);
+        List<PendingSends.Slot<Pending>> batch = new ArrayList<>(enqueueBuffer);
         enqueueBuffer.clear();
         List<OutboxEntry> entries = new ArrayList<>(batch.size());
-        batch.forEach(p -> entries.add(p.entry));
+        batch.forEach(s -> entries.add(s.value.entry()));
         StoreCommits.submit(runtime, () -> store.commit(ClientCommit.enqueue(entries)), (state, error) -> {
-            for (Pending p : batch) {
+            for (PendingSends.Slot<Pending> s : batch) {
                 if (error == null) {
-                    unsent.add(p.entry.counter());
+                    pending.durable(s);
                 } else {
-                    pending.remove(p.entry.counter());
-                    p.result.completeExceptionally(new ClientException("the send could not be stored in the outbox: "
-                            + error.getMessage(), error));
+                    pending.remove(s.counter);
+                    s.value.result().completeExceptionally(new ClientException("the send could not be stored in the"
+                            + " outbox: " + error.getMessage(), error));
                 }
             }
             size.set(pending.size());
@@ -152,19 +138,10 @@ final class Outbox {
      * mostly.
      */
     void pump() {
-        if (!uplink.ready() || unsent.isEmpty()) {
+        if (!uplink.ready()) {
             return;
         }
-        List<Pending> batch = new ArrayList<>(Math.min(unsent.size(), config.sendWindow()));
-        while (inFlight.size() < config.sendWindow() && !unsent.isEmpty()) {
-            Long counter = unsent.pollFirst();
-            Pending p = pending.get(counter);
-            if (p != null) {
-                batch.add(p);
-                inFlight.add(counter);
-            }
-        }
-        transmit(batch);
+        transmit(pending.takeUnsent(config.sendWindow()));
     }
 
     /** Sends again, in batches, what the server has not answered for {@code resendAfter} (it deduplicates). */
@@ -173,41 +150,33 @@ final class Outbox {
             return;
         }
         long overdue = runtime.nanoTime() - config.resendAfter().toNanos();
-        List<Pending> batch = new ArrayList<>();
-        for (Long counter : inFlight) {
-            Pending p = pending.get(counter);
-            if (p != null && p.sentAt < overdue) {
-                batch.add(p);
+        List<PendingSends.Slot<Pending>> batch = new ArrayList<>();
+        pending.forEachInFlight(s -> {
+            if (s.sentAt < overdue) {
+                batch.add(s);
             }
-        }
+        });
         transmit(batch);
     }
 
     /** The connection is gone: everything in flight is sent again on the next one. */
     void connectionLost() {
-        for (Long counter : inFlight) {
-            Pending p = pending.get(counter);
-            if (p != null) {
-                p.sentAt = -1;
-                unsent.add(counter);
-            }
-        }
-        inFlight.clear();
+        pending.allUnsent();
     }
 
     /**
      * Sends entries, in counter order, in frames of at most {@link Frame#MAX_BATCH} items and
      * {@link #MAX_BATCH_PAYLOAD} payload bytes (one larger entry goes alone).
      */
-    private void transmit(List<Pending> batch) {
+    private void transmit(List<PendingSends.Slot<Pending>> batch) {
         if (batch.isEmpty()) {
             return;
         }
         long now = runtime.nanoTime();
         List<Send.Item> items = new ArrayList<>(Math.min(batch.size(), Frame.MAX_BATCH));
         long bytes = 0;
-        for (Pending p : batch) {
-            OutboxEntry e = p.entry;
+        for (PendingSends.Slot<Pending> p : batch) {
+            OutboxEntry e = p.value.entry();
             if (!items.isEmpty() && (items.size() == Frame.MAX_BATCH || bytes + e.payload().length > MAX_BATCH_PAYLOAD)) {
                 uplink.send(new Send(outboxId, items));
                 items = new ArrayList<>(Math.min(batch.size(), Frame.MAX_BATCH));
@@ -229,23 +198,21 @@ final class Outbox {
         if (!ack.outboxId().equals(outboxId)) {
             return;
         }
-        boolean any = false;
+        int before = pending.size();
         for (SendAck.Run run : ack.runs()) {
             // Only the counters held: a run may be long, the outbox holds at most maxOutbox.
-            Map<Long, Pending> held = pending.subMap(run.firstCounter(), true, run.lastCounter(), true);
-            while (!held.isEmpty()) {
-                long counter = held.keySet().iterator().next();
-                Pending p = take(counter);
-                long seq = run.seqOf(counter);
-                confirmations.accept(new SendConfirmation(ClientIds.of(outboxId, counter), counter, p.entry.to(), seq,
-                        run.epoch()));
-                if (p.result != null) {
-                    p.result.complete(seq);
+            pending.removeRange(run.firstCounter(), run.lastCounter(), s -> {
+                taken(s.counter);
+                long seq = run.seqOf(s.counter);
+                Pending p = s.value;
+                confirmations.accept(new SendConfirmation(ClientIds.of(outboxId, s.counter), s.counter, p.entry().to(),
+                        seq, run.epoch()));
+                if (p.result() != null) {
+                    p.result().complete(seq);
                 }
-                any = true;
-            }
+            });
         }
-        if (any) {
+        if (pending.size() != before) {
             answered();
         }
     }
@@ -253,27 +220,22 @@ final class Outbox {
     /** The server refused a send for good (a bad checksum, a rule): the application hears why; it is not sent again. */
     void refused(ErrorFrame e) {
         long counter = counterOf(e.ref());
-        Pending p = take(counter);
-        if (p == null) {
+        PendingSends.Slot<Pending> s = pending.remove(counter);
+        if (s == null) {
             return;
         }
+        taken(counter);
         answered();
         LOG.warning("the server refused send " + e.ref() + ": " + e.message());
-        if (p.result != null) {
-            p.result.completeExceptionally(new ClientException.SendRefusedException(e.message()));
+        if (s.value.result() != null) {
+            s.value.result().completeExceptionally(new ClientException.SendRefusedException(e.message()));
         }
     }
 
-    private Pending take(long counter) {
-        Pending p = pending.remove(counter);
-        if (p == null) {
-            return null;
-        }
+    /** A send left {@link #pending}: its removal from the store's outbox is due. */
+    private void taken(long counter) {
         size.set(pending.size());
-        inFlight.remove(counter);
-        unsent.remove(counter);
         removeBuffer.add(counter);
-        return p;
     }
 
     /** Sends were answered: their removal from the store's outbox starts, and the window has room again. */
@@ -304,11 +266,11 @@ final class Outbox {
 
     /** Fails every send still waiting for an answer (the client stops); the store keeps them for the next run. */
     void failAll(Throwable why) {
-        for (Pending p : pending.values()) {
-            if (p.result != null) {
-                p.result.completeExceptionally(why);
+        pending.forEach(s -> {
+            if (s.value.result() != null) {
+                s.value.result().completeExceptionally(why);
             }
-        }
+        });
     }
 
     /** The counter of a client id of this outbox, or -1 for another outbox's or none. */
