@@ -25,14 +25,16 @@ import java.util.zip.CRC32C;
  *
  * <p><b>How a commit works.</b> Its record (the bytes it changes in the main file, see
  * {@link ChangedRuns}) is appended after the previous one and the journal alone is synced
- * ({@code fdatasync}): that is the commit point. The changes are then written to the main file,
- * which is not synced. The file is preallocated with zeros to its full size when it is created,
- * so an append changes no metadata and the sync writes the record's pages only.
+ * ({@code fdatasync}): that is the commit point. The changed pages stay in the
+ * {@link JournaledVolume}'s memory; the main file is not written until the next checkpoint. The
+ * journal is preallocated with zeros to its full size when it is created, so an append changes no
+ * metadata and the sync writes the record's pages only.
  *
- * <p><b>Laps.</b> When a record does not fit behind the last one, the {@link JournaledVolume}
- * makes a checkpoint: it syncs the main file (now it holds every record of the lap, and they are
- * needed no more), then {@link #startLap()} writes and syncs a header naming the next lap and its
- * first sequence number, and records are appended from the start again. A record larger than the
+ * <p><b>Laps.</b> When a record does not fit behind the last one (or the pages not yet written
+ * outgrow the volume's cache, or the file is closed), the {@link JournaledVolume} makes a
+ * checkpoint: it writes those pages into the main file and syncs it (now it holds every record of
+ * the lap, and they are needed no more), then {@link #startLap()} writes and syncs a header naming
+ * the next lap and its first sequence number, and records are appended from the start again. A record larger than the
  * whole journal starts a lap of its own and grows the file (correct, just slower); the next open
  * shrinks it back to the configured size.
  *
@@ -40,8 +42,9 @@ import java.util.zip.CRC32C;
  * reused) and a CRC32C. Reading a lap starts at its first sequence number and stops at the first
  * record that is cut short, fails its CRC, or does not carry the next number: a record torn by a
  * crash, or one of an earlier lap. Nothing is written to the main file before its record is
- * synced, so the main file holds at most the records of the lap, some of their pages perhaps not
- * yet on disk; replaying all of the lap's valid records in order restores it exactly.
+ * synced, so the main file holds at most the records of the lap (none of them, unless a checkpoint
+ * was cut short), some of their pages perhaps not yet on disk; replaying all of the lap's valid
+ * records in order restores it exactly.
  *
  * <p><b>Recovery</b> (every {@link #open}): applies every valid record of the current lap in
  * order, extends the main file to the size the last one names, syncs the main file, and starts
