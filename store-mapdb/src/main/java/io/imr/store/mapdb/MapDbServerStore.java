@@ -60,7 +60,11 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
 
     private final String name;
     /** Committed inbox metas; written only under the engine's write lock. */
+    /** The memory {@link RecentMessages} takes at most: 64 MiB, some 170,000 messages of 256 bytes. */
+    static final long RECENT_BYTES = 64L << 20;
     private final Map<String, InboxMeta> metas = new ConcurrentHashMap<>();
+    /** The messages committed last, decoded, for the reads that deliver them. */
+    private final RecentMessages recent = new RecentMessages(RECENT_BYTES);
     private final SyncCounter syncs;
     private final StoreEngine<ServerLayout> engine;
     /** This opening's generation and its ordinal; set once, at open, before the store is handed out. */
@@ -146,6 +150,11 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
         Names.principal("user", user);
         if (limit < 0) {
             throw new IllegalArgumentException("limit must not be negative, got " + limit);
+        }
+        engine.checkUsable();
+        List<Message> held = recent.read(user, fromSeq, limit);
+        if (held != null) {
+            return held;
         }
         return engine.read(layout -> layout.read(user, fromSeq, limit));
     }
@@ -277,6 +286,7 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
                 throw new StoreException(name + ": " + e.getMessage(), e);
             }
             metas.clear();
+            recent.clear();
         }
 
         @Override
@@ -373,6 +383,11 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
 
         @Override
         public void published() {
+            if (newGeneration != null) {
+                recent.clear();
+            }
+            // The messages before the inbox states that announce them.
+            appended.forEach(recent::add);
             metas.putAll(changedMetas);
             if (newGeneration != null) {
                 ordinal = newOrdinal;
