@@ -209,8 +209,8 @@ public final class MapDbClientStore implements ClientStore, SyncingStore {
 
     /**
      * {@inheritDoc} 1 per commit (3 for one that makes a checkpoint); 9 to create and open the
-     * store, 3 to open it again ({@link #openExisting} makes no commit of its own: 2 to apply the
-     * journal's records again and start its next lap).
+     * store, 2 to close it, 1 to open it again ({@link #openExisting} makes no commit of its own:
+     * none after a clean close, 2 after a crash to apply the journal's records and start its next lap).
      */
     @Override
     public long syncs() {

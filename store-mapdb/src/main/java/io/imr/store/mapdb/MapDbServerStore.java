@@ -228,7 +228,7 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
         });
     }
 
-    /** {@inheritDoc} 1 per commit (3 for one that makes a checkpoint); 9 to create and open the store, 3 to open it again. */
+    /** {@inheritDoc} 1 per commit (3 for one that makes a checkpoint); 9 to create and open the store, 2 to close it, 1 to open it again. */
     @Override
     public long syncs() {
         return syncs.count();
