@@ -63,6 +63,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "how long latency offers its rate, like 10s or 2m (default 10s)")
     Duration duration = Duration.ofSeconds(10);
 
+    @Option(names = "--warmup-time", paramLabel = "DURATION", converter = Converters.ZeroOrMoreDurationConverter.class,
+            description = "how long latency offers its rate unmeasured before it measures, after the saturating"
+                    + " warm-up: the JIT compiles what a steady rate runs only after tens of seconds of it (default 30s;"
+                    + " 0s measures from the start)")
+    Duration warmupTime = Duration.ofSeconds(30);
+
     @Option(names = "--catch-up", paramLabel = "N", description = "messages a device misses in catch-up (default 1000000)")
     int catchUp = 1_000_000;
 
@@ -90,7 +96,8 @@ final class BenchCommand implements Callable<Integer> {
         BenchSettings settings;
         try {
             settings = new BenchSettings(scenarios(), targets(), count, size, senders, devices, pairs, rate,
-                    duration.toMillis() / 1000.0, catchUp, warmup, runs, keep, keep != null, profile);
+                    duration.toMillis() / 1000.0, warmupTime.toMillis() / 1000.0, catchUp, warmup, runs, keep,
+                    keep != null, profile);
         } catch (IllegalArgumentException e) {
             throw new Imr.UsageError(e.getMessage());
         }

@@ -110,7 +110,7 @@ class BenchContractIT {
             + " catches up")
     void otherScenarios() throws Exception {
         Proc p = Proc.run(T, "bench", "--scenario", "fan-in,devices,pairs,latency,catch-up", "--strategy", "hybrid",
-                "--count", "2000", "--senders", "10", "--pairs", "5", "--rate", "500", "--duration", "2s",
+                "--count", "2000", "--senders", "10", "--pairs", "5", "--rate", "500", "--duration", "2s", "--warmup-time", "1s",
                 "--catch-up", "5000", "--warmup", "500");
         assertThat(p.exitCode()).as(p.stderr()).isZero();
         String out = String.join("\n", p.outLines);

@@ -15,6 +15,9 @@ import java.util.List;
  * @param pairs          pairs of the pairs scenario
  * @param rate           offered messages per second of the latency scenario
  * @param latencySeconds how long the latency scenario offers its rate
+ * @param latencyWarmupSeconds how long the latency scenario offers its rate unmeasured first, after the
+ *                       saturating warm-up: the JIT compiles what a steady rate runs (its per-commit paths)
+ *                       only after tens of seconds of it
  * @param catchUp        messages a device misses while offline in catch-up
  * @param warmup         messages sent (and delivered) before each measurement, split among its senders
  * @param runs           how often each measurement runs; the report takes each one's median run
@@ -24,8 +27,8 @@ import java.util.List;
  *                       where each process spends its CPU
  */
 public record BenchSettings(List<Scenario> scenarios, List<String> targets, int count, int size, int senders,
-                            int devices, int pairs, double rate, double latencySeconds, int catchUp, int warmup, int runs,
-                            Path dir, boolean keep, Path profileDir) {
+                            int devices, int pairs, double rate, double latencySeconds, double latencyWarmupSeconds,
+                            int catchUp, int warmup, int runs, Path dir, boolean keep, Path profileDir) {
 
     public BenchSettings {
         if (size < Stamp.BYTES) {
@@ -40,6 +43,9 @@ public record BenchSettings(List<Scenario> scenarios, List<String> targets, int 
         }
         if (rate <= 0 || latencySeconds <= 0) {
             throw new IllegalArgumentException("--rate and the latency duration must be positive");
+        }
+        if (latencyWarmupSeconds < 0) {
+            throw new IllegalArgumentException("--warmup-time must be 0 or more, got " + latencyWarmupSeconds);
         }
         scenarios = List.copyOf(scenarios);
         targets = List.copyOf(targets);

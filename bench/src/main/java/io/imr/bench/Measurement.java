@@ -62,7 +62,8 @@ final class Measurement {
             List<String> sendArgs = new ArrayList<>(common);
             sendArgs.addAll(List.of("role=send", "dir=" + dir.resolve("senders"),
                     "clients=" + String.join(",", plan.senders()), "to=" + String.join(",", plan.to()),
-                    "count=" + plan.perSender(), "warmup=" + plan.warmupPerSender(), "rate=" + plan.rate()));
+                    "count=" + plan.perSender(), "warmup=" + plan.warmupPerSender(),
+                    "paced-warmup=" + plan.pacedWarmupPerSender(), "rate=" + plan.rate()));
             try (WorkerProcess receivers = WorkerProcess.start("receiver", jvmArgs("receiver"), receiveArgs,
                     dir.resolve("receiver.log"));
                  WorkerProcess senders = WorkerProcess.start("sender", jvmArgs("sender"), sendArgs,

@@ -51,18 +51,19 @@ public enum Scenario {
     public Plan plan(BenchSettings s) {
         Plan p = planned(s);
         int warmup = p.offlineFirst() ? 0 : Math.max(s.warmup() / p.senders().size(), s.warmup() > 0 ? 1 : 0);
+        int paced = p.rate() > 0 ? (int) Math.round(p.rate() * s.latencyWarmupSeconds() / p.senders().size()) : 0;
         return new Plan(p.scenario(), p.title(), p.senders(), p.to(), p.perSender(), p.receivers(), p.perDevice(),
-                p.rate(), p.offlineFirst(), warmup);
+                p.rate(), p.offlineFirst(), warmup, paced);
     }
 
     private Plan planned(BenchSettings s) {
         return switch (this) {
             case ONE_TO_ONE -> new Plan(this, title, List.of("alice/laptop"), List.of("bob"), s.count(),
-                    List.of("bob/phone"), s.count(), 0, false, 0);
+                    List.of("bob/phone"), s.count(), 0, false, 0, 0);
             case FAN_IN -> {
                 int per = Math.max(1, s.count() / s.senders());
                 yield new Plan(this, String.format(title, s.senders()), numbered("s", "laptop", s.senders()),
-                        List.of("bob"), per, List.of("bob/phone"), (long) per * s.senders(), 0, false, 0);
+                        List.of("bob"), per, List.of("bob/phone"), (long) per * s.senders(), 0, false, 0, 0);
             }
             case DEVICES -> {
                 List<String> devices = new ArrayList<>();
@@ -70,7 +71,7 @@ public enum Scenario {
                     devices.add("bob/device" + i);
                 }
                 yield new Plan(this, String.format(title, s.devices()), List.of("alice/laptop"), List.of("bob"),
-                        s.count(), devices, s.count(), 0, false, 0);
+                        s.count(), devices, s.count(), 0, false, 0, 0);
             }
             case PAIRS -> {
                 int per = Math.max(1, s.count() / s.pairs());
@@ -79,15 +80,16 @@ public enum Scenario {
                     to.add("b" + i);
                 }
                 yield new Plan(this, String.format(title, s.pairs()), numbered("a", "laptop", s.pairs()), to, per,
-                        numbered("b", "phone", s.pairs()), per, 0, false, 0);
+                        numbered("b", "phone", s.pairs()), per, 0, false, 0, 0);
             }
             case LATENCY -> {
                 int n = (int) Math.max(1, Math.round(s.rate() * s.latencySeconds()));
                 yield new Plan(this, String.format(title, BenchReport.number(s.rate())), List.of("alice/laptop"),
-                        List.of("bob"), n, List.of("bob/phone"), n, s.rate(), false, 0);
+                        List.of("bob"), n, List.of("bob/phone"), n, s.rate(), false, 0, 0);
             }
             case CATCH_UP -> new Plan(this, String.format(title, BenchReport.number(s.catchUp())),
-                    List.of("alice/laptop"), List.of("bob"), s.catchUp(), List.of("bob/phone"), s.catchUp(), 0, true, 0);
+                    List.of("alice/laptop"), List.of("bob"), s.catchUp(), List.of("bob/phone"), s.catchUp(), 0, true, 0,
+                    0);
         };
     }
 
@@ -109,14 +111,16 @@ public enum Scenario {
      * @param offlineFirst    the devices stay offline until every message was confirmed to the senders
      * @param warmupPerSender messages each sender sends, saturating, before the measurement, so that every
      *                        process has compiled its hot code (0 for catch-up: a device comes online cold)
+     * @param pacedWarmupPerSender messages each sender then sends at the scenario's rate, unmeasured (the
+     *                        latency scenario's {@code --warmup-time}; 0 for the others)
      */
     public record Plan(Scenario scenario, String title, List<String> senders, List<String> to, int perSender,
                        List<String> receivers, long perDevice, double rate, boolean offlineFirst,
-                       int warmupPerSender) {
+                       int warmupPerSender, int pacedWarmupPerSender) {
 
         /** Messages each device gets during the warm-up: as many per sender as it gets when measured. */
         public long warmupPerDevice() {
-            return perDevice / perSender * warmupPerSender;
+            return perDevice / perSender * ((long) warmupPerSender + pacedWarmupPerSender);
         }
 
         public long sent() {

@@ -21,6 +21,7 @@ final class SendWorker {
     private final List<String> to;
     private final int count;
     private final int warmup;
+    private final int pacedWarmup;
     private final int size;
     private final double ratePerSender;
     private final WorkerLink link;
@@ -34,10 +35,11 @@ final class SendWorker {
      * @param to    the recipients: sender i sends to {@code to[i % to.size()]}
      * @param count messages per sender
      * @param warmup messages per sender before the measured ones, saturating
+     * @param pacedWarmup messages per sender after those, at the offered rate, not measured either
      * @param rate  messages per second for all senders together; 0 saturates
      */
-    SendWorker(Target target, List<ClientSpec> clients, List<String> to, int count, int warmup, int size,
-               double rate, WorkerLink link, HeapTracker heap) {
+    SendWorker(Target target, List<ClientSpec> clients, List<String> to, int count, int warmup, int pacedWarmup,
+               int size, double rate, WorkerLink link, HeapTracker heap) {
         if (size < Stamp.BYTES) {
             throw new IllegalArgumentException("messages need at least " + Stamp.BYTES + " bytes, got " + size);
         }
@@ -46,6 +48,7 @@ final class SendWorker {
         this.to = to;
         this.count = count;
         this.warmup = warmup;
+        this.pacedWarmup = pacedWarmup;
         this.size = size;
         this.ratePerSender = rate / clients.size();
         this.link = link;
@@ -59,8 +62,14 @@ final class SendWorker {
         }
         link.ready();
         link.awaitGo();
-        if (warmup > 0) {
-            sendEach(senders, warmup, 0, Stamp.WARMUP, false);
+        if (warmup > 0 || pacedWarmup > 0) {
+            if (warmup > 0) {
+                sendEach(senders, warmup, 0, Stamp.WARMUP, false);
+            }
+            if (pacedWarmup > 0 && ratePerSender > 0) {
+                confirmed.set(0);
+                sendEach(senders, pacedWarmup, ratePerSender, Stamp.WARMUP, false);
+            }
             confirmed.set(0);
             firstSend.set(Long.MAX_VALUE);
             lastConfirm.set(0);

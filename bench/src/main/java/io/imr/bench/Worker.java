@@ -11,7 +11,8 @@ import java.util.Map;
  * The main class of a worker process: the senders or the receivers of one measurement, all in this JVM.
  *
  * <pre>Worker role=send|receive target=NAME address=A dir=D clients=USER/DEVICE,... [secret=F]
- *        [to=USER,...] [count=N] [size=BYTES] [rate=PER_SECOND] [expect=N] [warmup=N] [open-on-go=true]</pre>
+ *        [to=USER,...] [count=N] [size=BYTES] [rate=PER_SECOND] [expect=N] [warmup=N] [paced-warmup=N]
+ *        [open-on-go=true]</pre>
  *
  * <p>{@code warmup} is per sender for senders and per device for receivers.
  *
@@ -34,7 +35,8 @@ public final class Worker {
             List<ClientSpec> clients = clients(a);
             if (a.get("role").equals("send")) {
                 new SendWorker(target, clients, List.of(a.get("to").split(",")), Integer.parseInt(a.get("count")),
-                        Integer.parseInt(a.getOrDefault("warmup", "0")), Integer.parseInt(a.get("size")),
+                        Integer.parseInt(a.getOrDefault("warmup", "0")),
+                        Integer.parseInt(a.getOrDefault("paced-warmup", "0")), Integer.parseInt(a.get("size")),
                         Double.parseDouble(a.getOrDefault("rate", "0")), link, heap).run();
             } else {
                 new ReceiveWorker(target, clients, Long.parseLong(a.get("expect")),

@@ -28,7 +28,7 @@ class BenchReportTest {
 
     static Bench.Result result(List<Outcome> outcomes, int runs) {
         BenchSettings s = new BenchSettings(List.of(Scenario.ONE_TO_ONE), outcomes.stream().map(Outcome::target)
-                .distinct().toList(), 10_000, 256, 1, 1, 1, 1000, 1, 1, 0, runs, null, false, null);
+                .distinct().toList(), 10_000, 256, 1, 1, 1, 1000, 1, 0, 1, 0, runs, null, false, null);
         Map<String, List<Outcome>> runsByTarget = new LinkedHashMap<>();
         for (Outcome o : outcomes) {
             runsByTarget.computeIfAbsent(o.target(), k -> new java.util.ArrayList<>()).add(o);

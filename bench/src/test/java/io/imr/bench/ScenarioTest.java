@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class ScenarioTest {
 
     static BenchSettings settings(int count) {
-        return new BenchSettings(List.of(Scenario.values()), List.of("imr:ack"), count, 256, 10, 3, 4, 500, 2, 7_000,
-                2_000, 1, null, false, null);
+        return new BenchSettings(List.of(Scenario.values()), List.of("imr:ack"), count, 256, 10, 3, 4, 500, 2, 3,
+                7_000, 2_000, 1, null, false, null);
     }
 
     @Test
@@ -79,6 +79,15 @@ class ScenarioTest {
     }
 
     @Test
+    void theLatencyScenarioAlsoWarmsUpAtItsRateForTheWarmUpTime() {
+        Scenario.Plan latency = Scenario.LATENCY.plan(settings(1_000));
+        assertThat(latency.pacedWarmupPerSender()).as("500 a second for 3 s").isEqualTo(1_500);
+        assertThat(latency.warmupPerDevice()).isEqualTo(2_000 + 1_500);
+        assertThat(Scenario.ONE_TO_ONE.plan(settings(1_000)).pacedWarmupPerSender()).isZero();
+        assertThat(Scenario.CATCH_UP.plan(settings(1_000)).pacedWarmupPerSender()).isZero();
+    }
+
+    @Test
     void unknownNamesAreRefusedWithTheKnownOnes() {
         assertThat(Scenario.byId("fan-in")).isEqualTo(Scenario.FAN_IN);
         assertThatThrownBy(() -> Scenario.byId("fanin")).hasMessageContaining("1to1, fan-in, devices, pairs, latency,"
@@ -88,6 +97,6 @@ class ScenarioTest {
     @Test
     void settingsRefuseAPayloadTooSmallForTheStamp() {
         assertThatThrownBy(() -> new BenchSettings(List.of(Scenario.ONE_TO_ONE), List.of("imr:ack"), 10, 15, 1, 1, 1,
-                1, 1, 1, 0, 1, null, false, null)).hasMessageContaining("--size must be at least 16");
+                1, 1, 0, 1, 0, 1, null, false, null)).hasMessageContaining("--size must be at least 16");
     }
 }
