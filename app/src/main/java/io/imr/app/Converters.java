@@ -34,18 +34,15 @@ final class Converters {
         }
     }
 
+    /** A duration of more than 0. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            try {
-                Duration d = StrategyOptions.parseDuration(value);
-                if (d.isZero()) {
-                    throw new IllegalArgumentException("must be more than 0, got \"" + value + "\"");
-                }
-                return d;
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
+            Duration d = new ZeroOrMoreDurationConverter().convert(value);
+            if (d.isZero()) {
+                throw new CommandLine.TypeConversionException("must be more than 0, got \"" + value + "\"");
             }
+            return d;
         }
     }
 }
