@@ -161,6 +161,12 @@ final class PendingSends<T> {
         if (s == null) {
             return null;
         }
+        gone(s);
+        return s;
+    }
+
+    /** Marks a send that is not gone as gone, and moves the head past the gone ones. */
+    private void gone(Slot<T> s) {
         if (s.state == State.IN_FLIGHT) {
             inFlight--;
         }
@@ -173,7 +179,6 @@ final class PendingSends<T> {
         if (cursor < head) {
             cursor = head;
         }
-        return s;
     }
 
     /**
@@ -187,8 +192,9 @@ final class PendingSends<T> {
                 break;
             }
             if (s.state != State.GONE) {
-                removed.accept(remove(s.counter));
-                // remove() may have moved the head past p; positions stay absolute, so p goes on.
+                gone(s);
+                removed.accept(s);
+                // gone() may have moved the head past p; positions stay absolute, so p goes on.
                 p = Math.max(p, head - 1);
             }
         }
