@@ -66,7 +66,7 @@ public final class ClientIds {
             return false;
         }
         int dash = clientId.indexOf('-');
-        return dash > 0 && isOutboxId(clientId.substring(0, dash)) && counterText(clientId, dash + 1);
+        return dash > 0 && isOutboxId(clientId, 0, dash) && counterText(clientId, dash + 1);
     }
 
     private static int split(String clientId) {
@@ -79,10 +79,15 @@ public final class ClientIds {
     }
 
     private static boolean isOutboxId(String s) {
-        if (s == null || s.isEmpty() || s.length() > MAX_OUTBOX_ID) {
+        return s != null && isOutboxId(s, 0, s.length());
+    }
+
+    /** Whether {@code s[from, to)} is an outbox id. */
+    private static boolean isOutboxId(String s, int from, int to) {
+        if (to <= from || to - from > MAX_OUTBOX_ID) {
             return false;
         }
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
                     || c == '_' || c == ':';

@@ -34,7 +34,7 @@ public record Message(String id, String sender, String clientId, String recipien
         Names.principal("sender", sender);
         Names.clientId(clientId);
         Names.principal("recipient", recipient);
-        if (id == null || !id.equals(sender + "/" + clientId)) {
+        if (!isIdOf(id, sender, clientId)) {
             throw new IllegalArgumentException("message id must be sender/clientId (" + sender + "/" + clientId
                     + "), got " + Names.quote(id));
         }
@@ -56,11 +56,19 @@ public record Message(String id, String sender, String clientId, String recipien
         }
     }
 
+    /** Whether {@code id} is {@code sender + "/" + clientId}, without building that string (it runs for every message). */
+    private static boolean isIdOf(String id, String sender, String clientId) {
+        int s = sender.length();
+        return id != null && id.length() == s + 1 + clientId.length() && id.startsWith(sender) && id.charAt(s) == '/'
+                && id.endsWith(clientId);
+    }
+
     /** Builds a message whose id is derived from sender and client id. */
     public static Message of(String sender, String clientId, String recipient, long seq, long epoch,
                              long serverTimeMillis, byte[] payload, int payloadChecksum) {
-        return new Message(Names.messageId(sender, clientId), sender, clientId, recipient, seq, epoch,
-                serverTimeMillis, payload, payloadChecksum);
+        // The constructor checks sender and client id; the id is built from them unchecked, then compared.
+        String id = sender == null || clientId == null ? null : sender + "/" + clientId;
+        return new Message(id, sender, clientId, recipient, seq, epoch, serverTimeMillis, payload, payloadChecksum);
     }
 
     /** Whether the payload still matches the checksum its sender made (G4). */

@@ -59,8 +59,20 @@ final class Bytes {
             return this;
         }
 
+        /** A string as UTF-8; ASCII (every name imr stores) is written as it is, without an intermediate array. */
         Writer string(String s) {
-            return bytes(s.getBytes(StandardCharsets.UTF_8));
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                if (s.charAt(i) >= 0x80) {
+                    return bytes(s.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            varLong(n);
+            ensure(n);
+            for (int i = 0; i < n; i++) {
+                buf[len++] = (byte) s.charAt(i);
+            }
+            return this;
         }
 
         Writer bytes(byte[] b) {
@@ -79,8 +91,9 @@ final class Bytes {
             return len;
         }
 
+        /** What was written; the writer's own array when it is exactly full (do not write after this). */
         byte[] toByteArray() {
-            return Arrays.copyOf(buf, len);
+            return len == buf.length ? buf : Arrays.copyOf(buf, len);
         }
 
         private void ensure(int more) {

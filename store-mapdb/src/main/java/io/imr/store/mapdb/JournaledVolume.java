@@ -56,7 +56,10 @@ final class JournaledVolume extends Volume {
     private static final long MASK = PAGE - 1;
     /** Growth step of the file, as MapDB's own volumes (1 MiB). */
     private static final long GROWTH = 1L << 20;
-    private static final byte[] ZEROS = new byte[64 * 1024];
+    /** Zeros to grow the file with; direct, as the checkpoint's buffer, so that the channel writes them without a copy. */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
+    /** Consecutive pages a checkpoint writes in one call. */
+    private static final int PAGES_PER_WRITE = 256;
     /** Shared, never written: the content of a page known to be zeros. */
     private static final byte[] ZERO_PAGE = new byte[PAGE];
     private static final int RETRIES = 3;
@@ -70,6 +73,8 @@ final class JournaledVolume extends Volume {
     private final StoreFaults faults;
     private final SyncCounter syncs;
     private final Object channelLock = new Object();
+    /** Where a checkpoint gathers consecutive pages for one write (only the committing thread checkpoints). */
+    private final ByteBuffer checkpointBuffer = ByteBuffer.allocateDirect(PAGES_PER_WRITE * PAGE);
     private volatile FileChannel channel;
     private FileLock fileLock;
     private volatile long size;
@@ -282,16 +287,17 @@ final class JournaledVolume extends Volume {
         while (i < pages.size()) {
             // Consecutive pages go in one write.
             int j = i + 1;
-            while (j < pages.size() && pages.get(j).getKey() == pages.get(j - 1).getKey() + 1 && j - i < 256) {
+            while (j < pages.size() && pages.get(j).getKey() == pages.get(j - 1).getKey() + 1
+                    && j - i < PAGES_PER_WRITE) {
                 j++;
             }
             long first = pages.get(i).getKey();
-            ByteBuffer[] run = new ByteBuffer[j - i];
+            ByteBuffer run = checkpointBuffer.clear();
             for (int k = i; k < j; k++) {
                 long start = pages.get(k).getKey() << SHIFT;
-                run[k - i] = ByteBuffer.wrap(pages.get(k).getValue(), 0, (int) Math.min(PAGE, Math.max(0, size - start)));
+                run.put(pages.get(k).getValue(), 0, (int) Math.min(PAGE, Math.max(0, size - start)));
             }
-            writeFully(first << SHIFT, run);
+            writeFully(first << SHIFT, run.flip());
             i = j;
         }
         io(ch -> {
@@ -387,8 +393,8 @@ final class JournaledVolume extends Volume {
             long target = ((offset + GROWTH - 1) / GROWTH) * GROWTH;
             long at = size;
             while (at < target) {
-                int n = (int) Math.min(ZEROS.length, target - at);
-                writeFully(at, ZEROS, n);
+                int n = (int) Math.min(ZEROS.capacity(), target - at);
+                writeFully(at, ZEROS.duplicate().limit(n));
                 at += n;
             }
             size = target;
@@ -632,31 +638,16 @@ final class JournaledVolume extends Volume {
         });
     }
 
-    /** Writes the buffers one after the other from {@code offset}. */
-    private void writeFully(long offset, ByteBuffer[] buffers) {
+    /** Writes what remains of the buffer at {@code offset} (from its position each time it is retried). */
+    private void writeFully(long offset, ByteBuffer buffer) {
         io(ch -> {
+            ByteBuffer buf = buffer.duplicate();
             long at = offset;
-            for (ByteBuffer b : buffers) {
-                ByteBuffer buf = b.duplicate();
-                while (buf.hasRemaining()) {
-                    at += ch.write(buf, at);
-                }
-            }
-            return null;
-        });
-    }
-
-    private void writeFully(long offset, byte[] data, int length) {
-        io(ch -> {
-            ByteBuffer buf = ByteBuffer.wrap(data, 0, length);
             while (buf.hasRemaining()) {
-                ch.write(buf, offset + buf.position());
+                at += ch.write(buf, at);
             }
             return null;
         });
-        if (offset + length > size) {
-            size = offset + length;
-        }
     }
 
     private interface ChannelOp<T> {

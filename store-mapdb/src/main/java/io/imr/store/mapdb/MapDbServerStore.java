@@ -324,23 +324,43 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
             }
             ServerCommit c = (ServerCommit) operation;
             List<Accepted> out = new ArrayList<>(c.submissions().size());
+            // A commit's submissions mostly come from one outbox to one recipient: the outbox and the
+            // recipient's inbox are looked up when they change, not for every submission. The client ids
+            // were checked in commit().
+            String outboxSender = null;
+            String outboxId = null;
+            OutboxRuns runs = null;
+            String inboxUser = null;
+            InboxMeta m = null;
+            List<Message> inbox = null;
             for (Submission s : c.submissions()) {
-                String outboxId = ClientIds.outboxOf(s.clientId());
-                long counter = ClientIds.counterOf(s.clientId());
-                OutboxRuns runs = outboxes.computeIfAbsent(new OutboxRef(s.sender(), outboxId),
-                        ref -> new OutboxRuns(OutboxKeys.prefix(ref.sender(), ref.outboxId())));
+                String clientId = s.clientId();
+                int dash = clientId.indexOf('-');
+                if (runs == null || !s.sender().equals(outboxSender) || dash != outboxId.length()
+                        || !clientId.regionMatches(0, outboxId, 0, dash)) {
+                    outboxSender = s.sender();
+                    outboxId = clientId.substring(0, dash);
+                    runs = outboxes.computeIfAbsent(new OutboxRef(outboxSender, outboxId),
+                            ref -> new OutboxRuns(OutboxKeys.prefix(ref.sender(), ref.outboxId())));
+                }
+                long counter = ClientIds.counterOf(clientId);
                 ServerCodecs.Run run = runs.covering(counter);
                 if (run != null) {
                     out.add(new Accepted(first(run, s, counter), true));
                     continue;
                 }
-                InboxMeta m = meta(s.to());
+                if (!s.to().equals(inboxUser)) {
+                    inboxUser = s.to();
+                    m = meta(inboxUser);
+                    inbox = appended.computeIfAbsent(inboxUser, u -> new ArrayList<>());
+                }
                 long seq = m.maxSeq() + 1;
-                Message message = Message.of(s.sender(), s.clientId(), s.to(), seq, m.epoch(), s.serverTimeMillis(),
+                Message message = Message.of(s.sender(), clientId, inboxUser, seq, m.epoch(), s.serverTimeMillis(),
                         s.payload(), s.payloadChecksum());
-                changedMetas.put(s.to(), m.appended(seq));
-                appended.computeIfAbsent(s.to(), u -> new ArrayList<>()).add(message);
-                runs.stored(counter, s.to(), m.epoch(), seq);
+                m = m.appended(seq);
+                changedMetas.put(inboxUser, m);
+                inbox.add(message);
+                runs.stored(counter, inboxUser, m.epoch(), seq);
                 out.add(new Accepted(message, false));
             }
             for (DeviceState d : c.devices()) {

@@ -28,11 +28,12 @@ final class MessageBatchCodec {
     }
 
     static byte[] encode(List<Message> messages) {
-        int estimate = 8;
+        // The exact size, so that the record is written into its final array once, without a copy.
+        long size = 1 + varLongSize(messages.size());
         for (Message m : messages) {
-            estimate += estimatedSize(m);
+            size += exactSize(m);
         }
-        Bytes.Writer w = new Bytes.Writer(estimate);
+        Bytes.Writer w = new Bytes.Writer((int) size);
         w.u8(VERSION).varLong(messages.size());
         for (Message m : messages) {
             w.varLong(m.seq()).varLong(m.epoch()).varLong(m.serverTimeMillis()).string(m.sender())
@@ -92,6 +93,22 @@ final class MessageBatchCodec {
             runs.add(messages.subList(start, messages.size()));
         }
         return runs;
+    }
+
+    /** The bytes a message takes in a record (names are ASCII, checked by {@link Message}: one byte a character). */
+    private static long exactSize(Message m) {
+        return varLongSize(m.seq()) + varLongSize(m.epoch()) + varLongSize(m.serverTimeMillis())
+                + stringSize(m.sender()) + stringSize(m.clientId()) + stringSize(m.recipient()) + 4
+                + varLongSize(m.payload().length) + m.payload().length;
+    }
+
+    private static int stringSize(String ascii) {
+        return varLongSize(ascii.length()) + ascii.length();
+    }
+
+    /** The bytes {@link Bytes.Writer#varLong} writes for {@code v}. */
+    static int varLongSize(long v) {
+        return v == 0 ? 1 : (64 - Long.numberOfLeadingZeros(v) + 6) / 7;
     }
 
     static long estimatedSize(Message m) {

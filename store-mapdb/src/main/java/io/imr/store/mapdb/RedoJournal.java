@@ -114,6 +114,8 @@ final class RedoJournal implements Closeable {
     private long tail = RECORDS_AT;
     /** The file's size. */
     private long capacity;
+    /** The record being appended, reused: a direct buffer, so that writing it needs no temporary copy. */
+    private ByteBuffer recordBuffer = ByteBuffer.allocateDirect(64 << 10);
 
     private RedoJournal(Path path, FileChannel channel, SyncCounter syncs, long lap, long nextSequence,
                         int recovered) throws IOException {
@@ -228,13 +230,19 @@ final class RedoJournal implements Closeable {
             throw new IllegalStateException("a record of " + size + " bytes does not fit behind offset " + tail
                     + " of " + path + " (" + capacity + " bytes): start a new lap first");
         }
-        ByteBuffer buf = ByteBuffer.allocate((int) size);
+        if (recordBuffer.capacity() < size) {
+            recordBuffer = ByteBuffer.allocateDirect((int) Math.max(size, Math.min(2L * recordBuffer.capacity(),
+                    RECORD_HEADER + MAX_BODY)));
+        }
+        ByteBuffer buf = recordBuffer.clear();
         buf.putInt(RECORD_MAGIC).putInt(0).putLong(nextSequence).putLong(mainSize).putInt(writes.size())
                 .putInt((int) (size - RECORD_HEADER));
         for (Write w : writes) {
             buf.putLong(w.offset()).putInt(w.data().length).put(w.data());
         }
-        buf.putInt(4, crc(buf.array(), 8, buf.position() - 8));
+        CRC32C crc = new CRC32C();
+        crc.update(buf.duplicate().flip().position(8));
+        buf.putInt(4, (int) crc.getValue());
         buf.flip();
         long at = tail;
         while (buf.hasRemaining()) {

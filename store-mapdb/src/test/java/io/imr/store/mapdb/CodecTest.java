@@ -31,6 +31,46 @@ class CodecTest {
     }
 
     @Test
+    @DisplayName("varLongSize is the number of bytes varLong writes, for every bit length")
+    void varintSizes() {
+        for (int bits = 0; bits <= 64; bits++) {
+            long v = bits == 0 ? 0 : bits == 64 ? -1 : (1L << bits) - 1;
+            for (long x : new long[] {v, v == 0 ? 0 : v >>> 1 | 1L << (bits - 1)}) {
+                Bytes.Writer w = new Bytes.Writer(1);
+                w.varLong(x);
+                assertThat(MessageBatchCodec.varLongSize(x)).as("%d", x).isEqualTo(w.size());
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("strings round-trip as UTF-8: ASCII written as it is, other characters through their UTF-8 bytes")
+    void strings() {
+        List<String> values = List.of("", "alice", "a.b_c:d-1", "\u00e9t\u00e9", "\u4f60\u597d", "mixed \ud83d\ude00 x");
+        Bytes.Writer w = new Bytes.Writer(1);
+        values.forEach(w::string);
+        Bytes.Reader r = new Bytes.Reader(w.toByteArray(), "test");
+        for (String v : values) {
+            assertThat(r.string()).isEqualTo(v);
+        }
+        r.expectEnd();
+    }
+
+    @Test
+    @DisplayName("a message batch record is exactly as long as what it holds")
+    void exactRecordSize() {
+        List<Message> batch = TestData.messages("alice", 3, 40, 60);
+        byte[] record = MessageBatchCodec.encode(batch);
+        Bytes.Writer w = new Bytes.Writer(1);
+        w.u8(1).varLong(batch.size());
+        for (Message m : batch) {
+            w.varLong(m.seq()).varLong(m.epoch()).varLong(m.serverTimeMillis()).string(m.sender())
+                    .string(m.clientId()).string(m.recipient()).i32(m.payloadChecksum()).bytes(m.payload());
+        }
+        assertThat(record).isEqualTo(w.toByteArray());
+    }
+
+    @Test
     @DisplayName("a message batch round-trips, each message equal to the original")
     void messages() {
         List<Message> batch = TestData.messages("alice", 3, 40, 60);
