@@ -40,8 +40,8 @@ final class BenchCommand implements Callable<Integer> {
     List<String> peers = new ArrayList<>();
 
     @Option(names = "--count", paramLabel = "N", description = "messages per saturating scenario; split among the senders of"
-            + " fan-in and pairs (default 100000)")
-    int count = 100_000;
+            + " fan-in and pairs (default 1000000)")
+    int count = 1_000_000;
 
     @Option(names = "--size", paramLabel = "BYTES", description = "payload bytes per message, 16 or more (default 256)")
     int size = 256;
@@ -72,9 +72,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--catch-up", paramLabel = "N", description = "messages a device misses in catch-up (default 1000000)")
     int catchUp = 1_000_000;
 
-    @Option(names = "--warmup", paramLabel = "N", description = "messages sent and delivered before each measurement"
-            + " (split among its senders; none for catch-up), so that every process runs compiled code (default 20000)")
-    int warmup = 20_000;
+    @Option(names = "--warmup", paramLabel = "N", description = "messages sent and delivered, saturating, before each"
+            + " measurement (split among its senders; none for catch-up), so that every process runs compiled code: the"
+            + " JIT of each JVM takes about a million messages to settle (default 1000000)")
+    int warmup = 1_000_000;
 
     @Option(names = "--runs", paramLabel = "K", description = "runs of each measurement; the median is reported (default 1)")
     int runs = 1;
