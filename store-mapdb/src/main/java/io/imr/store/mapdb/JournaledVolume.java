@@ -56,8 +56,13 @@ final class JournaledVolume extends Volume {
     private static final long MASK = PAGE - 1;
     /** Growth step of the file, as MapDB's own volumes (1 MiB). */
     private static final long GROWTH = 1L << 20;
-    /** Zeros to grow the file with; direct, as the checkpoint's buffer, so that the channel writes them without a copy. */
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
+    /**
+     * Zeros to grow the file with, a whole growth step in one write: a write that extends the file
+     * costs the kernel far more than its bytes (measured with {@code strace -T} in a saturated server:
+     * 530 µs per 64 KiB write that grew the file, 176 µs per 820 KiB checkpoint write inside it).
+     * Direct, so that the channel writes it without a copy.
+     */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect((int) GROWTH).asReadOnlyBuffer();
     /** Consecutive pages a checkpoint writes in one call. */
     private static final int PAGES_PER_WRITE = 256;
     /** Shared, never written: the content of a page known to be zeros. */
