@@ -429,6 +429,40 @@ class ClientStoreTest {
         }
 
         @Test
+        @DisplayName("a message twice in one commit is stored once, whether its outbox's counters rise or not")
+        void duplicatesInOneCommit() throws Exception {
+            java.util.Random random = new java.util.Random(11);
+            java.util.Set<String> held = new java.util.HashSet<>();
+            long seq = 0;
+            for (int round = 0; round < 40; round++) {
+                // Mostly rising counters of a few outboxes, some repeated and some going back.
+                List<Message> batch = new ArrayList<>();
+                for (int i = 0, n = 1 + random.nextInt(30); i < n; i++) {
+                    String sender = random.nextInt(4) == 0 ? "t" : "s";
+                    String outbox = random.nextInt(5) == 0 ? "p" : "o";
+                    long counter = 1 + round * 8L + random.nextInt(random.nextInt(8) == 0 ? 200 : 12);
+                    batch.add(from(sender, outbox + "-" + counter, 1));
+                }
+                List<String> expected = new ArrayList<>();
+                for (Message m : batch) {
+                    if (!held.contains(m.id()) && !expected.contains(m.id())) {
+                        expected.add(m.id());
+                    }
+                }
+                long before = store.state().count();
+                ClientState state = await(store.commit(TestData.received(renumbered(batch, seq + 1))));
+                seq += batch.size();
+                assertThat(state.count()).as("round %d", round).isEqualTo(before + expected.size());
+                assertThat(store.read(before + 1, 1000)).extracting(Message::id).as("round %d", round)
+                        .containsExactlyElementsOf(expected);
+                held.addAll(expected);
+                if (round % 10 == 9) {
+                    reopen();
+                }
+            }
+        }
+
+        @Test
         @DisplayName("a commit rejected in a group leaves none of its counters held; the group's runs are written once")
         void rejectedInGroup(@TempDir Path other) throws Exception {
             FaultPlan plan = new FaultPlan();
