@@ -31,9 +31,15 @@ public record Message(String id, String sender, String clientId, String recipien
      * @throws IllegalArgumentException naming the first field that is wrong and what is allowed
      */
     public Message {
-        Names.principal("sender", sender);
+        if (sender == null || sender != checkedSender) {
+            Names.principal("sender", sender);
+            checkedSender = sender;
+        }
         Names.clientId(clientId);
-        Names.principal("recipient", recipient);
+        if (recipient == null || recipient != checkedRecipient) {
+            Names.principal("recipient", recipient);
+            checkedRecipient = recipient;
+        }
         if (!isIdOf(id, sender, clientId)) {
             throw new IllegalArgumentException("message id must be sender/clientId (" + sender + "/" + clientId
                     + "), got " + Names.quote(id));
@@ -55,6 +61,15 @@ public record Message(String id, String sender, String clientId, String recipien
                     + payload.length);
         }
     }
+
+    /*
+     * The sender and recipient names last found valid. Messages come in batches that share these String
+     * objects (decoded once per frame, read once per record), so a name is checked once while it is the
+     * same object, not once per message. Racy on purpose: Strings are immutable, so whatever a thread reads
+     * here was checked; a stale read only costs a check.
+     */
+    private static String checkedSender;
+    private static String checkedRecipient;
 
     /** Whether {@code id} is {@code sender + "/" + clientId}, without building that string (it runs for every message). */
     private static boolean isIdOf(String id, String sender, String clientId) {

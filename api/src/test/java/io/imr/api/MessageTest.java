@@ -48,4 +48,24 @@ class MessageTest {
         assertThatThrownBy(() -> Message.of("alice", "c-1", "bob", 1, 1, 0, new byte[Message.MAX_PAYLOAD + 1], crc))
                 .hasMessageContaining("payload must be at most");
     }
+
+    @Test
+    @DisplayName("checks sender and recipient every time they are other objects, null included, also right after valid ones")
+    void checksNamesOfEveryMessage() {
+        int crc = Checksums.crc32c(HELLO);
+        for (int round = 0; round < 3; round++) {
+            Message ok = Message.of("alice", "c-1", "bob", 1, 1, 0, HELLO, crc);
+            assertThat(Message.of(ok.sender(), "c-2", ok.recipient(), 2, 1, 0, HELLO, crc).id()).isEqualTo("alice/c-2");
+            assertThatThrownBy(() -> Message.of(null, "c-1", "bob", 1, 1, 0, HELLO, crc))
+                    .hasMessageStartingWith("sender must be");
+            assertThatThrownBy(() -> Message.of("alice", "c-1", null, 1, 1, 0, HELLO, crc))
+                    .hasMessageStartingWith("recipient must be");
+            assertThatThrownBy(() -> new Message("bad name/c-1", "bad name", "c-1", "bob", 1, 1, 0, HELLO, crc))
+                    .hasMessageStartingWith("sender must be");
+            assertThatThrownBy(() -> new Message("alice/c-1", "alice", "c-1", new String("bo b"), 1, 1, 0, HELLO, crc))
+                    .hasMessageStartingWith("recipient must be");
+            assertThatThrownBy(() -> new Message("alice/c-1", "alice", "c-1", "", 1, 1, 0, HELLO, crc))
+                    .hasMessageStartingWith("recipient must be");
+        }
+    }
 }

@@ -205,7 +205,7 @@ public final class MessageMapping {
         String[] idPrefix = new String[originCount];
         for (int i = 0; i < originCount; i++) {
             clientIdPrefix[i] = outboxes[i] + "-";
-            idPrefix[i] = senders[i] + "/" + clientIdPrefix[i];
+            idPrefix[i] = senders[i] + "/";
         }
         long[] lastCounter = new long[originCount];
         boolean[] used = new boolean[originCount];
@@ -260,7 +260,7 @@ public final class MessageMapping {
             try {
                 // As Message.of(sender, ClientIds.of(outbox, counter), ...), without checking the origin's names
                 // again for each message (the constructor checks every field once).
-                messages.add(new Message(idPrefix[origin] + counter, senders[origin], clientId, recipient, seq, epoch,
+                messages.add(new Message(idPrefix[origin] + clientId, senders[origin], clientId, recipient, seq, epoch,
                         time, p.getPayload().toByteArray(), p.getPayloadChecksum()));
             } catch (IllegalArgumentException e) {
                 throw new ProtocolException(ErrorFrame.Code.BAD_FRAME, at(where, i) + ": " + e.getMessage(), e);
