@@ -60,6 +60,16 @@ public final class ClientIds {
         return parseCounter(clientId, dash + 1);
     }
 
+    /**
+     * Whether a client id starts with this outbox id and its dash, without allocating: the test a
+     * batch makes per message to see that it comes from the same outbox as the message before. It
+     * does not check the counter.
+     */
+    public static boolean inOutbox(String clientId, String outboxId) {
+        int n = outboxId.length();
+        return clientId.length() > n && clientId.charAt(n) == '-' && clientId.startsWith(outboxId);
+    }
+
     /** Whether a client id has the form {@code <outbox id>-<counter>}. */
     public static boolean isClientId(String clientId) {
         if (clientId == null) {

@@ -30,4 +30,15 @@ class ClientIdsTest {
         assertThrows(IllegalArgumentException.class, () -> ClientIds.of("a-b", 1));
         assertThrows(IllegalArgumentException.class, () -> ClientIds.of("ab", 0));
     }
+
+    @Test
+    void inOutbox() {
+        assertTrue(ClientIds.inOutbox("abc-12", "abc"));
+        assertTrue(ClientIds.inOutbox("a.b:c-1", "a.b:c"));
+        assertFalse(ClientIds.inOutbox("abcd-12", "abc"));
+        assertFalse(ClientIds.inOutbox("ab-12", "abc"));
+        assertFalse(ClientIds.inOutbox("abc", "abc"));
+        assertFalse(ClientIds.inOutbox("xbc-1", "abc"));
+        assertFalse(ClientIds.inOutbox("abc1-1", "abc"));
+    }
 }

@@ -352,9 +352,7 @@ public final class MapDbClientStore implements ClientStore, SyncingStore {
             HeldRuns runs = null;
             for (Message m : received) {
                 String clientId = m.clientId();
-                int dash = clientId.indexOf('-');
-                if (runs == null || !m.sender().equals(outboxSender) || dash != outboxId.length()
-                        || !clientId.regionMatches(0, outboxId, 0, dash)) {
+                if (runs == null || !m.sender().equals(outboxSender) || !ClientIds.inOutbox(clientId, outboxId)) {
                     outboxSender = m.sender();
                     outboxId = ClientIds.outboxOf(clientId);
                     runs = outboxes.computeIfAbsent(new OutboxRef(outboxSender, outboxId),

@@ -335,11 +335,9 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
             List<Message> inbox = null;
             for (Submission s : c.submissions()) {
                 String clientId = s.clientId();
-                int dash = clientId.indexOf('-');
-                if (runs == null || !s.sender().equals(outboxSender) || dash != outboxId.length()
-                        || !clientId.regionMatches(0, outboxId, 0, dash)) {
+                if (runs == null || !s.sender().equals(outboxSender) || !ClientIds.inOutbox(clientId, outboxId)) {
                     outboxSender = s.sender();
-                    outboxId = clientId.substring(0, dash);
+                    outboxId = ClientIds.outboxOf(clientId);
                     runs = outboxes.computeIfAbsent(new OutboxRef(outboxSender, outboxId),
                             ref -> new OutboxRuns(OutboxKeys.prefix(ref.sender(), ref.outboxId())));
                 }
