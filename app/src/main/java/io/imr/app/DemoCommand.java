@@ -338,7 +338,8 @@ final class DemoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  %-28s %.0f%n", "acks sent", acks);
             out.printf(Locale.ROOT, "  %-28s %.0f%n", "pulls", pulls);
             out.printf(Locale.ROOT, "  %-28s %.1f%n", "control bytes per message", controlBytes / Math.max(1, delivered));
-            out.printf(Locale.ROOT, "  %-28s %.1f%n", "confirmation bytes per msg", perMessage(confirmationBytes));
+            out.printf(Locale.ROOT, "  %-28s %s%n", "confirmation bytes per msg",
+                    StrategyComparison.bytesPerMessage(perMessage(confirmationBytes)));
             out.printf(Locale.ROOT, "  %-28s %.1f ms / %.1f ms%n", "latency p50 / p99", latencyP50, latencyP99);
             row(out, "frames dropped", framesDropped);
             row(out, "connections cut", cuts);

@@ -98,8 +98,8 @@ public final class StrategyComparison {
         cells.add(HEADERS);
         for (Row r : rows) {
             cells.add(new String[] {r.strategy(), num(r.delivered()), num(r.lost()), num(r.duplicates()),
-                num(r.orderViolations()), oneDecimal(r.controlBytesPerMessage()),
-                oneDecimal(r.confirmationBytesPerMessage()), num(r.pulls()), num(r.retransmits()),
+                num(r.orderViolations()), bytesPerMessage(r.controlBytesPerMessage()),
+                bytesPerMessage(r.confirmationBytesPerMessage()), num(r.pulls()), num(r.retransmits()),
                 millis(r.latencyP50Millis()), millis(r.latencyP99Millis())});
         }
         int[] width = new int[HEADERS.length];
@@ -138,18 +138,18 @@ public final class StrategyComparison {
         }
         Row w = best.get();
         StringBuilder sb = new StringBuilder("cheapest: ").append(w.strategy())
-                .append(", fewest confirmation bytes per message (").append(oneDecimal(w.confirmationBytesPerMessage()));
+                .append(", fewest confirmation bytes per message (").append(bytesPerMessage(w.confirmationBytesPerMessage()));
         List<Row> others = rows.stream().filter(r -> r != w).toList();
         if (!others.isEmpty()) {
             sb.append(" against ");
             for (int i = 0; i < others.size(); i++) {
                 Row o = others.get(i);
                 sb.append(i == 0 ? "" : ", ").append(o.strategy()).append(' ')
-                        .append(oneDecimal(o.confirmationBytesPerMessage()));
+                        .append(bytesPerMessage(o.confirmationBytesPerMessage()));
             }
         }
         sb.append(") with 0 lost, 0 duplicates, 0 order violations; control bytes per message ")
-                .append(oneDecimal(w.controlBytesPerMessage()));
+                .append(bytesPerMessage(w.controlBytesPerMessage()));
         Row fastest = rows.stream().filter(Row::clean).min(Comparator.comparingDouble(Row::latencyP99Millis)
                 .thenComparing(Row::strategy)).orElseThrow();
         if (fastest.latencyP99Millis() < w.latencyP99Millis()) {
@@ -164,6 +164,19 @@ public final class StrategyComparison {
 
     private static String num(long v) {
         return Long.toString(v);
+    }
+
+    /**
+     * Bytes per message as the table, the verdict and the demo show them: one decimal from 1 up, two
+     * significant digits below (the strategies that confirm by ranges spend a few hundredths of a byte
+     * a message, which one decimal would show as 0.0 for all of them).
+     */
+    public static String bytesPerMessage(double v) {
+        if (v == 0 || Math.abs(v) >= 1 || !Double.isFinite(v)) {
+            return oneDecimal(v);
+        }
+        int scale = 1 - (int) Math.floor(Math.log10(Math.abs(v)));
+        return java.math.BigDecimal.valueOf(v).setScale(scale, java.math.RoundingMode.HALF_UP).toPlainString();
     }
 
     private static String oneDecimal(double v) {

@@ -49,6 +49,22 @@ class StrategyComparisonTest {
     }
 
     @Test
+    @DisplayName("shows confirmation bytes below one per message to two significant digits, so that they can be told apart")
+    void smallConfirmationFigures() {
+        StrategyComparison c = new StrategyComparison("t").add(row("ack", 0, 0, 33.8, 0.04, 2013))
+                .add(row("hybrid", 0, 0, 41.2, 0.055, 109)).add(row("seqid", 0, 0, 28.0, 0.0, 167));
+        assertThat(c.text()).contains("  ack   ").containsPattern("33\\.8 +0\\.040 ").containsPattern("41\\.2 +0\\.055 ")
+                .containsPattern("28\\.0 +0\\.0 ");
+        assertThat(c.verdict()).startsWith("cheapest: seqid, fewest confirmation bytes per message (0.0 against ack 0.040,"
+                + " hybrid 0.055)");
+        assertThat(StrategyComparison.bytesPerMessage(35.24)).isEqualTo("35.2");
+        assertThat(StrategyComparison.bytesPerMessage(1.0)).isEqualTo("1.0");
+        assertThat(StrategyComparison.bytesPerMessage(0.5)).isEqualTo("0.50");
+        assertThat(StrategyComparison.bytesPerMessage(0.00123)).isEqualTo("0.0012");
+        assertThat(StrategyComparison.bytesPerMessage(0)).isEqualTo("0.0");
+    }
+
+    @Test
     @DisplayName("never names a strategy that lost or duplicated, however cheap")
     void brokenNeverWins() {
         StrategyComparison c = new StrategyComparison("t").add(row("ack", 0, 0, 209.6, 35.2, 100))
