@@ -1,5 +1,9 @@
 package io.imr.store.mapdb;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * MapDB's header checksum of the main file, kept up to date by the {@link JournaledVolume} as
  * commits change the head, so that MapDB does not have to compute it.
@@ -67,10 +71,31 @@ final class HeadChecksum {
         if (start >= END) {
             return;
         }
-        int from = (int) Math.max(FROM, start);
-        int to = (int) Math.min(END, start + PageCache.PAGE);
-        sum += sumInts(after, (int) start, from, to) - sumInts(before, (int) start, from, to);
+        int from = (int) (Math.max(FROM, start) - start);
+        int to = (int) (Math.min(END, start + PageCache.PAGE) - start);
+        sum += difference(before, after, from, to);
     }
+
+    /**
+     * What the ints of {@code after} at {@code [from, to)} add to the sum beyond those of {@code before}:
+     * compared 8 bytes at a time, only the words that changed are added (a commit changes a few words of
+     * a head page; summing the page twice was 40% of a small commit's writer time). {@code from} and
+     * {@code to} are multiples of 8, as {@link #FROM}, {@link #END} and the page size are.
+     */
+    static int difference(byte[] before, byte[] after, int from, int to) {
+        int d = 0;
+        for (int o = from; o < to; o += 8) {
+            long a = (long) BIG_ENDIAN_LONGS.get(after, o);
+            long b = (long) BIG_ENDIAN_LONGS.get(before, o);
+            if (a != b) {
+                d += (int) (a >>> 32) - (int) (b >>> 32) + (int) a - (int) b;
+            }
+        }
+        return d;
+    }
+
+    private static final VarHandle BIG_ENDIAN_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.BIG_ENDIAN);
 
     /** The sum of the big-endian ints at file offsets {@code [from, to)} of bytes that start at file offset {@code base}. */
     private static int sumInts(byte[] bytes, int base, int from, int to) {

@@ -110,4 +110,26 @@ class HeadChecksumTest {
                 .hasMessageContaining("header checksum").hasMessageContaining(db.toString());
         assertThat(Files.readAllBytes(db)).isEqualTo(before);
     }
+
+    @Test
+    @DisplayName("a page's change adds to the sum what re-adding all its ints would, for any bytes and range")
+    void changeOfAPage() {
+        SplittableRandom random = new SplittableRandom(11);
+        for (int round = 0; round < 500; round++) {
+            byte[] before = new byte[PageCache.PAGE];
+            random.nextBytes(before);
+            byte[] after = before.clone();
+            int changes = random.nextInt(round % 2 == 0 ? 4 : 400);
+            for (int c = 0; c < changes; c++) {
+                after[random.nextInt(after.length)] = (byte) random.nextInt();
+            }
+            int from = 8 * random.nextInt(PageCache.PAGE / 8);
+            int to = from + 8 * random.nextInt((PageCache.PAGE - from) / 8 + 1);
+            int expected = 0;
+            for (int o = from; o < to; o += 4) {
+                expected += HeadChecksum.getInt(after, o) - HeadChecksum.getInt(before, o);
+            }
+            assertThat(HeadChecksum.difference(before, after, from, to)).as("round %d", round).isEqualTo(expected);
+        }
+    }
 }
