@@ -18,7 +18,7 @@ import org.mapdb.Serializer;
  *   <li>{@code client.outbox}: first counter &rarr; {@link OutboxCodec} batch, values outside the
  *       nodes; {@code client.outbox.marks}: first counter &rarr; removal bitmap;</li>
  *   <li>{@code client.runs}: per (sender, outbox id), runs of the counters of the messages held
- *       ({@link OutboxKeys#runKey} of the first counter &rarr; the last counter, format 3), so that a
+ *       ({@link NumberedKeys#key} of the first counter &rarr; the last counter, format 3), so that a
  *       message the server sends again after its store went back is recognised by its id,
  *       {@code sender/<outbox id>-<counter>} (G2, G10). A sender's messages to this user mostly
  *       have consecutive counters, so a commit group writes one entry per outbox instead of one
@@ -68,11 +68,11 @@ final class ClientLayout {
      * {first, last}, or null.
      */
     long[] runAtOrBelow(byte[] prefix, long counter) {
-        Map.Entry<byte[], Long> e = runs.floorEntry(OutboxKeys.runKey(prefix, counter));
-        if (e == null || !OutboxKeys.belongs(e.getKey(), prefix)) {
+        Map.Entry<byte[], Long> e = runs.floorEntry(NumberedKeys.key(prefix, counter));
+        if (e == null || !NumberedKeys.belongs(e.getKey(), prefix)) {
             return null;
         }
-        long first = OutboxKeys.counterOf(e.getKey());
+        long first = NumberedKeys.numberOf(e.getKey());
         long last = e.getValue();
         if (last < first) {
             throw new io.imr.api.store.StoreException.CorruptException("damaged counter run of the client store: "

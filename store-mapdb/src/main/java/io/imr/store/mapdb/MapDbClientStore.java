@@ -356,7 +356,7 @@ public final class MapDbClientStore implements ClientStore, SyncingStore {
                     outboxSender = m.sender();
                     outboxId = ClientIds.outboxOf(clientId);
                     runs = outboxes.computeIfAbsent(new OutboxRef(outboxSender, outboxId),
-                            ref -> new HeldRuns(OutboxKeys.prefix(ref.sender(), ref.outboxId())));
+                            ref -> new HeldRuns(NumberedKeys.prefix(ref.sender(), ref.outboxId())));
                 }
                 long counter = ClientIds.counterOf(clientId);
                 if (runs.holds(counter)) {
@@ -451,7 +451,7 @@ public final class MapDbClientStore implements ClientStore, SyncingStore {
                 layout.appendMessages(messages);
             }
             for (HeldRuns runs : outboxes.values()) {
-                runs.changed.forEach((first, last) -> layout.runs.put(OutboxKeys.runKey(runs.prefix, first), last));
+                runs.changed.forEach((first, last) -> layout.runs.put(NumberedKeys.key(runs.prefix, first), last));
             }
             outbox.flush(layout);
             layout.writeMeta(working);

@@ -195,7 +195,7 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
         if (!ClientIds.isClientId(clientId)) {
             return Optional.empty(); // never stored: commits of such client ids are rejected
         }
-        byte[] prefix = OutboxKeys.prefix(sender, ClientIds.outboxOf(clientId));
+        byte[] prefix = NumberedKeys.prefix(sender, ClientIds.outboxOf(clientId));
         long counter = ClientIds.counterOf(clientId);
         return Optional.ofNullable(engine.read(layout -> {
             ServerCodecs.Run run = layout.runCovering(prefix, counter);
@@ -339,7 +339,7 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
                     outboxSender = s.sender();
                     outboxId = ClientIds.outboxOf(clientId);
                     runs = outboxes.computeIfAbsent(new OutboxRef(outboxSender, outboxId),
-                            ref -> new OutboxRuns(OutboxKeys.prefix(ref.sender(), ref.outboxId())));
+                            ref -> new OutboxRuns(NumberedKeys.prefix(ref.sender(), ref.outboxId())));
                 }
                 long counter = ClientIds.counterOf(clientId);
                 ServerCodecs.Run run = runs.covering(counter);
@@ -392,7 +392,7 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
             long by = newGeneration != null ? newOrdinal : ordinal;
             appended.forEach((user, messages) -> layout.appendMessages(user, messages, by));
             for (OutboxRuns runs : outboxes.values()) {
-                runs.changed.forEach((first, run) -> layout.runs.put(OutboxKeys.runKey(runs.prefix, first),
+                runs.changed.forEach((first, run) -> layout.runs.put(NumberedKeys.key(runs.prefix, first),
                         ServerCodecs.encodeRun(run)));
             }
             changedMetas.forEach((user, m) -> layout.inboxMeta.put(user, m.encode()));

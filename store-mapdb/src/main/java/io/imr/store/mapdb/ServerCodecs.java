@@ -5,7 +5,7 @@ import io.imr.api.store.DeviceState;
 /**
  * The small records of the server's store: dedup runs and device states.
  *
- * <p>Dedup run (format 3), key: {@link OutboxKeys#runKey}; value, version 1: {@code u8 version,
+ * <p>Dedup run (format 3), key: {@link NumberedKeys#key}; value, version 1: {@code u8 version,
  * string recipient, varint epoch, varint firstSeq, varint (last - first)}: counters
  * {@code first..last} of the key's outbox were stored for the recipient in the epoch, with seqs
  * {@code firstSeq..firstSeq + (last - first)}; the messages themselves are read from their inbox

@@ -9,17 +9,17 @@ import java.util.Map;
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 import org.mapdb.Serializer;
-import org.mapdb.serializer.SerializerArrayTuple;
 
 /**
  * The maps of the server's store in one MapDB database, all with explicit serializers:
  * <ul>
  *   <li>{@code server.format}: one record holding the format version;</li>
- *   <li>{@code server.inbox}: (user, first seq) &rarr; {@link MessageBatchCodec} record, one per
- *       user per commit group (split when large), values outside the nodes;</li>
+ *   <li>{@code server.inbox.4}: (user, first seq) as a {@link NumberedKeys} key &rarr;
+ *       {@link MessageBatchCodec} record, one per user per commit group (split when large), values
+ *       outside the nodes (format 4; before, {@code server.inbox} with (String, Long) tuple keys);</li>
  *   <li>{@code server.inbox.meta}: user &rarr; {@link InboxMeta};</li>
  *   <li>{@code server.dedup.runs}: per (sender, outbox id), runs of counters &rarr; where they were
- *       stored ({@link OutboxKeys#runKey} &rarr; {@link ServerCodecs.Run}, format 3): "counters
+ *       stored ({@link NumberedKeys#key} &rarr; {@link ServerCodecs.Run}, format 3): "counters
  *       first..last of this outbox were stored for recipient R in epoch E with seqs s..". Client ids
  *       are {@code <outbox id>-<counter>} ({@link io.imr.api.ClientIds}), an outbox numbers its sends
  *       from 1 and never reuses a counter, and a sender's messages to one recipient mostly follow
@@ -40,39 +40,42 @@ import org.mapdb.serializer.SerializerArrayTuple;
  *   <li>{@code server.devices}: "user/device" &rarr; device state;</li>
  *   <li>{@code server.generations}: generation id &rarr; its ordinal, from 1: one entry each time the
  *       store was opened (G10);</li>
- *   <li>{@code server.inbox.generation}: (user, first seq) of each batch record &rarr; the ordinal of
- *       the generation that stored it, written with it (format 2).</li>
+ *   <li>{@code server.inbox.generation.4}: the key of each batch record &rarr; the ordinal of the
+ *       generation that stored it, written with it (format 2; binary keys from format 4).</li>
  * </ul>
  */
 final class ServerLayout {
 
     /**
-     * 3: the dedup index as runs of outbox counters ({@code server.dedup.runs} instead of one
+     * 4: the inbox and its generations keyed by binary (user, first seq) keys ({@link NumberedKeys}) instead of
+     * (String, Long) tuples. 3: the dedup index as runs of outbox counters ({@code server.dedup.runs} instead of one
      * {@code server.dedup} entry per message). 2: the generations of the store and the generation
      * of each batch record (G10).
      */
-    static final int FORMAT_VERSION = 3;
+    static final int FORMAT_VERSION = 4;
     private static final String FORMAT_KEY = "format";
 
     final BTreeMap<String, byte[]> format;
-    final BTreeMap<Object[], byte[]> inbox;
+    final BTreeMap<byte[], byte[]> inbox;
     final BTreeMap<String, byte[]> inboxMeta;
     final BTreeMap<byte[], byte[]> runs;
     final BTreeMap<String, byte[]> devices;
     final BTreeMap<String, Long> generations;
-    final BTreeMap<Object[], Long> inboxGeneration;
+    final BTreeMap<byte[], Long> inboxGeneration;
 
     @SuppressWarnings("unchecked")
     ServerLayout(DB db) {
         format = db.treeMap("server.format", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
-        inbox = db.treeMap("server.inbox", new SerializerArrayTuple(Serializer.STRING, Serializer.LONG),
-                Serializer.BYTE_ARRAY).valuesOutsideNodesEnable().createOrOpen();
+        // Format 4 keys the inbox and its generations in binary, under new names: a store of an older format
+        // keeps its tuple-keyed maps, which this layout never opens (it refuses the store).
+        inbox = db.treeMap("server.inbox.4", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable()
+                .createOrOpen();
         inboxMeta = db.treeMap("server.inbox.meta", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
         runs = db.treeMap("server.dedup.runs", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
         devices = db.treeMap("server.devices", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
         generations = db.treeMap("server.generations", Serializer.STRING, Serializer.LONG).createOrOpen();
-        inboxGeneration = db.treeMap("server.inbox.generation",
-                new SerializerArrayTuple(Serializer.STRING, Serializer.LONG), Serializer.LONG).createOrOpen();
+        inboxGeneration = db.treeMap("server.inbox.generation.4", Serializer.BYTE_ARRAY, Serializer.LONG)
+                .createOrOpen();
     }
 
     void writeFormat() {
@@ -87,7 +90,8 @@ final class ServerLayout {
         byte[] v = format.get(FORMAT_KEY);
         if (v != null && v.length == 1 && v[0] >= 1 && v[0] < FORMAT_VERSION) {
             throw new StoreException("this is a server store of format " + v[0] + ", written by an older imr; this imr"
-                    + " reads format " + FORMAT_VERSION + " only (it keeps the dedup index as runs of outbox counters)"
+                    + " reads format " + FORMAT_VERSION + " only (its inbox has binary keys, its dedup index runs of"
+                    + " outbox counters)"
                     + " and does not convert it: start this server on a new data folder, or run the older imr on this"
                     + " one");
         }
@@ -105,8 +109,9 @@ final class ServerLayout {
 
     /** Appends messages stored by the generation of this ordinal. */
     void appendMessages(String user, List<Message> batch, long generation) {
+        byte[] prefix = NumberedKeys.prefix(user);
         for (List<Message> run : MessageBatchCodec.split(batch)) {
-            Object[] key = {user, run.get(0).seq()};
+            byte[] key = NumberedKeys.key(prefix, run.get(0).seq());
             inbox.put(key, MessageBatchCodec.encode(run));
             inboxGeneration.put(key, generation);
         }
@@ -114,8 +119,9 @@ final class ServerLayout {
 
     /** The ordinal of the generation that stored a user's seq (its batch record's), 0 if none. */
     long storedBy(String user, long seq) {
-        Map.Entry<Object[], Long> e = inboxGeneration.floorEntry(new Object[] {user, seq});
-        return e == null || !user.equals(e.getKey()[0]) ? 0 : e.getValue();
+        byte[] prefix = NumberedKeys.prefix(user);
+        Map.Entry<byte[], Long> e = inboxGeneration.floorEntry(NumberedKeys.key(prefix, seq));
+        return e == null || !NumberedKeys.belongs(e.getKey(), prefix) ? 0 : e.getValue();
     }
 
     /** Up to {@code limit} messages of a user from {@code fromSeq} on. */
@@ -124,11 +130,12 @@ final class ServerLayout {
         if (limit <= 0) {
             return out;
         }
-        Object[] from = {user, fromSeq};
-        Object[] floor = inbox.floorKey(from);
-        Object[] start = floor != null && user.equals(floor[0]) ? floor : from;
-        Object[] end = {user, Long.MAX_VALUE};
-        for (Map.Entry<Object[], byte[]> e : inbox.subMap(start, true, end, true).entrySet()) {
+        byte[] prefix = NumberedKeys.prefix(user);
+        byte[] from = NumberedKeys.key(prefix, fromSeq);
+        byte[] floor = inbox.floorKey(from);
+        byte[] start = floor != null && NumberedKeys.belongs(floor, prefix) ? floor : from;
+        byte[] end = NumberedKeys.key(prefix, Long.MAX_VALUE);
+        for (Map.Entry<byte[], byte[]> e : inbox.subMap(start, true, end, true).entrySet()) {
             for (Message m : MessageBatchCodec.decode(e.getValue())) {
                 if (m.seq() >= fromSeq) {
                     out.add(m);
@@ -143,8 +150,9 @@ final class ServerLayout {
 
     /** The committed message at a user's seq, or null. */
     Message message(String user, long seq) {
-        Map.Entry<Object[], byte[]> e = inbox.floorEntry(new Object[] {user, seq});
-        if (e == null || !user.equals(e.getKey()[0])) {
+        byte[] prefix = NumberedKeys.prefix(user);
+        Map.Entry<byte[], byte[]> e = inbox.floorEntry(NumberedKeys.key(prefix, seq));
+        if (e == null || !NumberedKeys.belongs(e.getKey(), prefix)) {
             return null;
         }
         for (Message m : MessageBatchCodec.decode(e.getValue())) {
@@ -167,11 +175,11 @@ final class ServerLayout {
     }
 
     private ServerCodecs.Run runAtOrBelow(byte[] prefix, long counter) {
-        Map.Entry<byte[], byte[]> e = runs.floorEntry(OutboxKeys.runKey(prefix, counter));
-        if (e == null || !OutboxKeys.belongs(e.getKey(), prefix)) {
+        Map.Entry<byte[], byte[]> e = runs.floorEntry(NumberedKeys.key(prefix, counter));
+        if (e == null || !NumberedKeys.belongs(e.getKey(), prefix)) {
             return null;
         }
-        return ServerCodecs.decodeRun(OutboxKeys.counterOf(e.getKey()), e.getValue());
+        return ServerCodecs.decodeRun(NumberedKeys.numberOf(e.getKey()), e.getValue());
     }
 
     /**

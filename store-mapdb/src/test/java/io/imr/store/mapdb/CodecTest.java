@@ -132,20 +132,20 @@ class CodecTest {
     @Test
     @DisplayName("run keys sort by sender, then outbox id, then counter (unsigned), and never mix two outboxes")
     void runKeys() {
-        byte[] ab = OutboxKeys.prefix("a", "b");
-        byte[] abc = OutboxKeys.prefix("a", "bc");
-        byte[] aB = OutboxKeys.prefix("a.b", "c");
+        byte[] ab = NumberedKeys.prefix("a", "b");
+        byte[] abc = NumberedKeys.prefix("a", "bc");
+        byte[] aB = NumberedKeys.prefix("a.b", "c");
         long[] counters = {1, 127, 128, 255, 256, 65_535, 1L << 31, (1L << 32) + 1, Long.MAX_VALUE};
         for (int i = 0; i < counters.length; i++) {
-            byte[] k = OutboxKeys.runKey(ab, counters[i]);
-            assertThat(OutboxKeys.counterOf(k)).isEqualTo(counters[i]);
-            assertThat(OutboxKeys.belongs(k, ab)).isTrue();
-            assertThat(OutboxKeys.belongs(k, abc)).isFalse();
-            assertThat(OutboxKeys.belongs(k, aB)).isFalse();
+            byte[] k = NumberedKeys.key(ab, counters[i]);
+            assertThat(NumberedKeys.numberOf(k)).isEqualTo(counters[i]);
+            assertThat(NumberedKeys.belongs(k, ab)).isTrue();
+            assertThat(NumberedKeys.belongs(k, abc)).isFalse();
+            assertThat(NumberedKeys.belongs(k, aB)).isFalse();
             if (i > 0) {
-                assertThat(org.mapdb.Serializer.BYTE_ARRAY.compare(OutboxKeys.runKey(ab, counters[i - 1]), k)).isNegative();
+                assertThat(org.mapdb.Serializer.BYTE_ARRAY.compare(NumberedKeys.key(ab, counters[i - 1]), k)).isNegative();
             }
-            assertThat(org.mapdb.Serializer.BYTE_ARRAY.compare(k, OutboxKeys.runKey(abc, 1))).isNegative();
+            assertThat(org.mapdb.Serializer.BYTE_ARRAY.compare(k, NumberedKeys.key(abc, 1))).isNegative();
         }
     }
 }

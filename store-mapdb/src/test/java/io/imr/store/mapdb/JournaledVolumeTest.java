@@ -324,11 +324,19 @@ class JournaledVolumeTest {
         assertThat(inbox.get(4).payload()).isEqualTo(TestData.payload("alice/a-5", TestData.PAYLOAD));
     }
 
-    /** The inbox of bob in a database file, read with the layout's maps (whatever the store's format). */
+    /** The inbox of bob in a database file of the fixture's format (2: tuple keys), read with that format's map. */
     private static List<Message> legacyInbox(Path db) throws IOException {
         try (MapDbFile file = MapDbFile.open(db, StoreFaults.NONE, RedoJournal.KEEP_ALL, RedoJournal.DEFAULT_BYTES,
                 new SyncCounter())) {
-            return new ServerLayout(file.db()).read("bob", 1, 100);
+            org.mapdb.BTreeMap<Object[], byte[]> inbox = file.db().treeMap("server.inbox",
+                    new org.mapdb.serializer.SerializerArrayTuple(org.mapdb.Serializer.STRING, org.mapdb.Serializer.LONG),
+                    org.mapdb.Serializer.BYTE_ARRAY).valuesOutsideNodesEnable().open();
+            List<Message> out = new java.util.ArrayList<>();
+            for (byte[] record : inbox.subMap(new Object[] {"bob", 0L}, true, new Object[] {"bob", Long.MAX_VALUE}, true)
+                    .values()) {
+                out.addAll(MessageBatchCodec.decode(record));
+            }
+            return out;
         }
     }
 

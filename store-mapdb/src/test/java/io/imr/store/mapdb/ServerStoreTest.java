@@ -329,7 +329,7 @@ class ServerStoreTest {
                     .isExactlyInstanceOf(StoreException.class)
                     .hasMessageContaining(old.toString())
                     .hasMessageContaining("server store of format 1, written by an older imr")
-                    .hasMessageContaining("reads format 3 only");
+                    .hasMessageContaining("reads format 4 only");
             assertThat(java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE))).isEqualTo(before);
         }
 
@@ -359,7 +359,41 @@ class ServerStoreTest {
                     .isExactlyInstanceOf(StoreException.class)
                     .hasMessageContaining(old.toString())
                     .hasMessageContaining("server store of format 2, written by an older imr")
-                    .hasMessageContaining("reads format 3 only")
+                    .hasMessageContaining("reads format 4 only")
+                    .hasMessageNotContaining("\n");
+            assertThat(java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE))).isEqualTo(before);
+        }
+
+        @Test
+        @DisplayName("a store of format 3 (tuple keys in the inbox) is refused naming both formats, never misread")
+        void formatThreeRefused(@TempDir Path old) throws Exception {
+            // What format 3 wrote: its format record, bob's inbox and its generations under (String, Long) tuple
+            // keys, the run of alice's outbox and the generation.
+            Message m = Message.of("alice", "a1b2-1", "bob", 1, 1, 7_000, new byte[] {1, 2},
+                    io.imr.api.Checksums.crc32c(new byte[] {1, 2}));
+            org.mapdb.serializer.SerializerArrayTuple tuple = new org.mapdb.serializer.SerializerArrayTuple(
+                    org.mapdb.Serializer.STRING, org.mapdb.Serializer.LONG);
+            StoreFiles.create(old, MapDbServerStore.DB_FILE, db -> {
+                db.treeMap("server.format", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY).createOrOpen()
+                        .put("format", new byte[] {3});
+                db.treeMap("server.inbox", tuple, org.mapdb.Serializer.BYTE_ARRAY).valuesOutsideNodesEnable()
+                        .createOrOpen().put(new Object[] {"bob", 1L}, MessageBatchCodec.encode(List.of(m)));
+                db.treeMap("server.inbox.generation", tuple, org.mapdb.Serializer.LONG).createOrOpen()
+                        .put(new Object[] {"bob", 1L}, 1L);
+                db.treeMap("server.inbox.meta", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY)
+                        .createOrOpen().put("bob", new InboxMeta(1, 1, 1).encode());
+                db.treeMap("server.dedup.runs", org.mapdb.Serializer.BYTE_ARRAY, org.mapdb.Serializer.BYTE_ARRAY)
+                        .createOrOpen().put(NumberedKeys.key(NumberedKeys.prefix("alice", "a1b2"), 1),
+                                ServerCodecs.encodeRun(new ServerCodecs.Run(1, 1, "bob", 1, 1)));
+                db.treeMap("server.generations", org.mapdb.Serializer.STRING, org.mapdb.Serializer.LONG).createOrOpen()
+                        .put("g1-000000000000", 1L);
+            }, new SyncCounter());
+            byte[] before = java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE));
+            assertThatThrownBy(() -> MapDbServerStore.open(old))
+                    .isExactlyInstanceOf(StoreException.class)
+                    .hasMessageContaining(old.toString())
+                    .hasMessageContaining("server store of format 3, written by an older imr")
+                    .hasMessageContaining("reads format 4 only")
                     .hasMessageNotContaining("\n");
             assertThat(java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE))).isEqualTo(before);
         }
