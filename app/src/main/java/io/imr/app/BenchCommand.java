@@ -73,8 +73,9 @@ final class BenchCommand implements Callable<Integer> {
     int catchUp = 1_000_000;
 
     @Option(names = "--warmup", paramLabel = "N", description = "messages sent and delivered, saturating, before each"
-            + " measurement (split among its senders; none for catch-up), so that every process runs compiled code: the"
-            + " JIT of each JVM takes about a million messages to settle (default 1000000)")
+            + " measurement (split among its senders; in catch-up the device then goes offline, 0 measures a device"
+            + " that starts cold), so that every process runs compiled code: the JIT of each JVM takes about a million"
+            + " messages to settle (default 1000000)")
     int warmup = 1_000_000;
 
     @Option(names = "--runs", paramLabel = "K", description = "runs of each measurement; the median is reported (default 1)")

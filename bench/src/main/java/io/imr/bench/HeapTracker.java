@@ -73,6 +73,12 @@ final class HeapTracker {
         return a > 0 ? a : peakUsed();
     }
 
+    /** Forgets the peaks so far: what follows is measured alone (the warm-up's devices are closed by then). */
+    void reset() {
+        afterGc.set(0);
+        used.set(0);
+    }
+
     long peakUsed() {
         sample();
         return used.get();

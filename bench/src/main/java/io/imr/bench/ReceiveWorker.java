@@ -36,7 +36,8 @@ final class ReceiveWorker {
     private final AtomicLong outOfOrder = new AtomicLong();
 
     /**
-     * @param openOnGo the devices stay offline until the measured run starts (no warm-up then)
+     * @param openOnGo the devices are offline from the end of their warm-up (from the start without one) until the
+     *                 measured run starts: they close once warm, and the same devices open again, in this warm JVM
      */
     ReceiveWorker(Target target, List<ClientSpec> clients, long expectPerDevice, long warmupPerDevice,
                   boolean openOnGo, WorkerLink link, HeapTracker heap) {
@@ -82,16 +83,23 @@ final class ReceiveWorker {
     void run() throws Exception {
         List<Device> devices = new ArrayList<>();
         List<Receiver> receivers = new ArrayList<>();
-        if (!openOnGo) {
+        if (!openOnGo || warmupPerDevice > 0) {
             open(devices, receivers);
         }
         link.ready();
         link.awaitGo();
-        if (openOnGo && warmupPerDevice > 0) {
-            throw new IllegalArgumentException("devices that stay offline get no warm-up");
-        }
         while (warmed.get() < warmupPerDevice * clients.size()) {
             Thread.sleep(20);
+        }
+        if (openOnGo && !receivers.isEmpty()) {
+            // Warm, the devices go offline; they open again (same stores, same names) when the measured run starts.
+            for (Receiver rc : receivers) {
+                rc.close();
+            }
+            receivers.clear();
+            devices.clear();
+            System.gc();
+            heap.reset();
         }
         link.warm();
         link.awaitGo();

@@ -50,7 +50,7 @@ public enum Scenario {
     /** Who sends how many to whom in this scenario. */
     public Plan plan(BenchSettings s) {
         Plan p = planned(s);
-        int warmup = p.offlineFirst() ? 0 : Math.max(s.warmup() / p.senders().size(), s.warmup() > 0 ? 1 : 0);
+        int warmup = Math.max(s.warmup() / p.senders().size(), s.warmup() > 0 ? 1 : 0);
         int paced = p.rate() > 0 ? (int) Math.round(p.rate() * s.latencyWarmupSeconds() / p.senders().size()) : 0;
         return new Plan(p.scenario(), p.title(), p.senders(), p.to(), p.perSender(), p.receivers(), p.perDevice(),
                 p.rate(), p.offlineFirst(), warmup, paced);
@@ -108,7 +108,8 @@ public enum Scenario {
      * @param receivers       USER/DEVICE of each receiving device
      * @param perDevice       messages each receiving device must commit
      * @param rate            offered messages per second of all senders together; 0 saturates
-     * @param offlineFirst    the devices stay offline until every message was confirmed to the senders
+     * @param offlineFirst    the devices are offline (after their warm-up, if any) until every message was
+     *                        confirmed to the senders
      * @param warmupPerSender messages each sender sends, saturating, before the measurement, so that every
      *                        process has compiled its hot code (0 for catch-up: a device comes online cold)
      * @param pacedWarmupPerSender messages each sender then sends at the scenario's rate, unmeasured (the

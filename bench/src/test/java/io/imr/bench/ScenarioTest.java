@@ -75,7 +75,9 @@ class ScenarioTest {
         assertThat(pairs.warmupPerSender()).isEqualTo(500);
         assertThat(pairs.warmupPerDevice()).isEqualTo(500);
         assertThat(Scenario.DEVICES.plan(settings(10)).warmupPerDevice()).isEqualTo(2_000);
-        assertThat(Scenario.CATCH_UP.plan(settings(10)).warmupPerSender()).isZero();
+        Scenario.Plan catchUp = Scenario.CATCH_UP.plan(settings(10));
+        assertThat(catchUp.warmupPerSender()).as("the device warms up online, then goes offline").isEqualTo(2_000);
+        assertThat(catchUp.warmupPerDevice()).isEqualTo(2_000);
     }
 
     @Test
