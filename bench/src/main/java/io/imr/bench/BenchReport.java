@@ -56,7 +56,7 @@ public final class BenchReport {
                             + " deliveries" : "")
                     .append("; 3 processes: ").append(clients(p.senders().size(), "sender"))
                     .append(", the broker, ").append(clients(p.receivers().size(), "receiving device"))
-                    .append(p.offlineFirst() ? (s.warmup() > 0 ? " offline after its warm-up and back once all were sent"
+                    .append(p.offlineFirst() ? (s.warmup() > 0 ? " offline (warmed up catching up) and back once all were sent"
                             : " started once all were sent") : "").append('\n');
             boolean latency = p.scenario() == Scenario.LATENCY;
             List<String> header = new ArrayList<>(List.of("target", latency ? "p99 ms" : "msg/s"));

@@ -70,10 +70,19 @@ final class Measurement {
                          dir.resolve("sender.log"))) {
                 receivers.awaitReady();
                 senders.awaitReady();
-                receivers.go();
-                senders.go();
-                receivers.awaitWarm();
-                senders.awaitWarm();
+                if (plan.offlineFirst()) {
+                    // The devices warm up as they will be measured: catching up on what was sent while they were
+                    // offline.
+                    senders.go();
+                    senders.awaitWarm();
+                    receivers.go();
+                    receivers.awaitWarm();
+                } else {
+                    receivers.go();
+                    senders.go();
+                    receivers.awaitWarm();
+                    senders.awaitWarm();
+                }
                 Map<String, ProcessHandle> processes = new LinkedHashMap<>();
                 processes.put("sender", senders.handle());
                 processes.put("broker", broker.process());

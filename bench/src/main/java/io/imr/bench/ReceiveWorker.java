@@ -36,8 +36,9 @@ final class ReceiveWorker {
     private final AtomicLong outOfOrder = new AtomicLong();
 
     /**
-     * @param openOnGo the devices are offline from the end of their warm-up (from the start without one) until the
-     *                 measured run starts: they close once warm, and the same devices open again, in this warm JVM
+     * @param openOnGo the devices are offline until the measured run starts; with a warm-up, they first catch up on
+     *                 the warm-up (sent while they were offline) and go offline again, and the same devices open
+     *                 again in this warm JVM
      */
     ReceiveWorker(Target target, List<ClientSpec> clients, long expectPerDevice, long warmupPerDevice,
                   boolean openOnGo, WorkerLink link, HeapTracker heap) {
@@ -83,16 +84,23 @@ final class ReceiveWorker {
     void run() throws Exception {
         List<Device> devices = new ArrayList<>();
         List<Receiver> receivers = new ArrayList<>();
-        if (!openOnGo || warmupPerDevice > 0) {
+        boolean warmsOffline = openOnGo && warmupPerDevice > 0;
+        if (!openOnGo) {
             open(devices, receivers);
         }
         link.ready();
         link.awaitGo();
+        if (warmsOffline) {
+            // The warm-up was sent while the devices were offline: they catch up on it, so that what a catch-up
+            // runs (pulls, their reads and large commits) is compiled before the measured one.
+            open(devices, receivers);
+        }
         while (warmed.get() < warmupPerDevice * clients.size()) {
             Thread.sleep(20);
         }
-        if (openOnGo && !receivers.isEmpty()) {
-            // Warm, the devices go offline; they open again (same stores, same names) when the measured run starts.
+        if (warmsOffline) {
+            // Warm, the devices go offline again; they open again (same stores, same names) when the measured run
+            // starts.
             for (Receiver rc : receivers) {
                 rc.close();
             }
