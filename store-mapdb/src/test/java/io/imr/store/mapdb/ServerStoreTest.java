@@ -324,13 +324,7 @@ class ServerStoreTest {
                 ServerLayout layout = new ServerLayout(db);
                 layout.format.put("format", new byte[] {1});
             }, new SyncCounter());
-            byte[] before = java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE));
-            assertThatThrownBy(() -> MapDbServerStore.open(old))
-                    .isExactlyInstanceOf(StoreException.class)
-                    .hasMessageContaining(old.toString())
-                    .hasMessageContaining("server store of format 1, written by an older imr")
-                    .hasMessageContaining("reads format 4 only");
-            assertThat(java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE))).isEqualTo(before);
+            assertRefusedUnchanged(old, 1);
         }
 
         @Test
@@ -354,14 +348,7 @@ class ServerStoreTest {
                 db.treeMap("server.generations", org.mapdb.Serializer.STRING, org.mapdb.Serializer.LONG).createOrOpen()
                         .put("g1-000000000000", 1L);
             }, new SyncCounter());
-            byte[] before = java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE));
-            assertThatThrownBy(() -> MapDbServerStore.open(old))
-                    .isExactlyInstanceOf(StoreException.class)
-                    .hasMessageContaining(old.toString())
-                    .hasMessageContaining("server store of format 2, written by an older imr")
-                    .hasMessageContaining("reads format 4 only")
-                    .hasMessageNotContaining("\n");
-            assertThat(java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE))).isEqualTo(before);
+            assertRefusedUnchanged(old, 2);
         }
 
         @Test
@@ -388,15 +375,23 @@ class ServerStoreTest {
                 db.treeMap("server.generations", org.mapdb.Serializer.STRING, org.mapdb.Serializer.LONG).createOrOpen()
                         .put("g1-000000000000", 1L);
             }, new SyncCounter());
-            byte[] before = java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE));
-            assertThatThrownBy(() -> MapDbServerStore.open(old))
-                    .isExactlyInstanceOf(StoreException.class)
-                    .hasMessageContaining(old.toString())
-                    .hasMessageContaining("server store of format 3, written by an older imr")
-                    .hasMessageContaining("reads format 4 only")
-                    .hasMessageNotContaining("\n");
-            assertThat(java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE))).isEqualTo(before);
+            assertRefusedUnchanged(old, 3);
         }
+    }
+
+    /**
+     * Opening the store in {@code old} fails with a one-line error naming its format and ours, and leaves its
+     * file byte for byte as it was.
+     */
+    static void assertRefusedUnchanged(Path old, int format) throws java.io.IOException {
+        byte[] before = java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE));
+        assertThatThrownBy(() -> MapDbServerStore.open(old))
+                .isExactlyInstanceOf(StoreException.class)
+                .hasMessageContaining(old.toString())
+                .hasMessageContaining("server store of format " + format + ", written by an older imr")
+                .hasMessageContaining("reads format " + ServerLayout.FORMAT_VERSION + " only")
+                .hasMessageNotContaining("\n");
+        assertThat(java.nio.file.Files.readAllBytes(old.resolve(MapDbServerStore.DB_FILE))).isEqualTo(before);
     }
 
     static void copyFolder(Path from, Path to) throws java.io.IOException {
