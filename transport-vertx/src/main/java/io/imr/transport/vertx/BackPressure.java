@@ -10,8 +10,8 @@ package io.imr.transport.vertx;
  * send cannot make us queue more answers, and its own sends wait in its socket. At or below
  * {@code writeLowWater} reading resumes. A frame that would take the queue above {@code writeLimit}
  * is not queued: the connection is closed as a slow consumer (an {@code UNAVAILABLE} error frame if
- * it still gets through, a log line, the {@code imr.transport.slow.consumers} counter), so memory stays
- * bounded; the device reconnects later and continues from its cursor, as after any close.
+ * it fits under the limit too, a log line, the {@code imr.transport.slow.consumers} counter), so memory
+ * stays bounded; the device reconnects later and continues from its cursor, as after any close.
  *
  * @param writeHighWater bytes queued for the peer above which the connection stops reading it
  * @param writeLowWater  bytes queued at or below which it reads again; less than {@code writeHighWater}

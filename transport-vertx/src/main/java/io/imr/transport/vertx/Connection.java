@@ -147,7 +147,7 @@ abstract class Connection implements FrameChannel {
             return;
         }
         int size = wireBytes(body.length);
-        if (queued > 0 && queued + size > limits.writeLimit()) {
+        if (!fits(size)) {
             slowConsumer(size);
             return;
         }
@@ -158,6 +158,11 @@ abstract class Connection implements FrameChannel {
             stats.writePause();
             applyReading();
         }
+    }
+
+    /** Whether a frame of {@code size} bytes may be queued: into an empty queue always, else up to the limit. */
+    private boolean fits(int size) {
+        return queued == 0 || queued + size <= limits.writeLimit();
     }
 
     /** Hands bytes to Vert.x, counted until written. */
@@ -264,7 +269,13 @@ abstract class Connection implements FrameChannel {
         if (error != null) {
             try {
                 byte[] body = codec.encode(error);
-                queue(body, wireBytes(body.length));
+                int size = wireBytes(body.length);
+                // The farewell keeps the limit too: a peer that let the queue fill up is closed without it.
+                if (fits(size)) {
+                    queue(body, size);
+                } else {
+                    LOG.fine(() -> "closing " + description + " without its error frame: " + queued + " bytes queued");
+                }
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "could not send the closing error frame", e);
             }
