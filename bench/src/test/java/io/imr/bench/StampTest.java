@@ -18,4 +18,12 @@ class StampTest {
         assertThat(Stamp.of(Stamp.payload(Stamp.BYTES, -1, 0, Integer.MAX_VALUE)))
                 .isEqualTo(new Stamp(-1, 0, Integer.MAX_VALUE));
     }
+
+    @Test
+    void aWarmUpMessageIsOfKindOneAndAMeasuredOneOfKindZero() {
+        assertThat(new Stamp(0, 7 | Stamp.WARMUP, 1).kind()).isEqualTo(1);
+        assertThat(new Stamp(0, 7, 1).kind()).isZero();
+        assertThat(new Stamp(0, Integer.MAX_VALUE, 1).kind()).isEqualTo(1);
+        assertThat(new Stamp(0, Stamp.WARMUP - 1, 1).kind()).isZero();
+    }
 }
