@@ -152,7 +152,7 @@ final class ClientDriver extends HalfDriver<ClientEvent, ClientAction, ClientAct
         if (action instanceof Action.PullRange r) {
             if (uplink.ready()) {
                 metrics.pulls.increment();
-                uplink.send(new Pull(r.fromSeq(), r.limit()));
+                uplink.send(new Pull(r.fromSeq(), r.limit(), r.committed()));
             }
             return false;
         }

@@ -157,9 +157,9 @@ final class Checks {
                         + disk.server.seq() + " of epoch " + disk.server.epoch() + " of " + disk.server.store());
             }
         } else if (frame instanceof Pull pull) {
-            if (pull.fromSeq() - 1 > disk.server.seq()) {
-                recorder.violated("G5", device + " pulled from seq " + pull.fromSeq() + ", claiming everything below it,"
-                        + " with its store at server seq " + disk.server.seq());
+            if (pull.committed() > disk.server.seq()) {
+                recorder.violated("G5", device + " pulled from seq " + pull.fromSeq() + ", claiming seq "
+                        + pull.committed() + " committed, with its store at server seq " + disk.server.seq());
                 return;
             }
             pullSent(device, link, pull);

@@ -125,7 +125,7 @@ final class HalfProbe {
             } else if (a instanceof Action.SendFrame f && f.frame() instanceof Ack ack) {
                 claimed = ack.ranges().get(ack.ranges().size() - 1).last();
             } else if (a instanceof Action.PullRange p) {
-                claimed = p.fromSeq() - 1;
+                claimed = p.committed();
             }
             if (claimed > seq) {
                 fail(when + ", the half confirmed up to seq " + claimed + " with only " + seq + " committed: " + a);

@@ -48,7 +48,7 @@ public enum PlantedBug {
     ACK_UP_TO_BEFORE_COMMIT("ack-up-to-early", "lossy"),
     /** After each commit the device confirms up to the highest seq it saw, past a hole (breaks G5). */
     ACK_UP_TO_ABOVE_THE_CONTIGUOUS_PREFIX("ack-up-to-past-hole", "lossy"),
-    /** The device pulls from the highest seq it holds in memory, not from its committed cursor (breaks G5). */
+    /** The device's pulls claim the highest seq it holds in memory as committed, not its committed cursor (breaks G5). */
     PULL_FROM_THE_IN_MEMORY_CURSOR("pull-from-memory", "lossy"),
     /** Every hole the device sees is pulled at once, even while a pull is outstanding (breaks G7: a refetch storm). */
     UNMERGED_PULLS("unmerged-pulls", "lossy"),
@@ -180,8 +180,9 @@ public enum PlantedBug {
                     return Intercepting.client(new ClientBug(half) {
                         @Override
                         ClientAction distort(ClientAction a) {
-                            if (a instanceof Action.PullRange p && highestSeen + 1 > p.fromSeq()) {
-                                return new Action.PullRange(highestSeen + 1, p.limit());
+                            if (a instanceof Action.PullRange p && highestSeen > p.committed()) {
+                                return new Action.PullRange(Math.max(p.fromSeq(), highestSeen + 1), p.limit(),
+                                        highestSeen);
                             }
                             return a;
                         }

@@ -182,7 +182,8 @@ final class FromProto {
         Strict.noUnknownFields(p, "pull");
         long fromSeq = Strict.u64(p.getFromSeq(), "pull", "fromSeq");
         int limit = Strict.u32(p.getLimit(), "pull", "limit");
-        return build("pull", () -> new Pull(fromSeq, limit));
+        long committed = Strict.u64(p.getCommitted(), "pull", "committed");
+        return build("pull", () -> new Pull(fromSeq, limit, committed));
     }
 
     private static Notify notifyFrame(io.imr.wire.proto.Notify p) {

@@ -47,7 +47,8 @@ final class ToProto {
         } else if (frame instanceof Ack f) {
             b.setAck(ack(f));
         } else if (frame instanceof Pull f) {
-            b.setPull(io.imr.wire.proto.Pull.newBuilder().setFromSeq(f.fromSeq()).setLimit(f.limit()));
+            b.setPull(io.imr.wire.proto.Pull.newBuilder().setFromSeq(f.fromSeq()).setLimit(f.limit())
+                    .setCommitted(f.committed()));
         } else if (frame instanceof Notify f) {
             b.setNotify(io.imr.wire.proto.Notify.newBuilder().setEpoch(f.epoch()).setMaxSeq(f.maxSeq()));
         } else if (frame instanceof Ping f) {

@@ -17,9 +17,10 @@ public sealed interface Frame permits Hello, Welcome, ErrorFrame, Send, SendAck,
      * flag to {@link Welcome}, and {@link ErrorFrame.Code#STALE_HELLO}; 3 made {@link Send} a batch of one
      * outbox, {@link SendAck} runs of counters, {@link Ack} ranges of seqs, and carries the messages of
      * {@link Deliver} and {@link PullResult} compactly (ids derived on the receiver, see
-     * {@link io.imr.api.ClientIds}).
+     * {@link io.imr.api.ClientIds}); 4 added the committed cursor to {@link Pull}, so that a device may pull the
+     * next page while it commits the last one.
      */
-    int PROTOCOL_VERSION = 3;
+    int PROTOCOL_VERSION = 4;
 
     /** The most messages one {@link Send}, {@link Deliver} or {@link PullResult} may carry. */
     int MAX_BATCH = 4096;

@@ -71,18 +71,23 @@ public sealed interface Action permits ClientAction, ServerAction {
     }
 
     /**
-     * Client only: ask the server for messages from {@code fromSeq}. The driver sends a
-     * {@link io.imr.api.frame.Pull} and counts it; the answer comes as a frame. A pull's
-     * {@code fromSeq - 1} is an implicit confirmation (the protocol's rule, which a server half may
-     * rely on): ask only from at most the committed cursor + 1, never from a position that only sits
-     * in memory (G5).
+     * Client only: ask the server for messages from {@code fromSeq}, saying that everything up to
+     * {@code committed} is committed. The driver sends a {@link io.imr.api.frame.Pull} and counts it; the
+     * answer comes as a frame. {@code committed} is an implicit confirmation (the protocol's rule, which a
+     * server half may rely on): never more than the committed cursor (G5). {@code fromSeq} may lie beyond
+     * it, after messages received in order that are still being committed.
      */
-    record PullRange(long fromSeq, int limit) implements ClientAction {
+    record PullRange(long fromSeq, int limit, long committed) implements ClientAction {
         public PullRange {
-            if (fromSeq < 1 || limit < 1 || limit > Frame.MAX_BATCH) {
-                throw new IllegalArgumentException("pull needs fromSeq >= 1 and limit 1 to " + Frame.MAX_BATCH
-                        + ", got " + fromSeq + " and " + limit);
+            if (fromSeq < 1 || limit < 1 || limit > Frame.MAX_BATCH || committed < 0 || committed >= fromSeq) {
+                throw new IllegalArgumentException("pull needs fromSeq >= 1, limit 1 to " + Frame.MAX_BATCH
+                        + " and committed from 0 to fromSeq - 1, got " + fromSeq + ", " + limit + " and " + committed);
             }
+        }
+
+        /** A pull from the committed cursor + 1: {@code committed} is {@code fromSeq - 1}. */
+        public PullRange(long fromSeq, int limit) {
+            this(fromSeq, limit, fromSeq - 1);
         }
     }
 

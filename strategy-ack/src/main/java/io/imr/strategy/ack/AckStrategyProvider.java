@@ -55,14 +55,14 @@ public final class AckStrategyProvider implements ReliabilityStrategyProvider {
 
     /**
      * Small windows, so that simulated faults press on them. The bounds are the documented ones: the
-     * server holds at most its window unconfirmed; a device holds at most the window pushed, one pull
-     * page and the hold-back buffer; one pull is outstanding at a time, and at most two are in flight: a late answer
+     * server holds at most its window unconfirmed; a device holds at most the window pushed, two pull
+     * pages and the hold-back buffer; one pull is outstanding at a time, and at most two are in flight: a late answer
      * to a pull that timed out releases the tracker for one of the same start.
      */
     @Override
     public SimulationHints simulationHints() {
         AckConfig c = AckConfig.from(SIMULATION_OPTIONS);
-        return new SimulationHints(SIMULATION_OPTIONS, c.window(), c.window() + c.pullPage() + c.holdBack(), 2,
+        return new SimulationHints(SIMULATION_OPTIONS, c.window(), c.window() + 2 * c.pullPage() + c.holdBack(), 2,
                 c.tailTimeout());
     }
 

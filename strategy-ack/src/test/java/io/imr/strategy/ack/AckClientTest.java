@@ -297,14 +297,14 @@ class AckClientTest {
 
             now += retryIn;
             List<Action> retry = fire(AckClient.RETRY_TIMER);
-            assertThat(only(retry, Action.PullRange.class)).as("11 waits to be committed: a pull from 12 would"
-                    + " confirm it first (G5)").isEmpty();
+            assertThat(only(retry, Action.PullRange.class)).as("the retry pulls what follows 11, which waits to be"
+                    + " committed: the pull claims 10 only (G5)").containsExactly(new Action.PullRange(12, 100, 10));
             Action.Persist again = persist();
             assertThat(seqs(again.messages())).containsExactly(11L);
 
             List<Action> committed = done(again.token());
             assertThat(acked(committed)).containsExactly(11L);
-            assertThat(only(committed, Action.PullRange.class)).containsExactly(new Action.PullRange(12, 100));
+            assertThat(only(committed, Action.PullRange.class)).as("one outstanding").isEmpty();
             frame(new PullResult(12, List.of(msg(12), msg(13), msg(14), msg(15)), 15, 1));
             assertThat(seqs(persist().messages())).containsExactly(12L, 13L, 14L, 15L);
         }
@@ -384,18 +384,19 @@ class AckClientTest {
             assertThat(only(frame(new Notify(1, 400)), Action.PullRange.class)).as("one pull at a time").isEmpty();
 
             List<Action> first = frame(new PullResult(11, range(11, 110), 400, 1));
-            assertThat(only(first, Action.PullRange.class)).as("the next page waits for this one's commit: a pull"
-                    + " from 111 would confirm 11..110 (G5)").isEmpty();
+            assertThat(only(first, Action.PullRange.class)).as("the next page travels while this one is committed;"
+                    + " the pull claims only 10 (G5)").containsExactly(new Action.PullRange(111, 100, 10));
             assertThat(only(frame(new PullResult(11, range(11, 110), 400, 1)), Action.PullRange.class))
                     .as("a duplicate answer pulls nothing").isEmpty();
-            List<Action> firstCommitted = done(persist().token());
-            assertThat(only(firstCommitted, Action.PullRange.class)).containsExactly(new Action.PullRange(111, 100));
-
-            frame(new PullResult(111, range(111, 210), 400, 1));
-            assertThat(client.buffered()).as("one page at a time").isEqualTo(100);
-            frame(new PullResult(111, range(111, 210), 400, 1)); // a duplicate must not cancel the due page
+            Action.Persist firstPage = persist();
+            List<Action> second = frame(new PullResult(111, range(111, 210), 400, 1));
+            assertThat(client.buffered()).as("two pages: one being committed, one arrived").isEqualTo(200);
+            assertThat(only(second, Action.PullRange.class)).as("two pages wait: no third").isEmpty();
+            List<Action> firstCommitted = done(firstPage.token());
+            assertThat(only(firstCommitted, Action.PullRange.class)).containsExactly(new Action.PullRange(211, 100, 110));
+            frame(new PullResult(111, range(111, 210), 400, 1)); // a duplicate must not cancel anything
             List<Action> committed = done(persist().token());
-            assertThat(only(committed, Action.PullRange.class)).containsExactly(new Action.PullRange(211, 100));
+            assertThat(only(committed, Action.PullRange.class)).as("one outstanding").isEmpty();
 
             List<Action> last = frame(new PullResult(211, range(211, 250), 400, 1));
             assertThat(only(last, Action.PullRange.class)).as("a short page: the server has no more now").isEmpty();

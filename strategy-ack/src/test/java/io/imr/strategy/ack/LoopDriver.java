@@ -314,7 +314,7 @@ final class LoopDriver {
                 persist(p, gen);
             } else if (a instanceof Action.PullRange p) {
                 pulls++;
-                network(true, new Pull(p.fromSeq(), p.limit()));
+                network(true, new Pull(p.fromSeq(), p.limit(), p.committed()));
             } else {
                 common(a, clientTimers, gen, true);
             }

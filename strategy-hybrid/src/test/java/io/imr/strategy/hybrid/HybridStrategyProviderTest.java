@@ -125,7 +125,7 @@ class HybridStrategyProviderTest {
         HybridConfig c = HybridConfig.from(hints.options());
         assertThat(c.window()).as("small, so faults press on it").isLessThan(HybridConfig.DEFAULT.window());
         assertThat(hints.maxUnconfirmed()).isEqualTo(c.window());
-        assertThat(hints.maxBuffered()).isEqualTo(c.window() + c.pullPage() + c.holdBack());
+        assertThat(hints.maxBuffered()).isEqualTo(c.window() + 2 * c.pullPage() + c.holdBack());
         assertThat(hints.pullTimeout()).isEqualTo(c.tailTimeout());
         assertThat(hints.maxPullsInFlight()).isEqualTo(2);
         assertThat(c.ackDelay()).isLessThan(c.retransmitInitial());

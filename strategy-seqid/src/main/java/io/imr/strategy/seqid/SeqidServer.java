@@ -69,7 +69,7 @@ final class SeqidServer implements ServerReliability {
         }
         Frame frame = ((Event.FrameArrived) event).frame();
         if (connected && frame instanceof Pull pull) {
-            long confirmed = Math.min(pull.fromSeq() - 1, maxSeq);
+            long confirmed = Math.min(pull.committed(), maxSeq);
             watermark.advanceTo(confirmed);
             sentUpTo = Math.max(sentUpTo, confirmed);
             pulls.pull(pull, epoch, maxSeq, tokens, out);

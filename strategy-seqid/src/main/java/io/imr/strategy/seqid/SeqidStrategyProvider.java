@@ -53,14 +53,14 @@ public final class SeqidStrategyProvider implements ReliabilityStrategyProvider 
 
     /**
      * The bounds: the server pushes at most its push window beyond the last confirmation, and a pull's
-     * answer reaches at most that far past the pull's start; a device holds at most that, a pull page and
+     * answer reaches at most that far past the pull's start; a device holds at most that, two pull pages and
      * the hold-back buffer; one pull is outstanding at a time, and at most two are in flight: a late
      * answer to a pull that timed out releases the tracker for one of the same start.
      */
     @Override
     public SimulationHints simulationHints() {
         SeqidConfig c = SeqidConfig.from(SIMULATION_OPTIONS);
-        return new SimulationHints(SIMULATION_OPTIONS, c.pushWindow(), c.pushWindow() + c.pullPage() + c.holdBack(), 2,
+        return new SimulationHints(SIMULATION_OPTIONS, c.pushWindow(), c.pushWindow() + 2 * c.pullPage() + c.holdBack(), 2,
                 c.tailTimeout());
     }
 

@@ -100,7 +100,7 @@ class SeqidStrategyProviderTest {
         SeqidConfig c = SeqidConfig.from(hints.options());
         assertThat(c.pushWindow()).as("small, so faults press on it").isLessThan(SeqidConfig.DEFAULT.pushWindow());
         assertThat(hints.maxUnconfirmed()).isEqualTo(c.pushWindow());
-        assertThat(hints.maxBuffered()).isEqualTo(c.pushWindow() + c.pullPage() + c.holdBack());
+        assertThat(hints.maxBuffered()).isEqualTo(c.pushWindow() + 2 * c.pullPage() + c.holdBack());
         assertThat(hints.pullTimeout()).isEqualTo(c.tailTimeout());
         assertThat(hints.maxPullsInFlight()).isEqualTo(2);
     }

@@ -9,8 +9,8 @@ import java.util.Optional;
  * one waiting pull into which further pulls are merged, so memory stays bounded (G7) whatever the
  * device sends, and nothing a pull asked for is refused.
  *
- * <p>Merging keeps the lowest {@code fromSeq} and stretches the limit to cover the union of the two
- * ranges, up to {@link Frame#MAX_BATCH}. A device pulls from its contiguous position, so the lowest
+ * <p>Merging keeps the lowest {@code fromSeq} (above the higher committed cursor) and stretches the limit
+ * to cover the union of the two ranges, up to {@link Frame#MAX_BATCH}. A device pulls from its contiguous position, so the lowest
  * start is what it needs first; whatever lies beyond one answer it pulls again, page by page.
  */
 public final class PullQueue {
@@ -78,10 +78,14 @@ public final class PullQueue {
         return Optional.ofNullable(waiting);
     }
 
-    /** One pull covering both, from the lower start, as far as one pull may reach. */
+    /**
+     * One pull covering both, from the lower start, as far as one pull may reach, with the higher committed
+     * cursor (a device's only grows within a session): what lies at or below it is not asked for again.
+     */
     static Pull merge(Pull a, Pull b) {
-        long from = Math.min(a.fromSeq(), b.fromSeq());
+        long committed = Math.max(a.committed(), b.committed());
+        long from = Math.max(Math.min(a.fromSeq(), b.fromSeq()), committed + 1);
         long end = Math.max(a.fromSeq() + a.limit(), b.fromSeq() + b.limit());
-        return new Pull(from, (int) Math.min(Frame.MAX_BATCH, end - from));
+        return new Pull(from, (int) Math.min(Frame.MAX_BATCH, end - from), committed);
     }
 }

@@ -62,13 +62,25 @@ public final class PullTracker {
      * @throws IllegalArgumentException for {@code fromSeq} or {@code limit} below 1
      */
     public Optional<Action.PullRange> request(long fromSeq, int limit, long now) {
+        return request(fromSeq, limit, fromSeq - 1, now);
+    }
+
+    /**
+     * A pull of at most {@code limit} (and at most a page) from {@code fromSeq}, telling the server that
+     * everything up to {@code committed} is committed, unless one is outstanding and not timed out.
+     *
+     * @return the pull to put out, or empty when it is merged into the outstanding one
+     * @throws IllegalArgumentException for {@code fromSeq} or {@code limit} below 1, or {@code committed} not
+     *                                  below {@code fromSeq}
+     */
+    public Optional<Action.PullRange> request(long fromSeq, int limit, long committed, long now) {
         if (limit < 1) {
             throw new IllegalArgumentException("a pull needs a limit of 1 or more, got " + limit);
         }
         if (outstanding != null && now - outstanding.sentAt() < timeoutNanos) {
             return Optional.empty();
         }
-        Action.PullRange pull = new Action.PullRange(fromSeq, Math.min(limit, page));
+        Action.PullRange pull = new Action.PullRange(fromSeq, Math.min(limit, page), committed);
         outstanding = new Outstanding(fromSeq, pull.limit(), now);
         return Optional.of(pull);
     }

@@ -43,9 +43,11 @@ import java.util.Optional;
  *       and the device pulls from the committed cursor.</li>
  * </ul>
  *
- * <p><b>Pulls.</b> Every pull starts right after the <em>committed</em> cursor, and goes out only once
- * nothing waits to be committed: a pull's start confirms everything below it (the protocol's rule,
- * G5), so it never claims a position that only sits in memory. At most one is outstanding
+ * <p><b>Pulls.</b> Every pull starts right after the contiguous position (what was received in order,
+ * committed or not) and carries the <em>committed</em> cursor, which the server may take as a
+ * confirmation (the protocol's rule, G5): it never claims a position that only sits in memory. A pull
+ * goes out only while at most a page waits to be committed, so that the next page travels while the last
+ * one is being committed. At most one is outstanding
  * ({@link PullTracker}: further wishes merge into it, and one unanswered for {@code tailTimeout} counts
  * as lost). A pull is wanted when:
  * <ul>
@@ -57,11 +59,13 @@ import java.util.Optional;
  *       {@code tailTimeout} (G9: a lost last message is noticed within that bound), or at once when a
  *       {@code Notify} says so and the strategy's server notifies instead of pushing
  *       ({@link Settings#pullOnNotify()});</li>
- *   <li>a full page was pulled and the server has more: the next page, once this one is committed;</li>
+ *   <li>a full page was pulled and the server has more: the next page, as soon as at most this one waits to
+ *       be committed;</li>
  *   <li>a failed commit's retry timer fired.</li>
  * </ul>
- * Catch-up therefore runs at the speed of the commits, one page at a time, and what the device holds
- * stays bounded (G7) by what the server pushes, one pull page and the hold-back buffer.
+ * Catch-up therefore runs at the speed of the commits, the server reading and sending one page while the
+ * device commits the one before, and what the device holds stays bounded (G7) by what the server pushes,
+ * two pull pages and the hold-back buffer.
  *
  * <p>A failure inside a method leaves the instance unusable; the driver starts a new one from the
  * store, and nothing committed is lost.
@@ -368,9 +372,10 @@ public final class SequencedClient implements ClientReliability {
         } else if (retryTimer.fired(t)) {
             waitingToRetry = false;
             if (connected) {
-                // Pull from the committed position. A pull still outstanding started there too (pulls start at
-                // the committed cursor, which never moves back), so its answer serves: the new one merges into
-                // it, and two failures in a row cannot pile pulls up (G7).
+                // Pull from the committed position, which the failure fell back to. A pull still outstanding
+                // merges this one: two failures in a row cannot pile pulls up (G7). If it started further on
+                // (a page ahead, after messages the failed commit dropped), its answer leaves a hole, which is
+                // pulled as any other.
                 pull(settings.pullPage(), now, out);
             }
         } else if (!confirmer.timerFired(t, view, out)) {
@@ -451,11 +456,11 @@ public final class SequencedClient implements ClientReliability {
     }
 
     /**
-     * Pulls the hole after the committed cursor: exactly up to the lowest message held past it, or, for a
-     * strategy that pulls at once ({@code seqid}), a whole page from the cursor.
+     * Pulls the hole after the contiguous position: exactly up to the lowest message held past it, or, for
+     * a strategy that pulls at once ({@code seqid}), a whole page from there.
      */
     private void pullHole(long now, ClientActions out) {
-        long from = sequence.committed() + 1;
+        long from = sequence.contiguous() + 1;
         long lowest = sequence.lowestHeld();
         int limit = lowest > from && !settings.gapTimeout().isZero()
                 ? (int) Math.min(settings.pullPage(), lowest - from) : settings.pullPage();
@@ -468,19 +473,29 @@ public final class SequencedClient implements ClientReliability {
     }
 
     /**
-     * Puts out a pull from the committed cursor + 1, unless one is outstanding or a failed commit waits to
-     * be retried (the retry pulls itself). While messages wait to be committed the pull waits too (its
-     * start would confirm them): it goes out as soon as the commits have caught up ({@link #duePull}).
+     * Puts out a pull from the contiguous position + 1 with the committed cursor as its confirmation, unless
+     * one is outstanding or a failed commit waits to be retried (the retry pulls itself). While more than a
+     * page waits to be committed the pull waits too: it goes out as soon as the commits have caught up to
+     * within a page ({@link #duePull}).
      */
     private void pull(int limit, long now, ClientActions out) {
         if (waitingToRetry) {
             return;
         }
-        if (sequence.pendingCount() > 0) {
+        if (!roomForAPage()) {
             wantPull(limit);
             return;
         }
-        pulls.request(sequence.committed() + 1, limit, now).ifPresent(out::add);
+        pulls.request(sequence.contiguous() + 1, limit, sequence.committed(), now).ifPresent(out::add);
+    }
+
+    /**
+     * Whether a pull may go out now: at most a page of what was received in order waits to be committed
+     * (being committed or accepted for the next commit). So the next page travels while the last is being
+     * committed, and the device never holds more than that, one page arriving and the hold-back buffer (G7).
+     */
+    private boolean roomForAPage() {
+        return sequence.pendingCount() <= settings.pullPage();
     }
 
     /** Puts out the pull that is due, once it may go, while the server has more or a hole is open. */
@@ -488,7 +503,7 @@ public final class SequencedClient implements ClientReliability {
         if (pullDue && sequence.contiguous() >= maxSeq && !sequence.hasHole()) {
             pullDue = false;
         }
-        if (pullDue && connected && !waitingToRetry && sequence.pendingCount() == 0) {
+        if (pullDue && connected && !waitingToRetry && roomForAPage()) {
             pullDue = false;
             pull(pullDueLimit, now, out);
         }

@@ -165,7 +165,7 @@ public final class WindowedServer implements ServerReliability {
                 confirmUpTo(upTo.seq(), event.now(), out);
             }
         } else if (frame instanceof Pull pull) {
-            confirmUpTo(pull.fromSeq() - 1, event.now(), out);
+            confirmUpTo(pull.committed(), event.now(), out);
             announcer.told(pulls.pull(pull, epoch, maxSeq, tokens, out));
         }
         // Any other frame is the engine's (it forwards only the three above); no concern of this half.

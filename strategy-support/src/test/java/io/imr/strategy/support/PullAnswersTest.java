@@ -71,7 +71,7 @@ class PullAnswersTest {
     void boundedAndMerged() {
         Action.ReadInbox first = pull(new Pull(1, 5), 100);
         pull(new Pull(20, 5), 100);
-        for (Pull p : List.of(new Pull(40, 5), new Pull(30, 5), new Pull(42, 5))) {
+        for (Pull p : List.of(new Pull(40, 5, 0), new Pull(30, 5, 0), new Pull(42, 5, 0))) {
             assertThat(answers.pull(p, 1, 100, tokens, out)).isZero();
         }
         assertThat(out.drain()).as("merged, waiting").isEmpty();

@@ -19,10 +19,10 @@ class PullQueueTest {
         assertThat(queue.admit(new Pull(1, 10))).contains(new Pull(1, 10));
         assertThat(queue.admit(new Pull(20, 10))).contains(new Pull(20, 10));
         assertThat(queue.outstanding()).isEqualTo(2);
-        assertThat(queue.admit(new Pull(40, 10))).isEmpty();
-        assertThat(queue.admit(new Pull(30, 5))).isEmpty();
-        assertThat(queue.admit(new Pull(45, 20))).isEmpty();
-        assertThat(queue.waiting()).contains(new Pull(30, 35));
+        assertThat(queue.admit(new Pull(40, 10, 0))).isEmpty();
+        assertThat(queue.admit(new Pull(30, 5, 0))).isEmpty();
+        assertThat(queue.admit(new Pull(45, 20, 0))).isEmpty();
+        assertThat(queue.waiting()).contains(new Pull(30, 35, 0));
         assertThat(queue.outstanding()).isEqualTo(2);
     }
 
@@ -43,12 +43,19 @@ class PullQueueTest {
     }
 
     @Test
-    @DisplayName("merges to the lower start, covering both ranges as far as one pull reaches")
+    @DisplayName("merges to the lower start, covering both ranges as far as one pull reaches, with the higher"
+            + " committed cursor")
     void merge() {
-        assertThat(PullQueue.merge(new Pull(10, 5), new Pull(12, 10))).isEqualTo(new Pull(10, 12));
-        assertThat(PullQueue.merge(new Pull(12, 10), new Pull(10, 5))).isEqualTo(new Pull(10, 12));
-        assertThat(PullQueue.merge(new Pull(1, 100), new Pull(10_000, 100)))
-                .isEqualTo(new Pull(1, Frame.MAX_BATCH));
+        assertThat(PullQueue.merge(new Pull(10, 5, 9), new Pull(12, 10, 9))).isEqualTo(new Pull(10, 12, 9));
+        assertThat(PullQueue.merge(new Pull(12, 10, 9), new Pull(10, 5, 9))).isEqualTo(new Pull(10, 12, 9));
+        assertThat(PullQueue.merge(new Pull(1, 100, 0), new Pull(10_000, 100, 0)))
+                .isEqualTo(new Pull(1, Frame.MAX_BATCH, 0));
+        assertThat(PullQueue.merge(new Pull(20, 10, 4), new Pull(30, 10, 9)))
+                .as("a page ahead, then the next").isEqualTo(new Pull(20, 20, 9));
+        assertThat(PullQueue.merge(new Pull(10, 50, 9), new Pull(40, 50, 39)))
+                .as("what the later pull says is committed is not asked for again").isEqualTo(new Pull(40, 50, 39));
+        assertThat(PullQueue.merge(new Pull(40, 50, 39), new Pull(10, 5, 9)))
+                .as("nor by an earlier pull that arrives late").isEqualTo(new Pull(40, 50, 39));
     }
 
     @Test
