@@ -29,17 +29,22 @@ final class MessageBatchCodec {
 
     static byte[] encode(List<Message> messages) {
         // The exact size, so that the record is written into its final array once, without a copy.
-        long size = 1 + varLongSize(messages.size());
-        for (Message m : messages) {
-            size += exactSize(m);
-        }
-        Bytes.Writer w = new Bytes.Writer((int) size);
-        w.u8(VERSION).varLong(messages.size());
-        for (Message m : messages) {
-            w.varLong(m.seq()).varLong(m.epoch()).varLong(m.serverTimeMillis()).string(m.sender())
-                    .string(m.clientId()).string(m.recipient()).i32(m.payloadChecksum()).bytes(m.payload());
-        }
-        return w.toByteArray();
+        return write(new Bytes.Writer((int) size(messages)), messages).toByteArray();
+    }
+
+    /**
+     * A record that starts with a number of the store's (a varint) before the batch: the server's inbox
+     * records carry the ordinal of the generation that stored them this way, so that one put stores both.
+     */
+    static byte[] encode(long header, List<Message> messages) {
+        Bytes.Writer w = new Bytes.Writer((int) (varLongSize(header) + size(messages)));
+        w.varLong(header);
+        return write(w, messages).toByteArray();
+    }
+
+    /** The number in front of a record made by {@link #encode(long, List)}. */
+    static long header(byte[] record) {
+        return new Bytes.Reader(record, "message batch").varLong();
     }
 
     /**
@@ -49,9 +54,36 @@ final class MessageBatchCodec {
      *         message that breaks the message model's rules
      */
     static List<Message> decode(byte[] record) {
+        return read(new Bytes.Reader(record, "message batch"), record.length);
+    }
+
+    /** Decodes a record made by {@link #encode(long, List)}, as {@link #decode(byte[])} does. */
+    static List<Message> decodeAfterHeader(byte[] record) {
         Bytes.Reader r = new Bytes.Reader(record, "message batch");
+        r.varLong();
+        return read(r, record.length);
+    }
+
+    private static long size(List<Message> messages) {
+        long size = 1 + varLongSize(messages.size());
+        for (Message m : messages) {
+            size += exactSize(m);
+        }
+        return size;
+    }
+
+    private static Bytes.Writer write(Bytes.Writer w, List<Message> messages) {
+        w.u8(VERSION).varLong(messages.size());
+        for (Message m : messages) {
+            w.varLong(m.seq()).varLong(m.epoch()).varLong(m.serverTimeMillis()).string(m.sender())
+                    .string(m.clientId()).string(m.recipient()).i32(m.payloadChecksum()).bytes(m.payload());
+        }
+        return w;
+    }
+
+    private static List<Message> read(Bytes.Reader r, int recordLength) {
         r.version(VERSION);
-        int count = r.varInt(record.length);
+        int count = r.varInt(recordLength);
         List<Message> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             long seq = r.varLong();

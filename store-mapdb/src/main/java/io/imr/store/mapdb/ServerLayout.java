@@ -14,9 +14,11 @@ import org.mapdb.Serializer;
  * The maps of the server's store in one MapDB database, all with explicit serializers:
  * <ul>
  *   <li>{@code server.format}: one record holding the format version;</li>
- *   <li>{@code server.inbox.4}: (user, first seq) as a {@link NumberedKeys} key &rarr;
- *       {@link MessageBatchCodec} record, one per user per commit group (split when large), values
- *       outside the nodes (format 4; before, {@code server.inbox} with (String, Long) tuple keys);</li>
+ *   <li>{@code server.inbox.5}: (user, first seq) as a {@link NumberedKeys} key &rarr; the ordinal of
+ *       the generation that stored the record (a varint), then its {@link MessageBatchCodec} batch: one
+ *       record per user per commit group (split when large), values outside the nodes (format 5; format 4
+ *       kept the generation in a map of its own, {@code server.inbox.generation.4}, a second put per record;
+ *       before format 4, {@code server.inbox} had (String, Long) tuple keys);</li>
  *   <li>{@code server.inbox.meta}: user &rarr; {@link InboxMeta};</li>
  *   <li>{@code server.dedup.runs}: per (sender, outbox id), runs of counters &rarr; where they were
  *       stored ({@link NumberedKeys#key} &rarr; {@link ServerCodecs.Run}, format 3): "counters
@@ -39,20 +41,19 @@ import org.mapdb.Serializer;
  *       {@code BYTE_ARRAY_DELTA} (all within the noise), one run entry per outbox 30,300;</li>
  *   <li>{@code server.devices}: "user/device" &rarr; device state;</li>
  *   <li>{@code server.generations}: generation id &rarr; its ordinal, from 1: one entry each time the
- *       store was opened (G10);</li>
- *   <li>{@code server.inbox.generation.4}: the key of each batch record &rarr; the ordinal of the
- *       generation that stored it, written with it (format 2; binary keys from format 4).</li>
+ *       store was opened (G10).</li>
  * </ul>
  */
 final class ServerLayout {
 
     /**
-     * 4: the inbox and its generations keyed by binary (user, first seq) keys ({@link NumberedKeys}) instead of
+     * 5: the ordinal of the generation that stored an inbox record inside the record, instead of in a map of
+     * its own. 4: the inbox and its generations keyed by binary (user, first seq) keys ({@link NumberedKeys}) instead of
      * (String, Long) tuples. 3: the dedup index as runs of outbox counters ({@code server.dedup.runs} instead of one
      * {@code server.dedup} entry per message). 2: the generations of the store and the generation
      * of each batch record (G10).
      */
-    static final int FORMAT_VERSION = 4;
+    static final int FORMAT_VERSION = 5;
     private static final String FORMAT_KEY = "format";
 
     final BTreeMap<String, byte[]> format;
@@ -61,21 +62,18 @@ final class ServerLayout {
     final BTreeMap<byte[], byte[]> runs;
     final BTreeMap<String, byte[]> devices;
     final BTreeMap<String, Long> generations;
-    final BTreeMap<byte[], Long> inboxGeneration;
 
     @SuppressWarnings("unchecked")
     ServerLayout(DB db) {
         format = db.treeMap("server.format", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
-        // Format 4 keys the inbox and its generations in binary, under new names: a store of an older format
-        // keeps its tuple-keyed maps, which this layout never opens (it refuses the store).
-        inbox = db.treeMap("server.inbox.4", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable()
+        // Each format that changed the inbox's keys or records gave it a new name: a store of an older format
+        // keeps its maps, which this layout never opens (it refuses the store).
+        inbox = db.treeMap("server.inbox.5", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable()
                 .createOrOpen();
         inboxMeta = db.treeMap("server.inbox.meta", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
         runs = db.treeMap("server.dedup.runs", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
         devices = db.treeMap("server.devices", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
         generations = db.treeMap("server.generations", Serializer.STRING, Serializer.LONG).createOrOpen();
-        inboxGeneration = db.treeMap("server.inbox.generation.4", Serializer.BYTE_ARRAY, Serializer.LONG)
-                .createOrOpen();
     }
 
     void writeFormat() {
@@ -90,8 +88,8 @@ final class ServerLayout {
         byte[] v = format.get(FORMAT_KEY);
         if (v != null && v.length == 1 && v[0] >= 1 && v[0] < FORMAT_VERSION) {
             throw new StoreException("this is a server store of format " + v[0] + ", written by an older imr; this imr"
-                    + " reads format " + FORMAT_VERSION + " only (its inbox has binary keys, its dedup index runs of"
-                    + " outbox counters)"
+                    + " reads format " + FORMAT_VERSION + " only (its inbox records carry the generation that stored"
+                    + " them under binary keys, its dedup index holds runs of outbox counters)"
                     + " and does not convert it: start this server on a new data folder, or run the older imr on this"
                     + " one");
         }
@@ -111,17 +109,15 @@ final class ServerLayout {
     void appendMessages(String user, List<Message> batch, long generation) {
         byte[] prefix = NumberedKeys.prefix(user);
         for (List<Message> run : MessageBatchCodec.split(batch)) {
-            byte[] key = NumberedKeys.key(prefix, run.get(0).seq());
-            inbox.put(key, MessageBatchCodec.encode(run));
-            inboxGeneration.put(key, generation);
+            inbox.put(NumberedKeys.key(prefix, run.get(0).seq()), MessageBatchCodec.encode(generation, run));
         }
     }
 
     /** The ordinal of the generation that stored a user's seq (its batch record's), 0 if none. */
     long storedBy(String user, long seq) {
         byte[] prefix = NumberedKeys.prefix(user);
-        Map.Entry<byte[], Long> e = inboxGeneration.floorEntry(NumberedKeys.key(prefix, seq));
-        return e == null || !NumberedKeys.belongs(e.getKey(), prefix) ? 0 : e.getValue();
+        Map.Entry<byte[], byte[]> e = inbox.floorEntry(NumberedKeys.key(prefix, seq));
+        return e == null || !NumberedKeys.belongs(e.getKey(), prefix) ? 0 : MessageBatchCodec.header(e.getValue());
     }
 
     /** Up to {@code limit} messages of a user from {@code fromSeq} on. */
@@ -136,7 +132,7 @@ final class ServerLayout {
         byte[] start = floor != null && NumberedKeys.belongs(floor, prefix) ? floor : from;
         byte[] end = NumberedKeys.key(prefix, Long.MAX_VALUE);
         for (Map.Entry<byte[], byte[]> e : inbox.subMap(start, true, end, true).entrySet()) {
-            for (Message m : MessageBatchCodec.decode(e.getValue())) {
+            for (Message m : MessageBatchCodec.decodeAfterHeader(e.getValue())) {
                 if (m.seq() >= fromSeq) {
                     out.add(m);
                     if (out.size() == limit) {
@@ -155,7 +151,7 @@ final class ServerLayout {
         if (e == null || !NumberedKeys.belongs(e.getKey(), prefix)) {
             return null;
         }
-        for (Message m : MessageBatchCodec.decode(e.getValue())) {
+        for (Message m : MessageBatchCodec.decodeAfterHeader(e.getValue())) {
             if (m.seq() == seq) {
                 return m;
             }

@@ -79,6 +79,26 @@ class CodecTest {
     }
 
     @Test
+    @DisplayName("a record with a number in front (the server's generation) is that varint, then the batch as it is"
+            + " alone, and gives both back")
+    void header() {
+        List<Message> batch = TestData.messages("alice", 3, 40, 60);
+        for (long generation : new long[] {1, 127, 128, 1L << 40}) {
+            byte[] record = MessageBatchCodec.encode(generation, batch);
+            Bytes.Writer w = new Bytes.Writer(1);
+            w.varLong(generation).raw(MessageBatchCodec.encode(batch), 0, MessageBatchCodec.encode(batch).length);
+            assertThat(record).as("%d", generation).isEqualTo(w.toByteArray());
+            assertThat(MessageBatchCodec.header(record)).isEqualTo(generation);
+            assertThat(MessageBatchCodec.decodeAfterHeader(record)).isEqualTo(batch);
+        }
+        byte[] cut = Arrays.copyOf(MessageBatchCodec.encode(300, batch), 5);
+        assertThatThrownBy(() -> MessageBatchCodec.decodeAfterHeader(cut))
+                .isInstanceOf(StoreException.CorruptException.class).hasMessageContaining("message batch");
+        assertThatThrownBy(() -> MessageBatchCodec.header(new byte[] {(byte) 0x80}))
+                .isInstanceOf(StoreException.CorruptException.class);
+    }
+
+    @Test
     @DisplayName("a damaged record fails with CorruptException at every cut and on an unknown version, never otherwise")
     void damaged() {
         byte[] record = MessageBatchCodec.encode(TestData.messages("alice", 1, 1, 3));

@@ -377,6 +377,33 @@ class ServerStoreTest {
             }, new SyncCounter());
             assertRefusedUnchanged(old, 3);
         }
+
+        @Test
+        @DisplayName("a store of format 4 (the generation of each inbox record in a map of its own) is refused naming"
+                + " both formats, never misread")
+        void formatFourRefused(@TempDir Path old) throws Exception {
+            // What format 4 wrote: its format record, bob's inbox under binary keys with plain batch records and
+            // their generations in a second map, the run of alice's outbox and the generation.
+            Message m = Message.of("alice", "a1b2-1", "bob", 1, 1, 7_000, new byte[] {1, 2},
+                    io.imr.api.Checksums.crc32c(new byte[] {1, 2}));
+            byte[] key = NumberedKeys.key(NumberedKeys.prefix("bob"), 1);
+            StoreFiles.create(old, MapDbServerStore.DB_FILE, db -> {
+                db.treeMap("server.format", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY).createOrOpen()
+                        .put("format", new byte[] {4});
+                db.treeMap("server.inbox.4", org.mapdb.Serializer.BYTE_ARRAY, org.mapdb.Serializer.BYTE_ARRAY)
+                        .valuesOutsideNodesEnable().createOrOpen().put(key, MessageBatchCodec.encode(List.of(m)));
+                db.treeMap("server.inbox.generation.4", org.mapdb.Serializer.BYTE_ARRAY, org.mapdb.Serializer.LONG)
+                        .createOrOpen().put(key, 1L);
+                db.treeMap("server.inbox.meta", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY)
+                        .createOrOpen().put("bob", new InboxMeta(1, 1, 1).encode());
+                db.treeMap("server.dedup.runs", org.mapdb.Serializer.BYTE_ARRAY, org.mapdb.Serializer.BYTE_ARRAY)
+                        .createOrOpen().put(NumberedKeys.key(NumberedKeys.prefix("alice", "a1b2"), 1),
+                                ServerCodecs.encodeRun(new ServerCodecs.Run(1, 1, "bob", 1, 1)));
+                db.treeMap("server.generations", org.mapdb.Serializer.STRING, org.mapdb.Serializer.LONG).createOrOpen()
+                        .put("g1-000000000000", 1L);
+            }, new SyncCounter());
+            assertRefusedUnchanged(old, 4);
+        }
     }
 
     /**
