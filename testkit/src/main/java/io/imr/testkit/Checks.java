@@ -129,8 +129,8 @@ final class Checks {
 
     /**
      * A frame leaves a device on a link. An acknowledgement must follow the commit of what it confirms
-     * (G5), and so must the implicit confirmations: a hello's cursor, and a pull's start (a pull from
-     * {@code s} claims everything below {@code s}). Pulls outstanding are bounded (G7).
+     * (G5), and so must the implicit confirmations: a hello's cursor, and a pull's committed cursor (a
+     * pull claims everything up to it). Pulls outstanding are bounded (G7).
      */
     void deviceSends(String device, int link, Frame frame) {
         ClientDisk disk = disks.get(device);

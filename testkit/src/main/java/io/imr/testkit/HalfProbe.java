@@ -25,7 +25,7 @@ import java.util.Map;
 /**
  * Drives one client half directly, as the engine would, for the kit's per-verb contract tests:
  * events in, actions recorded, named timers fired on a fake clock. It records every confirmation the
- * half puts out (acks by id, ack-up-to, and the implicit one of a pull's start) so a test can say up
+ * half puts out (acks by id, ack-up-to, and the implicit one of a pull's committed cursor) so a test can say up
  * to which seq the half may have confirmed so far.
  */
 final class HalfProbe {

@@ -20,9 +20,9 @@ package io.imr.api.strategy;
  *   <li><b>confirm</b>: once a commit returned, say what to tell the server, if anything. Never
  *       confirm a message before its commit returned (G5).</li>
  *   <li><b>recover</b>: on start, (re)connection, disconnection, a timer or a failed commit, say
- *       what to do: pull from the <em>committed</em> cursor + 1, never from a position that only
- *       sits in memory (a pull's start is an implicit confirmation of everything below it); after
- *       a failed commit fall back to the last committed cursor.</li>
+ *       what to do: pull, telling the server the <em>committed</em> cursor, never a position that
+ *       only sits in memory (a pull's committed cursor is an implicit confirmation of everything up
+ *       to it); after a failed commit fall back to the last committed cursor.</li>
  * </ul>
  *
  * <p>If a method throws, the driver treats the instance as broken: it closes the session and

@@ -344,7 +344,7 @@ class AckServerTest {
             on(new Event.Connected(now, random, 1, 0, 0));
             append(msg(1), msg(2), msg(3), msg(4), msg(5), msg(6), msg(7), msg(8));
             List<Action> pulled = frame(new Pull(3, 3));
-            assertThat(server.unconfirmed()).as("1 and 2 confirmed by the pull's start").isEqualTo(2);
+            assertThat(server.unconfirmed()).as("1 and 2 confirmed by the pull's committed cursor").isEqualTo(2);
             Action.ReadInbox read = only(pulled, Action.ReadInbox.class).stream().filter(r -> r.fromSeq() == 3)
                     .findFirst().orElseThrow();
             assertThat(read.limit()).isEqualTo(3);

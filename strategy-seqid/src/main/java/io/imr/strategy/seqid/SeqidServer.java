@@ -22,8 +22,7 @@ import java.util.List;
  *
  * <ul>
  *   <li><b>What the device holds</b> the server learns only from implicit cumulative confirmations: the
- *       cursor of its hello, and the start of each pull (a device pulls from its committed cursor + 1, so
- *       everything below is committed). That is the device's watermark, persisted when it advanced
+ *       cursor of its hello, and the committed cursor each pull carries. That is the device's watermark, persisted when it advanced
  *       ({@code PersistWatermark}, one commit at a time); a fresh half starts from the persisted one.</li>
  *   <li><b>Push.</b> Appended messages that continue what was sent are pushed while they lie within
  *       {@code push-window} of the watermark; beyond, the device is told the max seq ({@code Notify}, at

@@ -157,7 +157,7 @@ class SeqidServerTest {
     class Pulls {
 
         @Test
-        @DisplayName("takes a pull's start as confirming everything below it, and persists that watermark")
+        @DisplayName("takes a pull from the committed cursor + 1 as confirming everything below it, and persists that watermark")
         void pullConfirms() {
             append(msg(1), msg(2), msg(3), msg(4));
             frame(new Pull(3, 100));
@@ -165,6 +165,16 @@ class SeqidServerTest {
             assertThat(ready()).extracting(Action.PersistWatermark::epoch, Action.PersistWatermark::confirmed)
                     .containsExactly(tuple(1L, 2L));
             assertThat(ready()).as("one commit at a time").isEmpty();
+        }
+
+        @Test
+        @DisplayName("takes a pull's committed cursor, not its start, as the confirmation")
+        void pullCommittedConfirms() {
+            append(msg(1), msg(2), msg(3), msg(4));
+            frame(new Pull(4, 100, 1));
+            assertThat(server.unconfirmed()).as("2 to 4 sent, 1 confirmed").isEqualTo(3);
+            assertThat(ready()).extracting(Action.PersistWatermark::epoch, Action.PersistWatermark::confirmed)
+                    .containsExactly(tuple(1L, 1L));
         }
 
         @Test

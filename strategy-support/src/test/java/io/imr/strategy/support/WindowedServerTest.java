@@ -271,7 +271,7 @@ class WindowedServerTest {
         }
 
         @Test
-        @DisplayName("takes a pull's start as confirming everything below it, draining the window")
+        @DisplayName("takes a pull from the committed cursor + 1 as confirming everything below it, draining the window")
         void pullStartConfirms() {
             append(seq(1), seq(2), seq(3), seq(4));
             List<Action> pulled = frame(new Pull(3, 100));
@@ -281,6 +281,18 @@ class WindowedServerTest {
             Action.ReadInbox read = theRead(pulled);
             assertThat(read.fromSeq()).isEqualTo(3);
             assertThat(read.limit()).as("a read is at most a window long").isEqualTo(4);
+        }
+
+        @Test
+        @DisplayName("takes a pull's committed cursor, not its start, as the confirmation: a page pulled ahead confirms"
+                + " only what is committed")
+        void pullCommittedConfirms() {
+            append(seq(1), seq(2), seq(3), seq(4));
+            List<Action> pulled = frame(new Pull(4, 100, 1));
+            assertThat(server.watermark()).isEqualTo(1);
+            assertThat(server.unconfirmed()).as("2 and 3 wait to be committed on the device").isEqualTo(3);
+            assertThat(ready()).extracting(Action.PersistWatermark::confirmed).containsExactly(1L);
+            assertThat(theRead(pulled).fromSeq()).isEqualTo(4);
         }
 
         @Test
@@ -397,7 +409,7 @@ class WindowedServerTest {
         }
 
         @Test
-        @DisplayName("only what is above the watermark, after a pull's start")
+        @DisplayName("only what is above the watermark, after a pull's committed cursor")
         void abovePullStart() {
             append(seq(1), seq(2), seq(3), seq(4));
             frame(new Pull(4, 10));
