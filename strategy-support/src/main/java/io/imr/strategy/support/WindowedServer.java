@@ -32,8 +32,8 @@ import java.util.OptionalLong;
  *       confirmed watermark (as XMPP stream management resumes from {@code h}), and a device behind by
  *       more than the window is told the max seq and pulls.</li>
  *   <li><b>Confirmations.</b> {@code AckUpTo} of the session's epoch confirms everything up to its seq
- *       (never beyond the sequence); so does a pull's start, for everything below it (the protocol's
- *       rule: a device pulls from its committed cursor + 1). With {@link Settings#acksBySeq()}, an
+ *       (never beyond the sequence); so does a pull's committed cursor, for everything up to it (the
+ *       protocol's rule: a pull carries the device's committed cursor). With {@link Settings#acksBySeq()}, an
  *       {@code Ack} of the session's epoch confirms the seqs of its ranges that are in the window; other
  *       seqs are ignored (acks of an earlier session's sends, or of pulled messages), and so is an Ack of
  *       another epoch. Each refills the window.</li>
