@@ -367,13 +367,7 @@ class ServerStoreTest {
                         .createOrOpen().put(new Object[] {"bob", 1L}, MessageBatchCodec.encode(List.of(m)));
                 db.treeMap("server.inbox.generation", tuple, org.mapdb.Serializer.LONG).createOrOpen()
                         .put(new Object[] {"bob", 1L}, 1L);
-                db.treeMap("server.inbox.meta", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY)
-                        .createOrOpen().put("bob", new InboxMeta(1, 1, 1).encode());
-                db.treeMap("server.dedup.runs", org.mapdb.Serializer.BYTE_ARRAY, org.mapdb.Serializer.BYTE_ARRAY)
-                        .createOrOpen().put(NumberedKeys.key(NumberedKeys.prefix("alice", "a1b2"), 1),
-                                ServerCodecs.encodeRun(new ServerCodecs.Run(1, 1, "bob", 1, 1)));
-                db.treeMap("server.generations", org.mapdb.Serializer.STRING, org.mapdb.Serializer.LONG).createOrOpen()
-                        .put("g1-000000000000", 1L);
+                writeOldFormatRest(db);
             }, new SyncCounter());
             assertRefusedUnchanged(old, 3);
         }
@@ -394,16 +388,21 @@ class ServerStoreTest {
                         .valuesOutsideNodesEnable().createOrOpen().put(key, MessageBatchCodec.encode(List.of(m)));
                 db.treeMap("server.inbox.generation.4", org.mapdb.Serializer.BYTE_ARRAY, org.mapdb.Serializer.LONG)
                         .createOrOpen().put(key, 1L);
-                db.treeMap("server.inbox.meta", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY)
-                        .createOrOpen().put("bob", new InboxMeta(1, 1, 1).encode());
-                db.treeMap("server.dedup.runs", org.mapdb.Serializer.BYTE_ARRAY, org.mapdb.Serializer.BYTE_ARRAY)
-                        .createOrOpen().put(NumberedKeys.key(NumberedKeys.prefix("alice", "a1b2"), 1),
-                                ServerCodecs.encodeRun(new ServerCodecs.Run(1, 1, "bob", 1, 1)));
-                db.treeMap("server.generations", org.mapdb.Serializer.STRING, org.mapdb.Serializer.LONG).createOrOpen()
-                        .put("g1-000000000000", 1L);
+                writeOldFormatRest(db);
             }, new SyncCounter());
             assertRefusedUnchanged(old, 4);
         }
+    }
+
+    /** What formats 3 and 4 wrote alike besides their inbox: bob's inbox meta, the run of alice's outbox, the generation. */
+    static void writeOldFormatRest(org.mapdb.DB db) {
+        db.treeMap("server.inbox.meta", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY)
+                .createOrOpen().put("bob", new InboxMeta(1, 1, 1).encode());
+        db.treeMap("server.dedup.runs", org.mapdb.Serializer.BYTE_ARRAY, org.mapdb.Serializer.BYTE_ARRAY)
+                .createOrOpen().put(NumberedKeys.key(NumberedKeys.prefix("alice", "a1b2"), 1),
+                        ServerCodecs.encodeRun(new ServerCodecs.Run(1, 1, "bob", 1, 1)));
+        db.treeMap("server.generations", org.mapdb.Serializer.STRING, org.mapdb.Serializer.LONG).createOrOpen()
+                .put("g1-000000000000", 1L);
     }
 
     /**
