@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,8 +21,6 @@ import picocli.CommandLine.Option;
             "Without --messages one object: user, device, cursor, count, firstSeq, lastSeq, gaps, duplicates.",
             "With --messages one line per stored message in seq order: seq, id, from, clientId, sha256."})
 final class InspectCommand implements Callable<Integer> {
-
-    private static final int PAGE = 1024;
 
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "the device's data folder")
     Path data;
@@ -42,44 +39,46 @@ final class InspectCommand implements Callable<Integer> {
         PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)));
         try (MapDbClientStore store = MapDbClientStore.openExisting(data)) {
             ClientState state = store.state();
-            Set<String> ids = new HashSet<>();
-            StringBuilder gaps = new StringBuilder("[");
-            long duplicates = 0;
-            long count = 0;
-            long first = 0;
-            long last = 0;
-            long next = 1;
-            while (true) {
-                List<Message> page = store.read(next, PAGE);
-                if (page.isEmpty()) {
-                    break;
+            Summary summary = new Summary();
+            StoredMessages.forEach(store, m -> {
+                summary.add(m);
+                if (messages) {
+                    out.println(new Json().put("seq", m.seq()).put("id", m.id()).put("from", m.sender())
+                            .put("clientId", m.clientId()).put("sha256", Payloads.sha256(m.payload())));
                 }
-                for (Message m : page) {
-                    if (count == 0) {
-                        first = m.seq();
-                    } else if (m.seq() > last + 1) {
-                        gaps.append(gaps.length() > 1 ? "," : "").append('[').append(last + 1).append(',')
-                                .append(m.seq() - 1).append(']');
-                    }
-                    if (!ids.add(m.id())) {
-                        duplicates++;
-                    }
-                    count++;
-                    last = m.seq();
-                    if (messages) {
-                        out.println(new Json().put("seq", m.seq()).put("id", m.id()).put("from", m.sender())
-                                .put("clientId", m.clientId()).put("sha256", Payloads.sha256(m.payload())));
-                    }
-                }
-                next = last + 1;
-            }
+            });
             if (!messages) {
                 out.println(new Json().put("user", state.user()).put("device", state.device())
-                        .put("cursor", state.cursor()).put("count", count).put("firstSeq", first).put("lastSeq", last)
-                        .raw("gaps", gaps.append(']').toString()).put("duplicates", duplicates));
+                        .put("cursor", state.cursor()).put("count", summary.count).put("firstSeq", summary.first)
+                        .put("lastSeq", summary.last).raw("gaps", summary.gaps.append(']').toString())
+                        .put("duplicates", summary.duplicates));
             }
         }
         out.flush();
         return Imr.OK;
+    }
+
+    /** Counts, holes and repeated ids of the messages it is shown in seq order. */
+    private static final class Summary {
+        final Set<String> ids = new HashSet<>();
+        final StringBuilder gaps = new StringBuilder("[");
+        long count;
+        long first;
+        long last;
+        long duplicates;
+
+        void add(Message m) {
+            if (count == 0) {
+                first = m.seq();
+            } else if (m.seq() > last + 1) {
+                gaps.append(gaps.length() > 1 ? "," : "").append('[').append(last + 1).append(',').append(m.seq() - 1)
+                        .append(']');
+            }
+            if (!ids.add(m.id())) {
+                duplicates++;
+            }
+            count++;
+            last = m.seq();
+        }
     }
 }

@@ -28,6 +28,10 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--size", paramLabel = "BYTES", description = "payload size (default 256)")
     int size = 256;
 
+    @Option(names = "--rate", paramLabel = "MSG/S",
+            description = "hand messages to the outbox at this average rate (default: all at once)")
+    Double rate;
+
     @Option(names = "--manifest", paramLabel = "FILE",
             description = "append {\"clientId\",\"seq\",\"sha256\"} as a JSON line per confirmed message")
     Path manifestFile;
@@ -45,6 +49,9 @@ final class SendCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Imr.UsageError(e.getMessage());
         }
+        if (rate != null && !(rate > 0)) {
+            throw new Imr.UsageError("--rate must be more than 0, got " + rate);
+        }
         new SendJob(to, count, size).claim(client.data);
         Manifest manifest = manifestFile == null ? null : new Manifest(manifestFile);
         Consumer<SendConfirmation> onConfirmed = c -> {
@@ -53,23 +60,53 @@ final class SendCommand implements Callable<Integer> {
             }
         };
         ImrClient c = client.builder().sendListener(onConfirmed).build();
-        boolean[] enqueued = {false};
+        Pacing pacing = new Pacing(rate);
+        long[] next = {-1};
         try {
             return ClientRun.until(c, client.server, client.user + "/" + client.device, () -> {
-                if (!enqueued[0]) {
-                    enqueued[0] = true;
+                if (next[0] < 0) {
                     // The outbox holds what an earlier run put there; the rest is numbered on from its last counter.
-                    for (long k = c.state().lastCounter() + 1; k <= count; k++) {
-                        c.send(k, to, Payloads.payload(k, size));
-                    }
-                    return false;
+                    next[0] = c.state().lastCounter() + 1;
                 }
-                return c.state().lastCounter() >= count && c.state().outboxSize() == 0;
+                long due = Math.min(count, next[0] - 1 + pacing.due(System.nanoTime()));
+                for (; next[0] <= due; next[0]++) {
+                    c.send(next[0], to, Payloads.payload(next[0], size));
+                }
+                return next[0] > count && c.state().lastCounter() >= count && c.state().outboxSize() == 0;
             });
         } finally {
             if (manifest != null) {
                 manifest.close();
             }
+        }
+    }
+
+    /**
+     * How many more messages are due: all of them without a rate; with one, as many as the rate allows since the
+     * last call (at most a second's worth at once, so a pause does not end in a burst).
+     */
+    static final class Pacing {
+        private final Double rate;
+        private long last = -1;
+        private double credit;
+
+        Pacing(Double rate) {
+            this.rate = rate;
+        }
+
+        long due(long nanos) {
+            if (rate == null) {
+                return Long.MAX_VALUE / 2;
+            }
+            if (last < 0) {
+                last = nanos;
+                credit = 1;
+            }
+            credit = Math.min(Math.max(rate, 1), credit + (nanos - last) / 1e9 * rate);
+            last = nanos;
+            long n = (long) credit;
+            credit -= n;
+            return n;
         }
     }
 }

@@ -33,7 +33,7 @@ class CommandLineContractIT {
     Path dir;
 
     @ParameterizedTest(name = "imr {0} --help")
-    @ValueSource(strings = {"server", "token", "receive", "send", "inspect", "demo", "proxy"})
+    @ValueSource(strings = {"server", "token", "receive", "send", "inspect", "demo", "proxy", "soak"})
     @DisplayName("every command answers --help with exit 0")
     void help(String command) throws Exception {
         Proc p = Proc.run(T, command, "--help");
@@ -65,6 +65,32 @@ class CommandLineContractIT {
         Proc missing = Proc.run(T, "proxy", "--listen", "127.0.0.1:0");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.stderr().trim().lines()).hasSize(1).first().asString().contains("--target");
+    }
+
+    @ParameterizedTest(name = "imr soak {0}")
+    @ValueSource(strings = {"--strategy nope", "--kills -1", "--rate 0", "--every 0s", "--messages 0", "--size 8",
+        "--bogus", "--send-rate 5"})
+    @DisplayName("soak: a bad flag is a one-line usage error naming it, exit 2, and nothing is started")
+    void soakBadFlag(String flag) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("soak", "--data", dir.resolve("soak").toString()));
+        args.addAll(List.of(flag.split(" ")));
+        Proc p = Proc.run(T, args.toArray(new String[0]));
+        assertThat(p.exitCode()).as(p.stderr()).isEqualTo(2);
+        String name = flag.split(" ")[0];
+        assertThat(p.stderr().trim().lines()).hasSize(1).first().asString()
+                .contains(name.equals("--strategy") ? "nope" : name);
+        assertThat(p.outLines).isEmpty();
+    }
+
+    @Test
+    @DisplayName("soak refuses a data folder that holds something: a soak starts from nothing and deletes what it made")
+    void soakNonEmptyData() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("mine"));
+        java.nio.file.Files.writeString(dir.resolve("mine").resolve("precious.txt"), "keep me");
+        Proc p = Proc.run(T, "soak", "--data", dir.resolve("mine").toString(), "--kills", "1");
+        assertThat(p.exitCode()).isEqualTo(2);
+        assertThat(p.stderr().trim().lines()).hasSize(1).first().asString().contains("not empty");
+        assertThat(dir.resolve("mine").resolve("precious.txt")).hasContent("keep me");
     }
 
     @Test

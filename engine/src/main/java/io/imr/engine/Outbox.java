@@ -53,6 +53,15 @@ final class Outbox {
     private String outboxId;
     private long lastCounter;
     private boolean removalRunning;
+    /** The retry of a removal commit that failed, while one waits. */
+    private EngineRuntime.Cancellable removalRetry;
+
+    /**
+     * How long after a failed removal commit it is tried again (with the answers that came meanwhile): a store that
+     * cannot write now (a full disk) is not asked again at once and again, and a confirmed send does not stay in the
+     * store's outbox, to be sent again, until the next restart.
+     */
+    static final long REMOVAL_RETRY_NANOS = 1_000_000_000L;
 
     Outbox(ClientStore store, EngineRuntime runtime, ClientEngineConfig config, Uplink uplink,
            Consumer<SendConfirmation> confirmations) {
@@ -256,16 +265,28 @@ final class Outbox {
         List<Long> batch = new ArrayList<>(removeBuffer);
         removeBuffer.clear();
         StoreCommits.submit(runtime, () -> store.commit(ClientCommit.confirmed(batch)), (state, error) -> {
-            if (error != null) {
-                // Still in the store's outbox: a restart resends them and the server answers from its dedup index.
-                LOG.fine("removing " + batch.size() + " answered sends from the outbox failed: " + error);
+            if (error == null) {
+                flushRemovals();
+                return;
             }
-            flushRemovals();
+            // Still in the store's outbox (were the client to stop now, its next run would send them again and the
+            // server answer from its dedup index): tried again in a while, with what is answered until then.
+            LOG.warning("removing " + batch.size() + " answered sends from the outbox failed, trying again in "
+                    + REMOVAL_RETRY_NANOS / 1_000_000 + " ms: " + error);
+            removeBuffer.addAll(0, batch);
+            removalRetry = runtime.schedule(REMOVAL_RETRY_NANOS, () -> {
+                removalRetry = null;
+                flushRemovals();
+            });
         });
     }
 
     /** Fails every send still waiting for an answer (the client stops); the store keeps them for the next run. */
     void failAll(Throwable why) {
+        if (removalRetry != null) {
+            removalRetry.cancel();
+            removalRetry = null;
+        }
         pending.forEach(s -> {
             if (s.value.result() != null) {
                 s.value.result().completeExceptionally(why);

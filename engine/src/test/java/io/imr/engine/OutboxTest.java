@@ -194,6 +194,32 @@ class OutboxTest {
     }
 
     @Test
+    @DisplayName("a removal commit that failed is retried after a pause, with what was answered meanwhile, without a restart")
+    void failedRemovalRetried() {
+        send(0);
+        send(0);
+        runtime.runDue();
+        store.completeNext();
+        runtime.runDue();
+        outbox.acked(ack(1, 1));
+        assertThat(store.peek().outboxRemove()).containsExactly(1L);
+        store.failNext("no space left on device");
+        runtime.runDue();
+        outbox.acked(ack(2, 2));
+        assertThat(store.waiting()).as("no retry at once: a full disk would make it spin").isZero();
+
+        runtime.advance(Outbox.REMOVAL_RETRY_NANOS);
+        assertThat(store.waiting()).isEqualTo(1);
+        assertThat(store.peek().outboxRemove()).as("the failed batch again, with the answer that came meanwhile")
+                .containsExactly(1L, 2L);
+        store.completeNext();
+        runtime.runDue();
+        assertThat(store.outbox()).as("the store's outbox is empty without a restart").isEmpty();
+        assertThat(store.state().outboxSize()).isZero();
+        assertThat(store.waiting()).isZero();
+    }
+
+    @Test
     @DisplayName("a store that throws on the enqueue commit fails those sends and takes new ones")
     void storeThrows() {
         store.throwOnCommit = new IllegalStateException("disk on fire");
