@@ -19,8 +19,8 @@ import picocli.CommandLine.Command;
 @Command(name = "imr", mixinStandardHelpOptions = true, versionProvider = Imr.Version.class,
         description = "Reliable instant-message delivery: a message counts as received once the receiver's commit returned.",
         subcommands = {ServerCommand.class, TokenCommand.class, ReceiveCommand.class, SendCommand.class,
-            InspectCommand.class, DemoCommand.class, SimulateCommand.class, SoakCommand.class, BenchCommand.class,
-            ProxyCommand.class,
+            InspectCommand.class, DemoCommand.class, SimulateCommand.class, SoakCommand.class, SessionsCommand.class,
+            BenchCommand.class, ProxyCommand.class,
             CommandLine.HelpCommand.class})
 public final class Imr implements Runnable {
 
