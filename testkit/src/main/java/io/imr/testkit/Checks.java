@@ -35,6 +35,9 @@ final class Checks {
     /** The sender of each client id. */
     final Map<String, String> senderOf = new HashMap<>();
     ServerDisk serverDisk;
+    /** The virtual time of each message's (last) commit on the server, by id. */
+    private final Map<String, Long> acceptedAt = new HashMap<>();
+
     /** Devices that joined after the faults: their catch-up is not delivery latency. */
     final java.util.Set<String> lateJoiners = new java.util.HashSet<>();
     /** Every hello each device sent, by device name, in order (the stale-hello fault replays one). */
@@ -87,7 +90,7 @@ final class Checks {
             recorder.violated("G2", disk.name() + " holds " + disk.messages.size() + " messages under "
                     + disk.ids.size() + " ids after a commit");
         }
-        long nowMillis = VirtualRuntime.wallMillis(scheduler);
+        long now = scheduler.now();
         for (Message m : stored) {
             byte[] original = sent.get(m.id());
             if (!m.payloadIntact() || original == null || !Arrays.equals(original, m.payload())) {
@@ -97,7 +100,12 @@ final class Checks {
             }
             recorder.delivered++;
             if (!lateJoiners.contains(disk.name())) {
-                recorder.latenciesMillis.add(nowMillis - m.serverTimeMillis());
+                // In virtual time from the server's commit: the message's server time is the server's wall clock,
+                // which the clock-jump fault moves.
+                Long at = acceptedAt.get(m.id());
+                if (at != null) {
+                    recorder.latenciesMillis.add((now - at) / 1_000_000);
+                }
             }
         }
         if (!disk.contiguous()) {
@@ -117,6 +125,11 @@ final class Checks {
     }
 
     void serverCommitted(java.util.List<Accepted> accepted) {
+        for (Accepted a : accepted) {
+            if (!a.duplicate()) {
+                acceptedAt.put(a.message().id(), scheduler.now());
+            }
+        }
         if (!accepted.isEmpty()) {
             recorder.event("server", (java.util.function.Supplier<String>) () -> {
                 StringBuilder sb = new StringBuilder("COMMITTED");

@@ -225,6 +225,9 @@ public final class Simulation {
                     d.logout();
                 }
             }
+            if (scheduler.chance(profile.rate(FaultProfile.CLOCK_JUMP) * perTick)) {
+                clockJump();
+            }
             if (server.up && scheduler.chance(profile.rate(FaultProfile.FORGED_CURSOR) * perTick)) {
                 forgedHello();
             }
@@ -268,6 +271,23 @@ public final class Simulation {
                 devices.add(fresh);
                 fresh.start();
             }
+        }
+
+        /**
+         * The wall clock of the server's machine or of a device's jumps forward or back by a second to three days,
+         * staying within ten days of the true time (tokens last thirty).
+         */
+        private void clockJump() {
+            int which = (int) scheduler.between(0, devices.size() + 1);
+            VirtualRuntime.WallClock clock = which == devices.size() ? server.clock : devices.get(which).clock;
+            String who = which == devices.size() ? "server" : devices.get(which).name;
+            long limit = Duration.ofDays(10).toMillis();
+            long jump = scheduler.between(1_000, Duration.ofDays(3).toMillis()) * (scheduler.chance(0.5) ? 1 : -1);
+            long offset = Math.max(-limit, Math.min(limit, clock.offsetMillis + jump));
+            recorder.event(who, "CLOCK JUMPS " + (offset >= clock.offsetMillis ? "forward" : "back") + " by "
+                    + Duration.ofMillis(Math.abs(offset - clock.offsetMillis)) + " (now " + Duration.ofMillis(offset)
+                    + " off the true time)");
+            clock.offsetMillis = offset;
         }
 
         /**
@@ -384,6 +404,8 @@ public final class Simulation {
 
         /** The server process: its incarnations over one disk. */
         final class SimServer {
+            /** The wall clock of the server's machine: it outlives the server's processes. */
+            final VirtualRuntime.WallClock clock = new VirtualRuntime.WallClock();
             boolean up;
             int incarnation;
             Life life;
@@ -447,7 +469,7 @@ public final class Simulation {
                         .helloTimeout(Duration.ofSeconds(2)).build();
                 ReliabilityStrategyProvider runs = observedRegistry.get(strategy);
                 engine = new ServerEngine(config, store, runs, options.forStrategy(strategy), tokens,
-                        new VirtualRuntime(scheduler, life), new SimpleMeterRegistry());
+                        new VirtualRuntime(scheduler, life, clock), new SimpleMeterRegistry());
                 network.serverUp(life, engine::accept);
                 up = true;
                 recorder.event("server", "STARTS (incarnation " + incarnation + ", strategy " + strategy + ")");
@@ -469,6 +491,8 @@ public final class Simulation {
             final String sendsTo;
             final ClientDisk disk;
             final String token;
+            /** The wall clock of the device's machine: it outlives the device's processes. */
+            final VirtualRuntime.WallClock clock = new VirtualRuntime.WallClock();
             boolean up;
             int incarnation;
             Life life;
@@ -497,7 +521,7 @@ public final class Simulation {
                 Life l = new Life(name + "#" + ++incarnation);
                 life = l;
                 MemoryClientStore store = new MemoryClientStore(disk, scheduler, l, Run.this::commitFailRate, checks);
-                VirtualRuntime runtime = new VirtualRuntime(scheduler, l);
+                VirtualRuntime runtime = new VirtualRuntime(scheduler, l, clock);
                 ClientEngineConfig config = ClientEngineConfig.builder().strategies(offered).options(options)
                         .reconnectInitial(Duration.ofMillis(100)).reconnectMax(Duration.ofSeconds(3)).sendWindow(64)
                         .resendAfter(Duration.ofSeconds(3)).build();

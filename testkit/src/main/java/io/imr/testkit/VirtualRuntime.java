@@ -6,7 +6,8 @@ import java.util.concurrent.Executor;
 /**
  * An engine's view of the virtual scheduler: its tasks belong to one {@link Life}, so a crash drops
  * them; time, randomness and the blocking executor are the simulation's. The wall clock is the virtual
- * clock shifted to a fixed date, so timestamps and token expiry are reproducible too.
+ * clock shifted to a fixed date, so timestamps and token expiry are reproducible too, plus the offset of the
+ * process's machine's {@link WallClock}, which the {@code clock-jump} fault moves.
  */
 final class VirtualRuntime implements EngineRuntime {
 
@@ -18,10 +19,24 @@ final class VirtualRuntime implements EngineRuntime {
 
     private final VirtualScheduler scheduler;
     private final Life life;
+    private final WallClock clock;
+
+    /**
+     * The wall clock of one machine: the true time plus an offset, moved by jumps (an administrator, NTP after a
+     * long suspend, a wrong RTC). It outlives the processes that run on the machine.
+     */
+    static final class WallClock {
+        long offsetMillis;
+    }
 
     VirtualRuntime(VirtualScheduler scheduler, Life life) {
+        this(scheduler, life, new WallClock());
+    }
+
+    VirtualRuntime(VirtualScheduler scheduler, Life life, WallClock clock) {
         this.scheduler = scheduler;
         this.life = life;
+        this.clock = clock;
     }
 
     static long wallMillis(VirtualScheduler scheduler) {
@@ -35,7 +50,7 @@ final class VirtualRuntime implements EngineRuntime {
 
     @Override
     public long currentTimeMillis() {
-        return wallMillis(scheduler);
+        return wallMillis(scheduler) + clock.offsetMillis;
     }
 
     @Override
