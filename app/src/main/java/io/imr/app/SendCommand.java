@@ -4,6 +4,8 @@ import io.imr.embed.ImrClient;
 import io.imr.engine.SendConfirmation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,24 +62,135 @@ final class SendCommand implements Callable<Integer> {
             }
         };
         ImrClient c = client.builder().sendListener(onConfirmed).build();
-        Pacing pacing = new Pacing(rate);
-        long[] next = {-1};
+        Feeder feeder = new Feeder(new Feeder.Outbox() {
+            @Override
+            public long lastStored() {
+                return c.state().lastCounter();
+            }
+
+            @Override
+            public long room() {
+                return c.engineConfig().maxOutbox() - (long) c.state().outboxSize();
+            }
+
+            @Override
+            public CompletionStage<Long> send(long counter) {
+                return c.send(counter, to, Payloads.payload(counter, size));
+            }
+        }, count, new Pacing(rate), line -> System.err.println("imr: " + line));
         try {
             return ClientRun.until(c, client.server, client.user + "/" + client.device, () -> {
-                if (next[0] < 0) {
-                    // The outbox holds what an earlier run put there; the rest is numbered on from its last counter.
-                    next[0] = c.state().lastCounter() + 1;
-                }
-                long due = Math.min(count, next[0] - 1 + pacing.due(System.nanoTime()));
-                for (; next[0] <= due; next[0]++) {
-                    c.send(next[0], to, Payloads.payload(next[0], size));
-                }
-                return next[0] > count && c.state().lastCounter() >= count && c.state().outboxSize() == 0;
+                feeder.feed(System.nanoTime());
+                return feeder.allHandedOver() && c.state().lastCounter() >= count && c.state().outboxSize() == 0;
             });
         } finally {
             if (manifest != null) {
                 manifest.close();
             }
+        }
+    }
+
+    /**
+     * Hands messages 1..N to the outbox in counter order, each batch only once every earlier message is in the
+     * store's outbox, so that an enqueue commit that fails (a full disk: the engine then fails every send after it
+     * too, and frees their counters) is never overtaken by a later one: messages are numbered without a gap. After
+     * a failure it says so in one line, waits a second, and hands over again from the store's last counter; once one
+     * is stored again, it says that too.
+     */
+    static final class Feeder {
+
+        /** The client, as far as the feeder sees it. */
+        interface Outbox {
+            /** The highest counter committed to the store's outbox. */
+            long lastStored();
+
+            /** How many more sends the outbox takes now (its limit less what it holds). */
+            long room();
+
+            CompletionStage<Long> send(long counter);
+        }
+
+        static final long RETRY_NANOS = 1_000_000_000L;
+
+        private final Outbox outbox;
+        private final long count;
+        private final Pacing pacing;
+        private final Consumer<String> say;
+        private final AtomicReference<Throwable> failed = new AtomicReference<>();
+        private long next = -1;
+        private long retryAt = -1;
+        /** The last counter stored when an enqueue failed, while no later one has been; -1 when none failed. */
+        private long stalledAt = -1;
+
+        Feeder(Outbox outbox, long count, Pacing pacing, Consumer<String> say) {
+            this.outbox = outbox;
+            this.count = count;
+            this.pacing = pacing;
+            this.say = say;
+        }
+
+        /** Hands over what is due now, unless a failure is being waited out or an enqueue is still running. */
+        void feed(long nanos) {
+            if (next < 0) {
+                // The outbox holds what an earlier run put there; the rest is numbered on from its last counter.
+                next = outbox.lastStored() + 1;
+            }
+            Throwable f = failed.get();
+            if (f != null) {
+                if (retryAt < 0) {
+                    retryAt = nanos + RETRY_NANOS;
+                    if (stalledAt < 0) {
+                        stalledAt = outbox.lastStored();
+                        say.accept("message " + (stalledAt + 1) + " and after could not be stored in the outbox ("
+                                + rootMessage(f) + "); trying again every second");
+                    }
+                }
+                if (nanos < retryAt) {
+                    return;
+                }
+                failed.set(null);
+                retryAt = -1;
+                next = outbox.lastStored() + 1;
+            }
+            long stored = outbox.lastStored();
+            if (stored != next - 1) {
+                return; // an enqueue is still running: what comes next waits for it
+            }
+            if (stalledAt >= 0 && stored > stalledAt) {
+                stalledAt = -1;
+                say.accept("the outbox stores again (up to message " + stored + ")");
+            }
+            // Never more than the outbox takes: a send it refuses as full would leave a gap behind the next one.
+            long due = Math.min(Math.min(count, next - 1 + outbox.room()), next - 1 + pacing.due(nanos));
+            for (; next <= due; next++) {
+                outbox.send(next).whenComplete((seq, e) -> {
+                    if (e != null && retried(e)) {
+                        failed.compareAndSet(null, e);
+                    }
+                });
+            }
+        }
+
+        boolean allHandedOver() {
+            return next > count;
+        }
+
+        /** Whether a send failed for want of room (a store that could not write, a full outbox): it is tried again. */
+        private static boolean retried(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof io.imr.api.store.StoreException
+                        || t instanceof io.imr.engine.ClientException.OutboxFullException) {
+                    return !(t instanceof io.imr.api.store.StoreException.ClosedException);
+                }
+            }
+            return false;
+        }
+
+        private static String rootMessage(Throwable t) {
+            while (t.getCause() != null && t.getCause() != t) {
+                t = t.getCause();
+            }
+            return t.getMessage() == null ? t.toString() : t.getMessage();
         }
     }
 

@@ -51,7 +51,11 @@ final class Outbox {
     private final List<PendingSends.Slot<Pending>> enqueueBuffer = new ArrayList<>();
     private final List<Long> removeBuffer = new ArrayList<>();
     private String outboxId;
+    /** The highest counter taken, stored or on its way into the store. */
     private long lastCounter;
+    /** The highest counter the store's outbox committed. */
+    private long durableCounter;
+    private boolean enqueueRunning;
     private boolean removalRunning;
     /** The retry of a removal commit that failed, while one waits. */
     private EngineRuntime.Cancellable removalRetry;
@@ -76,6 +80,7 @@ final class Outbox {
     void load(String outboxId, long lastCounter, List<OutboxEntry> entries) {
         this.outboxId = outboxId;
         this.lastCounter = lastCounter;
+        this.durableCounter = lastCounter;
         List<OutboxEntry> inOrder = new ArrayList<>(entries);
         inOrder.sort(java.util.Comparator.comparingLong(OutboxEntry::counter));
         for (OutboxEntry e : inOrder) {
@@ -112,31 +117,44 @@ final class Outbox {
                 runtime.currentTimeMillis()), result);
         PendingSends.Slot<Pending> slot = pending.add(counter, p, PendingSends.State.ENQUEUING);
         size.set(pending.size());
-        if (enqueueBuffer.isEmpty()) {
+        if (enqueueBuffer.isEmpty() && !enqueueRunning) {
             runtime.execute(this::flushEnqueue);
         }
         enqueueBuffer.add(slot);
     }
 
+    /**
+     * Sends enter the store's outbox in batches, one enqueue commit at a time (what arrives meanwhile goes into the
+     * next), so that a commit that fails takes with it every send numbered after it and the counters stay without
+     * a gap: each send is stored with a counter above all stored before it, and a counter never stored is free.
+     */
     private void flushEnqueue() {
         if (enqueueBuffer.isEmpty()) {
+            enqueueRunning = false;
             return;
         }
+        enqueueRunning = true;
         List<PendingSends.Slot<Pending>> batch = new ArrayList<>(enqueueBuffer);
         enqueueBuffer.clear();
         List<OutboxEntry> entries = new ArrayList<>(batch.size());
         batch.forEach(s -> entries.add(s.value.entry()));
         StoreCommits.submit(runtime, () -> store.commit(ClientCommit.enqueue(entries)), (state, error) -> {
-            for (PendingSends.Slot<Pending> s : batch) {
-                if (error == null) {
-                    pending.durable(s);
-                } else {
-                    pending.remove(s.counter);
-                    s.value.result().completeExceptionally(new ClientException("the send could not be stored in the"
-                            + " outbox: " + error.getMessage(), error));
+            if (error == null) {
+                batch.forEach(pending::durable);
+                durableCounter = Math.max(durableCounter, entries.get(entries.size() - 1).counter());
+            } else {
+                // Nothing of it was stored. What was enqueued after it fails too (it would be stored above a
+                // counter that never was), and the counters above the last stored one are free again.
+                enqueueBuffer.clear();
+                ClientException why = new ClientException("the send could not be stored in the outbox: "
+                        + error.getMessage(), error);
+                for (PendingSends.Slot<Pending> s : pending.dropEnqueuing()) {
+                    s.value.result().completeExceptionally(why);
                 }
+                lastCounter = durableCounter;
             }
             size.set(pending.size());
+            flushEnqueue();
             pump();
         });
     }

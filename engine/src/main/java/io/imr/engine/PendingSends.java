@@ -165,6 +165,28 @@ final class PendingSends<T> {
         return s;
     }
 
+    /**
+     * Takes back the sends still being enqueued (the newest ones: they become durable in order) and those gone
+     * behind them, as if never added, so that their counters may be added again; returns the ones taken back that
+     * were not gone, in counter order.
+     */
+    List<Slot<T>> dropEnqueuing() {
+        List<Slot<T>> dropped = new ArrayList<>();
+        while (tail > head && (slot(tail - 1).state == State.ENQUEUING || slot(tail - 1).state == State.GONE)) {
+            Slot<T> s = slot(tail - 1);
+            if (s.state == State.ENQUEUING) {
+                live--;
+                dropped.add(0, s);
+            }
+            ring[(int) ((tail - 1) & (ring.length - 1))] = null;
+            tail--;
+        }
+        if (cursor > tail) {
+            cursor = tail;
+        }
+        return dropped;
+    }
+
     /** Marks a send that is not gone as gone, and moves the head past the gone ones. */
     private void gone(Slot<T> s) {
         if (s.state == State.IN_FLIGHT) {

@@ -235,6 +235,43 @@ class OutboxTest {
     }
 
     @Test
+    @DisplayName("a failed enqueue commit fails what was enqueued after it too and frees their counters: no gap, and"
+            + " the same counters can be sent again once the store writes")
+    void failedEnqueueLeavesNoGap() {
+        send(0);
+        runtime.runDue();
+        store.completeNext();
+        runtime.runDue();
+        CompletableFuture<Long> second = send(0);
+        runtime.runDue();
+        assertThat(store.peek().outboxAdd()).extracting(OutboxEntry::counter).containsExactly(2L);
+        CompletableFuture<Long> third = send(0);
+        runtime.runDue();
+        assertThat(store.waiting()).as("one enqueue commit at a time: the third waits for the second's").isEqualTo(1);
+
+        store.failNext("no space left on device");
+        runtime.runDue();
+        assertThat(second).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+                .withMessageContaining("no space left");
+        assertThat(third).as("enqueued after a send that could not be stored: failed too, never stored before it")
+                .failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+                .withMessageContaining("no space left");
+        assertThat(store.waiting()).isZero();
+        assertThat(outbox.size()).isEqualTo(1);
+
+        CompletableFuture<Long> again = send(2);
+        runtime.runDue();
+        assertThat(again).as("counter 2 was never stored: it is free again").isNotCompletedExceptionally();
+        assertThat(store.peek().outboxAdd()).extracting(OutboxEntry::counter).containsExactly(2L);
+        store.completeNext();
+        runtime.runDue();
+        assertThat(send(0)).isNotCompletedExceptionally();
+        runtime.runDue();
+        assertThat(store.peek().outboxAdd()).extracting(OutboxEntry::counter).as("numbered on without a gap")
+                .containsExactly(3L);
+    }
+
+    @Test
     @DisplayName("sends nothing while no session is up, and everything once one is")
     void waitsForSession() {
         up = false;

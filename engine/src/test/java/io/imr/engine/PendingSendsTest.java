@@ -37,6 +37,25 @@ class PendingSendsTest {
     }
 
     @Test
+    @DisplayName("the sends still being enqueued are taken back as if never added, and their counters may come again")
+    void dropEnqueuing() {
+        PendingSends<String> p = new PendingSends<>();
+        PendingSends.Slot<String> a = p.add(1, "a", PendingSends.State.ENQUEUING);
+        p.durable(a);
+        p.add(2, "b", PendingSends.State.ENQUEUING);
+        p.add(3, "c", PendingSends.State.ENQUEUING);
+        assertThat(counters(p.dropEnqueuing())).containsExactly(2L, 3L);
+        assertThat(p.size()).isEqualTo(1);
+        assertThat(p.lastCounter()).isEqualTo(1);
+        assertThat(p.get(2)).isNull();
+        p.add(2, "b again", PendingSends.State.ENQUEUING);
+        assertThat(p.dropEnqueuing()).extracting(s -> s.value).containsExactly("b again");
+        assertThat(counters(p.takeUnsent(10))).as("the durable one is still there to send").containsExactly(1L);
+        assertThat(p.dropEnqueuing()).as("nothing being enqueued").isEmpty();
+        assertThat(p.size()).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("counters must grow; a send added unsent or enqueuing only")
     void counterOrder() {
         PendingSends<String> p = new PendingSends<>();
