@@ -41,6 +41,11 @@ final class Delivery implements AutoCloseable {
 
     /** Starts a server with these flags (and {@code --metrics}) on a free port, then the receiver and the sender. */
     Delivery(Path dir, int n, String... serverFlags) throws Exception {
+        this(dir, n, List.of(), serverFlags);
+    }
+
+    /** As above, with more flags for {@code imr send} (such as {@code --rate}). */
+    Delivery(Path dir, int n, List<String> sendFlags, String... serverFlags) throws Exception {
         this.dir = dir;
         this.n = n;
         this.manifest = dir.resolve("manifest.jsonl");
@@ -50,9 +55,11 @@ final class Delivery implements AutoCloseable {
         String aliceToken = server.tokenFile(dir, "alice", "laptop").toString();
         receiveArgs = new String[] {"receive", "--server", server.address, "--user", "bob", "--device", "phone",
             "--token-file", bobToken, "--data", dir.resolve("bob").toString(), "--until", Integer.toString(n)};
-        sendArgs = new String[] {"send", "--server", server.address, "--user", "alice", "--device", "laptop",
-            "--token-file", aliceToken, "--to", "bob", "--count", Integer.toString(n), "--data",
-            dir.resolve("alice").toString(), "--manifest", manifest.toString()};
+        List<String> send = new ArrayList<>(List.of("send", "--server", server.address, "--user", "alice", "--device",
+                "laptop", "--token-file", aliceToken, "--to", "bob", "--count", Integer.toString(n), "--data",
+                dir.resolve("alice").toString(), "--manifest", manifest.toString()));
+        send.addAll(sendFlags);
+        sendArgs = send.toArray(new String[0]);
         receiver = Proc.start(receiveArgs);
         sender = Proc.start(sendArgs);
     }

@@ -12,6 +12,7 @@ import io.imr.api.store.ServerCommit;
 import io.imr.api.store.ServerStore;
 import io.imr.api.store.Submission;
 import io.imr.api.strategy.Event;
+import io.imr.engine.internal.FailureEpisode;
 import io.imr.engine.internal.StoreCommits;
 import io.imr.engine.metrics.EngineMetrics;
 import java.util.ArrayDeque;
@@ -50,6 +51,7 @@ final class AppendPipeline {
     private final ServerStore store;
     private final EngineRuntime runtime;
     private final EngineMetrics metrics;
+    private final FailureEpisode storing = new FailureEpisode("storing sends", LOG::warning);
     private final Function<String, List<ServerDevice>> devicesOf;
 
     private final Map<String, Watched> watched = new HashMap<>();
@@ -221,11 +223,13 @@ final class AppendPipeline {
             ServerSession s = p.session;
             s.pendingSends--;
             if (p.error != null) {
-                // Nothing was stored; the sender resends from its outbox after reconnecting.
-                LOG.log(Level.WARNING, "append failed, closing " + s.describe() + ": " + p.error);
+                // Nothing was stored; the sender resends from its outbox after reconnecting. One line for a run of
+                // failed appends (a full disk fails every one until space is freed), not one per message.
+                storing.failed(p.error, "each sender's session is closed and it resends, until the store writes again");
                 s.close(ErrorFrame.Code.UNAVAILABLE, "the server could not store a message; reconnect and resend");
                 continue;
             }
+            storing.succeeded();
             Message m = p.accepted.message();
             if (s.active()) {
                 answers.computeIfAbsent(s, SendAcks::new).add(p.outboxId, p.counter, m.seq(), m.epoch());

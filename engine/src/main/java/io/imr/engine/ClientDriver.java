@@ -19,6 +19,7 @@ import io.imr.api.strategy.PerStrategyOptions;
 import io.imr.api.strategy.ReliabilityStrategyProvider;
 import io.imr.api.strategy.StrategyRegistry;
 import io.imr.engine.internal.Dispatcher;
+import io.imr.engine.internal.FailureEpisode;
 import io.imr.engine.internal.HalfDriver;
 import io.imr.engine.internal.StoreCommits;
 import io.imr.engine.metrics.EngineMetrics;
@@ -50,6 +51,7 @@ final class ClientDriver extends HalfDriver<ClientEvent, ClientAction, ClientAct
     private final ClientStore store;
     private final Committed committed;
     private final Dispatcher dispatcher;
+    private final FailureEpisode storing = new FailureEpisode("storing received messages", LOG::warning);
     private final Uplink uplink;
     private final MeterRegistry registry;
     private final IntSupplier outboxSize;
@@ -198,9 +200,10 @@ final class ClientDriver extends HalfDriver<ClientEvent, ClientAction, ClientAct
                 } else if (stored > 0) {
                     dispatcher.storedUpTo(state.cursor());
                 }
+                storing.succeeded();
                 commitFinished(new Event.CommitDone(runtime.nanoTime(), runtime.nextRandom(), p.token()));
             } else {
-                LOG.log(Level.WARNING, "commit of " + p.messages().size() + " messages failed: " + error);
+                storing.failed(error, "the strategy gets them again, until the store writes again");
                 commitFinished(new Event.CommitFailed(runtime.nanoTime(), runtime.nextRandom(), p.token(),
                         String.valueOf(error)));
             }

@@ -9,6 +9,7 @@ import io.imr.api.frame.SendAck;
 import io.imr.api.store.ClientCommit;
 import io.imr.api.store.ClientStore;
 import io.imr.api.store.OutboxEntry;
+import io.imr.engine.internal.FailureEpisode;
 import io.imr.engine.internal.StoreCommits;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,7 @@ final class Outbox {
     private long durableCounter;
     private boolean enqueueRunning;
     private boolean removalRunning;
+    private final FailureEpisode removing = new FailureEpisode("removing answered sends from the outbox", LOG::warning);
     /** The retry of a removal commit that failed, while one waits. */
     private EngineRuntime.Cancellable removalRetry;
 
@@ -146,6 +148,7 @@ final class Outbox {
                 // Nothing of it was stored. What was enqueued after it fails too (it would be stored above a
                 // counter that never was), and the counters above the last stored one are free again.
                 enqueueBuffer.clear();
+                // The application hears of it from each send's result; it says so as it sees fit.
                 ClientException why = new ClientException("the send could not be stored in the outbox: "
                         + error.getMessage(), error);
                 for (PendingSends.Slot<Pending> s : pending.dropEnqueuing()) {
@@ -284,13 +287,14 @@ final class Outbox {
         removeBuffer.clear();
         StoreCommits.submit(runtime, () -> store.commit(ClientCommit.confirmed(batch)), (state, error) -> {
             if (error == null) {
+                removing.succeeded();
                 flushRemovals();
                 return;
             }
             // Still in the store's outbox (were the client to stop now, its next run would send them again and the
             // server answer from its dedup index): tried again in a while, with what is answered until then.
-            LOG.warning("removing " + batch.size() + " answered sends from the outbox failed, trying again in "
-                    + REMOVAL_RETRY_NANOS / 1_000_000 + " ms: " + error);
+            removing.failed(error, "they stay in it and it is tried again every " + REMOVAL_RETRY_NANOS / 1_000_000
+                    + " ms");
             removeBuffer.addAll(0, batch);
             removalRetry = runtime.schedule(REMOVAL_RETRY_NANOS, () -> {
                 removalRetry = null;
