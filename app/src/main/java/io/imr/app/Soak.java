@@ -270,14 +270,7 @@ final class Soak {
                     continue;
                 }
                 if (p.exitCode() == 0) {
-                    SenderSpec spec = SENDERS.get(i);
-                    finished.add(new Generation(spec.user(), spec.to(),
-                            manifest(spec.user(), spec.device() + "-" + generation[i]), s.perSender()));
-                    senders[i] = null;
-                    if (more) {
-                        generation[i]++;
-                        senders[i] = startSender(i);
-                    }
+                    finish(i, more);
                 } else {
                     unexpected(p.name, p.exitCode());
                     senders[i] = startSender(i);
@@ -285,6 +278,18 @@ final class Soak {
             }
             Thread.sleep(Math.max(0, Math.min(50, (until - System.nanoTime()) / 1_000_000)));
         } while (System.nanoTime() < until);
+    }
+
+    /** Sender {@code i}'s generation ended with 0: it counts, and (with {@code more}) the next one starts. */
+    private void finish(int i, boolean more) throws IOException {
+        SenderSpec spec = SENDERS.get(i);
+        finished.add(new Generation(spec.user(), spec.to(), manifest(spec.user(), spec.device() + "-" + generation[i]),
+                s.perSender()));
+        senders[i] = null;
+        if (more) {
+            generation[i]++;
+            senders[i] = startSender(i);
+        }
     }
 
     private void unexpected(String name, Integer code) {
@@ -319,8 +324,9 @@ final class Soak {
             return;
         }
         int i = c - receivers.length;
-        if (!senders[i].alive()) {
-            return; // it finished since the last look: its successor is started by the next one
+        if (!senders[i].alive() && senders[i].exitCode() == 0) {
+            // It finished since the last look: the kill takes its successor, as it starts.
+            finish(i, true);
         }
         senders[i].kill9();
         senderKills++;
