@@ -51,8 +51,8 @@ final class SendCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Imr.UsageError(e.getMessage());
         }
-        if (rate != null && !(rate > 0)) {
-            throw new Imr.UsageError("--rate must be more than 0, got " + rate);
+        if (rate != null && !(rate > 0 && rate < Double.POSITIVE_INFINITY)) {
+            throw new Imr.UsageError("--rate must be a number more than 0, got " + rate);
         }
         new SendJob(to, count, size).claim(client.data);
         Manifest manifest = manifestFile == null ? null : new Manifest(manifestFile);
@@ -117,6 +117,9 @@ final class SendCommand implements Callable<Integer> {
         private final Pacing pacing;
         private final Consumer<String> say;
         private final AtomicReference<Throwable> failed = new AtomicReference<>();
+        /** The lowest counter whose send failed since the last retry, or MAX_VALUE. */
+        private final java.util.concurrent.atomic.AtomicLong failedFrom = new java.util.concurrent.atomic.AtomicLong(
+                Long.MAX_VALUE);
         private long next = -1;
         private long retryAt = -1;
         /** The last counter stored when an enqueue failed, while no later one has been; -1 when none failed. */
@@ -150,7 +153,15 @@ final class SendCommand implements Callable<Integer> {
                 }
                 failed.set(null);
                 retryAt = -1;
-                next = outbox.lastStored() + 1;
+                long from = failedFrom.getAndSet(Long.MAX_VALUE);
+                long last = outbox.lastStored();
+                if (last >= from) {
+                    // Cannot happen with the engine's outbox (it refuses a send that would leave a gap); were it to,
+                    // message `from` would never be sent: say so rather than exit 0 without it.
+                    throw new IllegalStateException("message " + from + " could not be stored in the outbox and a"
+                            + " later one was (up to " + last + "): it would never be sent");
+                }
+                next = last + 1;
             }
             long stored = outbox.lastStored();
             if (stored != next - 1) {
@@ -163,8 +174,10 @@ final class SendCommand implements Callable<Integer> {
             // Never more than the outbox takes: a send it refuses as full would leave a gap behind the next one.
             long due = Math.min(Math.min(count, next - 1 + outbox.room()), next - 1 + pacing.due(nanos));
             for (; next <= due; next++) {
-                outbox.send(next).whenComplete((seq, e) -> {
+                long counter = next;
+                outbox.send(counter).whenComplete((seq, e) -> {
                     if (e != null && retried(e)) {
+                        failedFrom.accumulateAndGet(counter, Math::min);
                         failed.compareAndSet(null, e);
                     }
                 });
@@ -175,15 +188,20 @@ final class SendCommand implements Callable<Integer> {
             return next > count;
         }
 
-        /** Whether a send failed for want of room (a store that could not write, a full outbox): it is tried again. */
+        /**
+         * Whether a failed send is handed over again: yes for anything that kept it out of the outbox (a store that
+         * could not write, a full outbox, a counter refused because an earlier one failed); no for a send the server
+         * refused (it was stored, and answered) or one failed because the client closes.
+         */
         private static boolean retried(Throwable e) {
             for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-                if (t instanceof io.imr.api.store.StoreException
-                        || t instanceof io.imr.engine.ClientException.OutboxFullException) {
-                    return !(t instanceof io.imr.api.store.StoreException.ClosedException);
+                if (t instanceof io.imr.engine.ClientException.SendRefusedException
+                        || t instanceof io.imr.engine.ClientException.ClosedException
+                        || t instanceof io.imr.api.store.StoreException.ClosedException) {
+                    return false;
                 }
             }
-            return false;
+            return true;
         }
 
         private static String rootMessage(Throwable t) {

@@ -53,8 +53,16 @@ final class SessionsCommand implements Callable<Integer> {
         }
         int sources = (count + PER_SOURCE - 1) / PER_SOURCE;
         Path dir = data != null ? Files.createDirectories(data) : Files.createTempDirectory("imr-sessions-");
-        IdleSessions.Result x = new IdleSessions(new IdleSessions.Settings(count, strategy, hold, sources, dir),
-                System.out).run();
+        IdleSessions.Result x;
+        try {
+            x = new IdleSessions(new IdleSessions.Settings(count, strategy, hold, sources, dir), System.out).run();
+        } finally {
+            if (data == null) {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
         System.out.printf("imr sessions: %,d idle authenticated sessions on one server (%s) from 127.0.0.2-127.0.0.%d,"
                 + " held %d s%n", count, strategy, 1 + sources, hold.toSeconds());
         System.out.printf("opened: %,d welcomed in %.1f s (%,.0f/s); %,d refused or dropped%n", x.opened(),
@@ -75,9 +83,6 @@ final class SessionsCommand implements Callable<Integer> {
         System.out.printf("delivery among them: %d of %d messages to probe/phone committed, the last %.0f ms after the"
                 + " first was sent%n", x.delivered(), IdleSessions.PROBE_MESSAGES, x.deliveryMillis());
         boolean passed = x.opened() == count && x.refused() == 0 && x.delivered() == IdleSessions.PROBE_MESSAGES;
-        if (data == null) {
-            Files.walk(dir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
         return passed ? Imr.OK : Imr.FAILED;
     }
 }

@@ -107,6 +107,10 @@ final class Soak {
     Result run() throws Exception {
         SoakSchedule schedule = new SoakSchedule(s.seed(), RECEIVERS.size() + SENDERS.size(), s.strategies(), s.every());
         long t0 = System.nanoTime();
+        // Ctrl-C or SIGTERM of the soak takes its processes with it (the finally below does not run then).
+        Thread reaper = new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly),
+                "soak-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
         try {
             startServer(schedule.firstStrategy(), "127.0.0.1:0");
             tokens = new HmacTokens(SecretFile.read(s.dir().resolve("server").resolve("secret")));
@@ -159,6 +163,11 @@ final class Soak {
             }
             return new Result(total, failures);
         } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs
+            }
             for (SoakProcess p : receivers) {
                 stopQuietly(p);
             }
@@ -307,31 +316,48 @@ final class Soak {
         }
     }
 
+    /**
+     * Makes one kill: SIGKILL to the victim, a pause, and a start on the same data folder. A victim found dead is
+     * no kill: one that exited by itself with an error is a failure (and is started again); a sender that finished
+     * is followed by its successor, which the kill then takes as it starts.
+     */
     private void kill(SoakSchedule.Kill kill) throws Exception {
         if (kill.victim() == SoakSchedule.SERVER) {
-            server.kill9();
-            serverKills++;
+            if (killed(server)) {
+                serverKills++;
+            }
             Thread.sleep(kill.down().toMillis());
             startServer(kill.strategy(), address);
             return;
         }
         int c = kill.victim() - 1;
         if (c < receivers.length) {
-            receivers[c].kill9();
-            receiverKills++;
+            if (killed(receivers[c])) {
+                receiverKills++;
+            }
             Thread.sleep(kill.down().toMillis());
             receivers[c] = startReceiver(c, null);
             return;
         }
         int i = c - receivers.length;
         if (!senders[i].alive() && senders[i].exitCode() == 0) {
-            // It finished since the last look: the kill takes its successor, as it starts.
             finish(i, true);
         }
-        senders[i].kill9();
-        senderKills++;
+        if (killed(senders[i])) {
+            senderKills++;
+        }
         Thread.sleep(kill.down().toMillis());
         senders[i] = startSender(i);
+    }
+
+    /** SIGKILL if it runs (true); if it ended by itself with an error, that is a failure (false either way). */
+    private boolean killed(SoakProcess p) throws InterruptedException {
+        if (p.alive()) {
+            p.kill9();
+            return true;
+        }
+        unexpected(p.name, p.exitCode());
+        return false;
     }
 
     // --- the end ---

@@ -21,7 +21,7 @@ class SendFeederTest {
         long stored;
         long room = 1_000;
         final List<Long> sent = new ArrayList<>();
-        final List<CompletableFuture<Long>> waiting = new ArrayList<>();
+        final java.util.Map<Long, CompletableFuture<Long>> waiting = new java.util.LinkedHashMap<>();
 
         @Override
         public long lastStored() {
@@ -37,7 +37,7 @@ class SendFeederTest {
         public CompletionStage<Long> send(long counter) {
             sent.add(counter);
             CompletableFuture<Long> f = new CompletableFuture<>();
-            waiting.add(f);
+            waiting.put(counter, f);
             return f;
         }
 
@@ -46,11 +46,14 @@ class SendFeederTest {
             waiting.clear();
         }
 
+        /** Fails every send above the last stored one, as the engine does when an enqueue commit fails. */
         void failAll(String why) {
-            for (CompletableFuture<Long> f : waiting) {
-                f.completeExceptionally(new ClientException("the send could not be stored in the outbox: " + why,
-                        new StoreException(why)));
-            }
+            waiting.forEach((counter, f) -> {
+                if (counter > stored) {
+                    f.completeExceptionally(new ClientException("the send could not be stored in the outbox: " + why,
+                            new StoreException(why)));
+                }
+            });
             waiting.clear();
         }
     }
@@ -99,6 +102,33 @@ class SendFeederTest {
     }
 
     @Test
+    @DisplayName("sends refused because an earlier one failed are handed over again too, from the first that failed")
+    void refusedAfterAFailureRetried() {
+        SendCommand.Feeder f = new SendCommand.Feeder(outbox, 4, new SendCommand.Pacing(null), said::add);
+        f.feed(0);
+        outbox.stored = 1;
+        outbox.waiting.get(2L).completeExceptionally(new ClientException("x", new StoreException("No space left")));
+        outbox.waiting.get(3L).completeExceptionally(new IllegalArgumentException("counter 3 would leave a gap"));
+        outbox.waiting.get(4L).completeExceptionally(new IllegalArgumentException("counter 4 would leave a gap"));
+        outbox.waiting.clear();
+        f.feed(1);
+        f.feed(2 * S);
+        assertThat(outbox.sent.subList(4, outbox.sent.size())).containsExactly(2L, 3L, 4L);
+    }
+
+    @Test
+    @DisplayName("a failed message that a later stored one overtook is an error, never a silent skip")
+    void overtakenIsAnError() {
+        SendCommand.Feeder f = new SendCommand.Feeder(outbox, 4, new SendCommand.Pacing(null), said::add);
+        f.feed(0);
+        outbox.waiting.get(2L).completeExceptionally(new ClientException("x", new StoreException("No space left")));
+        outbox.stored = 4;
+        f.feed(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.feed(2 * S))
+                .hasMessageContaining("message 2 could not be stored").hasMessageContaining("never be sent");
+    }
+
+    @Test
     @DisplayName("never more than the outbox has room for")
     void room() {
         outbox.room = 3;
@@ -117,8 +147,8 @@ class SendFeederTest {
         SendCommand.Feeder f = new SendCommand.Feeder(outbox, 2, new SendCommand.Pacing(null), said::add);
         f.feed(0);
         outbox.stored = 2;
-        outbox.waiting.get(0).completeExceptionally(new ClientException.SendRefusedException("bad checksum"));
-        outbox.waiting.get(1).completeExceptionally(new ClientException("closed", new StoreException.ClosedException("closed")));
+        outbox.waiting.get(1L).completeExceptionally(new ClientException.SendRefusedException("bad checksum"));
+        outbox.waiting.get(2L).completeExceptionally(new ClientException("closed", new StoreException.ClosedException("closed")));
         f.feed(2 * S);
         assertThat(said).isEmpty();
         assertThat(outbox.sent).hasSize(2);

@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,10 +86,16 @@ public final class IdleSessions {
         final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
         volatile NetSocket socket;
         volatile boolean closed;
+        /** Counted as opened (welcomed in time). */
+        boolean opened;
     }
 
     public Result run() throws Exception {
         Files.createDirectories(s.dir());
+        // Ctrl-C or SIGTERM takes the server process with it (a finally does not run then).
+        Thread reaper = new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly),
+                "sessions-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         try (ImrBroker server = ImrBroker.start(s.dir().resolve("server"), s.strategy(), List.of("-Xms1g"))) {
             long pid = server.process().pid();
@@ -115,22 +120,52 @@ public final class IdleSessions {
                     ProcessProbe.mib(before.heapAfterGc()), before.threads(), before.openFiles());
 
             FrameCodec codec = new FrameCodec();
-            List<Session> sessions = new ArrayList<>(s.count());
-            ConcurrentLinkedQueue<String> reasons = new ConcurrentLinkedQueue<>();
-            AtomicInteger refused = new AtomicInteger();
+            Session[] sessions = new Session[s.count()];
+            AtomicInteger created = new AtomicInteger();
+            List<String> reasons = new ArrayList<>();
+            int refused = 0;
             List<NetClient> clients = new ArrayList<>();
             for (int i = 0; i < s.sources(); i++) {
                 clients.add(vertx.createNetClient(new NetClientOptions().setLocalAddress("127.0.0." + (2 + i))
                         .setConnectTimeout(30_000)));
             }
+            // Every session pings at half the heartbeat from its welcome on, as a device does (the server drops one
+            // silent for three heartbeats, and opening tens of thousands takes longer than that): a tenth of them
+            // each tick, so that the pings spread over the interval.
+            AtomicLong heartbeatMillis = new AtomicLong(10_000);
+            AtomicLong nonce = new AtomicLong();
+            long pingEvery = 500;
+            long timer = vertx.setPeriodic(pingEvery, new io.vertx.core.Handler<>() {
+                int slice;
+                long ticks;
+
+                @Override
+                public void handle(Long id) {
+                    // A tick each half second; a session's turn comes every (heartbeat / 2) / 0.5 s ticks.
+                    long turns = Math.max(1, heartbeatMillis.get() / 2 / pingEvery);
+                    int n = created.get();
+                    for (int i = (int) (ticks % turns); i < n; i += (int) turns) {
+                        Session x = sessions[i];
+                        NetSocket socket = x.socket;
+                        if (socket != null && !x.closed && x.welcome.isDone()) {
+                            socket.write(Buffer.buffer(codec.encodeWithLength(new Ping(nonce.incrementAndGet()))));
+                        }
+                    }
+                    ticks++;
+                }
+            });
             // Connections being opened at once: enough to keep the server busy, few enough for its accept queue.
             Semaphore opening = new Semaphore(256);
             long t0 = System.nanoTime();
             long nextReport = t0 + TimeUnit.SECONDS.toNanos(5);
             for (int i = 0; i < s.count(); i++) {
-                opening.acquire();
+                if (!opening.tryAcquire(120, TimeUnit.SECONDS)) {
+                    throw new IOException("the server answered none of 256 hellos within 120 s; see "
+                            + s.dir().resolve("server").resolve("server.log"));
+                }
                 Session session = new Session();
-                sessions.add(session);
+                sessions[i] = session;
+                created.incrementAndGet();
                 String user = "idle" + i;
                 Hello hello = new Hello(Frame.PROTOCOL_VERSION,
                         tokens.mint(new Principal(user, "d"), Duration.ofDays(1), System.currentTimeMillis()), user,
@@ -147,12 +182,10 @@ public final class IdleSessions {
                     LengthPrefixedDecoder decoder = new LengthPrefixedDecoder(codec);
                     socket.handler(b -> decoder.feed(ByteBuffer.wrap(b.getBytes()), f -> {
                         if (f instanceof Welcome w) {
+                            heartbeatMillis.set(w.heartbeatMillis());
                             session.welcome.complete(w);
                         } else if (f instanceof ErrorFrame e) {
                             session.welcome.completeExceptionally(new IOException(e.code() + ": " + e.message()));
-                            if (reasons.size() < 5) {
-                                reasons.add(e.code() + ": " + e.message());
-                            }
                         }
                     }));
                     socket.closeHandler(v -> {
@@ -167,46 +200,30 @@ public final class IdleSessions {
                 }
             }
             int opened = 0;
-            long heartbeatMillis = 10_000;
             for (Session session : sessions) {
                 try {
-                    Welcome w = session.welcome.get(120, TimeUnit.SECONDS);
-                    heartbeatMillis = w.heartbeatMillis();
+                    session.welcome.get(120, TimeUnit.SECONDS);
+                    session.opened = true;
                     opened++;
                 } catch (Exception e) {
-                    refused.incrementAndGet();
+                    refused++;
                     if (reasons.size() < 5) {
                         reasons.add(String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
                     }
                 }
             }
             double openSeconds = (System.nanoTime() - t0) / 1e9;
-            out.printf("imr sessions: %,d welcomed in %.1f s, %,d refused%n", opened, openSeconds, refused.get());
+            out.printf("imr sessions: %,d welcomed in %.1f s, %,d refused%n", opened, openSeconds, refused);
 
-            // Held open: every session pings at half the heartbeat, as a device does; the server drops one silent
-            // for three heartbeats.
-            long pingEvery = Math.max(100, heartbeatMillis / 2);
-            AtomicLong nonce = new AtomicLong();
-            long timer = vertx.setPeriodic(pingEvery / 10, new io.vertx.core.Handler<>() {
-                int slice;
-
-                @Override
-                public void handle(Long id) {
-                    // A tenth of the sessions each tick, so that the pings spread over the interval.
-                    for (int i = slice; i < sessions.size(); i += 10) {
-                        NetSocket socket = sessions.get(i).socket;
-                        if (socket != null && !sessions.get(i).closed) {
-                            socket.write(Buffer.buffer(codec.encodeWithLength(new Ping(nonce.incrementAndGet()))));
-                        }
-                    }
-                    slice = (slice + 1) % 10;
-                }
-            });
             Thread.sleep(s.hold().toMillis());
-            int closedMeanwhile = (int) sessions.stream().filter(x -> x.closed && x.welcome.isDone()
-                    && !x.welcome.isCompletedExceptionally()).count();
+            int closedMeanwhile = 0;
+            for (Session x : sessions) {
+                if (x.opened && x.closed) {
+                    closedMeanwhile++;
+                }
+            }
             if (closedMeanwhile > 0) {
-                refused.addAndGet(closedMeanwhile);
+                refused += closedMeanwhile;
                 opened -= closedMeanwhile;
                 reasons.add(closedMeanwhile + " welcomed sessions were closed by the server while held");
             }
@@ -236,10 +253,15 @@ public final class IdleSessions {
                     session.socket.close();
                 }
             }
-            return new Result(before, after, opened, refused.get(), List.copyOf(reasons), openSeconds, deliveryMillis,
+            return new Result(before, after, opened, refused, List.copyOf(reasons), openSeconds, deliveryMillis,
                     delivered);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            try {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs
+            }
         }
     }
 }

@@ -57,6 +57,8 @@ final class Outbox {
     /** The highest counter the store's outbox committed. */
     private long durableCounter;
     private boolean enqueueRunning;
+    /** The last enqueue commit failed (and freed the counters above {@link #durableCounter}); none stored since. */
+    private boolean enqueueFailed;
     private boolean removalRunning;
     private final FailureEpisode removing = new FailureEpisode("removing answered sends from the outbox", LOG::warning);
     /** The retry of a removal commit that failed, while one waits. */
@@ -114,6 +116,14 @@ final class Outbox {
                     + " was used already; use one above " + lastCounter));
             return;
         }
+        if (enqueueFailed && counter != lastCounter + 1) {
+            // Sends numbered by the application may have been on their way here when an enqueue failed and freed
+            // their predecessors' counters: stored now, they would leave those as a gap.
+            result.completeExceptionally(new IllegalArgumentException("counter " + counter + " would leave a gap:"
+                    + " the outbox could not store the sends from counter " + (lastCounter + 1) + " on; send counter "
+                    + (lastCounter + 1) + " again first"));
+            return;
+        }
         lastCounter = counter;
         Pending p = new Pending(new OutboxEntry(counter, to, payload, Checksums.crc32c(payload),
                 runtime.currentTimeMillis()), result);
@@ -142,12 +152,14 @@ final class Outbox {
         batch.forEach(s -> entries.add(s.value.entry()));
         StoreCommits.submit(runtime, () -> store.commit(ClientCommit.enqueue(entries)), (state, error) -> {
             if (error == null) {
+                enqueueFailed = false;
                 batch.forEach(pending::durable);
                 durableCounter = Math.max(durableCounter, entries.get(entries.size() - 1).counter());
             } else {
                 // Nothing of it was stored. What was enqueued after it fails too (it would be stored above a
                 // counter that never was), and the counters above the last stored one are free again.
                 enqueueBuffer.clear();
+                enqueueFailed = true;
                 // The application hears of it from each send's result; it says so as it sees fit.
                 ClientException why = new ClientException("the send could not be stored in the outbox: "
                         + error.getMessage(), error);

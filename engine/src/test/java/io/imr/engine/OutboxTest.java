@@ -272,6 +272,31 @@ class OutboxTest {
     }
 
     @Test
+    @DisplayName("after a failed enqueue, a send numbered past the freed counters is refused until one is stored again:"
+            + " sends already on their way to the engine when the failure lands cannot leave a gap")
+    void noGapFromSendsInFlight() {
+        send(1);
+        runtime.runDue();
+        assertThat(store.peek().outboxAdd()).extracting(OutboxEntry::counter).containsExactly(1L);
+        store.failNext("no space left on device");
+        runtime.runDue();
+        // 2 and 3 were handed over by the application before it heard of the failure of 1.
+        CompletableFuture<Long> two = send(2);
+        CompletableFuture<Long> three = send(3);
+        runtime.runDue();
+        assertThat(two).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+                .withMessageContaining("counter 1");
+        assertThat(three).isCompletedExceptionally();
+        assertThat(store.waiting()).as("nothing stored above the freed counter").isZero();
+
+        assertThat(send(1)).isNotCompletedExceptionally();
+        runtime.runDue();
+        store.completeNext();
+        runtime.runDue();
+        assertThat(send(3)).as("once a send is stored again, counters may skip again").isNotCompletedExceptionally();
+    }
+
+    @Test
     @DisplayName("sends nothing while no session is up, and everything once one is")
     void waitsForSession() {
         up = false;
