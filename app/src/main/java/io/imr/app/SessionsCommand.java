@@ -1,7 +1,6 @@
 package io.imr.app;
 
 import io.imr.api.strategy.StrategyRegistry;
-import io.imr.bench.IdleSessions;
 import io.imr.bench.ProcessProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * {@code imr server} as users run it, in a child JVM: TCP on 127.0.0.1, a data folder, the strategy, and its
  * Prometheus endpoint, which {@link #counters()} reads at the end of a measurement.
  */
-final class ImrBroker implements Broker {
+public final class ImrBroker implements Broker {
 
     /** The class whose {@code main} is the {@code imr} command; a system property lets tests name another. */
     static final String MAIN = System.getProperty("imr.bench.main", "io.imr.app.Imr");
@@ -37,7 +37,7 @@ final class ImrBroker implements Broker {
         this.secretFile = secretFile;
     }
 
-    static ImrBroker start(Path dir, String strategy, List<String> jvmArgs) throws IOException, InterruptedException {
+    public static ImrBroker start(Path dir, String strategy, List<String> jvmArgs) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path secret = dir.resolve("secret");
         List<String> args = List.of("server", "--listen", "127.0.0.1:0", "--data", dir.resolve("data").toString(),
@@ -74,7 +74,7 @@ final class ImrBroker implements Broker {
         return new ImrBroker(p, listening, metrics, secret);
     }
 
-    Path secretFile() {
+    public Path secretFile() {
         return secretFile;
     }
 

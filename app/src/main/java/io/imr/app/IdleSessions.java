@@ -1,4 +1,7 @@
-package io.imr.bench;
+package io.imr.app;
+
+import io.imr.bench.ImrBroker;
+import io.imr.bench.ProcessProbe;
 
 import io.imr.api.frame.ErrorFrame;
 import io.imr.api.frame.Frame;
@@ -40,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * have been held, a real sender sends it messages, and the time until the device committed them is measured:
  * delivery to one session among the many still works.
  */
-public final class IdleSessions {
+final class IdleSessions {
 
     /**
      * @param count      idle sessions
