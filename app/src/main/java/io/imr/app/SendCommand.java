@@ -124,6 +124,11 @@ final class SendCommand implements Callable<Integer> {
         private long retryAt = -1;
         /** The last counter stored when an enqueue failed, while no later one has been; -1 when none failed. */
         private long stalledAt = -1;
+        /** When the last "could not be stored" line was said, and whether its "stores again" is still due. */
+        private long saidAt = Long.MIN_VALUE / 2;
+        private boolean recoveryDue;
+        /** A disk nearly full stores a few messages, then fails again: one line about it a minute at most. */
+        static final long QUIET_NANOS = 60_000_000_000L;
 
         Feeder(Outbox outbox, long count, Pacing pacing, Consumer<String> say) {
             this.outbox = outbox;
@@ -144,8 +149,12 @@ final class SendCommand implements Callable<Integer> {
                     retryAt = nanos + RETRY_NANOS;
                     if (stalledAt < 0) {
                         stalledAt = outbox.lastStored();
-                        say.accept("message " + (stalledAt + 1) + " and after could not be stored in the outbox ("
-                                + rootMessage(f) + "); trying again every second");
+                        if (nanos - saidAt >= QUIET_NANOS) {
+                            saidAt = nanos;
+                            recoveryDue = true;
+                            say.accept("message " + (stalledAt + 1) + " and after could not be stored in the outbox ("
+                                    + rootMessage(f) + "); trying again every second");
+                        }
                     }
                 }
                 if (nanos < retryAt) {
@@ -169,6 +178,9 @@ final class SendCommand implements Callable<Integer> {
             }
             if (stalledAt >= 0 && stored > stalledAt) {
                 stalledAt = -1;
+            }
+            if (recoveryDue && stalledAt < 0) {
+                recoveryDue = false;
                 say.accept("the outbox stores again (up to message " + stored + ")");
             }
             // Never more than the outbox takes: a send it refuses as full would leave a gap behind the next one.

@@ -129,6 +129,29 @@ class SendFeederTest {
     }
 
     @Test
+    @DisplayName("a disk nearly full that stores a few and fails again is said once a minute, not at every retry")
+    void flappingSaidOnceAMinute() {
+        SendCommand.Feeder f = new SendCommand.Feeder(outbox, 1_000, new SendCommand.Pacing(10.0), said::add);
+        long t = 0;
+        f.feed(t);
+        for (int round = 0; round < 20; round++) {
+            outbox.failAll("No space left on device");
+            t += S / 10;
+            f.feed(t);
+            t += S;
+            f.feed(t); // handed over again
+            outbox.storeAll();
+            t += S / 10;
+            f.feed(t); // stored: recovered, and on
+        }
+        assertThat(said).as("within a minute: one line down, one up; " + said).hasSize(2);
+        t += 61 * S;
+        outbox.failAll("No space left on device");
+        f.feed(t);
+        assertThat(said).hasSize(3).last().asString().contains("could not be stored");
+    }
+
+    @Test
     @DisplayName("never more than the outbox has room for")
     void room() {
         outbox.room = 3;
