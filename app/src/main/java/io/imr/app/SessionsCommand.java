@@ -43,7 +43,7 @@ final class SessionsCommand implements Callable<Integer> {
             throw new Imr.UsageError("--count must be 1 or more, got " + count);
         }
         StrategyRegistry.load().get(strategy); // an unknown name is a usage error listing the names available
-        long needed = count + 4_096L;
+        long needed = count + 512L;
         long limit = ProcessProbe.raiseOpenFileLimit(needed);
         if (limit < needed) {
             System.err.printf("imr: %,d sessions need %,d open files per process; this one may open %,d (ulimit -n)"
