@@ -15,14 +15,12 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +29,6 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -96,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
                 r = run(name, dir, s);
             } finally {
                 if (!keep) {
-                    deleteTree(dir);
+                    Folders.deleteTree(dir);
                 }
             }
             out.println();
@@ -287,12 +284,6 @@ final class DemoCommand implements Callable<Integer> {
                 + "  frames dropped " + proxy.framesDropped() + "  cuts " + proxy.cuts() + "  receiver restarts "
                 + restarts + "   ");
         out.flush();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 
     /** What the demo found. */

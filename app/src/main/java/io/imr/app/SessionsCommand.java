@@ -57,9 +57,7 @@ final class SessionsCommand implements Callable<Integer> {
             x = new IdleSessions(new IdleSessions.Settings(count, strategy, hold, sources, dir), System.out).run();
         } finally {
             if (data == null) {
-                try (var files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+                Folders.deleteTree(dir);
             }
         }
         System.out.printf("imr sessions: %,d idle authenticated sessions on one server (%s) from 127.0.0.2-127.0.0.%d,"

@@ -1,12 +1,8 @@
 package io.imr.app;
 
 import io.imr.api.strategy.StrategyRegistry;
-import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,27 +87,11 @@ final class SoakCommand implements Callable<Integer> {
         if (r.passed()) {
             System.out.printf("imr soak: passed (seed %d)%n", s);
             if (!keep) {
-                delete(dir);
+                Folders.deleteTree(dir);
             }
             return Imr.OK;
         }
         System.out.printf("imr soak: FAILED (seed %d); data and logs kept in %s%n", s, dir);
         return Imr.FAILED;
-    }
-
-    private static void delete(Path dir) throws IOException {
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }
