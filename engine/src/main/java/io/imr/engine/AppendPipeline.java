@@ -230,13 +230,14 @@ final class AppendPipeline {
                 continue;
             }
             storing.succeeded();
-            Message m = p.accepted.message();
+            Accepted a = p.accepted;
             if (s.active()) {
-                answers.computeIfAbsent(s, SendAcks::new).add(p.outboxId, p.counter, m.seq(), m.epoch());
+                answers.computeIfAbsent(s, SendAcks::new).add(p.outboxId, p.counter, a.seq(), a.epoch());
             }
-            if (p.accepted.duplicate()) {
-                metrics.duplicate.increment();
+            if (a.duplicate()) {
+                metrics.duplicate.increment(); // its message may have been trimmed since: only its seq is answered
             } else {
+                Message m = a.message();
                 metrics.received.increment();
                 metrics.committed.increment();
                 appended.computeIfAbsent(m.recipient(), k -> new ArrayList<>()).add(m);

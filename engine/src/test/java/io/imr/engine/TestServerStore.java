@@ -111,6 +111,26 @@ final class TestServerStore implements ServerStore {
     }
 
     @Override
+    public List<DeviceState> devices(String user) {
+        return store.devices(user);
+    }
+
+    @Override
+    public List<String> users(String after, int limit) {
+        return store.users(after, limit);
+    }
+
+    @Override
+    public long firstSeqSince(String user, long millis) {
+        return store.firstSeqSince(user, millis);
+    }
+
+    @Override
+    public CompletionStage<InboxState> trim(String user, long below) {
+        return CompletableFuture.completedFuture(store.trim(user, below).toCompletableFuture().join());
+    }
+
+    @Override
     public Optional<Message> findBySender(String sender, String clientId) {
         return store.findBySender(sender, clientId);
     }

@@ -133,8 +133,9 @@ final class Checks {
         if (!accepted.isEmpty()) {
             recorder.event("server", (java.util.function.Supplier<String>) () -> {
                 StringBuilder sb = new StringBuilder("COMMITTED");
-                accepted.forEach(a -> sb.append(' ').append(a.message().id()).append(a.duplicate() ? "(dup)" : "")
-                        .append("->").append(a.message().recipient()).append('#').append(a.message().seq()));
+                accepted.forEach(a -> sb.append(' ').append(a.message() != null ? a.message().id() : "(trimmed)")
+                        .append(a.duplicate() ? "(dup)" : "").append("->").append(a.recipient()).append('#')
+                        .append(a.seq()));
                 return sb.toString();
             });
         }

@@ -187,6 +187,60 @@ final class MemoryServerStore implements ServerStore {
     }
 
     @Override
+    public List<DeviceState> devices(String user) {
+        io.imr.api.Names.principal("user", user);
+        synchronized (disk) {
+            requireOpen();
+            return disk.devices(user);
+        }
+    }
+
+    @Override
+    public List<String> users(String after, int limit) {
+        synchronized (disk) {
+            requireOpen();
+            return disk.users(after, limit);
+        }
+    }
+
+    @Override
+    public long firstSeqSince(String user, long millis) {
+        synchronized (disk) {
+            requireOpen();
+            return disk.firstSeqSince(user, millis);
+        }
+    }
+
+    @Override
+    public CompletionStage<InboxState> trim(String user, long below) {
+        io.imr.api.Names.principal("user", user);
+        if (below < 1) {
+            throw new IllegalArgumentException("trim below a seq of 1 or more, got " + below);
+        }
+        if (scheduler == null) {
+            synchronized (disk) {
+                if (closed) {
+                    return CompletableFuture.failedStage(new StoreException.ClosedException("the server store is closed"));
+                }
+                if (failWrite.getAsBoolean()) {
+                    return CompletableFuture.failedStage(
+                            new StoreException("disk full (injected): nothing was trimmed"));
+                }
+                return CompletableFuture.completedStage(disk.trim(user, below));
+            }
+        }
+        return queue(() -> {
+            if (scheduler.chance(failRate.getAsDouble())) {
+                checks.event("server", "trim FAILED (injected disk full): " + user + " below " + below);
+                throw new StoreException("disk full (injected): nothing was trimmed");
+            }
+            InboxState after = disk.trim(user, below);
+            checks.event("server", "trimmed " + user + " below " + after.firstSeq());
+            return after;
+        });
+    }
+
+    @Override
     public Optional<Message> findBySender(String sender, String clientId) {
         io.imr.api.Names.principal("sender", sender);
         io.imr.api.Names.clientId(clientId);

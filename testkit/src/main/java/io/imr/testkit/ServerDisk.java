@@ -27,6 +27,8 @@ final class ServerDisk {
     static final class Inbox {
         long epoch = 1;
         long maxSeq;
+        /** The lowest seq held after trims, 0 before the first trim. */
+        long trimmedBelow;
         final TreeMap<Long, Message> messages = new TreeMap<>();
         /** The ordinal of the generation that stored each seq. */
         final TreeMap<Long, Integer> storedBy = new TreeMap<>();
@@ -35,6 +37,7 @@ final class ServerDisk {
             Inbox c = new Inbox();
             c.epoch = epoch;
             c.maxSeq = maxSeq;
+            c.trimmedBelow = trimmedBelow;
             c.messages.putAll(messages);
             c.storedBy.putAll(storedBy);
             return c;
@@ -103,9 +106,67 @@ final class ServerDisk {
         if (known == null || in == null) {
             return false;
         }
-        Message m = in.messages.get(seq);
         Integer by = in.storedBy.get(seq);
+        if (seq < in.trimmedBelow && seq <= in.maxSeq) {
+            return by != null && by <= known; // trimmed: its id is gone, its generation is kept
+        }
+        Message m = in.messages.get(seq);
         return m != null && m.id().equals(id) && by != null && by <= known;
+    }
+
+    /** As {@link io.imr.api.store.ServerStore#trim}. */
+    InboxState trim(String user, long below) {
+        Inbox in = inboxes.get(user);
+        if (in == null || in.maxSeq == 0) {
+            return inboxState(user);
+        }
+        long to = Math.min(below, in.maxSeq + 1);
+        if (to > in.trimmedBelow && to > firstHeld(in)) {
+            in.messages.headMap(to, false).clear();
+            in.trimmedBelow = to;
+        }
+        return inboxState(user);
+    }
+
+    private static long firstHeld(Inbox in) {
+        return in.messages.isEmpty() ? in.maxSeq + 1 : in.messages.firstKey();
+    }
+
+    /** As {@link io.imr.api.store.ServerStore#firstSeqSince}. */
+    long firstSeqSince(String user, long millis) {
+        Inbox in = inboxes.get(user);
+        if (in == null) {
+            return 1;
+        }
+        for (Message m : in.messages.values()) {
+            if (m.serverTimeMillis() >= millis) {
+                return m.seq();
+            }
+        }
+        return in.maxSeq + 1;
+    }
+
+    /** As {@link io.imr.api.store.ServerStore#devices}. */
+    List<DeviceState> devices(String user) {
+        TreeMap<String, DeviceState> of = new TreeMap<>();
+        devices.forEach((k, d) -> {
+            if (d.user().equals(user)) {
+                of.put(d.device(), d);
+            }
+        });
+        return new ArrayList<>(of.values());
+    }
+
+    /** As {@link io.imr.api.store.ServerStore#users}. */
+    List<String> users(String after, int limit) {
+        List<String> out = new ArrayList<>();
+        for (String u : new TreeMap<>(inboxes).tailMap(after, false).keySet()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            out.add(u);
+        }
+        return out;
     }
     static String key(String sender, String clientId) {
         return sender + "\u0000" + clientId;
@@ -120,7 +181,8 @@ final class ServerDisk {
         if (in == null) {
             return new InboxState(user, 1, 0, 0);
         }
-        return new InboxState(user, in.epoch, in.maxSeq, in.messages.isEmpty() ? 0 : in.messages.firstKey());
+        long first = !in.messages.isEmpty() ? in.messages.firstKey() : in.trimmedBelow > 0 ? in.maxSeq + 1 : 0;
+        return new InboxState(user, in.epoch, in.maxSeq, first);
     }
 
     List<Accepted> apply(ServerCommit c) {
@@ -130,7 +192,10 @@ final class ServerDisk {
             String k = key(s.sender(), s.clientId());
             Message known = dedup.get(k);
             if (known != null && dedupOn) {
-                out.add(new Accepted(known, true));
+                Inbox of = inboxes.get(known.recipient());
+                boolean trimmed = of != null && of.epoch == known.epoch() && known.seq() < of.trimmedBelow;
+                out.add(trimmed ? Accepted.trimmed(known.recipient(), known.seq(), known.epoch())
+                        : new Accepted(known, true));
                 continue;
             }
             if (known != null) {
@@ -148,8 +213,11 @@ final class ServerDisk {
         for (DeviceState d : c.devices()) {
             String k = d.user() + "/" + d.device();
             DeviceState before = devices.get(k);
-            if (before != null && before.epoch() == d.epoch() && d.confirmed() < before.confirmed()) {
-                d = new DeviceState(d.user(), d.device(), d.epoch(), d.cursor(), before.confirmed());
+            if (before != null) {
+                long confirmed = before.epoch() == d.epoch() ? Math.max(before.confirmed(), d.confirmed())
+                        : d.confirmed();
+                d = new DeviceState(d.user(), d.device(), d.epoch(), d.cursor(), confirmed,
+                        Math.max(before.lastSeen(), d.lastSeen()));
             }
             devices.put(k, d);
         }
@@ -172,7 +240,14 @@ final class ServerDisk {
     }
 
     Optional<Message> findBySender(String sender, String clientId) {
-        return Optional.ofNullable(dedup.get(key(sender, clientId)));
+        Message m = dedup.get(key(sender, clientId));
+        if (m != null) {
+            Inbox of = inboxes.get(m.recipient());
+            if (of != null && of.epoch == m.epoch() && m.seq() < of.trimmedBelow) {
+                return Optional.empty();
+            }
+        }
+        return Optional.ofNullable(m);
     }
 
 }

@@ -456,6 +456,138 @@ public abstract class ServerStoreCompatibilityKit {
         assertEquals(List.of(4L, 5L), seqs(commit(sub("alice", "o-4", "bob"), sub("alice", "o-5", "bob"))));
     }
 
+    // ---------------------------------------------------------------- retention
+
+    @Test
+    @DisplayName("trim: removes the seqs below, reads start at the first held, numbering goes on; idempotent; durable")
+    void trim() {
+        List<Accepted> a = commit(sub("alice", "o-1", "bob"), sub("alice", "o-2", "bob"), sub("alice", "o-3", "bob"),
+                sub("alice", "o-4", "bob"), sub("alice", "o-5", "carol"));
+        assertEquals(new InboxState("bob", 1, 4, 3), await(store.trim("bob", 3)));
+        assertEquals(new InboxState("bob", 1, 4, 3), store.inbox("bob"));
+        assertEquals(List.of(a.get(2).message(), a.get(3).message()), store.read("bob", 1, 10));
+        assertEquals(List.of(a.get(3).message()), store.read("bob", 4, 10));
+        assertEquals(new InboxState("bob", 1, 4, 3), await(store.trim("bob", 3)), "again: nothing more");
+        assertEquals(new InboxState("bob", 1, 4, 3), await(store.trim("bob", 2)), "below what is held: nothing");
+        assertEquals(new InboxState("carol", 1, 1, 1), store.inbox("carol"), "other inboxes untouched");
+        assertEquals(new InboxState("nobody", 1, 0, 0), await(store.trim("nobody", 5)), "an empty inbox: nothing");
+        assertEquals(5L, commit(sub("alice", "o-6", "bob")).get(0).seq(), "numbering goes on");
+        reopen();
+        assertEquals(new InboxState("bob", 1, 5, 3), store.inbox("bob"));
+        assertEquals(range(3, 5), seqs(store.read("bob", 1, 10)));
+        // Everything, and beyond maxSeq + 1: first becomes maxSeq + 1, and the next message is held again.
+        assertEquals(new InboxState("bob", 1, 5, 6), await(store.trim("bob", 99)));
+        assertEquals(List.of(), store.read("bob", 1, 10));
+        assertEquals(6L, commit(sub("dave", "d-1", "bob")).get(0).seq());
+        assertEquals(new InboxState("bob", 1, 6, 6), store.inbox("bob"));
+        assertEquals(range(6, 6), seqs(store.read("bob", 1, 10)));
+        assertThrows(IllegalArgumentException.class, () -> store.trim("bob", 0));
+        assertThrows(IllegalArgumentException.class, () -> store.trim("not a user", 2));
+    }
+
+    @Test
+    @DisplayName("trim keeps dedup: a resend of a trimmed message is a duplicate answered with its seq, stores nothing")
+    void trimKeepsDedup() {
+        List<Accepted> a = commit(sub("alice", "o-1", "bob"), sub("alice", "o-2", "bob"), sub("alice", "o-3", "bob"));
+        await(store.trim("bob", 3));
+        for (int i = 0; i < 2; i++) {
+            List<Accepted> again = commit(sub("alice", "o-1", "bob"), sub("alice", "o-3", "bob"),
+                    sub("alice", "o-4", "bob"));
+            assertEquals(List.of(true, true, i == 1), duplicates(again));
+            assertEquals(new Accepted("bob", 1, 1, null, true), again.get(0), "trimmed: its seq and epoch");
+            assertEquals(a.get(2).message(), again.get(1).message(), "held: the message itself");
+            assertEquals(4L, again.get(2).seq());
+            assertEquals(Optional.empty(), store.findBySender("alice", "o-1"), "trimmed messages are not found");
+            assertEquals(Optional.of(a.get(2).message()), store.findBySender("alice", "o-3"));
+            reopen();
+        }
+        assertEquals(new InboxState("bob", 1, 4, 3), store.inbox("bob"));
+    }
+
+    @Test
+    @DisplayName("trim keeps what vouching needs: the generation that stored a trimmed seq, not its id")
+    void trimAndVouching() {
+        String first = store.generation();
+        Message one = commit(sub("alice", "o-1", "bob")).get(0).message();
+        reopen();
+        String second = store.generation();
+        commit(sub("alice", "o-2", "bob"), sub("alice", "o-3", "bob"));
+        await(store.trim("bob", 3));
+        assertTrue(store.vouches("bob", 1, one.id(), first), "trimmed, stored by the generation named");
+        assertTrue(store.vouches("bob", 1, "", first), "trimmed: the id is not checked");
+        assertTrue(store.vouches("bob", 2, "", second));
+        assertFalse(store.vouches("bob", 2, "", first), "trimmed, stored by a generation after the one named");
+        assertFalse(store.vouches("bob", 1, "", "g9-unknown"), "a generation this store never ran");
+        assertFalse(store.vouches("bob", 4, "", second), "a seq never given");
+        reopen();
+        assertTrue(store.vouches("bob", 1, one.id(), first));
+        assertFalse(store.vouches("bob", 2, "", first));
+    }
+
+    @Test
+    @DisplayName("a trim whose write fails removes nothing and the store stays usable; a closed store refuses it")
+    void trimFailure() {
+        commit(sub("alice", "o-1", "bob"), sub("alice", "o-2", "bob"), sub("alice", "o-3", "bob"));
+        failNextWrite();
+        StoreException e = failure(store.trim("bob", 3));
+        assertFalse(e instanceof StoreException.ClosedException, e.toString());
+        assertEquals(new InboxState("bob", 1, 3, 1), store.inbox("bob"));
+        assertEquals(range(1, 3), seqs(store.read("bob", 1, 10)));
+        assertEquals(new InboxState("bob", 1, 3, 3), await(store.trim("bob", 3)));
+        reopen();
+        assertEquals(range(3, 3), seqs(store.read("bob", 1, 10)));
+        store.close();
+        assertInstanceOf(StoreException.ClosedException.class, failure(store.trim("bob", 4)));
+        store = open();
+        assertEquals(new InboxState("bob", 1, 3, 3), store.inbox("bob"));
+    }
+
+    @Test
+    @DisplayName("a trim grouped with appends to the same inbox trims what the group appended too, and the rest is held")
+    void trimWithAppends() {
+        commit(sub("alice", "o-1", "bob"));
+        CompletionStage<List<Accepted>> appended = store.commit(ServerCommit.append(List.of(sub("alice", "o-2", "bob"),
+                sub("alice", "o-3", "bob"))));
+        CompletionStage<InboxState> trimmed = store.trim("bob", 3);
+        CompletionStage<List<Accepted>> after = store.commit(ServerCommit.append(List.of(sub("alice", "o-4", "bob"))));
+        assertEquals(List.of(2L, 3L), seqs(await(appended)));
+        assertEquals(new InboxState("bob", 1, 3, 3), await(trimmed));
+        assertEquals(4L, await(after).get(0).seq());
+        assertEquals(range(3, 4), seqs(store.read("bob", 1, 10)));
+        reopen();
+        assertEquals(range(3, 4), seqs(store.read("bob", 1, 10)));
+        assertEquals(new InboxState("bob", 1, 4, 3), store.inbox("bob"));
+    }
+
+    @Test
+    @DisplayName("firstSeqSince, devices and users answer what retention asks")
+    void retentionQueries() {
+        byte[] p = bytes("x");
+        store.commit(ServerCommit.append(List.of(new Submission("alice", "o-1", "bob", p, Checksums.crc32c(p), 1_000),
+                new Submission("alice", "o-2", "bob", p, Checksums.crc32c(p), 2_000),
+                new Submission("alice", "o-3", "bob", p, Checksums.crc32c(p), 3_000),
+                new Submission("alice", "o-4", "carol", p, Checksums.crc32c(p), 3_000)))).toCompletableFuture().join();
+        assertEquals(1, store.firstSeqSince("bob", 0));
+        assertEquals(2, store.firstSeqSince("bob", 1_500));
+        assertEquals(3, store.firstSeqSince("bob", 3_000));
+        assertEquals(4, store.firstSeqSince("bob", 3_001), "none: maxSeq + 1");
+        assertEquals(1, store.firstSeqSince("nobody", 0));
+        await(store.trim("bob", 3));
+        assertEquals(3, store.firstSeqSince("bob", 0), "from the first held");
+        commit(new ServerCommit(List.of(), List.of(new DeviceState("bob", "tablet", 1, 2, 2, 5_000),
+                new DeviceState("bob", "phone", 1, 1, 1, 4_000), new DeviceState("bobby", "phone", 1, 1, 1, 1))));
+        commit(ServerCommit.device(new DeviceState("bob", "phone", 1, 2, 2)));
+        assertEquals(List.of(new DeviceState("bob", "phone", 1, 2, 2, 4_000),
+                new DeviceState("bob", "tablet", 1, 2, 2, 5_000)), store.devices("bob"), "last seen never moves back");
+        assertEquals(List.of(), store.devices("carol"));
+        assertEquals(List.of("bob", "carol"), store.users("", 10));
+        assertEquals(List.of("bob"), store.users("", 1));
+        assertEquals(List.of("carol"), store.users("bob", 10));
+        reopen();
+        assertEquals(2, store.devices("bob").size());
+        assertEquals(List.of("bob", "carol"), store.users("", 10));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Stores counters of alice's outbox "o" to bob, one commit, each new; records the messages. */
@@ -490,7 +622,7 @@ public abstract class ServerStoreCompatibilityKit {
     }
 
     private static List<Long> seqs(List<?> items) {
-        return items.stream().map(o -> o instanceof Accepted a ? a.message().seq() : ((Message) o).seq()).toList();
+        return items.stream().map(o -> o instanceof Accepted a ? a.seq() : ((Message) o).seq()).toList();
     }
 
     private static List<Boolean> duplicates(List<Accepted> accepted) {

@@ -77,12 +77,23 @@ public record ClientCommit(Rebase rebase, String serverStore, List<Message> mess
      * @param serverStore the generation of the server store that set it
      * @param epoch       the epoch of the server's sequence
      * @param cursor      the seq after which the server serves the device
+     * @param expired     the seqs the device had not committed that the server no longer holds (it moved its
+     *                    position past them: the server trimmed them), recorded with the position; null for none
      */
-    public record Rebase(String serverStore, long epoch, long cursor) {
+    public record Rebase(String serverStore, long epoch, long cursor, ExpiredRange expired) {
         public Rebase {
             if (serverStore == null || serverStore.isEmpty() || epoch < 1 || cursor < 0) {
                 throw new IllegalArgumentException("rebase needs a server store, epoch >= 1 and cursor >= 0");
             }
+            if (expired != null && (expired.epoch() != epoch || expired.to() != cursor)) {
+                throw new IllegalArgumentException("an expired range ends at the rebase's cursor, in its epoch: "
+                        + expired + " with cursor " + cursor + " of epoch " + epoch);
+            }
+        }
+
+        /** A rebase with nothing expired. */
+        public Rebase(String serverStore, long epoch, long cursor) {
+            this(serverStore, epoch, cursor, null);
         }
 
         /** The position it sets. */

@@ -1,5 +1,7 @@
 package io.imr.api.store;
 
+import java.util.List;
+
 /**
  * The committed state of a device's store: what a commit that returned left behind.
  *
@@ -23,15 +25,36 @@ package io.imr.api.store;
  * @param server      where the device stands in the server's numbering ({@code LastReceivedSeqID})
  * @param incarnation how many times the store was opened, this opening included (0 for a store that counts
  *                    no openings)
+ * @param expired     the ranges of the server's sequence the device could no longer get when it came back
+ *                    (the server had trimmed them), oldest first: recorded in the commit that moved the server
+ *                    position past them, never a silent gap
  */
 public record ClientState(String user, String device, String outboxId, long epoch, long cursor, String idAtCursor,
                           long firstSeq, long count, long handedOver, long lastCounter, int outboxSize,
-                          ServerPosition server, long incarnation) {
+                          ServerPosition server, long incarnation, List<ExpiredRange> expired) {
 
     public ClientState {
         if (server == null) {
             throw new IllegalArgumentException("server position must not be null (ServerPosition.NONE for none)");
         }
+        expired = List.copyOf(expired);
+    }
+
+    /** A state with no expired range. */
+    public ClientState(String user, String device, String outboxId, long epoch, long cursor, String idAtCursor,
+                       long firstSeq, long count, long handedOver, long lastCounter, int outboxSize,
+                       ServerPosition server, long incarnation) {
+        this(user, device, outboxId, epoch, cursor, idAtCursor, firstSeq, count, handedOver, lastCounter, outboxSize,
+                server, incarnation, List.of());
+    }
+
+    /** How many seqs of the server's sequence expired before this device got them, over all its ranges. */
+    public long expiredCount() {
+        long n = 0;
+        for (ExpiredRange r : expired) {
+            n += r.count();
+        }
+        return n;
     }
 
     /**

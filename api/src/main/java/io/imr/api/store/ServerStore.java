@@ -65,8 +65,49 @@ public interface ServerStore extends AutoCloseable {
     Optional<DeviceState> device(String user, String device);
 
     /**
-     * The message stored under this sender and client id, if any (the dedup index): empty for a client
-     * id that is not {@code <outbox id>-<counter>}, which is never stored.
+     * What is kept of each device of a user that was ever written, in device name order. <b>Failure rule:</b>
+     * changes nothing; an I/O error throws {@link StoreException}.
+     */
+    List<DeviceState> devices(String user);
+
+    /**
+     * Up to {@code limit} users with an inbox, in name order, after {@code after} (empty for the first):
+     * for retention's sweeps. <b>Failure rule:</b> changes nothing; an I/O error throws {@link StoreException}.
+     */
+    List<String> users(String after, int limit);
+
+    /**
+     * The lowest seq the user's inbox holds whose message was stored at {@code millis} or later by the server's
+     * wall clock ({@link InboxState#maxSeq()} + 1 when none): the bound below which {@link #trim} removes what
+     * is older than a time. <b>Failure rule:</b> changes nothing; an I/O error throws {@link StoreException}.
+     */
+    long firstSeqSince(String user, long millis);
+
+    /**
+     * Removes durably the messages of the user's inbox below seq {@code below} (retention): afterwards
+     * {@link #read} starts at the first seq held, {@link InboxState#firstSeq()} is that seq ({@code maxSeq + 1}
+     * when nothing is left), and numbering continues where it was. A below at or under the first seq held
+     * removes nothing; one above {@code maxSeq + 1} is taken as {@code maxSeq + 1}.
+     *
+     * <p>What the dedup index knows of the trimmed messages stays (G6): a resend of one is a duplicate,
+     * answered with its seq and epoch by an {@link Accepted#trimmed} answer, and stores nothing;
+     * {@link #findBySender} no longer finds it. {@link #vouches} for a trimmed seq checks what the store can
+     * still check, the generation that stored it, not its id.
+     *
+     * <p><b>Failure rule.</b> When the stage completes exceptionally nothing was removed: with
+     * {@link StoreException} when writing failed (the store stays usable), with
+     * {@link StoreException.ClosedException} when closed. Trimming is idempotent: trimming again below the
+     * same seq removes nothing more. A stage that completed normally survives a crash or power cut.
+     *
+     * @return the inbox as the trim left it
+     * @throws IllegalArgumentException for a user name that is not valid or a below under 1
+     */
+    CompletionStage<InboxState> trim(String user, long below);
+
+    /**
+     * The message stored under this sender and client id, if any and still held (the dedup index): empty for a
+     * client id that is not {@code <outbox id>-<counter>}, which is never stored, and for a message trimmed
+     * since ({@link #trim}).
      *
      * @throws IllegalArgumentException if the sender is not a valid name or the client id not a valid id
      */
@@ -86,8 +127,10 @@ public interface ServerStore extends AutoCloseable {
      * holds the same sequence as this store up to it: this store holds {@code id} at the user's {@code seq},
      * stored by {@code generation} or by a generation before it, and knows {@code generation}. Anything else
      * (a generation this store never ran, such as one that ran on the original after the copy this store
-     * was restored from, or of another store; another message at the seq; a seq not held) vouches for
-     * nothing, and the server serves the device from the start of what it holds.
+     * was restored from, or of another store; another message at the seq; a seq never given) vouches for
+     * nothing, and the server serves the device from the start of what it holds. For a seq trimmed since
+     * ({@link #trim}) the id is not checked (it may be empty): the store vouches when the generation that
+     * stored the seq was {@code generation} or one before it that it knows.
      *
      * <p><b>Failure rule:</b> changes nothing; an I/O error throws {@link StoreException}.
      */

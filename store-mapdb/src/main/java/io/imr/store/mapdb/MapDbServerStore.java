@@ -58,6 +58,10 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
     record NewGeneration(String id) {
     }
 
+    /** The operation that trims a user's inbox below a seq. */
+    record Trim(String user, long below) {
+    }
+
     private final String name;
     /** Committed inbox metas; written only under the engine's write lock. */
     /** The memory {@link RecentMessages} takes at most: 64 MiB, some 170,000 messages of 256 bytes. */
@@ -189,6 +193,46 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
     }
 
     @Override
+    public List<DeviceState> devices(String user) {
+        Names.principal("user", user);
+        return engine.read(layout -> layout.devices(user));
+    }
+
+    @Override
+    public List<String> users(String after, int limit) {
+        Objects.requireNonNull(after, "after");
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative, got " + limit);
+        }
+        return engine.read(layout -> layout.users(after, limit));
+    }
+
+    @Override
+    public long firstSeqSince(String user, long millis) {
+        Names.principal("user", user);
+        return engine.read(layout -> {
+            InboxMeta m = metas.get(user);
+            if (m == null) {
+                m = layout.readMeta(user);
+            }
+            if (m == null) {
+                return 1L;
+            }
+            long seq = m.firstSeq() == 0 ? -1 : layout.firstSeqSince(user, m.firstSeq(), millis);
+            return seq < 0 ? m.maxSeq() + 1 : seq;
+        });
+    }
+
+    @Override
+    public CompletionStage<InboxState> trim(String user, long below) {
+        Names.principal("user", user);
+        if (below < 1) {
+            throw new IllegalArgumentException("trim below a seq of 1 or more, got " + below);
+        }
+        return engine.submit(new Trim(user, below), 0);
+    }
+
+    @Override
     public Optional<Message> findBySender(String sender, String clientId) {
         Names.principal("sender", sender);
         Names.clientId(clientId);
@@ -199,7 +243,14 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
         long counter = ClientIds.counterOf(clientId);
         return Optional.ofNullable(engine.read(layout -> {
             ServerCodecs.Run run = layout.runCovering(prefix, counter);
-            return run == null ? null : layout.messageOf(run, sender, clientId, counter);
+            if (run == null) {
+                return null;
+            }
+            InboxMeta m = layout.readMeta(run.recipient());
+            if (m != null && m.epoch() == run.epoch() && run.seqOf(counter) < m.firstSeq()) {
+                return null; // trimmed since
+            }
+            return layout.messageOf(run, sender, clientId, counter);
         }));
     }
 
@@ -211,12 +262,21 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
     @Override
     public boolean vouches(String user, long seq, String id, String generation) {
         Names.principal("user", user);
-        if (seq < 1 || id == null || id.isEmpty() || generation == null || generation.isEmpty()) {
+        if (seq < 1 || id == null || generation == null || generation.isEmpty()) {
             return false;
         }
         return engine.read(layout -> {
             Long known = layout.generations.get(generation);
             if (known == null) {
+                return false;
+            }
+            InboxMeta meta = layout.readMeta(user);
+            if (meta != null && seq < meta.firstSeq() && seq <= meta.maxSeq()) {
+                // Trimmed: the id is gone with the message; the generation that stored the seq is kept.
+                long by = layout.trimmedBy(user, seq);
+                return by >= 1 && by <= known;
+            }
+            if (id.isEmpty()) {
                 return false;
             }
             Message m = layout.message(user, seq);
@@ -308,6 +368,8 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
         private final Map<String, List<Message>> appended = new LinkedHashMap<>();
         private final Map<OutboxRef, OutboxRuns> outboxes = new HashMap<>();
         private final Map<String, DeviceState> changedDevices = new LinkedHashMap<>();
+        /** Users whose inbox this group trims, and below which seq. */
+        private final Map<String, Long> trims = new LinkedHashMap<>();
         private NewGeneration newGeneration;
         private long newOrdinal;
 
@@ -321,6 +383,9 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
                 newGeneration = g;
                 newOrdinal = layout.generations.size() + 1;
                 return g;
+            }
+            if (operation instanceof Trim t) {
+                return trim(t);
             }
             ServerCommit c = (ServerCommit) operation;
             List<Accepted> out = new ArrayList<>(c.submissions().size());
@@ -344,7 +409,7 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
                 long counter = ClientIds.counterOf(clientId);
                 ServerCodecs.Run run = runs.covering(counter);
                 if (run != null) {
-                    out.add(new Accepted(first(run, s, counter), true));
+                    out.add(first(run, s, counter));
                     continue;
                 }
                 if (!s.to().equals(inboxUser)) {
@@ -370,9 +435,31 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
             return out;
         }
 
-        /** The message a run says the submission's counter was stored as: of this group, or committed. */
-        private Message first(ServerCodecs.Run run, Submission s, long counter) {
+        /** Trims, as far as the inbox goes; written in {@link #flush()}, after the messages the group appends. */
+        private InboxState trim(Trim t) {
+            InboxMeta m = meta(t.user());
+            long below = Math.min(t.below(), m.maxSeq() + 1);
+            long first = m.firstSeq() == 0 ? 1 : m.firstSeq();
+            if (m.maxSeq() == 0 || below <= first) {
+                return m.toState(t.user());
+            }
+            InboxMeta trimmed = new InboxMeta(m.epoch(), m.maxSeq(), below);
+            changedMetas.put(t.user(), trimmed);
+            trims.merge(t.user(), below, Math::max);
+            return trimmed.toState(t.user());
+        }
+
+        /** What a duplicate is answered with: the message a run says its counter was stored as, or where if trimmed. */
+        private Accepted first(ServerCodecs.Run run, Submission s, long counter) {
             long seq = run.seqOf(counter);
+            InboxMeta m = meta(run.recipient());
+            if (m.epoch() == run.epoch() && seq < m.firstSeq()) {
+                return Accepted.trimmed(run.recipient(), seq, run.epoch());
+            }
+            return new Accepted(message(run, s, counter, seq), true);
+        }
+
+        private Message message(ServerCodecs.Run run, Submission s, long counter, long seq) {
             List<Message> ofGroup = appended.get(run.recipient());
             if (ofGroup != null) {
                 long firstOfGroup = ofGroup.get(0).seq();
@@ -391,6 +478,7 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
             }
             long by = newGeneration != null ? newOrdinal : ordinal;
             appended.forEach((user, messages) -> layout.appendMessages(user, messages, by));
+            trims.forEach(layout::trim);
             for (OutboxRuns runs : outboxes.values()) {
                 runs.changed.forEach((first, run) -> layout.runs.put(NumberedKeys.key(runs.prefix, first),
                         ServerCodecs.encodeRun(run)));
@@ -404,8 +492,9 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
             if (newGeneration != null) {
                 recent.clear();
             }
-            // The messages before the inbox states that announce them.
+            // The messages before the inbox states that announce them; trimmed ones gone before the states say so.
             appended.forEach(recent::add);
+            trims.forEach(recent::trim);
             metas.putAll(changedMetas);
             if (newGeneration != null) {
                 ordinal = newOrdinal;

@@ -92,6 +92,14 @@ final class RecentMessages {
         return out;
     }
 
+    /** Forgets a user's messages below a seq (trimmed): a read from below what is left goes to MapDB. */
+    synchronized void trim(String user, long below) {
+        TreeMap<Long, Batch> batches = byUser.get(user);
+        if (batches != null && !batches.isEmpty() && batches.firstKey() < below) {
+            drop(user);
+        }
+    }
+
     /** Forgets everything (after a failed commit the store reloads from disk). */
     synchronized void clear() {
         byUser.clear();

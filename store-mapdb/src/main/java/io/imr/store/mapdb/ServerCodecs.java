@@ -9,12 +9,16 @@ import io.imr.api.store.DeviceState;
  * string recipient, varint epoch, varint firstSeq, varint (last - first)}: counters
  * {@code first..last} of the key's outbox were stored for the recipient in the epoch, with seqs
  * {@code firstSeq..firstSeq + (last - first)}; the messages themselves are read from their inbox
- * batches. Device state, version 1: {@code u8 version, varint epoch, varint cursor, varint
- * confirmed} (user and device are the key).
+ * batches. Device state, version 2 (format 6): {@code u8 version, varint epoch, varint cursor, varint
+ * confirmed, varint lastSeen} (user and device are the key; version 1, of format 5 and before, had no
+ * lastSeen). Trimmed span (format 6), key: {@link NumberedKeys#key} (user, first seq); value:
+ * {@code varint ordinal}: the trimmed seqs from the key's on, up to the next span's, were stored by
+ * generations up to this ordinal.
  */
 final class ServerCodecs {
 
     static final int VERSION = 1;
+    static final int DEVICE_VERSION = 2;
 
     private ServerCodecs() {
     }
@@ -77,20 +81,21 @@ final class ServerCodecs {
     }
 
     static byte[] encodeDevice(DeviceState d) {
-        return new Bytes.Writer(24).u8(VERSION).varLong(d.epoch()).varLong(d.cursor()).varLong(d.confirmed())
-                .toByteArray();
+        return new Bytes.Writer(32).u8(DEVICE_VERSION).varLong(d.epoch()).varLong(d.cursor()).varLong(d.confirmed())
+                .varLong(d.lastSeen()).toByteArray();
     }
 
     /** @throws io.imr.api.store.StoreException.CorruptException if the record is damaged */
     static DeviceState decodeDevice(String user, String device, byte[] record) {
         Bytes.Reader r = new Bytes.Reader(record, "device state");
-        r.version(VERSION);
+        r.version(DEVICE_VERSION);
         long epoch = r.varLong();
         long cursor = r.varLong();
         long confirmed = r.varLong();
+        long lastSeen = r.varLong();
         r.expectEnd();
         try {
-            return new DeviceState(user, device, epoch, cursor, confirmed);
+            return new DeviceState(user, device, epoch, cursor, confirmed, lastSeen);
         } catch (IllegalArgumentException e) {
             throw r.corrupt("a device state that breaks the model (" + e.getMessage() + ")");
         }
@@ -98,12 +103,30 @@ final class ServerCodecs {
 
     /**
      * The state to store when {@code now} is written over {@code old}: a device's confirmed
-     * watermark never moves back within an epoch, so a lower one keeps the stored watermark.
+     * watermark never moves back within an epoch, so a lower one keeps the stored watermark; nor does
+     * the time it was last seen (a state that does not say keeps the stored one).
      */
     static DeviceState merge(DeviceState old, DeviceState now) {
-        if (old != null && old.epoch() == now.epoch() && now.confirmed() < old.confirmed()) {
-            return new DeviceState(now.user(), now.device(), now.epoch(), now.cursor(), old.confirmed());
+        if (old == null) {
+            return now;
         }
-        return now;
+        long confirmed = old.epoch() == now.epoch() ? Math.max(old.confirmed(), now.confirmed()) : now.confirmed();
+        return new DeviceState(now.user(), now.device(), now.epoch(), now.cursor(), confirmed,
+                Math.max(old.lastSeen(), now.lastSeen()));
+    }
+
+    static byte[] encodeSpan(long ordinal) {
+        return new Bytes.Writer(10).varLong(ordinal).toByteArray();
+    }
+
+    /** @throws io.imr.api.store.StoreException.CorruptException if the record is damaged */
+    static long decodeSpan(byte[] record) {
+        Bytes.Reader r = new Bytes.Reader(record, "trimmed span");
+        long ordinal = r.varLong();
+        r.expectEnd();
+        if (ordinal < 1) {
+            throw r.corrupt("a trimmed span stored by generation " + ordinal);
+        }
+        return ordinal;
     }
 }

@@ -47,13 +47,15 @@ import org.mapdb.Serializer;
 final class ServerLayout {
 
     /**
+     * 6: retention: inboxes are trimmed, the generations that stored trimmed seqs are kept as spans
+     * ({@code server.inbox.trimmed}) and device states say when the device was last seen.
      * 5: the ordinal of the generation that stored an inbox record inside the record, instead of in a map of
      * its own. 4: the inbox and its generations keyed by binary (user, first seq) keys ({@link NumberedKeys}) instead of
      * (String, Long) tuples. 3: the dedup index as runs of outbox counters ({@code server.dedup.runs} instead of one
      * {@code server.dedup} entry per message). 2: the generations of the store and the generation
      * of each batch record (G10).
      */
-    static final int FORMAT_VERSION = 5;
+    static final int FORMAT_VERSION = 6;
     private static final String FORMAT_KEY = "format";
 
     final BTreeMap<String, byte[]> format;
@@ -62,6 +64,7 @@ final class ServerLayout {
     final BTreeMap<byte[], byte[]> runs;
     final BTreeMap<String, byte[]> devices;
     final BTreeMap<String, Long> generations;
+    final BTreeMap<byte[], byte[]> trimmedSpans;
 
     @SuppressWarnings("unchecked")
     ServerLayout(DB db) {
@@ -74,6 +77,7 @@ final class ServerLayout {
         runs = db.treeMap("server.dedup.runs", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
         devices = db.treeMap("server.devices", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
         generations = db.treeMap("server.generations", Serializer.STRING, Serializer.LONG).createOrOpen();
+        trimmedSpans = db.treeMap("server.inbox.trimmed", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
     }
 
     void writeFormat() {
@@ -88,8 +92,8 @@ final class ServerLayout {
         byte[] v = format.get(FORMAT_KEY);
         if (v != null && v.length == 1 && v[0] >= 1 && v[0] < FORMAT_VERSION) {
             throw new StoreException("this is a server store of format " + v[0] + ", written by an older imr; this imr"
-                    + " reads format " + FORMAT_VERSION + " only (its inbox records carry the generation that stored"
-                    + " them under binary keys, its dedup index holds runs of outbox counters)"
+                    + " reads format " + FORMAT_VERSION + " only (its inboxes are trimmed by retention and its device"
+                    + " states say when each device was last seen)"
                     + " and does not convert it: start this server on a new data folder, or run the older imr on this"
                     + " one");
         }
@@ -157,6 +161,89 @@ final class ServerLayout {
             }
         }
         return null;
+    }
+
+    /**
+     * Removes a user's messages below {@code below} (a seq at most {@code maxSeq + 1}): whole records, and the
+     * part of the record that straddles it, which is written again from {@code below} on. The generations that
+     * stored what is removed are kept as spans, for {@link #trimmedBy}.
+     */
+    void trim(String user, long below) {
+        byte[] prefix = NumberedKeys.prefix(user);
+        java.util.NavigableMap<byte[], byte[]> under = inbox.subMap(NumberedKeys.key(prefix, 0), true,
+                NumberedKeys.key(prefix, below), false);
+        List<byte[]> keys = new ArrayList<>(under.keySet());
+        long lastOrdinal = spanAt(prefix, Long.MAX_VALUE);
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] key = keys.get(i);
+            byte[] record = inbox.get(key);
+            long ordinal = MessageBatchCodec.header(record);
+            if (ordinal != lastOrdinal) {
+                trimmedSpans.put(key, ServerCodecs.encodeSpan(ordinal));
+                lastOrdinal = ordinal;
+            }
+            if (i == keys.size() - 1) {
+                List<Message> messages = MessageBatchCodec.decodeAfterHeader(record);
+                List<Message> kept = new ArrayList<>();
+                for (Message m : messages) {
+                    if (m.seq() >= below) {
+                        kept.add(m);
+                    }
+                }
+                if (!kept.isEmpty()) {
+                    inbox.put(NumberedKeys.key(prefix, kept.get(0).seq()), MessageBatchCodec.encode(ordinal, kept));
+                }
+            }
+            inbox.remove(key);
+        }
+    }
+
+    /** The ordinal of the generation that stored a trimmed seq (at most; spans are kept per change), 0 if unknown. */
+    long trimmedBy(String user, long seq) {
+        return spanAt(NumberedKeys.prefix(user), seq);
+    }
+
+    private long spanAt(byte[] prefix, long seq) {
+        Map.Entry<byte[], byte[]> e = trimmedSpans.floorEntry(NumberedKeys.key(prefix, seq));
+        return e == null || !NumberedKeys.belongs(e.getKey(), prefix) ? 0 : ServerCodecs.decodeSpan(e.getValue());
+    }
+
+    /** The first seq held from {@code from} on whose message was stored at {@code millis} or later, or -1. */
+    long firstSeqSince(String user, long from, long millis) {
+        byte[] prefix = NumberedKeys.prefix(user);
+        byte[] start = NumberedKeys.key(prefix, from);
+        byte[] floor = inbox.floorKey(start);
+        byte[] first = floor != null && NumberedKeys.belongs(floor, prefix) ? floor : start;
+        for (byte[] record : inbox.subMap(first, true, NumberedKeys.key(prefix, Long.MAX_VALUE), true).values()) {
+            for (Message m : MessageBatchCodec.decodeAfterHeader(record)) {
+                if (m.seq() >= from && m.serverTimeMillis() >= millis) {
+                    return m.seq();
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The states of a user's devices, by device name. */
+    List<DeviceState> devices(String user) {
+        List<DeviceState> out = new ArrayList<>();
+        String from = user + "/";
+        for (Map.Entry<String, byte[]> e : devices.subMap(from, true, user + "0", false).entrySet()) {
+            out.add(ServerCodecs.decodeDevice(user, e.getKey().substring(from.length()), e.getValue()));
+        }
+        return out;
+    }
+
+    /** Up to {@code limit} users with an inbox after {@code after}, in name order. */
+    List<String> users(String after, int limit) {
+        List<String> out = new ArrayList<>(Math.min(limit, 1024));
+        for (String user : inboxMeta.tailMap(after, false).keySet()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            out.add(user);
+        }
+        return out;
     }
 
     /** The committed run of an outbox (given by its prefix) with the highest counters, or null for none. */
