@@ -31,6 +31,18 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON (the only format so far)")
     boolean json;
 
+    /** The expired ranges as a JSON array of {"epoch","from","to"} objects. */
+    private static String expired(ClientState state) {
+        StringBuilder sb = new StringBuilder("[");
+        for (io.imr.api.store.ExpiredRange r : state.expired()) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            sb.append(new Json().put("epoch", r.epoch()).put("from", r.from()).put("to", r.to()));
+        }
+        return sb.append(']').toString();
+    }
+
     @Override
     public Integer call() {
         if (!Files.isDirectory(data)) {
@@ -51,7 +63,7 @@ final class InspectCommand implements Callable<Integer> {
                 out.println(new Json().put("user", state.user()).put("device", state.device())
                         .put("cursor", state.cursor()).put("count", summary.count).put("firstSeq", summary.first)
                         .put("lastSeq", summary.last).raw("gaps", summary.gaps.append(']').toString())
-                        .put("duplicates", summary.duplicates));
+                        .put("duplicates", summary.duplicates).raw("expired", expired(state)));
             }
         }
         out.flush();

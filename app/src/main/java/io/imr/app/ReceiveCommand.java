@@ -1,6 +1,8 @@
 package io.imr.app;
 
+import io.imr.api.Message;
 import io.imr.embed.ImrClient;
+import io.imr.engine.MessageListener;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +18,8 @@ final class ReceiveCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
 
-    @Option(names = "--until", paramLabel = "N", description = "exit 0 once the store holds N messages")
+    @Option(names = "--until", paramLabel = "N", description = "exit 0 once the store holds N messages (messages"
+            + " recorded as expired, which the server trimmed while this device was away, are not held and do not count)")
     Long until;
 
     @Override
@@ -24,7 +27,18 @@ final class ReceiveCommand implements Callable<Integer> {
         if (until != null && until < 0) {
             throw new Imr.UsageError("--until must be 0 or more, got " + until);
         }
-        ImrClient c = client.builder().build();
+        ImrClient c = client.builder().listener(new MessageListener() {
+            @Override
+            public void onMessage(Message message) {
+            }
+
+            @Override
+            public void expired(long from, long to) {
+                System.err.println("imr: " + (to - from + 1) + " messages expired before this device got them: seqs "
+                        + from + ".." + to + " of the server's sequence were trimmed while it was away (recorded in its"
+                        + " store; see imr inspect)");
+            }
+        }).build();
         return ClientRun.until(c, client.server, client.user + "/" + client.device, () -> until != null && c.state().count() >= until);
     }
 }

@@ -123,6 +123,14 @@ public final class ImrConfig {
                 + " engine before those bringing more stop being read (read again at a quarter)");
         option(k, o, SERVER, ServerEngineConfig.INBOUND_SENDS, "sends of one connection not yet answered before it"
                 + " stops being read (read again at a quarter)");
+        option(k, o, SERVER, ServerEngineConfig.RETIRE_AFTER, "a device not seen for this long no longer holds its"
+                + " user's inbox back from being trimmed; when it returns it is told what expired");
+        option(k, o, SERVER, ServerEngineConfig.RETENTION_SWEEP, "how often confirmed messages are trimmed from"
+                + " the inboxes");
+        option(k, o, SERVER, ServerEngineConfig.MAX_AGE, "trim messages older than this even if unconfirmed, 0 for"
+                + " never");
+        option(k, o, SERVER, ServerEngineConfig.MAX_COUNT, "keep at most this many messages per inbox, 0 for no"
+                + " limit");
         option(k, o, SERVER, TransportOptions.WRITE_HIGH_WATER, "bytes queued for a device before its connection"
                 + " stops reading it (reads again at half)");
         option(k, o, SERVER, TransportOptions.WRITE_LIMIT, "bytes queued for a device beyond which it is closed as"

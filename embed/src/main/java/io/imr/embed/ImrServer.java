@@ -312,6 +312,10 @@ public final class ImrServer {
             c.option(ImrConfig.SERVER, ServerEngineConfig.INBOUND_FRAMES).ifPresent(engine::inboundFrames);
             c.option(ImrConfig.SERVER, ServerEngineConfig.INBOUND_ENGINE_FRAMES).ifPresent(engine::inboundEngineFrames);
             c.option(ImrConfig.SERVER, ServerEngineConfig.INBOUND_SENDS).ifPresent(engine::inboundSends);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.RETIRE_AFTER).ifPresent(engine::retireAfter);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.RETENTION_SWEEP).ifPresent(engine::retentionSweep);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.MAX_AGE).ifPresent(engine::maxAge);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.MAX_COUNT).ifPresent(engine::maxCount);
             c.option(ImrConfig.SERVER, TransportOptions.WRITE_HIGH_WATER).ifPresent(v -> writeHighWater = v);
             c.option(ImrConfig.SERVER, TransportOptions.WRITE_LIMIT).ifPresent(v -> writeLimit = v);
             c.option(ImrConfig.SERVER, TransportOptions.SOCKET_BUFFER).ifPresent(v -> socketBuffer = v);
@@ -438,6 +442,30 @@ public final class ImrServer {
         /** {@link ServerEngineConfig#INBOUND_SENDS}. */
         public Builder inboundSends(int sends) {
             engine.inboundSends(sends);
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#RETIRE_AFTER}. */
+        public Builder retireAfter(Duration after) {
+            engine.retireAfter(after);
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#RETENTION_SWEEP}. */
+        public Builder retentionSweep(Duration every) {
+            engine.retentionSweep(every);
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#MAX_AGE}: 0 for none. */
+        public Builder maxAge(Duration age) {
+            engine.maxAge(age);
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#MAX_COUNT}: 0 for none. */
+        public Builder maxCount(int count) {
+            engine.maxCount(count);
             return this;
         }
 

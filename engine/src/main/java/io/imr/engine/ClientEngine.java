@@ -72,6 +72,15 @@ public final class ClientEngine {
                     public void refused(ClientException why) {
                         stop(why);
                     }
+
+                    @Override
+                    public void expired(io.imr.api.store.ExpiredRange range, long afterSeq) {
+                        io.imr.engine.metrics.EngineMetrics m = driver.metrics();
+                        if (m != null) {
+                            m.expired(range.count());
+                        }
+                        dispatcher.expired(range, afterSeq);
+                    }
                 });
         this.outbox = new Outbox(store, runtime, config, session, sendListener);
         this.driver = new ClientDriver(runtime, strategies, config.options(), store, committed, dispatcher, session,

@@ -13,6 +13,7 @@ import io.imr.api.frame.SendAck;
 import io.imr.api.frame.Welcome;
 import io.imr.api.store.ClientCommit;
 import io.imr.api.store.ClientState;
+import io.imr.api.store.ExpiredRange;
 import io.imr.api.store.ClientStore;
 import io.imr.api.strategy.Event;
 import io.imr.engine.internal.InboundGate;
@@ -62,6 +63,12 @@ final class ClientSession implements Uplink {
 
         /** The server refused this device for good, or a newer session replaced it: the client stops. */
         void refused(ClientException why);
+
+        /**
+         * The store recorded seqs the server no longer holds as expired, after its message {@code afterSeq} (of its
+         * own numbering), in the commit that moved its position past them.
+         */
+        void expired(ExpiredRange range, long afterSeq);
     }
 
     private final EngineRuntime runtime;
@@ -382,7 +389,14 @@ final class ClientSession implements Uplink {
      * stored again, the rest follows the store's last message.
      */
     private void rebase(Attempt a, Welcome w) {
-        ClientCommit commit = ClientCommit.rebase(new ClientCommit.Rebase(w.serverStore(), w.epoch(), w.cursor()));
+        ClientState.ServerPosition at = committed.get().server();
+        // The server starts after a seq above this device's position in the same epoch (or a device new to it after
+        // its first message): retention trimmed the seqs between before this device got them. They are recorded as
+        // expired with the position, so the gap is never silent.
+        ExpiredRange expired = (at.epoch() == w.epoch() || at.seq() == 0) && w.cursor() > at.seq()
+                ? new ExpiredRange(w.epoch(), at.seq() + 1, w.cursor()) : null;
+        ClientCommit commit = ClientCommit.rebase(new ClientCommit.Rebase(w.serverStore(), w.epoch(), w.cursor(),
+                expired));
         if (w.resync()) {
             LOG.warning("the server (store " + w.serverStore() + ") could not vouch for this device's position "
                     + committed.get().server() + "; it serves the device from seq " + (w.cursor() + 1)
@@ -393,6 +407,12 @@ final class ClientSession implements Uplink {
                 // The store is at the new position whether or not this session is still up: take its state now.
                 committed.take(after);
                 driver.restart();
+                if (expired != null) {
+                    LOG.warning("seqs " + expired.from() + ".." + expired.to() + " of the server's sequence expired"
+                            + " before this device got them (the server trimmed them while it was away): "
+                            + expired.count() + " messages it can no longer get, recorded as expired");
+                    owner.expired(expired, after.cursor());
+                }
             }
             driver.resume();
             if (a != current || state != ClientSessionState.SETTLING) {

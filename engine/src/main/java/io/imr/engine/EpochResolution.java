@@ -14,6 +14,10 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li>A device with no position (cursor 0) starts before the first message the server holds.</li>
+ *   <li>A device whose position the store vouches for but whose next messages retention trimmed
+ *       ({@link ServerStore#trim}) continues before the first message held: the welcome's cursor is above
+ *       its own, and the device records the seqs between as expired, in the commit that moves its position
+ *       (never a silent gap).</li>
  *   <li>A position the server's store vouches for ({@link ServerStore#vouches}: the message at the
  *       cursor has the echoed id, and was stored by the echoed generation of the store or by one
  *       before it that the store ran itself) continues where it is. So does a position the server set
@@ -81,11 +85,18 @@ final class EpochResolution {
             return new Resync(start, "beyond-max-seq");
         }
         if (hello.idAtCursor().isEmpty()) {
-            // A position the server set with no message at it: good only where the server starts anyway.
-            return cursor == start ? new Continue(cursor) : new Resync(start, "no-id");
+            // A position the server set with no message at it: good where the server starts anyway, or below it
+            // when retention trimmed past it since and the store vouches for the generation that set it.
+            if (cursor == start) {
+                return new Continue(cursor);
+            }
+            return cursor < start && held.vouches(cursor, "", hello.serverStore()) ? new Continue(start)
+                    : new Resync(start, "no-id");
         }
         if (held.vouches(cursor, hello.idAtCursor(), hello.serverStore())) {
-            return new Continue(cursor);
+            // Retention may have trimmed past the device's position (it was retired, or a limit of age or count):
+            // it continues where the server holds messages, and is told that the seqs between expired.
+            return new Continue(Math.max(cursor, start));
         }
         return new Resync(start, "not-vouched");
     }

@@ -18,4 +18,15 @@ public interface MessageListener {
      * message stays in the store either way.
      */
     void onMessage(Message message) throws Exception;
+
+    /**
+     * Seqs {@code from..to} of the server's sequence expired before this device got them: the server trimmed them
+     * (retention) while the device was away longer than the server's {@code retire-after}, or a limit of age or
+     * count removed them. The store recorded the range ({@link io.imr.api.store.ClientState#expired()}) in the
+     * commit that moved the device past it; this call comes after every message committed before that, once
+     * (a crash before it is not made up for: the store keeps the range). If it throws, the failure is logged.
+     * Does nothing by default.
+     */
+    default void expired(long from, long to) throws Exception {
+    }
 }

@@ -64,11 +64,14 @@ final class ServerDevice {
     private long epoch;
     private EngineRuntime.Cancellable eviction;
     private final long evictAfterNanos;
+    /** Told the user when a watermark of the device was committed: retention may trim more. */
+    private final Consumer<String> confirmed;
 
     ServerDevice(Principal principal, EngineRuntime runtime, ServerStore store, ReliabilityStrategyProvider strategy,
                  StrategyOptions options, EngineMetrics metrics, AtomicLong unconfirmedTotal,
-                 Consumer<ServerDevice> forget, long evictAfterNanos, DeviceState kept) {
+                 Consumer<ServerDevice> forget, long evictAfterNanos, DeviceState kept, Consumer<String> confirmed) {
         this.principal = principal;
+        this.confirmed = confirmed;
         this.evictAfterNanos = evictAfterNanos;
         this.runtime = runtime;
         this.store = store;
@@ -109,6 +112,7 @@ final class ServerDevice {
         session = s;
         this.epoch = epoch;
         this.reportedCursor = cursor;
+        seen();
         if (broken) {
             // Its half threw and the fresh one has not started yet (a commit of the broken one runs), or
             // could not even start: nothing would serve this session. The device reconnects.
@@ -123,8 +127,23 @@ final class ServerDevice {
             return;
         }
         session = null;
+        seen();
         driver.feed(new Event.Disconnected(runtime.nanoTime(), runtime.nextRandom(), reason));
         eviction = runtime.schedule(evictAfterNanos, this::evictIfIdle);
+    }
+
+    /**
+     * Records that the device was seen now (a session of it welcomed or ended), so that retention does not
+     * retire it. Its watermark is written as kept: the store never moves one back.
+     */
+    private void seen() {
+        DeviceState state = new DeviceState(principal.user(), principal.device(), kept.epoch(),
+                Math.max(reportedCursor, 0), kept.confirmed(), runtime.currentTimeMillis());
+        StoreCommits.submit(runtime, () -> store.commit(ServerCommit.device(state)), (ok, error) -> {
+            if (error != null) {
+                LOG.fine(() -> "could not record when " + principal + " was seen: " + error);
+            }
+        });
     }
 
     /**
@@ -221,9 +240,10 @@ final class ServerDevice {
             runtime.blocking().execute(() -> {
                 List<Message> messages;
                 long maxSeq;
+                InboxState inbox;
                 try {
                     messages = store.read(user, r.fromSeq(), r.limit());
-                    InboxState inbox = store.inbox(user);
+                    inbox = store.inbox(user);
                     maxSeq = inbox.maxSeq();
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "reading the inbox of " + user + " failed", e);
@@ -231,6 +251,22 @@ final class ServerDevice {
                         if (session != null) {
                             session.close(ErrorFrame.Code.INTERNAL, "the server could not read its store");
                         }
+                    });
+                    return;
+                }
+                if (r.fromSeq() < inbox.firstSeq() && r.fromSeq() <= maxSeq
+                        && (messages.isEmpty() || messages.get(0).seq() > r.fromSeq())) {
+                    // Retention trimmed what the half wants next while the device was connected: the half would
+                    // deliver a hole. The device is told the expired range at its next hello (never a silent gap).
+                    long from = r.fromSeq();
+                    long to = inbox.firstSeq() - 1;
+                    runtime.execute(() -> {
+                        if (session != null) {
+                            session.close(ErrorFrame.Code.UNAVAILABLE, "seqs " + from + ".." + to + " of this inbox"
+                                    + " expired (retention) before this device got them; reconnect to be told");
+                        }
+                        feed(new Event.InboxRead(runtime.nanoTime(), runtime.nextRandom(), r.token(), List.of(),
+                                maxSeq));
                     });
                     return;
                 }
@@ -248,6 +284,7 @@ final class ServerDevice {
                     boolean lower = kept.epoch() == state.epoch() && kept.confirmed() > state.confirmed();
                     kept = lower ? new DeviceState(state.user(), state.device(), state.epoch(), state.cursor(),
                             kept.confirmed()) : state;
+                    confirmed.accept(principal.user());
                     commitFinished(new Event.CommitDone(runtime.nanoTime(), runtime.nextRandom(), w.token()));
                 } else {
                     commitFinished(new Event.CommitFailed(runtime.nanoTime(), runtime.nextRandom(), w.token(),

@@ -47,6 +47,7 @@ public final class ServerEngine implements AutoCloseable {
     private final AppendPipeline appends;
     private final ServerSession.Shared shared;
     private final InboundGate inbound;
+    private final InboxRetention retention;
 
     private final Map<Principal, ServerDevice> devices = new HashMap<>();
     private final Map<String, List<ServerDevice>> devicesByUser = new HashMap<>();
@@ -78,6 +79,19 @@ public final class ServerEngine implements AutoCloseable {
                 appends, this::device, sessionCount, () -> closed);
         this.inbound = new InboundGate(runtime, InboundGate.Limits.quarters(config.inboundFrames(),
                 config.inboundEngineFrames(), config.inboundSends())).register(metrics);
+        this.retention = new InboxRetention(store, runtime, metrics, config, this::connectedDevices);
+        runtime.execute(retention::start);
+    }
+
+    /** The devices of a user with a session up. */
+    private java.util.Set<String> connectedDevices(String user) {
+        java.util.Set<String> up = new java.util.HashSet<>();
+        for (ServerDevice d : devicesByUser.getOrDefault(user, List.of())) {
+            if (d.session != null) {
+                up.add(d.principal.device());
+            }
+        }
+        return up;
     }
 
     /** The strategy this server runs. */
@@ -117,6 +131,7 @@ public final class ServerEngine implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         runtime.execute(() -> {
             closed = true;
+            retention.close();
             for (ServerDevice d : new ArrayList<>(devices.values())) {
                 if (d.session != null) {
                     d.session.channel.close(null);
@@ -143,7 +158,7 @@ public final class ServerEngine implements AutoCloseable {
         ServerDevice d = devices.get(principal);
         if (d == null) {
             d = new ServerDevice(principal, runtime, store, strategy, options, metrics, unconfirmed, this::forget,
-                    config.deviceIdleEviction().toNanos(), kept);
+                    config.deviceIdleEviction().toNanos(), kept, retention::confirmed);
             devices.put(principal, d);
             appends.watch(principal.user());
             devicesByUser.computeIfAbsent(principal.user(), k -> new ArrayList<>()).add(d);

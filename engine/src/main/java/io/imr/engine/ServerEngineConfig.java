@@ -29,10 +29,21 @@ import java.util.List;
  * @param inboundSends         {@code inbound-sends}: sends of one connection not yet answered (send-ack or refusal)
  *                             above which it stops being read; read again at a quarter. Keep it below
  *                             max-pending-sends, so that a sender that does not wait is slowed down, not closed
+ * @param retireAfter          {@code retire-after}: a device not seen for this long (no session welcomed or ended)
+ *                             is retired: it no longer holds the trimming of its user's inbox back, and messages
+ *                             it did not confirm are trimmed once they are this old; when it comes back it is told
+ *                             the range it can no longer get (retention)
+ * @param retentionSweep       {@code retention-sweep}: how often the server trims the inboxes whose devices confirmed
+ *                             more (and, ten times as seldom, looks at every inbox for retired devices and age)
+ * @param maxAge               {@code max-age}: messages older than this are trimmed even if a device did not
+ *                             confirm them; 0 (the default) for no such limit
+ * @param maxCount             {@code max-count}: at most this many messages are kept per inbox, the oldest trimmed
+ *                             first even if a device did not confirm them; 0 (the default) for no such limit
  */
 public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int maxPendingSends,
                                  Duration deviceIdleEviction, int inboundFrames, int inboundEngineFrames,
-                                 int inboundSends) {
+                                 int inboundSends, Duration retireAfter, Duration retentionSweep, Duration maxAge,
+                                 int maxCount) {
 
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HELLO_TIMEOUT = Duration.ofSeconds(10);
@@ -44,6 +55,9 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
     public static final int DEFAULT_INBOUND_ENGINE_FRAMES = InboundGate.DEFAULT_ENGINE_HIGH_WATER;
     /** Half the default max-pending-sends, as the engine's inbound gate. */
     public static final int DEFAULT_INBOUND_SENDS = InboundGate.DEFAULT_SENDS_HIGH_WATER;
+
+    public static final Duration DEFAULT_RETIRE_AFTER = Duration.ofDays(30);
+    public static final Duration DEFAULT_RETENTION_SWEEP = Duration.ofSeconds(10);
 
     /** At least 10ms: devices are told the interval in whole milliseconds. */
     public static final DurationOption HEARTBEAT = new DurationOption("heartbeat", DEFAULT_HEARTBEAT,
@@ -60,10 +74,18 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
     public static final IntOption INBOUND_ENGINE_FRAMES = new IntOption("inbound-engine-frames",
             DEFAULT_INBOUND_ENGINE_FRAMES, 4, 1 << 24);
     public static final IntOption INBOUND_SENDS = new IntOption("inbound-sends", DEFAULT_INBOUND_SENDS, 4, 1 << 20);
+    public static final DurationOption RETIRE_AFTER = new DurationOption("retire-after", DEFAULT_RETIRE_AFTER,
+            Duration.ofMillis(1), Duration.ofDays(3650));
+    public static final DurationOption RETENTION_SWEEP = new DurationOption("retention-sweep",
+            DEFAULT_RETENTION_SWEEP, Duration.ofMillis(10), Duration.ofDays(1));
+    public static final DurationOption MAX_AGE = new DurationOption("max-age", Duration.ZERO, Duration.ZERO,
+            Duration.ofDays(3650));
+    public static final IntOption MAX_COUNT = new IntOption("max-count", 0, 0, Integer.MAX_VALUE);
 
     /** Every option, in the order of the record's components. */
     public static final List<OptionSpec<?>> OPTIONS = List.of(HEARTBEAT, HELLO_TIMEOUT, MAX_PENDING_SENDS,
-            DEVICE_IDLE_EVICTION, INBOUND_FRAMES, INBOUND_ENGINE_FRAMES, INBOUND_SENDS);
+            DEVICE_IDLE_EVICTION, INBOUND_FRAMES, INBOUND_ENGINE_FRAMES, INBOUND_SENDS, RETIRE_AFTER, RETENTION_SWEEP,
+            MAX_AGE, MAX_COUNT);
 
     /** Every option at its default. */
     public static final ServerEngineConfig DEFAULT = builder().build();
@@ -81,6 +103,10 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
         INBOUND_FRAMES.check(inboundFrames);
         INBOUND_ENGINE_FRAMES.check(inboundEngineFrames);
         INBOUND_SENDS.check(inboundSends);
+        RETIRE_AFTER.check(retireAfter);
+        RETENTION_SWEEP.check(retentionSweep);
+        MAX_AGE.check(maxAge);
+        MAX_COUNT.check(maxCount);
     }
 
     /** A builder starting from every option's default. */
@@ -92,7 +118,8 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
     public Builder toBuilder() {
         return new Builder().heartbeat(heartbeat).helloTimeout(helloTimeout).maxPendingSends(maxPendingSends)
                 .deviceIdleEviction(deviceIdleEviction).inboundFrames(inboundFrames)
-                .inboundEngineFrames(inboundEngineFrames).inboundSends(inboundSends);
+                .inboundEngineFrames(inboundEngineFrames).inboundSends(inboundSends).retireAfter(retireAfter)
+                .retentionSweep(retentionSweep).maxAge(maxAge).maxCount(maxCount);
     }
 
     /** Settings of a server engine, each starting at its default; {@link #build()} checks them. */
@@ -104,6 +131,10 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
         private int inboundFrames = DEFAULT_INBOUND_FRAMES;
         private int inboundEngineFrames = DEFAULT_INBOUND_ENGINE_FRAMES;
         private int inboundSends = DEFAULT_INBOUND_SENDS;
+        private Duration retireAfter = DEFAULT_RETIRE_AFTER;
+        private Duration retentionSweep = DEFAULT_RETENTION_SWEEP;
+        private Duration maxAge = Duration.ZERO;
+        private int maxCount;
 
         private Builder() {
         }
@@ -150,10 +181,34 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
             return this;
         }
 
+        /** {@link ServerEngineConfig#RETIRE_AFTER}. */
+        public Builder retireAfter(Duration value) {
+            retireAfter = value;
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#RETENTION_SWEEP}. */
+        public Builder retentionSweep(Duration value) {
+            retentionSweep = value;
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#MAX_AGE}. */
+        public Builder maxAge(Duration value) {
+            maxAge = value;
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#MAX_COUNT}. */
+        public Builder maxCount(int value) {
+            maxCount = value;
+            return this;
+        }
+
         /** @throws InvalidOptionException naming the option that is wrong, what is allowed and the value */
         public ServerEngineConfig build() {
             return new ServerEngineConfig(heartbeat, helloTimeout, maxPendingSends, deviceIdleEviction, inboundFrames,
-                    inboundEngineFrames, inboundSends);
+                    inboundEngineFrames, inboundSends, retireAfter, retentionSweep, maxAge, maxCount);
         }
     }
 }

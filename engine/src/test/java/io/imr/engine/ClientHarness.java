@@ -25,6 +25,9 @@ final class ClientHarness {
     final ManualConnector connector = new ManualConnector();
     final ScriptedStrategy strategy = new ScriptedStrategy();
     final List<Message> handed = new ArrayList<>();
+    /** What the listener was told, in order: "m SEQ" for a message, "expired FROM..TO" for an expired range. */
+    final List<String> told = new ArrayList<>();
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final List<SendConfirmation> confirmations = new ArrayList<>();
     final ClientEngine engine;
     CompletionStage<Void> started;
@@ -45,7 +48,18 @@ final class ClientHarness {
                 Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(10), sendWindow,
                 Duration.ofSeconds(10), maxOutbox, inboundFrames);
         engine = new ClientEngine(config, store, StrategyRegistry.of(List.of(strategy)), "token", connector, runtime,
-                new SimpleMeterRegistry(), handed::add, Runnable::run, confirmations::add);
+                registry, new MessageListener() {
+                    @Override
+                    public void onMessage(Message m) {
+                        handed.add(m);
+                        told.add("m " + m.seq());
+                    }
+
+                    @Override
+                    public void expired(long from, long to) {
+                        told.add("expired " + from + ".." + to);
+                    }
+                }, Runnable::run, confirmations::add);
     }
 
     /** Starts the engine; its first connection attempt is then pending. */

@@ -88,4 +88,50 @@ class ClientPositionTest {
         assertThat(handed).as("only n2, at its own seq 4").containsExactly("alice/m1@1", "alice/m2@2", "alice/m3@3",
                 "alice/n2@4");
     }
+
+    @Test
+    @DisplayName("a welcome above its position in the same epoch (retention trimmed the seqs between) records them as"
+            + " expired in the commit that moves the position, tells the listener after what it had, and counts them")
+    void expired() {
+        ManualClientStore store = storeWithThree();
+        ClientHarness h = new ClientHarness(store, 1_000_000, 1024);
+        long[] token = {0};
+        h.strategy.client = (e, out) -> {
+            if (e instanceof Event.FrameArrived f && f.frame() instanceof Deliver d) {
+                out.persist(++token[0], d.messages());
+            }
+        };
+        h.start().open().frame(new Welcome(Frame.PROTOCOL_VERSION, "scripted", "bob", "phone", 1, 9, 12, 1000, "g1-a",
+                false));
+        io.imr.api.store.ExpiredRange range = new io.imr.api.store.ExpiredRange(1, 4, 9);
+        assertThat(store.commits).as("one commit: the position and the range it passes over")
+                .contains(ClientCommit.rebase(new ClientCommit.Rebase("g1-a", 1, 9, range)));
+        assertThat(h.told).as("nothing before the commit returned").containsExactly("m 1", "m 2", "m 3");
+        store.completeAll();
+        h.runtime.runDue();
+        assertThat(store.state().expired()).containsExactly(range);
+        assertThat(store.state().server()).isEqualTo(new ClientState.ServerPosition("g1-a", 1, 9, ""));
+        assertThat(h.registry.get(io.imr.engine.metrics.MetricNames.MESSAGES_EXPIRED).counter().count())
+                .isEqualTo(6.0);
+
+        h.frame(new Deliver(List.of(message("m10", 10)), 12));
+        store.completeAll();
+        h.runtime.runDue();
+        assertThat(h.told).as("in order: what it had, the expired range, what follows")
+                .containsExactly("m 1", "m 2", "m 3", "expired 4..9", "m 4");
+        assertThat(store.state().server().seq()).isEqualTo(10);
+    }
+
+    @Test
+    @DisplayName("a welcome below its position (a commit returned between hello and welcome) expires nothing")
+    void behindIsNotExpired() {
+        ManualClientStore store = storeWithThree();
+        ClientHarness h = new ClientHarness(store, 1_000_000, 1024);
+        h.start().open().frame(new Welcome(Frame.PROTOCOL_VERSION, "scripted", "bob", "phone", 1, 2, 12, 1000, "g1-a",
+                false));
+        store.completeAll();
+        h.runtime.runDue();
+        assertThat(store.state().expired()).isEmpty();
+        assertThat(h.told).doesNotContain("expired 3..2");
+    }
 }

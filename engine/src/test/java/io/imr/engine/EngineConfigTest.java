@@ -73,14 +73,22 @@ class EngineConfigTest {
                 new Field<>(ServerEngineConfig.INBOUND_ENGINE_FRAMES, (b, v) -> b.inboundEngineFrames((Integer) v),
                         ServerEngineConfig::inboundEngineFrames),
                 new Field<>(ServerEngineConfig.INBOUND_SENDS, (b, v) -> b.inboundSends((Integer) v),
-                        ServerEngineConfig::inboundSends));
+                        ServerEngineConfig::inboundSends),
+                new Field<>(ServerEngineConfig.RETIRE_AFTER, (b, v) -> b.retireAfter((Duration) v),
+                        ServerEngineConfig::retireAfter),
+                new Field<>(ServerEngineConfig.RETENTION_SWEEP, (b, v) -> b.retentionSweep((Duration) v),
+                        ServerEngineConfig::retentionSweep),
+                new Field<>(ServerEngineConfig.MAX_AGE, (b, v) -> b.maxAge((Duration) v), ServerEngineConfig::maxAge),
+                new Field<>(ServerEngineConfig.MAX_COUNT, (b, v) -> b.maxCount((Integer) v),
+                        ServerEngineConfig::maxCount));
 
         @Test
         @DisplayName("start from the named defaults, which are their specs' defaults")
         void defaults() {
             ServerEngineConfig c = ServerEngineConfig.builder().build();
             assertThat(c).isEqualTo(ServerEngineConfig.DEFAULT).isEqualTo(new ServerEngineConfig(
-                    Duration.ofSeconds(10), Duration.ofSeconds(10), 8192, Duration.ofMinutes(5), 1024, 32_768, 4096));
+                    Duration.ofSeconds(10), Duration.ofSeconds(10), 8192, Duration.ofMinutes(5), 1024, 32_768, 4096,
+                    Duration.ofDays(30), Duration.ofSeconds(10), Duration.ZERO, 0));
             assertThat(c.heartbeat()).isEqualTo(ServerEngineConfig.DEFAULT_HEARTBEAT);
             for (var f : fields) {
                 assertThat(f.get().apply(c)).as(f.spec().name()).isEqualTo(f.spec().defaultValue());
@@ -106,7 +114,8 @@ class EngineConfigTest {
             ServerEngineConfig c = ServerEngineConfig.builder().heartbeat(Duration.ofSeconds(1)).build();
             ServerEngineConfig d = c.toBuilder().helloTimeout(Duration.ofSeconds(2)).build();
             assertThat(d).isEqualTo(new ServerEngineConfig(Duration.ofSeconds(1), Duration.ofSeconds(2), 8192,
-                    Duration.ofMinutes(5), 1024, 32_768, 4096));
+                    Duration.ofMinutes(5), 1024, 32_768, 4096, Duration.ofDays(30), Duration.ofSeconds(10), Duration.ZERO,
+                    0));
             assertThat(c.helloTimeout()).as("the original is unchanged").isEqualTo(Duration.ofSeconds(10));
         }
     }

@@ -29,14 +29,17 @@ class EpochResolutionTest {
         return new Hello(Frame.PROTOCOL_VERSION, "token", "bob", "phone", List.of("x"), epoch, cursor, id, generation, 1);
     }
 
-    /** What the store vouches for: seq 3 with id alice/c-3 of generation g1; every question is recorded. */
+    /**
+     * What the store vouches for: seq 3 with id alice/c-3 of generation g1, and seq 2 of g1 whatever its id (as a
+     * store does for a trimmed seq); every question is recorded.
+     */
     private static final class Held implements EpochResolution.Held {
         final List<String> asked = new ArrayList<>();
 
         @Override
         public boolean vouches(long seq, String id, String generation) {
             asked.add(seq + " " + id + " " + generation);
-            return seq == 3 && id.equals("alice/c-3") && generation.equals("g1-a");
+            return generation.equals("g1-a") && (seq == 3 && id.equals("alice/c-3") || seq == 2);
         }
     }
 
@@ -84,8 +87,24 @@ class EpochResolutionTest {
                     .isEqualTo(new Resync(0, "no-id"));
             assertThat(EpochResolution.decide(hello(1, 3, "", "g1-a"), new InboxState("bob", 1, 9, 4), held))
                     .as("a position the server set at the start, with no message at it").isEqualTo(new Continue(3));
-            assertThat(EpochResolution.decide(hello(1, 2, "alice/c-2", "g1-a"), new InboxState("bob", 1, 9, 4), held))
-                    .as("below what is still held").isEqualTo(new Resync(3, "not-vouched"));
+            assertThat(EpochResolution.decide(hello(1, 1, "alice/c-1", "g1-a"), new InboxState("bob", 1, 9, 4), held))
+                    .as("below what is still held, not vouched for").isEqualTo(new Resync(3, "not-vouched"));
+        }
+
+        @Test
+        @DisplayName("that a vouched position retention trimmed past continues before the first message held")
+        void trimmedPast() {
+            Held held = new Held();
+            assertThat(EpochResolution.decide(hello(1, 2, "alice/c-2", "g1-a"), new InboxState("bob", 1, 9, 6), held))
+                    .as("3..5 expired: the welcome's cursor 5 is above the device's 2").isEqualTo(new Continue(5));
+            assertThat(EpochResolution.decide(hello(1, 2, "", "g1-a"), new InboxState("bob", 1, 9, 6), held))
+                    .as("a position the server set, trimmed past since").isEqualTo(new Continue(5));
+            assertThat(EpochResolution.decide(hello(1, 2, "", "g7-other"), new InboxState("bob", 1, 9, 6), held))
+                    .as("the same from a generation the store never ran").isEqualTo(new Resync(5, "no-id"));
+            assertThat(EpochResolution.decide(hello(1, 2, "alice/c-2", "g1-a"), new InboxState("bob", 1, 9, 10), held))
+                    .as("everything trimmed: before the next message").isEqualTo(new Continue(9));
+            assertThat(EpochResolution.decide(hello(1, 3, "alice/c-3", "g1-a"), new InboxState("bob", 1, 9, 3), held))
+                    .as("the message at the cursor is still held").isEqualTo(new Continue(3));
         }
     }
 

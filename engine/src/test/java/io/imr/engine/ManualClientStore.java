@@ -102,11 +102,16 @@ final class ManualClientStore implements ClientStore {
     }
 
     /** As the real stores: the server position follows the messages, ids held are not stored again (G2, G10). */
+    private java.util.List<io.imr.api.store.ExpiredRange> expired = java.util.List.of();
+
     private ClientState apply(ClientCommit c) {
         long epoch = state.epoch();
         long cursor = state.cursor();
         String id = state.idAtCursor();
         ClientState.ServerPosition server = c.rebase() != null ? c.rebase().position() : state.server();
+        if (c.rebase() != null && c.rebase().expired() != null) {
+            expired = io.imr.api.store.ExpiredRange.recorded(expired, c.rebase().expired());
+        }
         long stored = 0;
         for (Message m : c.messages()) {
             server = new ClientState.ServerPosition(c.serverStore(), m.epoch(), m.seq(), m.id());
@@ -134,7 +139,7 @@ final class ManualClientStore implements ClientStore {
     private ClientState with(long epoch, long cursor, String id, long count, long handedOver, long lastCounter) {
         return new ClientState(state.user(), state.device(), state.outboxId(), epoch, cursor, id,
                 messages.isEmpty() ? 0 : messages.firstKey(), count, handedOver, lastCounter, outbox.size(), server,
-                state.incarnation());
+                state.incarnation(), expired);
     }
 
     @Override

@@ -6,6 +6,9 @@ import java.util.concurrent.Executor;
 /** A runtime for tests: virtual time that moves only when the test says, tasks run when the test runs them. */
 final class ManualRuntime implements EngineRuntime {
 
+    /** The wall clock at virtual time 0: messages a test stores directly carry it, so retention finds them new. */
+    static final long WALL_START = 1_800_000_000_000L;
+
     private record Task(long at, long order, Runnable run, boolean[] cancelled) { }
 
     private final PriorityQueue<Task> tasks = new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at)
@@ -21,7 +24,7 @@ final class ManualRuntime implements EngineRuntime {
 
     @Override
     public long currentTimeMillis() {
-        return 1_800_000_000_000L + now / 1_000_000;
+        return WALL_START + now / 1_000_000;
     }
 
     @Override

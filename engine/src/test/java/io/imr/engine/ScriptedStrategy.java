@@ -40,6 +40,8 @@ final class ScriptedStrategy implements ReliabilityStrategyProvider {
     private final Map<String, Integer> halves = new HashMap<>();
     /** Whether the named half throws on this event (after logging it). */
     BiPredicate<String, ServerEvent> throwWhen = (half, e) -> false;
+    /** Set to a seq: each server half reads its inbox from it when its session connects. */
+    long readOnConnect = -1;
 
     ScriptedStrategy() {
         this(NAME);
@@ -117,6 +119,9 @@ final class ScriptedStrategy implements ReliabilityStrategyProvider {
                 if (event instanceof Event.Connected c) {
                     epoch = c.epoch();
                     toPersist = c.cursor();
+                    if (readOnConnect >= 0) {
+                        out.readInbox(++nextToken, readOnConnect, 100);
+                    }
                 } else if (event instanceof Event.ReadyToPersist && toPersist >= 0) {
                     long token = ++nextToken;
                     tokens.add(token);
@@ -155,6 +160,9 @@ final class ScriptedStrategy implements ReliabilityStrategyProvider {
         }
         if (event instanceof Event.CommitDone) {
             return "CommitDone";
+        }
+        if (event instanceof Event.InboxRead r) {
+            return "InboxRead " + r.messages().stream().map(m -> String.valueOf(m.seq())).toList();
         }
         if (event instanceof Event.FrameArrived f) {
             return "FrameArrived " + f.frame().type();

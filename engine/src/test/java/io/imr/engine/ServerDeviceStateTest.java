@@ -33,7 +33,7 @@ class ServerDeviceStateTest {
             List<Submission> five = new ArrayList<>();
             for (int i = 1; i <= 5; i++) {
                 byte[] p = ("m" + i).getBytes(StandardCharsets.UTF_8);
-                five.add(new Submission("alice", "out-" + i, "bob", p, Checksums.crc32c(p), 0));
+                five.add(new Submission("alice", "out-" + i, "bob", p, Checksums.crc32c(p), ManualRuntime.WALL_START));
             }
             id3 = first.store.commit(ServerCommit.append(five)).toCompletableFuture().join().get(2).message().id();
 

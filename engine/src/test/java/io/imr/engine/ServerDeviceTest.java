@@ -44,7 +44,7 @@ class ServerDeviceTest {
         List<Submission> five = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
             byte[] p = ("m" + i).getBytes(StandardCharsets.UTF_8);
-            five.add(new Submission("alice", "out-" + i, "bob", p, Checksums.crc32c(p), 0));
+            five.add(new Submission("alice", "out-" + i, "bob", p, Checksums.crc32c(p), ManualRuntime.WALL_START));
         }
         id3 = server.store.commit(ServerCommit.append(five)).toCompletableFuture().join().get(2).message().id();
     }
@@ -203,6 +203,34 @@ class ServerDeviceTest {
             ServerFixture.Connection later = bobAt3();
             assertThat(later.channel.closed).isFalse();
             assertThat(strategy.logged("phone", "Connected")).containsExactly("phone2:Connected 1/3 max 5");
+        }
+    }
+
+    @Nested
+    @DisplayName("reading its inbox")
+    class Reading {
+
+        @Test
+        @DisplayName("gets what it asks for while it is held")
+        void held() {
+            strategy.readOnConnect = 2;
+            bobAt3();
+            server.runtime.runDue();
+            assertThat(strategy.logged("phone", "InboxRead")).containsExactly("phone1:InboxRead [2, 3, 4, 5]");
+        }
+
+        @Test
+        @DisplayName("closes the session, delivering nothing, when retention trimmed what it asks for: the device is"
+                + " told the expired range at its next hello, never a silent gap")
+        void trimmedWhileConnected() {
+            server.store.trim("bob", 4).toCompletableFuture().join();
+            strategy.readOnConnect = 2;
+            ServerFixture.Connection bob = bobAt3();
+            server.runtime.runDue();
+            assertThat(strategy.logged("phone", "InboxRead")).containsExactly("phone1:InboxRead []");
+            assertThat(bob.channel.closedWith).isNotNull();
+            assertThat(bob.channel.closedWith.code()).isEqualTo(io.imr.api.frame.ErrorFrame.Code.UNAVAILABLE);
+            assertThat(bob.channel.closedWith.message()).contains("seqs 2..3").contains("expired");
         }
     }
 }

@@ -54,7 +54,7 @@ class ServerHelloPositionTest {
         List<Submission> three = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             byte[] p = ("m" + i).getBytes(StandardCharsets.UTF_8);
-            three.add(new Submission("alice", "out-" + i, "bob", p, Checksums.crc32c(p), 0));
+            three.add(new Submission("alice", "out-" + i, "bob", p, Checksums.crc32c(p), ManualRuntime.WALL_START));
         }
         store.commit(ServerCommit.append(three)).toCompletableFuture().join()
                 .forEach(a -> ids.add(a.message().id()));
@@ -112,7 +112,7 @@ class ServerHelloPositionTest {
         // The next message is numbered on from 3, not from the forged 50.
         byte[] p = "m4".getBytes(StandardCharsets.UTF_8);
         assertThat(store.commit(ServerCommit.append(List.of(new Submission("alice", "out-4", "bob", p,
-                Checksums.crc32c(p), 0)))).toCompletableFuture().join().get(0).message().seq()).isEqualTo(4);
+                Checksums.crc32c(p), ManualRuntime.WALL_START)))).toCompletableFuture().join().get(0).message().seq()).isEqualTo(4);
 
         Welcome fresh = welcome(hello("fresh", 0, "", "", 1));
         assertThat(fresh.resync()).isFalse();

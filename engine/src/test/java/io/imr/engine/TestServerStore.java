@@ -30,6 +30,7 @@ final class TestServerStore implements ServerStore {
     private Runnable afterNextInboxRead;
     int commits;
     int inboxReads;
+    int trims;
 
     TestServerStore(Path dir) {
         this.store = MapDbServerStore.open(dir);
@@ -72,8 +73,20 @@ final class TestServerStore implements ServerStore {
         afterNextInboxRead = action;
     }
 
+    /**
+     * Whether a commit only records when devices were seen (the engine writes one at each welcome and session end):
+     * those pass through at once and are not counted, so that tests hold and count the commits of halves and sends.
+     */
+    private static boolean seenOnly(ServerCommit commit) {
+        return commit.submissions().isEmpty() && !commit.devices().isEmpty()
+                && commit.devices().stream().allMatch(d -> d.lastSeen() > 0);
+    }
+
     @Override
     public CompletionStage<List<Accepted>> commit(ServerCommit commit) {
+        if (seenOnly(commit)) {
+            return CompletableFuture.completedFuture(store.commit(commit).toCompletableFuture().join());
+        }
         if (throwOnNextCommit != null) {
             RuntimeException e = throwOnNextCommit;
             throwOnNextCommit = null;
@@ -127,6 +140,7 @@ final class TestServerStore implements ServerStore {
 
     @Override
     public CompletionStage<InboxState> trim(String user, long below) {
+        trims++;
         return CompletableFuture.completedFuture(store.trim(user, below).toCompletableFuture().join());
     }
 

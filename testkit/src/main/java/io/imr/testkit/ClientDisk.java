@@ -32,6 +32,8 @@ final class ClientDisk {
     long lastCounter;
     ClientState.ServerPosition server = ClientState.ServerPosition.NONE;
     long incarnation;
+    /** The ranges of the server's sequence recorded as expired (retention). */
+    List<io.imr.api.store.ExpiredRange> expired = List.of();
     final TreeMap<Long, Message> messages = new TreeMap<>();
     final Set<String> ids = new HashSet<>();
     final TreeMap<Long, OutboxEntry> outbox = new TreeMap<>();
@@ -51,7 +53,7 @@ final class ClientDisk {
     ClientState state() {
         long first = messages.isEmpty() ? 0 : messages.firstKey();
         return new ClientState(user, device, outboxId, epoch, cursor, idAtCursor, first, messages.size(), handedOver,
-                lastCounter, outbox.size(), server, incarnation);
+                lastCounter, outbox.size(), server, incarnation, expired);
     }
 
     /** Null when the commit keeps the store's rules, else which rule it breaks. */
@@ -113,6 +115,9 @@ final class ClientDisk {
     List<Message> apply(ClientCommit c) {
         if (c.rebase() != null) {
             server = c.rebase().position();
+            if (c.rebase().expired() != null) {
+                expired = io.imr.api.store.ExpiredRange.recorded(expired, c.rebase().expired());
+            }
         }
         List<Message> stored = new ArrayList<>();
         for (Message m : toStore(c.messages())) {

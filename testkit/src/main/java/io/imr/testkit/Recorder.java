@@ -33,6 +33,7 @@ final class Recorder {
     long pulls;
     /** Server restarts with another strategy (the server-swap fault). */
     long swaps;
+    long expired;
     /** Each swap as "from>to", in the order they happened. */
     final List<String> swapPairs = new ArrayList<>();
     long retransmits;

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param pulls            pull frames sent
  * @param retransmits      messages the strategies sent again
  * @param swaps            server restarts with another strategy
+ * @param expired          seqs devices recorded as expired (trimmed by retention before they got them)
  * @param maxUnconfirmed   the highest {@code unconfirmed()} of a server half (G7)
  * @param maxBuffered      the highest {@code buffered()} of a client half (G7)
  * @param latenciesMillis  per delivered message, virtual milliseconds from the server's accept to the device's commit
@@ -29,7 +30,7 @@ import java.util.Optional;
  */
 public record SeedResult(long seed, long messages, long confirmed, long delivered, long lost, long duplicates,
                          long orderViolations, long corruptStored, long controlBytes, long confirmationBytes, long pulls,
-                         long retransmits, long swaps,
+                         long retransmits, long swaps, long expired,
                          int maxUnconfirmed, int maxBuffered, List<Long> latenciesMillis, List<String> swapPairs,
                          Violation violation) {
 

@@ -53,6 +53,11 @@ final class ServerDisk {
     int current;
     /** Sends stored a second time by the last commit (only with the dedup off). */
     final List<String> storedTwice = new ArrayList<>();
+    /**
+     * For the checks only, not part of the data (a restore does not take it back): the highest seq below which
+     * each user's inbox was ever trimmed, by epoch ("user/epoch").
+     */
+    final Map<String, Long> everTrimmedBelow = new HashMap<>();
     /** Off only for the planted bug that drops the send dedup. */
     final boolean dedupOn;
 
@@ -124,6 +129,7 @@ final class ServerDisk {
         if (to > in.trimmedBelow && to > firstHeld(in)) {
             in.messages.headMap(to, false).clear();
             in.trimmedBelow = to;
+            everTrimmedBelow.merge(user + "/" + in.epoch, to, Math::max);
         }
         return inboxState(user);
     }

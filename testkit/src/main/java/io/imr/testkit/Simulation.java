@@ -11,6 +11,7 @@ import io.imr.engine.ClientEngineConfig;
 import io.imr.engine.FrameChannel;
 import io.imr.engine.SendConfirmation;
 import io.imr.engine.ServerEngine;
+import io.imr.engine.MessageListener;
 import io.imr.engine.ServerEngineConfig;
 import io.imr.engine.auth.HmacTokens;
 import io.imr.engine.auth.Principal;
@@ -115,9 +116,16 @@ public final class Simulation {
         }
         Recorder r = run.recorder;
         return new SeedResult(seed, r.messages, r.confirmed, r.delivered, r.lost, r.duplicates, r.orderViolations,
-                r.corruptStored, r.controlBytes, r.confirmationBytes, r.pulls, r.retransmits, r.swaps, r.maxUnconfirmed,
+                r.corruptStored, r.controlBytes, r.confirmationBytes, r.pulls, r.retransmits, r.swaps, r.expired,
+                r.maxUnconfirmed,
                 r.maxBuffered, r.latenciesMillis, r.swapPairs, r.violation());
     }
+
+    /**
+     * The server's retire-after in the simulation: short, so that the away fault retires devices within a run (a
+     * device away is down for 2 to 8 s longer).
+     */
+    static final Duration RETIRE_AFTER = Duration.ofSeconds(10);
 
     /** One seed's world. */
     private final class Run {
@@ -223,6 +231,15 @@ public final class Simulation {
             for (SimDevice d : devices) {
                 if (d.up && scheduler.chance(profile.rate(FaultProfile.LOGOUT) * perTick)) {
                     d.logout();
+                }
+            }
+            for (SimDevice d : devices) {
+                if (d.up && scheduler.chance(profile.rate(FaultProfile.AWAY) * perTick)) {
+                    d.crash();
+                    long away = RETIRE_AFTER.toNanos() + scheduler.between(2_000_000_000L, 8_000_000_000L);
+                    recorder.event(d.name, "GOES AWAY for " + Duration.ofNanos(away).toMillis() + " ms (retire-after "
+                            + RETIRE_AFTER.toMillis() + " ms)");
+                    scheduler.schedule(away, Life.WORLD, d::start);
                 }
             }
             if (scheduler.chance(profile.rate(FaultProfile.CLOCK_JUMP) * perTick)) {
@@ -372,18 +389,22 @@ public final class Simulation {
          * have is gone from the server and excused (what a restore took away); devices that had it keep it.
          */
         private void checkNoLoss() {
+            checkExpiredRanges();
             for (Map.Entry<String, String> e : confirmedTo.entrySet()) {
                 String id = e.getKey();
                 int slash = id.indexOf('/');
-                boolean held = serverDisk.findBySender(id.substring(0, slash), id.substring(slash + 1)).isPresent();
-                if (!held && restores > 0) {
+                // The dedup index, not findBySender: a message trimmed by retention is not found any more.
+                Message stored = serverDisk.dedup.get(ServerDisk.key(id.substring(0, slash), id.substring(slash + 1)));
+                if (stored == null && restores > 0) {
                     continue;
                 }
                 for (SimDevice d : devices) {
-                    if (d.user.equals(e.getValue()) && !d.disk.ids.contains(id)) {
+                    if (d.user.equals(e.getValue()) && !d.disk.ids.contains(id)
+                            && (stored == null || !expired(d, stored))) {
                         recorder.lost++;
                         recorder.violated("G1", "message " + id + " was confirmed to its sender but "
-                                + d.name + " does not hold it");
+                                + d.name + " does not hold it" + (d.disk.expired.isEmpty() ? ""
+                                : " (nor lies it in a range it recorded as expired: " + d.disk.expired + ")"));
                     }
                 }
             }
@@ -393,10 +414,36 @@ public final class Simulation {
                     continue;
                 }
                 for (Message m : in.messages.values()) {
-                    if (!d.disk.ids.contains(m.id())) {
+                    // A restore may bring back messages trimmed before: a device that recorded them as expired
+                    // rightly does not get them again.
+                    if (!d.disk.ids.contains(m.id()) && !expired(d, m)) {
                         recorder.lost++;
                         recorder.violated("G1", "the server holds message " + m.id() + " (seq " + m.seq() + ") but "
                                 + d.name + " does not");
+                    }
+                }
+            }
+        }
+
+        /** Whether a device recorded a message's seq as expired. */
+        private boolean expired(SimDevice d, Message m) {
+            for (io.imr.api.store.ExpiredRange r : d.disk.expired) {
+                if (r.contains(m.epoch(), m.seq())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Never a silent gap, and never a made-up one: every seq a device recorded as expired, the server trimmed. */
+        private void checkExpiredRanges() {
+            for (SimDevice d : devices) {
+                for (io.imr.api.store.ExpiredRange r : d.disk.expired) {
+                    recorder.expired += r.count();
+                    long trimmed = serverDisk.everTrimmedBelow.getOrDefault(d.user + "/" + r.epoch(), 0L);
+                    if (r.to() >= trimmed) {
+                        recorder.violated("G1", d.name + " recorded seqs " + r + " as expired, but the server never"
+                                + " trimmed beyond seq " + (trimmed - 1) + " of " + d.user + "'s inbox");
                     }
                 }
             }
@@ -466,7 +513,8 @@ public final class Simulation {
                 MemoryServerStore store = new MemoryServerStore(serverDisk, scheduler, life, Run.this::commitFailRate,
                         checks);
                 ServerEngineConfig config = ServerEngineConfig.builder().heartbeat(Duration.ofSeconds(1))
-                        .helloTimeout(Duration.ofSeconds(2)).build();
+                        .helloTimeout(Duration.ofSeconds(2)).retireAfter(RETIRE_AFTER)
+                        .retentionSweep(Duration.ofMillis(500)).build();
                 ReliabilityStrategyProvider runs = observedRegistry.get(strategy);
                 engine = new ServerEngine(config, store, runs, options.forStrategy(strategy), tokens,
                         new VirtualRuntime(scheduler, life, clock), new SimpleMeterRegistry());
@@ -527,8 +575,19 @@ public final class Simulation {
                         .resendAfter(Duration.ofSeconds(3)).build();
                 handedUpTo = disk.handedOver;
                 // A registry per process, as in production: meters are not what the simulation checks.
+                MessageListener listener = new MessageListener() {
+                    @Override
+                    public void onMessage(Message m) {
+                        handedOver(m);
+                    }
+
+                    @Override
+                    public void expired(long from, long to) {
+                        toldExpired(from, to);
+                    }
+                };
                 engine = new ClientEngine(config, store, observedRegistry, token, network.connector(name, l), runtime,
-                        new SimpleMeterRegistry(), this::handedOver, task -> scheduler.schedule(0, l, task), this::confirmed);
+                        new SimpleMeterRegistry(), listener, task -> scheduler.schedule(0, l, task), this::confirmed);
                 engine.stopped().whenComplete((v, e) -> {
                     if (e == null || !l.alive()) {
                         return;
@@ -589,6 +648,16 @@ public final class Simulation {
             private void confirmed(SendConfirmation c) {
                 if (confirmedTo.put(user + "/" + c.clientId(), c.to()) == null) {
                     recorder.confirmed++;
+                }
+            }
+
+            /** The listener is told of an expired range only after the store recorded it. */
+            private void toldExpired(long from, long to) {
+                recorder.event(name, "app is told seqs " + from + ".." + to + " expired");
+                boolean recorded = disk.expired.stream().anyMatch(r -> r.from() <= from && r.to() >= to);
+                if (!recorded) {
+                    recorder.violated("G1", name + "'s listener was told seqs " + from + ".." + to + " expired, which its"
+                            + " store did not record: " + disk.expired);
                 }
             }
 

@@ -31,6 +31,7 @@ public final class SimulationReport {
     private long controlBytes;
     private long confirmationBytes;
     private long swaps;
+    private long expired;
     private long pulls;
     private long retransmits;
     private long latencies;
@@ -58,6 +59,7 @@ public final class SimulationReport {
         controlBytes += r.controlBytes();
         confirmationBytes += r.confirmationBytes();
         swaps += r.swaps();
+        expired += r.expired();
         pulls += r.pulls();
         retransmits += r.retransmits();
         maxUnconfirmed = Math.max(maxUnconfirmed, r.maxUnconfirmed());
@@ -149,6 +151,11 @@ public final class SimulationReport {
         return swaps;
     }
 
+    /** Seqs devices recorded as expired: trimmed by retention before they got them (the away fault). */
+    public long expired() {
+        return expired;
+    }
+
     /** Control bytes (all that is not payload) per delivered message. */
     public double controlBytesPerDelivered() {
         return delivered == 0 ? 0 : (double) controlBytes / delivered;
@@ -181,6 +188,7 @@ public final class SimulationReport {
         line(sb, "pulls", pulls);
         line(sb, "retransmits", retransmits);
         line(sb, "strategy swaps (server)", swaps);
+        line(sb, "expired seqs (retention)", expired);
         sb.append(String.format(Locale.ROOT, "  %-26s %d ms / %d ms (virtual)%n", "latency p50 / p99",
                 latencyPercentile(0.5), latencyPercentile(0.99)));
         line(sb, "max unconfirmed (server)", maxUnconfirmed);
@@ -210,6 +218,7 @@ public final class SimulationReport {
         sb.append("\"controlBytesPerDelivered\":").append(controlPerDelivered()).append(',');
         sb.append("\"confirmationBytesPerDelivered\":").append(perDelivered(confirmationBytes)).append(',');
         num(sb, "swaps", swaps).append(',');
+        num(sb, "expired", expired).append(',');
         num(sb, "pulls", pulls).append(',');
         num(sb, "retransmits", retransmits).append(',');
         num(sb, "latencyP50Millis", latencyPercentile(0.5)).append(',');

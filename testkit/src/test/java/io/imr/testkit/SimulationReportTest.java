@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class SimulationReportTest {
 
     static SeedResult seed(long seed, List<Long> latencies, Violation violation) {
-        return new SeedResult(seed, 10, 9, 18, 0, 0, 0, 0, 1800, 90, 2, 3, 1, 4, 5, latencies, List.of("ack>hybrid"), violation);
+        return new SeedResult(seed, 10, 9, 18, 0, 0, 0, 0, 1800, 90, 2, 3, 1, 0, 4, 5, latencies, List.of("ack>hybrid"), violation);
     }
 
     @Test

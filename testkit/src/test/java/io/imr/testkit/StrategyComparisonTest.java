@@ -31,7 +31,7 @@ class StrategyComparisonTest {
     @DisplayName("takes every figure from a simulation report")
     void fromReport() {
         SimulationReport r = new SimulationReport("seqid", "lossy");
-        r.add(new SeedResult(1, 10, 9, 18, 1, 2, 3, 0, 1800, 90, 4, 5, 0, 4, 5, List.of(1L, 2L, 3L, 400L), List.of(), null));
+        r.add(new SeedResult(1, 10, 9, 18, 1, 2, 3, 0, 1800, 90, 4, 5, 0, 0, 4, 5, List.of(1L, 2L, 3L, 400L), List.of(), null));
         Row row = Row.of(r);
         assertThat(row).isEqualTo(new Row("seqid", 18, 1, 2, 3, 100.0, 5.0, 4, 5, 2, 400));
         assertThat(StrategyComparison.of("t", List.of(r)).rows()).containsExactly(row);

@@ -18,9 +18,10 @@ public sealed interface Frame permits Hello, Welcome, ErrorFrame, Send, SendAck,
      * outbox, {@link SendAck} runs of counters, {@link Ack} ranges of seqs, and carries the messages of
      * {@link Deliver} and {@link PullResult} compactly (ids derived on the receiver, see
      * {@link io.imr.api.ClientIds}); 4 added the committed cursor to {@link Pull}, so that a device may pull the
-     * next page while it commits the last one.
+     * next page while it commits the last one; 5: the server trims inboxes (retention), and a
+     * {@link Welcome#cursor()} above the device's own position says that the seqs between expired.
      */
-    int PROTOCOL_VERSION = 4;
+    int PROTOCOL_VERSION = 5;
 
     /** The most messages one {@link Send}, {@link Deliver} or {@link PullResult} may carry. */
     int MAX_BATCH = 4096;

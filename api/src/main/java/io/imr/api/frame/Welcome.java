@@ -12,7 +12,9 @@ import io.imr.api.Names;
  * @param epoch            the current epoch of the user's sequence
  * @param cursor           where the session starts in the server's numbering: the hello's cursor when the
  *                         server vouches for it, else the seq before the first message the server holds (0
- *                         when it holds none), from which it serves the device (G10)
+ *                         when it holds none), from which it serves the device (G10); above the hello's
+ *                         cursor in the same epoch when retention trimmed the seqs between, which the device
+ *                         records as expired
  * @param maxSeq           the highest seq in the user's sequence (G9)
  * @param heartbeatMillis  how often the device is to ping; the server closes a session that was
  *                         silent for three of these

@@ -20,6 +20,28 @@ public record ExpiredRange(long epoch, long from, long to) {
         }
     }
 
+    /** At most this many ranges are kept by a device store; the oldest are dropped first. */
+    public static final int MAX_KEPT = 256;
+
+    /**
+     * The ranges a store keeps after recording one more: joined to the last when it continues or overlaps it in the
+     * same epoch, else after it; at most {@link #MAX_KEPT}, the oldest dropped.
+     */
+    public static java.util.List<ExpiredRange> recorded(java.util.List<ExpiredRange> ranges, ExpiredRange added) {
+        java.util.List<ExpiredRange> out = new java.util.ArrayList<>(ranges);
+        ExpiredRange last = out.isEmpty() ? null : out.get(out.size() - 1);
+        if (last != null && last.epoch() == added.epoch() && added.from() <= last.to() + 1 && added.to() >= last.from() - 1) {
+            out.set(out.size() - 1, new ExpiredRange(added.epoch(), Math.min(last.from(), added.from()),
+                    Math.max(last.to(), added.to())));
+        } else {
+            out.add(added);
+        }
+        while (out.size() > MAX_KEPT) {
+            out.remove(0);
+        }
+        return java.util.List.copyOf(out);
+    }
+
     /** How many seqs it covers. */
     public long count() {
         return to - from + 1;

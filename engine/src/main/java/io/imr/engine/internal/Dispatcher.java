@@ -1,5 +1,7 @@
 package io.imr.engine.internal;
 
+import io.imr.api.store.ExpiredRange;
+
 import io.imr.api.Message;
 import io.imr.api.store.ClientStore;
 import io.imr.engine.MessageListener;
@@ -34,6 +36,8 @@ public final class Dispatcher {
     private final LongConsumer handedOver;
     private final Object lock = new Object();
     private final ArrayDeque<Message> queued = new ArrayDeque<>();
+    /** Expired ranges to tell the listener, each once every message up to its seq was handed over. */
+    private final ArrayDeque<Notice> notices = new ArrayDeque<>();
     private long target;
     private long done;
     private boolean running;
@@ -88,6 +92,20 @@ public final class Dispatcher {
         kick();
     }
 
+    /**
+     * The store recorded seqs of the server's sequence as expired, after its message {@code afterSeq}: the listener
+     * is told once it has had every message up to that one.
+     */
+    public void expired(ExpiredRange range, long afterSeq) {
+        synchronized (lock) {
+            notices.add(new Notice(range, afterSeq));
+        }
+        kick();
+    }
+
+    private record Notice(ExpiredRange range, long afterSeq) {
+    }
+
     /** Stops after the message being handed over, if any. */
     public void stop() {
         synchronized (lock) {
@@ -98,7 +116,7 @@ public final class Dispatcher {
 
     private void kick() {
         synchronized (lock) {
-            if (running || stopped || done >= target) {
+            if (running || stopped || (done >= target && !noticeDue(done))) {
                 return;
             }
             running = true;
@@ -110,7 +128,11 @@ public final class Dispatcher {
         while (true) {
             List<Message> batch;
             long until;
+            tellExpired(handedSoFar());
             synchronized (lock) {
+                if (!stopped && done >= target && noticeDue(done)) {
+                    continue; // one came in meanwhile
+                }
                 if (stopped || done >= target) {
                     running = false;
                     return;
@@ -147,6 +169,7 @@ public final class Dispatcher {
                 if (m.seq() > until || isStopped()) {
                     break;
                 }
+                tellExpired(m.seq() - 1);
                 hand(m);
                 last = m.seq();
             }
@@ -155,6 +178,38 @@ public final class Dispatcher {
                     done = Math.max(done, last);
                 }
                 handedOver.accept(last);
+            }
+        }
+    }
+
+    /** Whether a notice waits whose messages were all handed over. Under the lock. */
+    private boolean noticeDue(long handed) {
+        return !notices.isEmpty() && notices.peekFirst().afterSeq() <= handed;
+    }
+
+    private long handedSoFar() {
+        synchronized (lock) {
+            return done;
+        }
+    }
+
+    /** Tells the listener the notices due once every message up to {@code handed} was handed over. */
+    private void tellExpired(long handed) {
+        while (true) {
+            Notice n;
+            synchronized (lock) {
+                if (stopped || !noticeDue(handed)) {
+                    return;
+                }
+                n = notices.pollFirst();
+            }
+            try {
+                listener.expired(n.range().from(), n.range().to());
+            } catch (Exception | Error e) {
+                if (e instanceof Error && !(e instanceof AssertionError)) {
+                    throw (Error) e;
+                }
+                LOG.log(Level.SEVERE, "the listener failed on the expired range " + n.range(), e);
             }
         }
     }

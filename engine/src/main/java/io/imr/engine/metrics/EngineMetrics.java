@@ -71,6 +71,21 @@ public final class EngineMetrics {
                 .register(registry).increment();
     }
 
+    /** Messages retention removed from inboxes (server, {@link MetricNames#MESSAGES_TRIMMED}). */
+    public void trimmed(long messages) {
+        Counter.builder(MetricNames.MESSAGES_TRIMMED).description("messages retention removed from inboxes")
+                .tags(tags).register(registry).increment(messages);
+    }
+
+    /**
+     * Seqs a device recorded as expired when it came back: trimmed by the server before it got them (client,
+     * {@link MetricNames#MESSAGES_EXPIRED}).
+     */
+    public void expired(long seqs) {
+        Counter.builder(MetricNames.MESSAGES_EXPIRED).description("messages this device can no longer get (trimmed"
+                + " by the server while it was away)").tags(tags).register(registry).increment(seqs);
+    }
+
     /** A hello refused as stale ({@link MetricNames#HELLOS_STALE}). */
     public void staleHello() {
         Counter.builder(MetricNames.HELLOS_STALE).description("in hellos").tags(tags).register(registry).increment();

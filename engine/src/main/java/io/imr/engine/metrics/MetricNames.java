@@ -20,6 +20,10 @@ public final class MetricNames {
     public static final String MESSAGES_DUPLICATE = "imr.messages.duplicate";
     /** Messages whose payload checksum failed; dropped. */
     public static final String MESSAGES_CORRUPT = "imr.messages.corrupt";
+    /** Messages retention removed from the server's inboxes (server). */
+    public static final String MESSAGES_TRIMMED = "imr.messages.trimmed";
+    /** Messages a device can no longer get, recorded as expired ranges when it came back (client). */
+    public static final String MESSAGES_EXPIRED = "imr.messages.expired";
     /** Holes seen in the sequence. */
     public static final String GAPS_DETECTED = "imr.gaps.detected";
     /** Pull requests (sent by the client, answered by the server). */

@@ -102,4 +102,67 @@ class DispatcherTest {
                     .isEqualTo(7);
         }
     }
+
+    @Test
+    @DisplayName("tells the listener of an expired range once every message before it was handed over, before the"
+            + " messages after it, also when it is told of the range while it is behind")
+    void expiredInOrder() throws Exception {
+        try (MapDbClientStore store = storeWith(200)) {
+            List<String> told = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+            Dispatcher d = new Dispatcher(store, listenerThread, new io.imr.engine.MessageListener() {
+                @Override
+                public void onMessage(Message m) throws Exception {
+                    gate.await(); // behind: the range is reported while message 1 is being handed over
+                    told.add("m" + m.seq());
+                }
+
+                @Override
+                public void expired(long from, long to) {
+                    told.add("expired " + from + ".." + to);
+                }
+            }, handedOver::add);
+            d.start(0, 100);
+            d.expired(new io.imr.api.store.ExpiredRange(1, 101, 150), 100);
+            d.storedUpTo(200);
+            gate.countDown();
+            awaitHandedOver(200);
+            List<String> expected = new ArrayList<>();
+            for (int s = 1; s <= 100; s++) {
+                expected.add("m" + s);
+            }
+            expected.add("expired 101..150");
+            for (int s = 101; s <= 200; s++) {
+                expected.add("m" + s);
+            }
+            assertThat(told).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    @DisplayName("tells the listener of an expired range at once when it is up to date")
+    void expiredAtOnce() throws Exception {
+        try (MapDbClientStore store = storeWith(3)) {
+            LinkedBlockingQueue<String> told = new LinkedBlockingQueue<>();
+            Dispatcher d = new Dispatcher(store, listenerThread, new io.imr.engine.MessageListener() {
+                @Override
+                public void onMessage(Message m) {
+                    told.add("m" + m.seq());
+                }
+
+                @Override
+                public void expired(long from, long to) {
+                    told.add("expired " + from + ".." + to);
+                }
+            }, handedOver::add);
+            d.start(0, 3);
+            awaitHandedOver(3);
+            d.expired(new io.imr.api.store.ExpiredRange(1, 4, 9), 3);
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                seen.add(told.poll(10, TimeUnit.SECONDS));
+            }
+            assertThat(seen).containsExactly("m1", "m2", "m3", "expired 4..9");
+        }
+    }
 }

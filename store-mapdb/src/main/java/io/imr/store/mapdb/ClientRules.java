@@ -114,6 +114,9 @@ final class ClientRules {
         ClientMeta m = meta;
         if (c.rebase() != null) {
             m = m.withServer(c.rebase().position());
+            if (c.rebase().expired() != null) {
+                m = m.withExpired(c.rebase().expired());
+            }
         }
         List<Message> messages = c.messages();
         if (!messages.isEmpty()) {

@@ -331,7 +331,7 @@ class ClientStoreTest {
                     .isExactlyInstanceOf(StoreException.class)
                     .hasMessageContaining(old.toString())
                     .hasMessageContaining("client store of format 1, written by an older imr")
-                    .hasMessageContaining("reads format 3 only");
+                    .hasMessageContaining("reads format 4 only");
             assertThat(java.nio.file.Files.readAllBytes(old.resolve(MapDbClientStore.DB_FILE))).isEqualTo(before);
         }
 
@@ -356,7 +356,25 @@ class ClientStoreTest {
                     .isExactlyInstanceOf(StoreException.class)
                     .hasMessageContaining(old.toString())
                     .hasMessageContaining("client store of format 2, written by an older imr")
-                    .hasMessageContaining("reads format 3 only")
+                    .hasMessageContaining("reads format 4 only")
+                    .hasMessageNotContaining("\n");
+            assertThat(java.nio.file.Files.readAllBytes(old.resolve(MapDbClientStore.DB_FILE))).isEqualTo(before);
+        }
+
+        @Test
+        @DisplayName("a store of format 3 (no expired ranges) is refused naming both formats, never misread")
+        void formatThreeRefused(@TempDir Path old) throws Exception {
+            // What format 3 wrote: its meta (version 3: the fields of version 4 without the expired ranges).
+            StoreFiles.create(old, MapDbClientStore.DB_FILE, db -> db.treeMap("client.meta",
+                    org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY).createOrOpen().put("client",
+                    new Bytes.Writer(64).u8(3).string("alice").string("phone").string("0123456789abcdef").varLong(0)
+                            .varLong(0).string("").varLong(0).varLong(0).varLong(0).varLong(0).string("").varLong(0)
+                            .varLong(0).string("").varLong(1).toByteArray()), new SyncCounter());
+            byte[] before = java.nio.file.Files.readAllBytes(old.resolve(MapDbClientStore.DB_FILE));
+            assertThatThrownBy(() -> MapDbClientStore.open(old, "alice", "phone"))
+                    .isExactlyInstanceOf(StoreException.class)
+                    .hasMessageContaining("client store of format 3, written by an older imr")
+                    .hasMessageContaining("reads format 4 only")
                     .hasMessageNotContaining("\n");
             assertThat(java.nio.file.Files.readAllBytes(old.resolve(MapDbClientStore.DB_FILE))).isEqualTo(before);
         }

@@ -131,8 +131,11 @@ class CodecTest {
     @DisplayName("meta, outbox, dedup run and device records round-trip")
     void smallRecords() {
         ClientMeta meta = new ClientMeta("alice", "phone", "0123456789abcdef", 2, 99, "s/c-1", 1, 99, 50, 7,
-                new io.imr.api.store.ClientState.ServerPosition("g3-0a1b", 1, 120, "s/c-1"), 4);
+                new io.imr.api.store.ClientState.ServerPosition("g3-0a1b", 1, 120, "s/c-1"), 4, java.util.List.of(
+                        new io.imr.api.store.ExpiredRange(1, 3, 9), new io.imr.api.store.ExpiredRange(1, 40, 41)));
         assertThat(ClientMeta.decode(meta.encode())).isEqualTo(meta);
+        assertThat(meta.withExpired(new io.imr.api.store.ExpiredRange(1, 42, 50)).expired()).as("joined to the last")
+                .containsExactly(new io.imr.api.store.ExpiredRange(1, 3, 9), new io.imr.api.store.ExpiredRange(1, 40, 50));
         assertThat(OutboxCodec.decode(OutboxCodec.encode(TestData.entries("bob", 3, 9))))
                 .isEqualTo(TestData.entries("bob", 3, 9));
         BitSet marks = new BitSet();

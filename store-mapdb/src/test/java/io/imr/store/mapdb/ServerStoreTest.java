@@ -392,6 +392,27 @@ class ServerStoreTest {
             }, new SyncCounter());
             assertRefusedUnchanged(old, 4);
         }
+
+        @Test
+        @DisplayName("a store of format 5 (never trimmed, device states without the time last seen) is refused naming"
+                + " both formats, never misread")
+        void formatFiveRefused(@TempDir Path old) throws Exception {
+            // What format 5 wrote: its format record, bob's inbox with the generation in each record, a device state
+            // of version 1 (epoch, cursor, confirmed), the run of alice's outbox and the generation.
+            Message m = Message.of("alice", "a1b2-1", "bob", 1, 1, 7_000, new byte[] {1, 2},
+                    io.imr.api.Checksums.crc32c(new byte[] {1, 2}));
+            StoreFiles.create(old, MapDbServerStore.DB_FILE, db -> {
+                db.treeMap("server.format", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY).createOrOpen()
+                        .put("format", new byte[] {5});
+                db.treeMap("server.inbox.5", org.mapdb.Serializer.BYTE_ARRAY, org.mapdb.Serializer.BYTE_ARRAY)
+                        .valuesOutsideNodesEnable().createOrOpen().put(NumberedKeys.key(NumberedKeys.prefix("bob"), 1),
+                                MessageBatchCodec.encode(1, List.of(m)));
+                db.treeMap("server.devices", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY).createOrOpen()
+                        .put("bob/phone", new Bytes.Writer(8).u8(1).varLong(1).varLong(1).varLong(1).toByteArray());
+                writeOldFormatRest(db);
+            }, new SyncCounter());
+            assertRefusedUnchanged(old, 5);
+        }
     }
 
     /** What formats 3 and 4 wrote alike besides their inbox: bob's inbox meta, the run of alice's outbox, the generation. */
