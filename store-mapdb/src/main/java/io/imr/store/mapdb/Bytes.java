@@ -198,6 +198,16 @@ final class Bytes {
             }
         }
 
+        /** The rest must be zero bytes (padding). */
+        void expectZeros() {
+            for (int i = pos; i < buf.length; i++) {
+                if (buf[i] != 0) {
+                    throw corrupt("a non-zero byte in the padding at " + i + " of " + buf.length);
+                }
+            }
+            pos = buf.length;
+        }
+
         StoreException.CorruptException corrupt(String problem) {
             return new StoreException.CorruptException("damaged " + what + " record: " + problem
                     + "; the store's files were changed outside imr or by a newer version", null);

@@ -15,7 +15,8 @@ import org.mapdb.Serializer;
  * <ul>
  *   <li>{@code server.format}: one record holding the format version;</li>
  *   <li>{@code server.inbox.5}: (user, first seq) as a {@link NumberedKeys} key &rarr; the ordinal of
- *       the generation that stored the record (a varint), then its {@link MessageBatchCodec} batch: one
+ *       the generation that stored the record (a varint), then its {@link MessageBatchCodec} batch, padded with zeros
+ *       to its size class (format 6): one
  *       record per user per commit group (split when large), values outside the nodes (format 5; format 4
  *       kept the generation in a map of its own, {@code server.inbox.generation.4}, a second put per record;
  *       before format 4, {@code server.inbox} had (String, Long) tuple keys);</li>
@@ -48,7 +49,8 @@ final class ServerLayout {
 
     /**
      * 6: retention: inboxes are trimmed, the generations that stored trimmed seqs are kept as spans
-     * ({@code server.inbox.trimmed}) and device states say when the device was last seen.
+     * ({@code server.inbox.trimmed}), device states say when the device was last seen, and inbox records are
+     * padded to a few size classes ({@link MessageBatchCodec#encodePadded}), so that trimmed space is reused.
      * 5: the ordinal of the generation that stored an inbox record inside the record, instead of in a map of
      * its own. 4: the inbox and its generations keyed by binary (user, first seq) keys ({@link NumberedKeys}) instead of
      * (String, Long) tuples. 3: the dedup index as runs of outbox counters ({@code server.dedup.runs} instead of one
@@ -113,7 +115,7 @@ final class ServerLayout {
     void appendMessages(String user, List<Message> batch, long generation) {
         byte[] prefix = NumberedKeys.prefix(user);
         for (List<Message> run : MessageBatchCodec.split(batch)) {
-            inbox.put(NumberedKeys.key(prefix, run.get(0).seq()), MessageBatchCodec.encode(generation, run));
+            inbox.put(NumberedKeys.key(prefix, run.get(0).seq()), MessageBatchCodec.encodePadded(generation, run));
         }
     }
 
@@ -136,7 +138,7 @@ final class ServerLayout {
         byte[] start = floor != null && NumberedKeys.belongs(floor, prefix) ? floor : from;
         byte[] end = NumberedKeys.key(prefix, Long.MAX_VALUE);
         for (Map.Entry<byte[], byte[]> e : inbox.subMap(start, true, end, true).entrySet()) {
-            for (Message m : MessageBatchCodec.decodeAfterHeader(e.getValue())) {
+            for (Message m : MessageBatchCodec.decodePadded(e.getValue())) {
                 if (m.seq() >= fromSeq) {
                     out.add(m);
                     if (out.size() == limit) {
@@ -155,7 +157,7 @@ final class ServerLayout {
         if (e == null || !NumberedKeys.belongs(e.getKey(), prefix)) {
             return null;
         }
-        for (Message m : MessageBatchCodec.decodeAfterHeader(e.getValue())) {
+        for (Message m : MessageBatchCodec.decodePadded(e.getValue())) {
             if (m.seq() == seq) {
                 return m;
             }
@@ -183,7 +185,7 @@ final class ServerLayout {
                 lastOrdinal = ordinal;
             }
             if (i == keys.size() - 1) {
-                List<Message> messages = MessageBatchCodec.decodeAfterHeader(record);
+                List<Message> messages = MessageBatchCodec.decodePadded(record);
                 List<Message> kept = new ArrayList<>();
                 for (Message m : messages) {
                     if (m.seq() >= below) {
@@ -191,7 +193,7 @@ final class ServerLayout {
                     }
                 }
                 if (!kept.isEmpty()) {
-                    inbox.put(NumberedKeys.key(prefix, kept.get(0).seq()), MessageBatchCodec.encode(ordinal, kept));
+                    inbox.put(NumberedKeys.key(prefix, kept.get(0).seq()), MessageBatchCodec.encodePadded(ordinal, kept));
                 }
             }
             inbox.remove(key);
@@ -215,7 +217,7 @@ final class ServerLayout {
         byte[] floor = inbox.floorKey(start);
         byte[] first = floor != null && NumberedKeys.belongs(floor, prefix) ? floor : start;
         for (byte[] record : inbox.subMap(first, true, NumberedKeys.key(prefix, Long.MAX_VALUE), true).values()) {
-            for (Message m : MessageBatchCodec.decodeAfterHeader(record)) {
+            for (Message m : MessageBatchCodec.decodePadded(record)) {
                 if (m.seq() >= from && m.serverTimeMillis() >= millis) {
                     return m.seq();
                 }
