@@ -78,7 +78,7 @@ class EpochIT {
             send(server, "b", 2);
             List<String> fresh = receive(server, "fresh", 5);
             assertThat(fresh).as("a device that never ran gets all 5, seq 1..5, once each; " + log).hasSize(5);
-            assertThat(scrape(server, "imr_resyncs_total")).as("both forged hellos counted").isEqualTo(2);
+            assertThat(server.counter("imr_resyncs_total")).as("both forged hellos counted").isEqualTo(2);
             Welcome honest = rawHello(server, "other", 0, "", "");
             assertThat(honest.resync()).isFalse();
             assertThat(honest.maxSeq()).as("numbering went on at 4, not at 51").isEqualTo(5);
@@ -191,16 +191,6 @@ class EpochIT {
                 }
             }
         }
-    }
-
-    private static double scrape(ServerProc server, String counter) throws Exception {
-        double sum = 0;
-        for (String line : server.scrape().split("\n")) {
-            if (line.startsWith(counter + "{")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
     }
 
     /** Replaces {@code to}'s files by copies of {@code from}'s (the lock file aside): a backup taken or put back. */

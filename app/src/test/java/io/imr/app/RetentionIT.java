@@ -70,7 +70,7 @@ class RetentionIT {
                 Proc fresh = receive(server, "fresh", 1);
                 assertThat(fresh.stderr()).contains("14 messages expired before this device got them: seqs 1..14");
                 assertThat(inspect("fresh")).contains("\"expired\":[{\"epoch\":1,\"from\":1,\"to\":14}]");
-                assertThat(scrape(server, "imr_messages_trimmed_total")).as("the phone still holds seq 15 back")
+                assertThat(server.counter("imr_messages_trimmed_total")).as("the phone still holds seq 15 back")
                         .isEqualTo(14);
             } finally {
                 phone.kill9();
@@ -117,7 +117,7 @@ class RetentionIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         double trimmed = 0;
         while (System.nanoTime() < deadline) {
-            trimmed = scrape(server, "imr_messages_trimmed_total");
+            trimmed = server.counter("imr_messages_trimmed_total");
             if (trimmed >= messages) {
                 break;
             }
@@ -125,15 +125,5 @@ class RetentionIT {
         }
         assertThat(trimmed).as("messages trimmed; " + log).isEqualTo(messages);
         log.add(messages + " trimmed");
-    }
-
-    private static double scrape(ServerProc server, String counter) throws Exception {
-        double sum = 0;
-        for (String line : server.scrape().split("\n")) {
-            if (line.startsWith(counter + "{")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
     }
 }

@@ -72,6 +72,17 @@ final class ServerProc implements AutoCloseable {
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /** The sum of a counter's series over all its tags, as the metrics endpoint shows it now. */
+    double counter(String name) throws Exception {
+        double sum = 0;
+        for (String line : scrape().split("\n")) {
+            if (line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     String token(String user, String device) throws Exception {
         Proc p = Proc.run(Duration.ofSeconds(60), "token", "--secret-file", secret.toString(), "--user", user,
                 "--device", device);
