@@ -390,11 +390,7 @@ final class ClientSession implements Uplink {
      */
     private void rebase(Attempt a, Welcome w) {
         ClientState.ServerPosition at = committed.get().server();
-        // The server starts after a seq above this device's position in the same epoch (or a device new to it after
-        // its first message): retention trimmed the seqs between before this device got them. They are recorded as
-        // expired with the position, so the gap is never silent.
-        ExpiredRange expired = (at.epoch() == w.epoch() || at.seq() == 0) && w.cursor() > at.seq()
-                ? new ExpiredRange(w.epoch(), at.seq() + 1, w.cursor()) : null;
+        ExpiredRange expired = expiredBy(at, w);
         ClientCommit commit = ClientCommit.rebase(new ClientCommit.Rebase(w.serverStore(), w.epoch(), w.cursor(),
                 expired));
         if (w.resync()) {
@@ -426,6 +422,24 @@ final class ClientSession implements Uplink {
             }
             up(a, w);
         });
+    }
+
+    /**
+     * The seqs a welcome says this device can no longer get, or null: recorded as expired with the position, so that
+     * a gap is never silent. The server starts after a seq above the device's position in the same epoch (or a
+     * device new to it after its first message): retention trimmed the seqs between before the device got them. On
+     * a resync the device's position is of another lineage, and a welcome's cursor above 0 says the server trimmed
+     * every seq up to it: the device cannot tell which of them it holds, and records them all.
+     */
+    static ExpiredRange expiredBy(ClientState.ServerPosition at, Welcome w) {
+        if (w.cursor() == 0) {
+            return null;
+        }
+        if (w.resync()) {
+            return new ExpiredRange(w.epoch(), 1, w.cursor());
+        }
+        return (at.epoch() == w.epoch() || at.seq() == 0) && w.cursor() > at.seq()
+                ? new ExpiredRange(w.epoch(), at.seq() + 1, w.cursor()) : null;
     }
 
     /** The half is in place: tell it the session is up, then hand it what arrived meanwhile. */

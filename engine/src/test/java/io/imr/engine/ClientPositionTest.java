@@ -134,4 +134,25 @@ class ClientPositionTest {
         assertThat(store.state().expired()).isEmpty();
         assertThat(h.told).doesNotContain("expired 3..2");
     }
+
+    @Test
+    @DisplayName("which seqs a welcome says expired: above the position in its epoch; all up to the cursor on a resync")
+    void expiredBy() {
+        ClientState.ServerPosition at41 = new ClientState.ServerPosition("g1-a", 1, 41, "alice/m41");
+        assertThat(ClientSession.expiredBy(at41, welcome(50, false))).isEqualTo(new io.imr.api.store.ExpiredRange(1,
+                42, 50));
+        assertThat(ClientSession.expiredBy(at41, welcome(41, false))).isNull();
+        assertThat(ClientSession.expiredBy(at41, welcome(17, false))).as("a commit returned between hello and welcome")
+                .isNull();
+        assertThat(ClientSession.expiredBy(at41, welcome(17, true)))
+                .as("a resync of another lineage, the server trimmed below 18: which of those it holds cannot be told")
+                .isEqualTo(new io.imr.api.store.ExpiredRange(1, 1, 17));
+        assertThat(ClientSession.expiredBy(at41, welcome(0, true))).as("a resync, nothing trimmed").isNull();
+        assertThat(ClientSession.expiredBy(ClientState.ServerPosition.NONE, welcome(9, false)))
+                .isEqualTo(new io.imr.api.store.ExpiredRange(1, 1, 9));
+    }
+
+    private static Welcome welcome(long cursor, boolean resync) {
+        return new Welcome(Frame.PROTOCOL_VERSION, "scripted", "bob", "phone", 1, cursor, 60, 1000, "g2-b", resync);
+    }
 }

@@ -11,7 +11,8 @@ import java.util.function.Supplier;
  */
 final class Recorder {
 
-    static final int TRAIL = 80;
+    /** Events kept for the report of a broken guarantee: 80, or the system property {@code imr.sim.trail}. */
+    static final int TRAIL = Math.max(1, Integer.getInteger("imr.sim.trail", 80));
 
     private final long seed;
     private final VirtualScheduler scheduler;
