@@ -117,6 +117,13 @@ final class Soak {
             for (int i = 0; i < receivers.length; i++) {
                 receivers[i] = startReceiver(i, null);
             }
+            // Retention trims what every device the server knows confirmed: a receiver it has not seen yet holds
+            // nothing back, so the senders start once every receiver said hello.
+            for (SoakProcess r : receivers) {
+                if (!r.awaitLog("imr: connected", START)) {
+                    throw new IllegalStateException(r.name + " did not connect within " + START.toSeconds() + " s");
+                }
+            }
             for (int i = 0; i < senders.length; i++) {
                 senders[i] = startSender(i);
             }

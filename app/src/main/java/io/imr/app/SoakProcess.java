@@ -32,9 +32,12 @@ final class SoakProcess {
     private final Process process;
     private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
+    private final Path log;
+
     private SoakProcess(String name, Process process, Path log) {
         this.name = name;
         this.process = process;
+        this.log = log;
         Thread pump = new Thread(() -> pump(log), "soak-" + name);
         pump.setDaemon(true);
         pump.start();
@@ -71,6 +74,22 @@ final class SoakProcess {
         } catch (IOException e) {
             // the process is gone
         }
+    }
+
+    /** Whether its log (stdout and stderr) holds {@code text} within the timeout, while it runs. */
+    boolean awaitLog(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                if (Files.readString(log).contains(text)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // not written yet
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 
     /** The next stdout line, or null if none came within the timeout or the process ended without one. */
