@@ -11,8 +11,13 @@ import picocli.CommandLine.Option;
 final class ClientOptions {
 
     @Option(names = "--server", required = true, paramLabel = "ADDRESS",
-            description = "HOST:PORT for TCP, ws://HOST:PORT/PATH for WebSocket")
+            description = "HOST:PORT for TCP, ws://HOST:PORT/PATH for WebSocket, tls://HOST:PORT and"
+                    + " wss://HOST:PORT/PATH for the same over TLS")
     String server;
+
+    @Option(names = "--tls-trust", paramLabel = "FILE",
+            description = "PEM certificates to trust for tls:// and wss:// (default: the JVM's trust store)")
+    Path tlsTrust;
 
     @Option(names = "--user", required = true, paramLabel = "USER", description = "must match the token")
     String user;
@@ -48,6 +53,7 @@ final class ClientOptions {
             throw new Imr.UsageError(e.getMessage());
         }
         return ImrClient.builder().server(server).user(user).device(device).token(token.read()).dataDir(data)
+                .tlsTrust(tlsTrust)
                 .reconnect(ClientEngineConfig.DEFAULT_RECONNECT_INITIAL, RECONNECT_MAX).resendAfter(RESEND_AFTER);
     }
 }

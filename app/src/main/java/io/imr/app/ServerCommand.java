@@ -44,6 +44,13 @@ final class ServerCommand implements Callable<Integer> {
             description = "serve Prometheus text at /metrics and the dashboard at /")
     HostPort metrics;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "a PEM certificate chain: --listen and --ws-listen speak TLS (clients use tls:// and wss://)")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "the PEM private key of --tls-cert")
+    Path tlsKey;
+
     @Option(names = "--config", paramLabel = "FILE", description = "a properties file of imr.* settings")
     Path config;
 
@@ -62,6 +69,12 @@ final class ServerCommand implements Callable<Integer> {
         }
         if (metrics != null) {
             c = c.with(ImrConfig.SERVER_METRICS, metrics.toString());
+        }
+        if (tlsCert != null) {
+            c = c.with(ImrConfig.SERVER_TLS_CERT, tlsCert.toString());
+        }
+        if (tlsKey != null) {
+            c = c.with(ImrConfig.SERVER_TLS_KEY, tlsKey.toString());
         }
         ImrServer server = ImrServer.builder().config(c).build();
         try {

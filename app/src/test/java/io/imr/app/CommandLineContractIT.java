@@ -126,7 +126,7 @@ class CommandLineContractIT {
                 assertThat(Integer.parseInt(counts.group(1))).as("connections").isGreaterThanOrEqualTo(1 + cuts);
                 Proc summary = Proc.run(T, "inspect", "--data", dir.resolve("bob").toString(), "--json");
                 assertThat(summary.outLines).containsExactly("{\"user\":\"bob\",\"device\":\"phone\","
-                        + "\"cursor\":200,\"count\":200,\"firstSeq\":1,\"lastSeq\":200,\"gaps\":[],\"duplicates\":0}");
+                        + "\"cursor\":200,\"count\":200,\"firstSeq\":1,\"lastSeq\":200,\"gaps\":[],\"duplicates\":0,\"expired\":[]}");
             } finally {
                 proxy.close();
             }
@@ -207,7 +207,7 @@ class CommandLineContractIT {
             Proc summary = Proc.run(T, "inspect", "--data", dir.resolve("bob").toString(), "--json");
             assertThat(summary.exitCode()).isZero();
             assertThat(summary.outLines).containsExactly("{\"user\":\"bob\",\"device\":\"phone\",\"cursor\":50,"
-                    + "\"count\":50,\"firstSeq\":1,\"lastSeq\":50,\"gaps\":[],\"duplicates\":0}");
+                    + "\"count\":50,\"firstSeq\":1,\"lastSeq\":50,\"gaps\":[],\"duplicates\":0,\"expired\":[]}");
 
             Proc messages = Proc.run(T, "inspect", "--data", dir.resolve("bob").toString(), "--messages", "--json");
             assertThat(messages.exitCode()).isZero();

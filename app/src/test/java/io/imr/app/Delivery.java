@@ -168,7 +168,7 @@ final class Delivery implements AutoCloseable {
         assertThat(summary.exitCode()).as(summary.stderr()).isZero();
         assertThat(summary.outLines).as("store summary; " + log).containsExactly("{\"user\":\"bob\",\"device\":\"phone\","
                 + "\"cursor\":" + n + ",\"count\":" + n + ",\"firstSeq\":1,\"lastSeq\":" + n
-                + ",\"gaps\":[],\"duplicates\":0}");
+                + ",\"gaps\":[],\"duplicates\":0,\"expired\":[]}");
     }
 
     /** The value of a server counter for this strategy, from the running server's metrics. */

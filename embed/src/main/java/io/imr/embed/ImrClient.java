@@ -14,6 +14,7 @@ import io.imr.engine.ThreadedRuntime;
 import io.imr.engine.metrics.MetricNames;
 import io.imr.store.mapdb.MapDbClientStore;
 import io.imr.transport.vertx.BackPressure;
+import io.imr.transport.vertx.Tls;
 import io.imr.transport.vertx.VertxClientConnector;
 import io.imr.wire.FrameCodec;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -68,12 +69,14 @@ public final class ImrClient {
     private StoreSyncsMeter.Registration storeSyncs;
     private ThreadedRuntime runtime;
     private ExecutorService listenerThread;
+    private final Path tlsTrust;
     private VertxClientConnector connector;
     private ClientEngine engine;
 
     private ImrClient(Builder b, StrategyRegistry registry, ClientEngineConfig engineConfig, BackPressure backPressure,
                       String device) {
         this.server = b.server;
+        this.tlsTrust = b.tlsTrust;
         this.device = device;
         this.user = b.user;
         this.token = b.token;
@@ -123,7 +126,7 @@ public final class ImrClient {
             ClientEngine[] self = new ClientEngine[1];
             connector = VertxClientConnector.of(vertx, new FrameCodec(maxFrameBytes), server,
                     () -> (total, payload, confirmation) -> self[0].countWire(total, payload, confirmation),
-                    backPressure);
+                    backPressure, new Tls.Client(tlsTrust));
             connector.stats().register(meterRegistry, MetricNames.SIDE_CLIENT);
             engine = new ClientEngine(engineConfig, store, registry, token, connector, runtime, meterRegistry,
                     listener, listenerThread, sendListener);
@@ -254,6 +257,7 @@ public final class ImrClient {
     /** Settings of a client. */
     public static final class Builder {
         private String server;
+        private Path tlsTrust;
         private String user;
         private String device;
         private String token;
@@ -284,6 +288,7 @@ public final class ImrClient {
             device = c.string(ImrConfig.CLIENT_DEVICE, device);
             token = c.string(ImrConfig.CLIENT_TOKEN, token);
             dataDir = c.path(ImrConfig.CLIENT_DATA, dataDir);
+            tlsTrust = c.path(ImrConfig.CLIENT_TLS_TRUST, tlsTrust);
             String s = c.get(ImrConfig.STRATEGY);
             if (s != null && !s.isEmpty()) {
                 strategies = List.of(s.split("\\s*,\\s*"));
@@ -321,6 +326,12 @@ public final class ImrClient {
 
         public Builder token(String token) {
             this.token = token;
+            return this;
+        }
+
+        /** PEM certificates to trust for a {@code tls://} or {@code wss://} server (default: the JVM's trust store). */
+        public Builder tlsTrust(Path certificates) {
+            this.tlsTrust = certificates;
             return this;
         }
 
@@ -455,6 +466,7 @@ public final class ImrClient {
             }
             try {
                 VertxClientConnector.parse(server);
+                new Tls.Client(tlsTrust);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(e.getMessage());
             }

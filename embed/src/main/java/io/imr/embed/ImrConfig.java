@@ -55,6 +55,9 @@ public final class ImrConfig {
     public static final String SERVER_WS_LISTEN = SERVER + "ws-listen";
     public static final String SERVER_DATA = SERVER + "data";
     public static final String SERVER_SECRET_FILE = SERVER + "secret-file";
+    public static final String SERVER_TLS_CERT = SERVER + "tls-cert";
+    public static final String SERVER_TLS_KEY = SERVER + "tls-key";
+    public static final String CLIENT_TLS_TRUST = CLIENT + "tls-trust";
     public static final String SERVER_METRICS = SERVER + "metrics";
     public static final String SERVER_HEARTBEAT = SERVER + ServerEngineConfig.HEARTBEAT.name();
     public static final String SERVER_HELLO_TIMEOUT = SERVER + ServerEngineConfig.HELLO_TIMEOUT.name();
@@ -109,6 +112,8 @@ public final class ImrConfig {
         k.put(SERVER_WS_LISTEN, "HOST:PORT for WebSocket");
         k.put(SERVER_DATA, "the server's data folder");
         k.put(SERVER_SECRET_FILE, "the file holding the token secret (default DATA/secret)");
+        k.put(SERVER_TLS_CERT, "a PEM certificate chain: listen and ws-listen speak TLS (with tls-key)");
+        k.put(SERVER_TLS_KEY, "the PEM private key of tls-cert");
         k.put(SERVER_METRICS, "HOST:PORT for Prometheus /metrics and the dashboard");
         option(k, o, SERVER, ServerEngineConfig.HEARTBEAT, "the interval devices ping at; three silent ones close"
                 + " a session");
@@ -143,6 +148,7 @@ public final class ImrConfig {
         k.put(CLIENT_DEVICE, "the device");
         k.put(CLIENT_TOKEN, "the device's token");
         k.put(CLIENT_DATA, "the device's data folder");
+        k.put(CLIENT_TLS_TRUST, "PEM certificates to trust for tls:// and wss:// (default: the JVM's trust store)");
         option(k, o, CLIENT, ClientEngineConfig.RECONNECT_INITIAL, "the first reconnect delay");
         option(k, o, CLIENT, ClientEngineConfig.RECONNECT_MAX, "the longest reconnect delay");
         option(k, o, CLIENT, ClientEngineConfig.WELCOME_TIMEOUT, "how long to wait for the welcome after"

@@ -15,6 +15,7 @@ import io.imr.engine.auth.SecretFile;
 import io.imr.engine.metrics.MetricNames;
 import io.imr.store.mapdb.MapDbServerStore;
 import io.imr.transport.vertx.BackPressure;
+import io.imr.transport.vertx.Tls;
 import io.imr.transport.vertx.VertxServerTransport;
 import io.imr.wire.FrameCodec;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,6 +61,8 @@ public final class ImrServer {
     private final HostPort webSocket;
     private final HostPort metrics;
     private final Path secretFile;
+    private final Path tlsCert;
+    private final Path tlsKey;
     private final Authenticator authenticator;
     private final ServerEngineConfig engineConfig;
     private final int maxFrameBytes;
@@ -93,6 +96,8 @@ public final class ImrServer {
         this.webSocket = b.webSocket;
         this.metrics = b.metrics;
         this.secretFile = b.secretFile;
+        this.tlsCert = b.tlsCert;
+        this.tlsKey = b.tlsKey;
         this.authenticator = b.authenticator;
         this.engineConfig = engineConfig;
         this.maxFrameBytes = b.maxFrameBytes;
@@ -150,6 +155,9 @@ public final class ImrServer {
             transport = new VertxServerTransport(vertx, codec, engine::accept, engine.metrics()::frameBytes,
                     backPressure);
             transport.stats().register(registry, MetricNames.SIDE_SERVER);
+            if (tlsCert != null) {
+                transport.tls(new Tls.Server(tlsCert, tlsKey));
+            }
             Future<InetSocketAddress> tcpBound = transport.listenTcp(tcp.host(), tcp.port())
                     .onSuccess(a -> tcpAddress = a);
             Future<InetSocketAddress> ws = webSocket == null ? Future.succeededFuture()
@@ -282,6 +290,8 @@ public final class ImrServer {
         private HostPort webSocket;
         private HostPort metrics;
         private Path secretFile;
+        private Path tlsCert;
+        private Path tlsKey;
         private Authenticator authenticator;
         private ServerEngineConfig.Builder engine = ServerEngineConfig.builder();
         private int maxFrameBytes = WireOptions.MAX_FRAME_BYTES.defaultInt();
@@ -305,6 +315,8 @@ public final class ImrServer {
             metrics = c.hostPort(ImrConfig.SERVER_METRICS);
             dataDir = c.path(ImrConfig.SERVER_DATA, dataDir);
             secretFile = c.path(ImrConfig.SERVER_SECRET_FILE, secretFile);
+            tlsCert = c.path(ImrConfig.SERVER_TLS_CERT, tlsCert);
+            tlsKey = c.path(ImrConfig.SERVER_TLS_KEY, tlsKey);
             c.option(ImrConfig.SERVER, ServerEngineConfig.HEARTBEAT).ifPresent(engine::heartbeat);
             c.option(ImrConfig.SERVER, ServerEngineConfig.HELLO_TIMEOUT).ifPresent(engine::helloTimeout);
             c.option(ImrConfig.SERVER, ServerEngineConfig.MAX_PENDING_SENDS).ifPresent(engine::maxPendingSends);
@@ -376,6 +388,16 @@ public final class ImrServer {
         /** Serve Prometheus text at /metrics and the dashboard at / on this address. */
         public Builder metrics(HostPort address) {
             this.metrics = address;
+            return this;
+        }
+
+        /**
+         * Makes the TCP and WebSocket listeners speak TLS with this PEM certificate chain and PEM private key
+         * (clients then connect to {@code tls://HOST:PORT} and {@code wss://HOST:PORT/PATH}).
+         */
+        public Builder tls(Path certificate, Path key) {
+            this.tlsCert = certificate;
+            this.tlsKey = key;
             return this;
         }
 
@@ -507,6 +529,17 @@ public final class ImrServer {
          * @throws InvalidOptionException for an option out of range, naming it
          */
         public ImrServer build() {
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new ConfigException("TLS needs both a certificate and its key (imr.server.tls-cert and"
+                        + " imr.server.tls-key, --tls-cert and --tls-key)");
+            }
+            if (tlsCert != null) {
+                try {
+                    new Tls.Server(tlsCert, tlsKey);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(e.getMessage());
+                }
+            }
             if (dataDir == null && (store == null || (authenticator == null && secretFile == null))) {
                 throw new ConfigException("a server needs a data folder (imr.server.data, --data), or a store and a"
                         + " token secret");

@@ -44,6 +44,8 @@ final class ClientSession implements Uplink {
     private static final class Attempt {
         FrameChannel channel;
         long lastHeard;
+        /** Whether any frame of the server arrived on this attempt. */
+        boolean heardAnything;
         long heartbeatNanos;
         EngineRuntime.Cancellable timer;
         final List<Frame> held = new ArrayList<>();
@@ -74,6 +76,8 @@ final class ClientSession implements Uplink {
     private final EngineRuntime runtime;
     private final ClientEngineConfig config;
     private final ClientConnector connector;
+    /** One line when connecting starts failing (the server down, a TLS mismatch), one when a session is up again. */
+    private final io.imr.engine.internal.FailureEpisode connecting;
     private final String token;
     private final ClientStore store;
     private final Committed committed;
@@ -91,6 +95,8 @@ final class ClientSession implements Uplink {
         this.runtime = runtime;
         this.config = config;
         this.connector = connector;
+        this.connecting = new io.imr.engine.internal.FailureEpisode("connecting to " + connector.describe(),
+                LOG::warning);
         this.token = token;
         this.store = store;
         this.committed = committed;
@@ -159,6 +165,13 @@ final class ClientSession implements Uplink {
                 runtime.execute(() -> opened(a, gated.channel()));
                 return gated.handler(frame -> frame(a, frame), reason -> {
                     if (a == current) {
+                        if (state == ClientSessionState.HELLO_SENT && !a.heardAnything) {
+                            // Said once per streak: the usual cause is a plain-text client at a TLS port.
+                            connecting.failed(new IllegalStateException("the server at " + connector.describe()
+                                    + " closed the connection without answering the hello (" + reason + "); if it"
+                                    + " speaks TLS, connect to tls://HOST:PORT or wss://HOST:PORT/PATH"),
+                                    "retrying with backoff");
+                        }
                         lost(a, null, reason);
                     }
                 });
@@ -169,6 +182,7 @@ final class ClientSession implements Uplink {
                 runtime.execute(() -> {
                     if (a == current) {
                         LOG.fine("connecting to " + connector.describe() + " failed: " + cause);
+                        connecting.failed(cause, "retrying with backoff");
                         lost(a, null, String.valueOf(cause));
                     }
                 });
@@ -260,6 +274,7 @@ final class ClientSession implements Uplink {
             return;
         }
         a.lastHeard = runtime.nanoTime();
+        a.heardAnything = true;
         switch (state) {
             case HELLO_SENT -> {
                 if (frame instanceof Welcome w) {
@@ -445,6 +460,7 @@ final class ClientSession implements Uplink {
     /** The half is in place: tell it the session is up, then hand it what arrived meanwhile. */
     private void up(Attempt a, Welcome w) {
         to(ClientSessionState.UP);
+        connecting.succeeded();
         ClientState.ServerPosition at = committed.get().server();
         driver.feed(new Event.Connected(runtime.nanoTime(), runtime.nextRandom(), at.epoch(), at.seq(), w.maxSeq()));
         if (a != current || state != ClientSessionState.UP) {

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * Connects a client engine to a server: {@code HOST:PORT} for TCP, {@code ws://HOST:PORT/PATH}
- * for WebSocket. One connection attempt per {@link #connect} call; the engine decides when.
+ * for WebSocket, {@code tls://HOST:PORT} and {@code wss://HOST:PORT/PATH} for the same over TLS. One
+ * connection attempt per {@link #connect} call; the engine decides when.
  */
 public final class VertxClientConnector implements ClientConnector {
 
@@ -27,10 +28,15 @@ public final class VertxClientConnector implements ClientConnector {
     private final NetClient netClient;
     private final WebSocketClient wsClient;
     private final BackPressure limits;
+    private final boolean tls;
     private final TransportStats stats = new TransportStats();
 
     private VertxClientConnector(Vertx vertx, FrameCodec codec, Supplier<WireMeter> meter, String address,
-                                 String host, int port, String path, BackPressure limits) {
+                                 Target target, BackPressure limits, Tls.Client trust) {
+        String host = target.host();
+        int port = target.port();
+        String path = target.path();
+        this.tls = target.tls();
         this.limits = limits;
         this.vertx = vertx;
         this.codec = codec;
@@ -40,13 +46,15 @@ public final class VertxClientConnector implements ClientConnector {
         this.port = port;
         this.path = path;
         if (path == null) {
-            this.netClient = vertx.createNetClient(limits.applyTo(new NetClientOptions().setTcpNoDelay(true)
-                    .setTcpKeepAlive(true).setConnectTimeout(10_000)));
+            NetClientOptions options = limits.applyTo(new NetClientOptions().setTcpNoDelay(true)
+                    .setTcpKeepAlive(true).setConnectTimeout(10_000));
+            this.netClient = vertx.createNetClient(tls ? trust.applyTo(options) : options);
             this.wsClient = null;
         } else {
             int limit = WebSocketConnection.vertxLimit(codec);
-            this.wsClient = vertx.createWebSocketClient(limits.applyTo(new WebSocketClientOptions().setTcpNoDelay(true)
-                    .setMaxFrameSize(limit).setMaxMessageSize(limit).setConnectTimeout(10_000)));
+            WebSocketClientOptions options = limits.applyTo(new WebSocketClientOptions().setTcpNoDelay(true)
+                    .setMaxFrameSize(limit).setMaxMessageSize(limit).setConnectTimeout(10_000));
+            this.wsClient = vertx.createWebSocketClient(tls ? trust.applyTo(options) : options);
             this.netClient = null;
         }
     }
@@ -55,8 +63,9 @@ public final class VertxClientConnector implements ClientConnector {
      * Where a client connects: a host and port, and a path for WebSocket (null for TCP).
      *
      * @param path the WebSocket path, or null for TCP
+     * @param tls  whether the connection speaks TLS ({@code tls://}, {@code wss://})
      */
-    public record Target(String host, int port, String path) {
+    public record Target(String host, int port, String path, boolean tls) {
     }
 
     /**
@@ -68,7 +77,12 @@ public final class VertxClientConnector implements ClientConnector {
         if (address == null || address.isBlank()) {
             throw new IllegalArgumentException("server address is empty; use HOST:PORT or ws://HOST:PORT/PATH");
         }
-        if (address.startsWith("ws://")) {
+        if (address.startsWith("tls://")) {
+            Target t = parse(address.substring("tls://".length()));
+            return new Target(t.host(), t.port(), null, true);
+        }
+        boolean secure = address.startsWith("wss://");
+        if (address.startsWith("ws://") || secure) {
             URI uri;
             try {
                 uri = URI.create(address);
@@ -79,11 +93,12 @@ public final class VertxClientConnector implements ClientConnector {
                 throw new IllegalArgumentException("server address " + address + " needs a host and a port: ws://HOST:PORT/PATH");
             }
             String p = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            return new Target(uri.getHost(), uri.getPort(), p);
+            return new Target(uri.getHost(), uri.getPort(), p, secure);
         }
         if (address.contains("://")) {
             throw new IllegalArgumentException("server address " + address
-                    + " has an unsupported scheme; use HOST:PORT for TCP or ws://HOST:PORT/PATH for WebSocket");
+                    + " has an unsupported scheme; use HOST:PORT for TCP, ws://HOST:PORT/PATH for WebSocket, or"
+                    + " tls://HOST:PORT and wss://HOST:PORT/PATH for the same over TLS");
         }
         int colon = address.lastIndexOf(':');
         if (colon <= 0 || colon == address.length() - 1) {
@@ -102,7 +117,7 @@ public final class VertxClientConnector implements ClientConnector {
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
         }
-        return new Target(h, port, null);
+        return new Target(h, port, null, false);
     }
 
     /**
@@ -122,11 +137,26 @@ public final class VertxClientConnector implements ClientConnector {
      */
     public static VertxClientConnector of(Vertx vertx, FrameCodec codec, String address, Supplier<WireMeter> meter,
                                           BackPressure limits) {
-        if (limits == null) {
-            throw new IllegalArgumentException("limits must not be null; use BackPressure.DEFAULT");
+        return of(vertx, codec, address, meter, limits, Tls.Client.JVM);
+    }
+
+    /**
+     * A connector that, for a {@code tls://} or {@code wss://} address, trusts what {@code trust} says.
+     *
+     * @throws IllegalArgumentException saying what an address looks like
+     */
+    public static VertxClientConnector of(Vertx vertx, FrameCodec codec, String address, Supplier<WireMeter> meter,
+                                          BackPressure limits, Tls.Client trust) {
+        if (limits == null || trust == null) {
+            throw new IllegalArgumentException("limits and trust must not be null; use BackPressure.DEFAULT, Tls.Client.JVM");
         }
-        Target t = parse(address);
-        return new VertxClientConnector(vertx, codec, meter, address, t.host(), t.port(), t.path(), limits);
+        return new VertxClientConnector(vertx, codec, meter, address, parse(address), limits, trust);
+    }
+
+    /** A connection failure, explained in one line when it looks like a TLS mismatch. */
+    private Throwable explained(Throwable failure) {
+        String why = Tls.explain(failure, tls);
+        return why == null ? failure : new java.net.ConnectException(why);
     }
 
     /** What this client's connections hold back and have pushed back. */
@@ -139,7 +169,7 @@ public final class VertxClientConnector implements ClientConnector {
         if (netClient != null) {
             netClient.connect(port, host).onComplete(ar -> {
                 if (ar.failed()) {
-                    attempt.failed(ar.cause());
+                    attempt.failed(explained(ar.cause()));
                     return;
                 }
                 TcpConnection c = new TcpConnection(ar.result(), codec, meter.get(), limits, stats, "server");
@@ -150,7 +180,7 @@ public final class VertxClientConnector implements ClientConnector {
             WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(path);
             wsClient.connect(options).onComplete(ar -> {
                 if (ar.failed()) {
-                    attempt.failed(ar.cause());
+                    attempt.failed(explained(ar.cause()));
                     return;
                 }
                 WebSocketConnection c = new WebSocketConnection(ar.result(), codec, meter.get(), limits, stats,

@@ -31,6 +31,8 @@ public final class VertxServerTransport implements AutoCloseable {
     private final TransportStats stats = new TransportStats();
     private final List<NetServer> tcpServers = new ArrayList<>();
     private final List<HttpServer> httpServers = new ArrayList<>();
+    /** TLS of the listeners opened from now on, or null for plain text. */
+    private volatile Tls.Server tls;
 
     /**
      * @param acceptor called once per new connection, on its event loop; returns where its frames go
@@ -62,6 +64,12 @@ public final class VertxServerTransport implements AutoCloseable {
         return stats;
     }
 
+    /** Makes the listeners opened from now on speak TLS ({@code null}: plain text). */
+    public VertxServerTransport tls(Tls.Server tls) {
+        this.tls = tls;
+        return this;
+    }
+
     /** The bounds each connection keeps. */
     public BackPressure limits() {
         return limits;
@@ -76,6 +84,10 @@ public final class VertxServerTransport implements AutoCloseable {
     public Future<InetSocketAddress> listenTcp(String host, int port) {
         NetServerOptions options = limits.applyTo(new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true)
                 .setReuseAddress(true));
+        Tls.Server t = tls;
+        if (t != null) {
+            t.applyTo(options);
+        }
         NetServer server = vertx.createNetServer(options).connectHandler(this::acceptTcp);
         return server.listen(port, host).map(s -> {
             synchronized (tcpServers) {
@@ -95,6 +107,10 @@ public final class VertxServerTransport implements AutoCloseable {
         int limit = WebSocketConnection.vertxLimit(codec);
         HttpServerOptions options = limits.applyTo(new HttpServerOptions().setTcpNoDelay(true).setReuseAddress(true)
                 .setMaxWebSocketFrameSize(limit).setMaxWebSocketMessageSize(limit));
+        Tls.Server t = tls;
+        if (t != null) {
+            t.applyTo(options);
+        }
         HttpServer server = vertx.createHttpServer(options)
                 .webSocketHandler(this::acceptWebSocket)
                 .requestHandler(req -> req.response().setStatusCode(426)
