@@ -60,10 +60,12 @@ final class InboxRetention {
      * The seq below which a user's inbox may be trimmed now ({@link InboxState#firstSeq()} or less: nothing).
      *
      * @param connected     the user's devices with a session up
+     * @param startedMillis when this server started: a device counts as seen then at the latest (it could not be
+     *                      seen while the server was down, nor its end of session recorded after a crash)
      * @param firstSeqSince as {@link ServerStore#firstSeqSince} for the user, asked only when needed
      */
-    static long below(InboxState inbox, List<DeviceState> devices, Set<String> connected, long nowMillis, Rule rule,
-                      LongUnaryOperator firstSeqSince) {
+    static long below(InboxState inbox, List<DeviceState> devices, Set<String> connected, long nowMillis,
+                      long startedMillis, Rule rule, LongUnaryOperator firstSeqSince) {
         long end = inbox.maxSeq() + 1;
         long below = end;
         long retiredBefore = nowMillis - rule.retireAfterMillis();
@@ -74,7 +76,9 @@ final class InboxRetention {
         }
         for (DeviceState d : devices) {
             long confirmed = d.epoch() == inbox.epoch() ? d.confirmed() : 0;
-            boolean retired = !connected.contains(d.device()) && d.lastSeen() > 0 && d.lastSeen() < retiredBefore;
+            // A device could not be seen while the server was down: it counts as seen when the server started.
+            long seen = d.lastSeen() == 0 ? 0 : Math.max(d.lastSeen(), startedMillis);
+            boolean retired = !connected.contains(d.device()) && seen > 0 && seen < retiredBefore;
             long bound = confirmed;
             if (retired) {
                 if (ageFloor < 0) {
@@ -112,6 +116,7 @@ final class InboxRetention {
     private int sweeps;
     private EngineRuntime.Cancellable timer;
     private boolean closed;
+    private final long startedMillis;
 
     InboxRetention(ServerStore store, EngineRuntime runtime, EngineMetrics metrics, ServerEngineConfig config,
                    Function<String, Set<String>> connected) {
@@ -121,6 +126,7 @@ final class InboxRetention {
         this.rule = Rule.of(config);
         this.sweepNanos = config.retentionSweep().toNanos();
         this.connected = connected;
+        this.startedMillis = runtime.currentTimeMillis();
     }
 
     /** Starts sweeping, with a full sweep first (the server may have been down for long). */
@@ -186,7 +192,7 @@ final class InboxRetention {
             List<String> users;
             try {
                 users = store.users(after, PAGE);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.log(Level.WARNING, "retention could not list the inboxes; it tries again at the next sweep", e);
                 users = null;
             }
@@ -211,9 +217,9 @@ final class InboxRetention {
         try {
             InboxState inbox = store.inbox(user);
             first = inbox.firstSeq() == 0 ? 1 : inbox.firstSeq();
-            below = inbox.maxSeq() == 0 ? 0 : below(inbox, store.devices(user), up, runtime.currentTimeMillis(), rule,
-                    millis -> store.firstSeqSince(user, millis));
-        } catch (RuntimeException e) {
+            below = inbox.maxSeq() == 0 ? 0 : below(inbox, store.devices(user), up, runtime.currentTimeMillis(),
+                    startedMillis, rule, millis -> store.firstSeqSince(user, millis));
+        } catch (RuntimeException | Error e) {
             LOG.log(Level.WARNING, "retention could not read the inbox of " + user + "; it tries again later", e);
             runtime.execute(this::done);
             return;

@@ -237,6 +237,7 @@ final class ServerDevice {
 
         private void read(Action.ReadInbox r) {
             String user = principal.user();
+            ServerSession reading = session; // a result that comes back in a later session does not close that one
             runtime.blocking().execute(() -> {
                 List<Message> messages;
                 long maxSeq;
@@ -261,7 +262,7 @@ final class ServerDevice {
                     long from = r.fromSeq();
                     long to = inbox.firstSeq() - 1;
                     runtime.execute(() -> {
-                        if (session != null) {
+                        if (session != null && session == reading) {
                             session.close(ErrorFrame.Code.UNAVAILABLE, "seqs " + from + ".." + to + " of this inbox"
                                     + " expired (retention) before this device got them; reconnect to be told");
                         }

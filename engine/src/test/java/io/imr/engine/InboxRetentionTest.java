@@ -49,7 +49,7 @@ class InboxRetentionTest {
         }
 
         private long below(List<DeviceState> devices, Set<String> connected, InboxState inbox, InboxRetention.Rule rule) {
-            return InboxRetention.below(inbox, devices, connected, NOW, rule, this::firstSeqSince);
+            return InboxRetention.below(inbox, devices, connected, NOW, 0, rule, this::firstSeqSince);
         }
 
         @Test
@@ -80,6 +80,17 @@ class InboxRetentionTest {
                     RULE)).as("never seen (no time known): not retired").isEqualTo(10);
             assertThat(below(List.of(device("phone", 95, NOW), device("tablet", 90, NOW - 31 * DAY)), Set.of(),
                     ONE_TO_HUNDRED, RULE)).as("what a retired device confirmed may go anyway").isEqualTo(90);
+        }
+
+        @Test
+        @DisplayName("a device counts as seen when the server started at the latest: a restart after a crash, or a"
+                + " long downtime, retires nobody")
+        void seenAtStart() {
+            DeviceState away = device("tablet", 10, NOW - 31 * DAY);
+            assertThat(InboxRetention.below(ONE_TO_HUNDRED, List.of(device("phone", 95, NOW), away), Set.of(), NOW,
+                    NOW - DAY, RULE, this::firstSeqSince)).as("the server started a day ago").isEqualTo(10);
+            assertThat(InboxRetention.below(ONE_TO_HUNDRED, List.of(device("phone", 95, NOW), away), Set.of(), NOW,
+                    NOW - 31 * DAY, RULE, this::firstSeqSince)).as("up for 31 days").isEqualTo(71);
         }
 
         @Test

@@ -580,6 +580,9 @@ public abstract class ServerStoreCompatibilityKit {
         assertEquals(List.of(new DeviceState("bob", "phone", 1, 2, 2, 4_000),
                 new DeviceState("bob", "tablet", 1, 2, 2, 5_000)), store.devices("bob"), "last seen never moves back");
         assertEquals(List.of(), store.devices("carol"));
+        commit(ServerCommit.device(new DeviceState("bob", "phone", 0, 0, 0, 6_000)));
+        assertEquals(Optional.of(new DeviceState("bob", "phone", 1, 2, 2, 6_000)), store.device("bob", "phone"),
+                "a state of epoch 0 (seen before its first watermark returned) changes only the time");
         assertEquals(List.of("bob", "carol"), store.users("", 10));
         assertEquals(List.of("bob"), store.users("", 1));
         assertEquals(List.of("carol"), store.users("bob", 10));

@@ -8,7 +8,8 @@ import java.util.List;
  * @param submissions messages to append, each to its recipient's sequence, in order; one that is
  *                    already stored under its (sender, clientId) is not stored again
  * @param devices     device states to write (a device's confirmed watermark never moves back
- *                    within an epoch: a lower one is kept as it was)
+ *                    within an epoch: a lower one is kept as it was; nor does the time it was last seen;
+ *                    a state of epoch 0, which knows no watermark, changes only that time)
  */
 public record ServerCommit(List<Submission> submissions, List<DeviceState> devices) {
 

@@ -218,8 +218,7 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
             if (m == null) {
                 return 1L;
             }
-            long seq = m.firstSeq() == 0 ? -1 : layout.firstSeqSince(user, m.firstSeq(), millis);
-            return seq < 0 ? m.maxSeq() + 1 : seq;
+            return m.firstSeq() == 0 ? m.maxSeq() + 1 : layout.firstSeqSince(user, m.firstSeq(), m.maxSeq(), millis);
         });
     }
 

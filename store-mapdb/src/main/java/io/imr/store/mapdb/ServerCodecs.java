@@ -104,11 +104,17 @@ final class ServerCodecs {
     /**
      * The state to store when {@code now} is written over {@code old}: a device's confirmed
      * watermark never moves back within an epoch, so a lower one keeps the stored watermark; nor does
-     * the time it was last seen (a state that does not say keeps the stored one).
+     * the time it was last seen (a state that does not say keeps the stored one), and a state of epoch 0 (no
+     * watermark known yet) changes only that time.
      */
     static DeviceState merge(DeviceState old, DeviceState now) {
         if (old == null) {
             return now;
+        }
+        if (now.epoch() == 0 && old.epoch() > 0) {
+            // A state that knows no watermark (a device seen before its first watermark returned): only the time.
+            return new DeviceState(old.user(), old.device(), old.epoch(), old.cursor(), old.confirmed(),
+                    Math.max(old.lastSeen(), now.lastSeen()));
         }
         long confirmed = old.epoch() == now.epoch() ? Math.max(old.confirmed(), now.confirmed()) : now.confirmed();
         return new DeviceState(now.user(), now.device(), now.epoch(), now.cursor(), confirmed,
