@@ -61,7 +61,8 @@ class EpochIT {
     @Timeout(300)
     @DisplayName("a hello with a forged cursor changes nothing of the user's: a fresh device then gets everything")
     void forgedCursor() throws Exception {
-        try (ServerProc server = new ServerProc(dir.resolve("server"), "127.0.0.1:0", new String[] {"--metrics", "127.0.0.1:0"})) {
+        try (ServerProc server = new ServerProc(dir.resolve("server"), "127.0.0.1:0", new String[] {"--metrics", "127.0.0.1:0",
+                "--config", noTrimming().toString()})) {
             send(server, "a", 3);
             // A device of erin's says hello at seq 50 of a sequence that has 3, naming a message never sent.
             Welcome first = rawHello(server, "rogue", 50, "mallory/x-50", "g1-000000000000");
@@ -92,7 +93,7 @@ class EpochIT {
     void serverRestoredFromACopy() throws Exception {
         Path data = dir.resolve("server");
         Path backup = dir.resolve("backup");
-        ServerProc server = new ServerProc(data);
+        ServerProc server = new ServerProc(data, "--config", noTrimming().toString());
         try {
             send(server, "a", 5);
             assertThat(receive(server, "phone", 5)).hasSize(5);
@@ -100,7 +101,7 @@ class EpochIT {
             copy(data, backup);
             log.add("data folder copied with 5 messages");
 
-            server = server.restart();
+            server = server.restart("--config", noTrimming().toString());
             send(server, "b", 3);
             List<String> before = receive(server, "phone", 8);
             assertThat(before).hasSize(8);
@@ -108,7 +109,7 @@ class EpochIT {
             copy(backup, data);
             log.add("data folder restored from the copy: the server forgot b's 3");
 
-            server = server.restart();
+            server = server.restart("--config", noTrimming().toString());
             send(server, "c", 2);
             // The server holds a's 5 and c's 2 (at seqs 6 and 7, where b's were); phone holds a's and b's.
             List<String> phone = receive(server, "phone", 10);
@@ -128,6 +129,18 @@ class EpochIT {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * Settings under which retention does not sweep during a test (its first sweep is a day away): these tests are
+     * about restores and forged positions, and check that a fresh device gets everything the server holds, which
+     * retention would otherwise shrink to what lies above the watermark every known device confirmed
+     * (RetentionIT is about that).
+     */
+    private Path noTrimming() throws Exception {
+        Path f = dir.resolve("no-trimming.properties");
+        Files.writeString(f, "imr.server.retention-sweep=1d\n");
+        return f;
+    }
 
     /** {@code imr send} of n messages from a sender of its own to erin, until the server confirmed them all. */
     private void send(ServerProc server, String sender, int n) throws Exception {

@@ -129,11 +129,13 @@ final class InboxRetention {
         this.startedMillis = runtime.currentTimeMillis();
     }
 
-    /** Starts sweeping, with a full sweep first (the server may have been down for long). */
+    /**
+     * Starts sweeping: a full sweep one {@code retention-sweep} after the start (the server may have been down for
+     * long; its devices reconnect first), then as described above.
+     */
     void start() {
         sweepAfter = "";
         timer = runtime.schedule(sweepNanos, this::tick);
-        next();
     }
 
     /** A device of the user confirmed more: look at the user's inbox at the next sweep. */
