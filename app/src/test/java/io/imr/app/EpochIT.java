@@ -93,7 +93,7 @@ class EpochIT {
     void serverRestoredFromACopy() throws Exception {
         Path data = dir.resolve("server");
         Path backup = dir.resolve("backup");
-        ServerProc server = new ServerProc(data, "--config", noTrimming().toString());
+        ServerProc server = new ServerProc(data, "127.0.0.1:0", new String[] {"--config", noTrimming().toString()});
         try {
             send(server, "a", 5);
             assertThat(receive(server, "phone", 5)).hasSize(5);
