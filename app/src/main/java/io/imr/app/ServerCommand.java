@@ -51,6 +51,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "FILE", description = "the PEM private key of --tls-cert")
     Path tlsKey;
 
+    @Option(names = "--admin", paramLabel = "HOST:PORT", converter = Converters.HostPortConverter.class,
+            description = "serve the admin endpoint (imr admin revoke|delete) here; bind it to a private address")
+    HostPort admin;
+
     @Option(names = "--config", paramLabel = "FILE", description = "a properties file of imr.* settings")
     Path config;
 
@@ -69,6 +73,9 @@ final class ServerCommand implements Callable<Integer> {
         }
         if (metrics != null) {
             c = c.with(ImrConfig.SERVER_METRICS, metrics.toString());
+        }
+        if (admin != null) {
+            c = c.with(ImrConfig.SERVER_ADMIN, admin.toString());
         }
         if (tlsCert != null) {
             c = c.with(ImrConfig.SERVER_TLS_CERT, tlsCert.toString());
@@ -90,6 +97,9 @@ final class ServerCommand implements Callable<Integer> {
         }
         if (server.metricsAddress() != null) {
             System.out.println("metrics on " + show(server.metricsAddress()));
+        }
+        if (server.adminAddress() != null) {
+            System.out.println("admin on " + show(server.adminAddress()));
         }
         System.out.flush();
         stop.await();

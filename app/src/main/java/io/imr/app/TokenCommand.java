@@ -1,6 +1,7 @@
 package io.imr.app;
 
 import io.imr.engine.auth.HmacTokens;
+import io.imr.engine.auth.KeyRing;
 import io.imr.engine.auth.Principal;
 import io.imr.engine.auth.SecretFile;
 import java.io.IOException;
@@ -11,12 +12,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code imr token}: prints a token for a user and device, signed with the server's secret. */
+/** {@code imr token}: prints a token for a user and device, signed with the newest key of the server's key file. */
 @Command(name = "token", mixinStandardHelpOptions = true,
-        description = "Prints a token for a user and device, signed with the server's secret.")
+        description = "Prints a token for a user and device, signed with the newest key of the server's key file.")
 final class TokenCommand implements Callable<Integer> {
 
-    @Option(names = "--secret-file", required = true, paramLabel = "FILE", description = "the server's secret file")
+    @Option(names = "--secret-file", required = true, paramLabel = "FILE", description = "the server's key file (its secret file)")
     Path secretFile;
 
     @Option(names = "--user", required = true, paramLabel = "USER")
@@ -40,13 +41,13 @@ final class TokenCommand implements Callable<Integer> {
         if (!Files.exists(secretFile)) {
             throw new Imr.UsageError("secret file " + secretFile + " does not exist; start the server once to make it");
         }
-        byte[] secret;
+        KeyRing keys;
         try {
-            secret = SecretFile.read(secretFile);
+            keys = SecretFile.read(secretFile);
         } catch (IOException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-        System.out.println(new HmacTokens(secret).mint(principal, ttl, System.currentTimeMillis()));
+        System.out.println(new HmacTokens(keys).mint(principal, ttl, System.currentTimeMillis()));
         return Imr.OK;
     }
 }

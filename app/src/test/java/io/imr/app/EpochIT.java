@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.imr.api.frame.Frame;
 import io.imr.api.frame.Hello;
 import io.imr.api.frame.Welcome;
-import io.imr.engine.auth.HmacTokens;
-import io.imr.engine.auth.Principal;
-import io.imr.engine.auth.SecretFile;
 import io.imr.wire.FrameCodec;
 import io.imr.wire.LengthPrefixedDecoder;
 import java.io.InputStream;
@@ -41,21 +38,6 @@ class EpochIT {
     Path dir;
 
     private final List<String> log = new ArrayList<>();
-
-    /**
-     * A token for erin's device, minted here with the server's secret (as {@code imr token} does; minting in the
-     * test keeps it to the processes under test). The secret stays the same across a restore: it is in the copy.
-     */
-    private static String token(ServerProc server, String user, String device) throws Exception {
-        return new HmacTokens(SecretFile.read(server.secret)).mint(new Principal(user, device), Duration.ofDays(1),
-                System.currentTimeMillis());
-    }
-
-    private Path tokenFile(ServerProc server, String user, String device) throws Exception {
-        Path f = dir.resolve(user + "-" + device + ".token");
-        Files.writeString(f, token(server, user, device) + "\n");
-        return f;
-    }
 
     @Test
     @Timeout(300)
@@ -146,7 +128,7 @@ class EpochIT {
     private void send(ServerProc server, String sender, int n) throws Exception {
         String user = "erin-" + sender;
         Proc p = Proc.run(Delivery.T, "send", "--server", server.address, "--user", user, "--device", "d",
-                "--token-file", tokenFile(server, user, "d").toString(), "--to", "erin", "--count",
+                "--token-file", server.mintedFile(dir, user, "d").toString(), "--to", "erin", "--count",
                 Integer.toString(n), "--data", dir.resolve("send-" + sender).toString());
         assertThat(p.exitCode()).as("send " + sender + "; " + p.stderr()).isZero();
         log.add(sender + " sent " + n);
@@ -160,7 +142,7 @@ class EpochIT {
     private List<String> receive(ServerProc server, String device, int total) throws Exception {
         Path data = dir.resolve("erin-" + device);
         Proc p = Proc.run(Delivery.T, "receive", "--server", server.address, "--user", "erin", "--device", device,
-                "--token-file", tokenFile(server, "erin", device).toString(), "--data", data.toString(),
+                "--token-file", server.mintedFile(dir, "erin", device).toString(), "--data", data.toString(),
                 "--until", Integer.toString(total));
         assertThat(p.exitCode()).as("receive " + device + " until " + total + "; " + log + "; " + p.stderr()).isZero();
         Proc messages = Proc.run(Delivery.T, "inspect", "--data", data.toString(), "--messages", "--json");
@@ -186,7 +168,7 @@ class EpochIT {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 10_000);
             s.setSoTimeout(30_000);
-            Hello hello = new Hello(Frame.PROTOCOL_VERSION, token(server, "erin", device), "erin", device,
+            Hello hello = new Hello(Frame.PROTOCOL_VERSION, server.minted("erin", device), "erin", device,
                     List.of("ack", "seqid", "hybrid"), cursor == 0 ? 0 : 1, cursor, id, serverStore, 1);
             s.getOutputStream().write(codec.encodeWithLength(hello));
             s.getOutputStream().flush();

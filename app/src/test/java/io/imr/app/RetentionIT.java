@@ -2,9 +2,6 @@ package io.imr.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imr.engine.auth.HmacTokens;
-import io.imr.engine.auth.Principal;
-import io.imr.engine.auth.SecretFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,13 +36,13 @@ class RetentionIT {
                 new String[] {"--metrics", "127.0.0.1:0", "--config", config.toString()})) {
             // The phone stays connected throughout (never retired); the tablet gets 5 and goes away.
             Proc phone = Proc.start("receive", "--server", server.address, "--user", "erin", "--device", "phone",
-                    "--token-file", tokenFile(server, "erin", "phone").toString(), "--data",
+                    "--token-file", server.mintedFile(dir, "erin", "phone").toString(), "--data",
                     dir.resolve("erin-phone").toString());
             try {
                 phone.awaitStderr("imr: connected", Duration.ofSeconds(60));
                 // A device the server never saw holds nothing back: the tablet connects before anything is sent.
                 Proc tablet5 = Proc.start("receive", "--server", server.address, "--user", "erin", "--device",
-                        "tablet", "--token-file", tokenFile(server, "erin", "tablet").toString(), "--data",
+                        "tablet", "--token-file", server.mintedFile(dir, "erin", "tablet").toString(), "--data",
                         dir.resolve("erin-tablet").toString(), "--until", "5");
                 tablet5.awaitStderr("imr: connected", Duration.ofSeconds(60));
                 send(server, "a", 5);
@@ -82,17 +79,10 @@ class RetentionIT {
 
     // ---------------------------------------------------------------- helpers
 
-    private Path tokenFile(ServerProc server, String user, String device) throws Exception {
-        Path f = dir.resolve(user + "-" + device + ".token");
-        Files.writeString(f, new HmacTokens(SecretFile.read(server.secret)).mint(new Principal(user, device),
-                Duration.ofDays(1), System.currentTimeMillis()) + "\n");
-        return f;
-    }
-
     private void send(ServerProc server, String sender, int n) throws Exception {
         String user = "erin-" + sender;
         Proc p = Proc.run(Delivery.T, "send", "--server", server.address, "--user", user, "--device", "d",
-                "--token-file", tokenFile(server, user, "d").toString(), "--to", "erin", "--count",
+                "--token-file", server.mintedFile(dir, user, "d").toString(), "--to", "erin", "--count",
                 Integer.toString(n), "--data", dir.resolve("send-" + sender).toString());
         assertThat(p.exitCode()).as("send " + sender + "; " + p.stderr()).isZero();
         log.add(sender + " sent " + n);
@@ -100,7 +90,7 @@ class RetentionIT {
 
     private Proc receive(ServerProc server, String device, int until) throws Exception {
         Proc p = Proc.run(Delivery.T, "receive", "--server", server.address, "--user", "erin", "--device", device,
-                "--token-file", tokenFile(server, "erin", device).toString(), "--data",
+                "--token-file", server.mintedFile(dir, "erin", device).toString(), "--data",
                 dir.resolve("erin-" + device).toString(), "--until", Integer.toString(until));
         assertThat(p.exitCode()).as("receive " + device + " until " + until + "; " + log + "; " + p.stderr()).isZero();
         log.add(device + " holds " + until);

@@ -2,6 +2,9 @@ package io.imr.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imr.engine.auth.HmacTokens;
+import io.imr.engine.auth.Principal;
+import io.imr.engine.auth.SecretFile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,8 +27,12 @@ final class ServerProc implements AutoCloseable {
     final String address;
     final Path secret;
     final Path data;
+    /** The WebSocket address ({@code HOST:PORT}) when started with {@code --ws-listen}, else null. */
+    final String ws;
     /** The metrics address when started with {@code --metrics}, else null. */
     final String metrics;
+    /** The admin address when started with {@code --admin}, else null. */
+    final String admin;
 
     ServerProc(Path data, String... extra) throws Exception {
         this(data, "127.0.0.1:0", extra);
@@ -55,9 +62,17 @@ final class ServerProc implements AutoCloseable {
         assertThat(first).as("server's first line; stderr: " + p.stderr()).isNotNull()
                 .matches("listening on 127\\.0\\.0\\.1:\\d+");
         address = first.substring("listening on ".length());
-        metrics = args.contains("--metrics") ? proc.nextLine(START).substring("metrics on ".length()) : null;
+        ws = args.contains("--ws-listen") ? after("websocket on ") : null;
+        metrics = args.contains("--metrics") ? after("metrics on ") : null;
+        admin = args.contains("--admin") ? after("admin on ") : null;
         secret = data.resolve("secret");
         this.data = data;
+    }
+
+    private String after(String prefix) throws InterruptedException {
+        String line = proc.nextLine(START);
+        assertThat(line).startsWith(prefix);
+        return line.substring(prefix.length());
     }
 
     /** A server on the same data folder and address as this one (which must have ended), with these flags. */
@@ -89,6 +104,22 @@ final class ServerProc implements AutoCloseable {
         assertThat(p.exitCode()).as(p.stderr()).isZero();
         assertThat(p.outLines).hasSize(1);
         return p.outLines.get(0);
+    }
+
+    /**
+     * A token minted here with the server's key file, as {@code imr token} does (minting in the test keeps a test to
+     * the processes under test; {@link #token} runs the command).
+     */
+    String minted(String user, String device) throws Exception {
+        return new HmacTokens(SecretFile.read(secret)).mint(new Principal(user, device), Duration.ofDays(1),
+                System.currentTimeMillis());
+    }
+
+    /** A file holding {@link #minted}, with the trailing newline {@code imr token > FILE} leaves. */
+    Path mintedFile(Path dir, String user, String device) throws Exception {
+        Path f = dir.resolve(user + "-" + device + ".token");
+        Files.writeString(f, minted(user, device) + "\n");
+        return f;
     }
 
     Path tokenFile(Path dir, String user, String device) throws Exception {

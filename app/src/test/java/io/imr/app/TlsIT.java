@@ -2,11 +2,7 @@ package io.imr.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imr.engine.auth.HmacTokens;
-import io.imr.engine.auth.Principal;
-import io.imr.engine.auth.SecretFile;
 import io.imr.testkit.SelfSignedCertificate;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
@@ -29,22 +25,20 @@ class TlsIT {
         SelfSignedCertificate cert = SelfSignedCertificate.create(dir);
         try (ServerProc server = new ServerProc(dir.resolve("server"), "127.0.0.1:0", new String[] {"--ws-listen",
                 "127.0.0.1:0", "--tls-cert", cert.certificate().toString(), "--tls-key", cert.key().toString()})) {
-            String ws = server.proc.nextLine(ServerProc.START);
-            assertThat(ws).startsWith("websocket on ");
             String tcp = "tls://" + server.address;
-            String wss = "wss://" + ws.substring("websocket on ".length()) + "/imr";
+            String wss = "wss://" + server.ws + "/imr";
 
             Proc send = Proc.run(Delivery.T, "send", "--server", tcp, "--tls-trust", cert.certificate().toString(),
-                    "--user", "alice", "--device", "laptop", "--token-file", token(server, "alice", "laptop").toString(),
+                    "--user", "alice", "--device", "laptop", "--token-file", server.mintedFile(dir, "alice", "laptop").toString(),
                     "--to", "bob", "--count", "3", "--data", dir.resolve("alice").toString());
             assertThat(send.exitCode()).as(send.stderr()).isZero();
             Proc receive = Proc.run(Delivery.T, "receive", "--server", wss, "--tls-trust",
                     cert.certificate().toString(), "--user", "bob", "--device", "phone", "--token-file",
-                    token(server, "bob", "phone").toString(), "--data", dir.resolve("bob").toString(), "--until", "3");
+                    server.mintedFile(dir, "bob", "phone").toString(), "--data", dir.resolve("bob").toString(), "--until", "3");
             assertThat(receive.exitCode()).as(receive.stderr()).isZero();
 
             Proc plain = Proc.start("receive", "--server", server.address, "--user", "bob", "--device", "plain",
-                    "--token-file", token(server, "bob", "plain").toString(), "--data", dir.resolve("plain").toString(),
+                    "--token-file", server.mintedFile(dir, "bob", "plain").toString(), "--data", dir.resolve("plain").toString(),
                     "--until", "1");
             try {
                 plain.awaitStderr("closed the connection without answering the hello", Duration.ofSeconds(60));
@@ -54,12 +48,5 @@ class TlsIT {
                 plain.kill9();
             }
         }
-    }
-
-    private Path token(ServerProc server, String user, String device) throws Exception {
-        Path f = dir.resolve(user + "-" + device + ".token");
-        Files.writeString(f, new HmacTokens(SecretFile.read(server.secret)).mint(new Principal(user, device),
-                Duration.ofDays(1), System.currentTimeMillis()) + "\n");
-        return f;
     }
 }

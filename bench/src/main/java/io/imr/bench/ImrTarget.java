@@ -110,8 +110,7 @@ final class ImrTarget implements Target {
     }
 
     private ImrClient.Builder builder(ClientSpec spec) throws Exception {
-        byte[] secret = SecretFile.read(spec.secretFile());
-        String token = new HmacTokens(secret).mint(new Principal(spec.user(), spec.device()), Duration.ofDays(1),
+        String token = new HmacTokens(SecretFile.read(spec.secretFile())).mint(new Principal(spec.user(), spec.device()), Duration.ofDays(1),
                 System.currentTimeMillis());
         return ImrClient.builder().server(spec.address()).user(spec.user()).device(spec.device()).token(token)
                 .dataDir(spec.dir()).strategies(strategy).meterRegistry(new SimpleMeterRegistry()).vertx(vertx());

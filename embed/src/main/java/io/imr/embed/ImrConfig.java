@@ -59,6 +59,9 @@ public final class ImrConfig {
     public static final String SERVER_TLS_KEY = SERVER + "tls-key";
     public static final String CLIENT_TLS_TRUST = CLIENT + "tls-trust";
     public static final String SERVER_METRICS = SERVER + "metrics";
+    public static final String SERVER_ADMIN = SERVER + "admin";
+    public static final String SERVER_KEY_GRACE = SERVER + AuthOptions.KEY_GRACE.name();
+    public static final String SERVER_KEY_RELOAD = SERVER + AuthOptions.KEY_RELOAD.name();
     public static final String SERVER_HEARTBEAT = SERVER + ServerEngineConfig.HEARTBEAT.name();
     public static final String SERVER_HELLO_TIMEOUT = SERVER + ServerEngineConfig.HELLO_TIMEOUT.name();
     public static final String SERVER_MAX_PENDING_SENDS = SERVER + ServerEngineConfig.MAX_PENDING_SENDS.name();
@@ -111,10 +114,16 @@ public final class ImrConfig {
         k.put(SERVER_LISTEN, "HOST:PORT for TCP");
         k.put(SERVER_WS_LISTEN, "HOST:PORT for WebSocket");
         k.put(SERVER_DATA, "the server's data folder");
-        k.put(SERVER_SECRET_FILE, "the file holding the token secret (default DATA/secret)");
+        k.put(SERVER_SECRET_FILE, "the key file: the keys tokens are signed with, one per line with an id (default"
+                + " DATA/secret)");
         k.put(SERVER_TLS_CERT, "a PEM certificate chain: listen and ws-listen speak TLS (with tls-key)");
         k.put(SERVER_TLS_KEY, "the PEM private key of tls-cert");
         k.put(SERVER_METRICS, "HOST:PORT for Prometheus /metrics and the dashboard");
+        k.put(SERVER_ADMIN, "HOST:PORT for the admin endpoint (revoke, delete; administrators' tokens only), TLS"
+                + " with tls-cert; bind it to a private address");
+        option(k, o, SERVER, AuthOptions.KEY_GRACE, "how long after its retirement (imr keys rotate) a key's tokens"
+                + " are still accepted");
+        option(k, o, SERVER, AuthOptions.KEY_RELOAD, "how often the key file is looked at for a change");
         option(k, o, SERVER, ServerEngineConfig.HEARTBEAT, "the interval devices ping at; three silent ones close"
                 + " a session");
         option(k, o, SERVER, ServerEngineConfig.HELLO_TIMEOUT, "the time a new connection has for its hello");

@@ -60,6 +60,9 @@ public final class ImrServer {
     private final HostPort tcp;
     private final HostPort webSocket;
     private final HostPort metrics;
+    private final HostPort admin;
+    private final Duration keyGrace;
+    private final Duration keyReload;
     private final Path secretFile;
     private final Path tlsCert;
     private final Path tlsKey;
@@ -79,6 +82,9 @@ public final class ImrServer {
     private ServerEngine engine;
     private VertxServerTransport transport;
     private MetricsEndpoint metricsEndpoint;
+    private AdminEndpoint adminEndpoint;
+    private KeyReloader keyReloader;
+    private InetSocketAddress adminAddress;
     private InetSocketAddress tcpAddress;
     private InetSocketAddress webSocketAddress;
     private InetSocketAddress metricsAddress;
@@ -95,6 +101,9 @@ public final class ImrServer {
         this.tcp = b.tcp;
         this.webSocket = b.webSocket;
         this.metrics = b.metrics;
+        this.admin = b.admin;
+        this.keyGrace = b.keyGrace;
+        this.keyReload = b.keyReload;
         this.secretFile = b.secretFile;
         this.tlsCert = b.tlsCert;
         this.tlsKey = b.tlsKey;
@@ -126,9 +135,14 @@ public final class ImrServer {
             options.validate(strategies, List.of(strategy));
             StrategyOptions strategyOptions = options.forStrategy(strategy);
             Authenticator auth = authenticator;
+            Path keyFile = null;
             if (auth == null) {
-                Path secret = secretFile != null ? secretFile : dataDir.resolve("secret");
-                auth = new HmacTokens(SecretFile.readOrCreate(secret));
+                keyFile = secretFile != null ? secretFile : dataDir.resolve("secret");
+                auth = new HmacTokens(SecretFile.readOrCreate(keyFile), keyGrace);
+            }
+            if (admin != null && !(auth instanceof HmacTokens)) {
+                throw new ConfigException("the admin endpoint checks administrators' tokens made from the key file;"
+                        + " it cannot run with an authenticator of the caller's");
             }
             registry = givenMeterRegistry != null ? givenMeterRegistry : new SimpleMeterRegistry();
             PrometheusMeterRegistry prometheus = null;
@@ -155,8 +169,13 @@ public final class ImrServer {
             transport = new VertxServerTransport(vertx, codec, engine::accept, engine.metrics()::frameBytes,
                     backPressure);
             transport.stats().register(registry, MetricNames.SIDE_SERVER);
-            if (tlsCert != null) {
-                transport.tls(new Tls.Server(tlsCert, tlsKey));
+            Tls.Server tls = tlsCert == null ? null : new Tls.Server(tlsCert, tlsKey);
+            if (tls != null) {
+                transport.tls(tls);
+            }
+            if (keyFile != null) {
+                keyReloader = new KeyReloader(vertx, keyFile, (HmacTokens) auth);
+                keyReloader.start(keyReload);
             }
             Future<InetSocketAddress> tcpBound = transport.listenTcp(tcp.host(), tcp.port())
                     .onSuccess(a -> tcpAddress = a);
@@ -167,8 +186,13 @@ public final class ImrServer {
                 metricsEndpoint = new MetricsEndpoint(vertx, prometheus);
                 metricsBound = metricsEndpoint.listen(metrics).onSuccess(a -> metricsAddress = a);
             }
+            Future<InetSocketAddress> adminBound = Future.succeededFuture();
+            if (admin != null) {
+                adminEndpoint = new AdminEndpoint(vertx, engine, (HmacTokens) auth, tls);
+                adminBound = adminEndpoint.listen(admin).onSuccess(a -> adminAddress = a);
+            }
             CompletableFuture<ImrServer> started = new CompletableFuture<>();
-            Future.all(tcpBound, ws, metricsBound).onComplete(ar -> {
+            Future.all(List.of(tcpBound, ws, metricsBound, adminBound)).onComplete(ar -> {
                 if (ar.succeeded()) {
                     started.complete(this);
                 } else {
@@ -183,6 +207,59 @@ public final class ImrServer {
             close();
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** The bound admin address ({@link Builder#admin}); null before start or without one. */
+    public InetSocketAddress adminAddress() {
+        return adminAddress;
+    }
+
+    /**
+     * Revokes a device (a lost phone): its tokens minted until now are refused, its session is closed with
+     * {@code AUTH_FAILED}, the user's other devices are untouched. Durable once the stage completes.
+     *
+     * @throws IllegalStateException before start
+     */
+    public CompletionStage<Void> revoke(String user, String device) {
+        return running().revoke(user, device);
+    }
+
+    /**
+     * Revokes every device of a user, those never seen included ("sign out everywhere"). Durable once the stage
+     * completes.
+     *
+     * @throws IllegalStateException before start
+     */
+    public CompletionStage<Void> revokeUser(String user) {
+        return running().revokeUser(user);
+    }
+
+    /**
+     * Deletes a user: every device revoked, every message of the user's inbox removed (see docs/security.md for
+     * what is kept). Durable once the stage completes.
+     *
+     * @return the number of messages removed
+     * @throws IllegalStateException before start
+     */
+    public CompletionStage<Long> deleteUser(String user) {
+        return running().deleteUser(user);
+    }
+
+    /**
+     * Reads the key file again now if it changed (the server also looks every {@code imr.server.key-reload}).
+     * Blocks on the file: not from an event loop.
+     */
+    public void reloadKeys() {
+        if (keyReloader != null) {
+            keyReloader.check();
+        }
+    }
+
+    private synchronized ServerEngine running() {
+        if (engine == null) {
+            throw new IllegalStateException("the server is not started");
+        }
+        return engine;
     }
 
     /** The bound TCP address (with the real port when 0 was asked); null before start. */
@@ -246,7 +323,11 @@ public final class ImrServer {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Future<Void> stopping = transport == null ? Future.succeededFuture() : transport.stop();
         Future<Void> metricsStopping = metricsEndpoint == null ? Future.succeededFuture() : metricsEndpoint.close();
-        Future.all(stopping, metricsStopping).onComplete(ar -> new Thread(() -> {
+        Future<Void> adminStopping = adminEndpoint == null ? Future.succeededFuture() : adminEndpoint.close();
+        if (keyReloader != null) {
+            keyReloader.stop();
+        }
+        Future.all(stopping, metricsStopping, adminStopping).onComplete(ar -> new Thread(() -> {
             try {
                 if (engine != null) {
                     engine.close();
@@ -289,6 +370,9 @@ public final class ImrServer {
         private HostPort tcp = new HostPort("127.0.0.1", 0);
         private HostPort webSocket;
         private HostPort metrics;
+        private HostPort admin;
+        private Duration keyGrace = AuthOptions.KEY_GRACE.defaultValue();
+        private Duration keyReload = AuthOptions.KEY_RELOAD.defaultValue();
         private Path secretFile;
         private Path tlsCert;
         private Path tlsKey;
@@ -313,6 +397,9 @@ public final class ImrServer {
             }
             webSocket = c.hostPort(ImrConfig.SERVER_WS_LISTEN);
             metrics = c.hostPort(ImrConfig.SERVER_METRICS);
+            admin = c.hostPort(ImrConfig.SERVER_ADMIN);
+            c.option(ImrConfig.SERVER, AuthOptions.KEY_GRACE).ifPresent(v -> keyGrace = v);
+            c.option(ImrConfig.SERVER, AuthOptions.KEY_RELOAD).ifPresent(v -> keyReload = v);
             dataDir = c.path(ImrConfig.SERVER_DATA, dataDir);
             secretFile = c.path(ImrConfig.SERVER_SECRET_FILE, secretFile);
             tlsCert = c.path(ImrConfig.SERVER_TLS_CERT, tlsCert);
@@ -382,6 +469,29 @@ public final class ImrServer {
 
         public Builder webSocket(HostPort address) {
             this.webSocket = address;
+            return this;
+        }
+
+        /**
+         * Serve the admin endpoint (revoke, delete) on this address, TLS when {@link #tls} is set; its requests need
+         * an administrator's token made from the key file ({@code imr admin}). Bind it to a private address.
+         */
+        public Builder admin(HostPort address) {
+            this.admin = address;
+            return this;
+        }
+
+        /** {@link AuthOptions#KEY_GRACE}: how long a retired key's tokens are still accepted. */
+        public Builder keyGrace(Duration grace) {
+            AuthOptions.KEY_GRACE.check(grace);
+            this.keyGrace = grace;
+            return this;
+        }
+
+        /** {@link AuthOptions#KEY_RELOAD}: how often the key file is looked at for changes. */
+        public Builder keyReload(Duration every) {
+            AuthOptions.KEY_RELOAD.check(every);
+            this.keyReload = every;
             return this;
         }
 

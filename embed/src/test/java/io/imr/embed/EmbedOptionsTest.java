@@ -60,6 +60,7 @@ class EmbedOptionsTest {
         TransportOptions.OPTIONS.forEach(o -> expected.add(ImrConfig.SERVER + o.name()));
         TransportOptions.OPTIONS.forEach(o -> expected.add(ImrConfig.CLIENT + o.name()));
         WireOptions.OPTIONS.forEach(o -> expected.add(ImrConfig.WIRE + o.name()));
+        AuthOptions.OPTIONS.forEach(o -> expected.add(ImrConfig.SERVER + o.name()));
         assertThat(ImrConfig.OPTIONS.keySet()).containsExactlyInAnyOrderElementsOf(expected);
         ImrConfig.OPTIONS.forEach((key, spec) -> {
             assertThat(ImrConfig.KNOWN).containsKey(key);

@@ -108,9 +108,9 @@ final class EpochResolution {
      * @param resync the decision was a {@link Resync}; {@code reason} says why (empty otherwise)
      */
     record Continuation(InboxState inbox, long cursor, boolean resync, String reason, DeviceState kept,
-                        RuntimeException error) {
+                        long userRevokedBefore, RuntimeException error) {
         static Continuation failed(RuntimeException error) {
-            return new Continuation(null, 0, false, "", null, error);
+            return new Continuation(null, 0, false, "", null, 0, error);
         }
     }
 
@@ -125,10 +125,11 @@ final class EpochResolution {
         Continuation c;
         try {
             DeviceState kept = store.device(user, who.device()).orElse(new DeviceState(user, who.device(), 0, 0, 0));
+            long userRevoked = store.device(user, DeviceState.ALL_DEVICES).map(DeviceState::revokedBefore).orElse(0L);
             InboxState inbox = store.inbox(user);
             Decision d = decide(hello, inbox, (seq, id, generation) -> store.vouches(user, seq, id, generation));
-            c = d instanceof Resync r ? new Continuation(inbox, r.cursor(), true, r.reason(), kept, null)
-                    : new Continuation(inbox, d.cursor(), false, "", kept, null);
+            c = d instanceof Resync r ? new Continuation(inbox, r.cursor(), true, r.reason(), kept, userRevoked, null)
+                    : new Continuation(inbox, d.cursor(), false, "", kept, userRevoked, null);
         } catch (RuntimeException e) {
             c = Continuation.failed(e);
         }

@@ -70,15 +70,20 @@ final class InboxRetention {
         long below = end;
         long retiredBefore = nowMillis - rule.retireAfterMillis();
         long ageFloor = -1;
-        if (devices.isEmpty()) {
+        if (devices.stream().allMatch(d -> DeviceState.ALL_DEVICES.equals(d.device()))) {
             ageFloor = firstSeqSince.applyAsLong(retiredBefore);
             below = ageFloor;
         }
         for (DeviceState d : devices) {
+            if (DeviceState.ALL_DEVICES.equals(d.device())) {
+                continue; // a user's revocation of all its devices, no device
+            }
             long confirmed = d.epoch() == inbox.epoch() ? d.confirmed() : 0;
             // A device could not be seen while the server was down: it counts as seen when the server started.
             long seen = d.lastSeen() == 0 ? 0 : Math.max(d.lastSeen(), startedMillis);
-            boolean retired = !connected.contains(d.device()) && seen > 0 && seen < retiredBefore;
+            // A device revoked since it was last seen counts as retired at once (a lost phone holds nothing back).
+            boolean revoked = d.revokedBefore() > d.lastSeen();
+            boolean retired = !connected.contains(d.device()) && (revoked || (seen > 0 && seen < retiredBefore));
             long bound = confirmed;
             if (retired) {
                 if (ageFloor < 0) {

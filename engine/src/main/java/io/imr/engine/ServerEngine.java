@@ -1,12 +1,17 @@
 package io.imr.engine;
 
+import io.imr.api.Names;
+import io.imr.api.frame.ErrorFrame;
 import io.imr.api.store.DeviceState;
+import io.imr.api.store.InboxState;
+import io.imr.api.store.ServerCommit;
 import io.imr.api.store.ServerStore;
 import io.imr.api.strategy.ReliabilityStrategyProvider;
 import io.imr.api.strategy.StrategyOptions;
 import io.imr.engine.auth.Authenticator;
 import io.imr.engine.auth.Principal;
 import io.imr.engine.internal.InboundGate;
+import io.imr.engine.internal.StoreCommits;
 import io.imr.engine.metrics.EngineMetrics;
 import io.imr.engine.metrics.MetricNames;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,6 +54,7 @@ public final class ServerEngine implements AutoCloseable {
     private final ServerSession.Shared shared;
     private final InboundGate inbound;
     private final InboxRetention retention;
+    private final Revocations revocations = new Revocations();
 
     private final Map<Principal, ServerDevice> devices = new HashMap<>();
     private final Map<String, List<ServerDevice>> devicesByUser = new HashMap<>();
@@ -76,7 +83,7 @@ public final class ServerEngine implements AutoCloseable {
         this.appends = new AppendPipeline(config.maxPendingSends(), store, runtime, metrics,
                 user -> devicesByUser.getOrDefault(user, List.of()));
         this.shared = new ServerSession.Shared(config, runtime, metrics, authenticator, strategy.name(), store,
-                appends, this::device, sessionCount, () -> closed);
+                appends, this::device, sessionCount, () -> closed, revocations);
         this.inbound = new InboundGate(runtime, InboundGate.Limits.quarters(config.inboundFrames(),
                 config.inboundEngineFrames(), config.inboundSends())).register(metrics);
         this.retention = new InboxRetention(store, runtime, metrics, config, this::connectedDevices);
@@ -144,6 +151,149 @@ public final class ServerEngine implements AutoCloseable {
             done.get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.log(Level.WARNING, "server engine did not stop within 5 s", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- revocation and deletion
+
+    /**
+     * Revokes a device (a lost phone): its tokens minted until now are refused from now on, its session is
+     * closed with {@code AUTH_FAILED}, and retention counts it as retired at once (until it is seen again with a
+     * token minted later): it holds its user's inbox back no longer than a user with no device. The user's other devices are untouched. Call from any thread.
+     *
+     * @return completes once the revocation is durable in the store; exceptionally, with the store's error, when
+     * it could not be written (it holds in memory until this server stops, and may be repeated)
+     * @throws IllegalArgumentException for a user or device name that is not valid
+     */
+    public CompletionStage<Void> revoke(String user, String device) {
+        Principal p = new Principal(Names.principal("user", user), Names.principal("device", device));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        runtime.execute(() -> {
+            long before = revokeHere(p);
+            StoreCommits.submit(runtime, () -> store.commit(ServerCommit.device(tombstone(user, device, before))),
+                    (ok, error) -> finish(done, error, "revoked device " + p));
+        });
+        return done;
+    }
+
+    /**
+     * Revokes every device of a user, those never seen included ("sign out everywhere"): every token of the user
+     * minted until now is refused, every session of the user is closed; the store keeps the time in the user's
+     * {@link DeviceState#ALL_DEVICES} record. Call from any thread.
+     *
+     * @return completes once durable, as {@link #revoke}
+     */
+    public CompletionStage<Void> revokeUser(String user) {
+        Names.principal("user", user);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        runtime.execute(() -> {
+            long before = revokeUserHere(user);
+            StoreCommits.submit(runtime, () -> store.commit(ServerCommit.device(
+                    tombstone(user, DeviceState.ALL_DEVICES, before))),
+                    (ok, error) -> finish(done, error, "revoked every device of user " + user));
+        });
+        return done;
+    }
+
+    /**
+     * Deletes a whole user: every device of the user is revoked ({@link #revokeUser}) and every message of the
+     * user's inbox is removed from the store. Kept: the inbox's numbering (epoch and highest seq, so that a seq
+     * is never given twice), what the dedup index knows of the messages (sender, client id, seq: no payload,
+     * G6), and one record per device saying since when its tokens are refused. Messages the user sent stay in
+     * their recipients' inboxes; a message sent to the user after this is stored as for any user. Call from
+     * any thread.
+     *
+     * @return the number of messages removed, once the deletion is durable
+     */
+    public CompletionStage<Long> deleteUser(String user) {
+        Names.principal("user", user);
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        runtime.execute(() -> {
+            revokeUserHere(user);
+            runtime.blocking().execute(() -> {
+                List<DeviceState> known;
+                InboxState inbox;
+                try {
+                    known = store.devices(user);
+                    inbox = store.inbox(user);
+                } catch (RuntimeException e) {
+                    runtime.execute(() -> finish(done, e, "deleted user " + user));
+                    return;
+                }
+                runtime.execute(() -> deleteKnown(user, known, inbox, done));
+            });
+        });
+        return done;
+    }
+
+    private void deleteKnown(String user, List<DeviceState> known, InboxState inbox, CompletableFuture<Long> done) {
+        List<DeviceState> tombstones = new ArrayList<>();
+        // The user's record refuses every token minted until now; each known device's says it too, so that
+        // retention counts it retired.
+        tombstones.add(tombstone(user, DeviceState.ALL_DEVICES, revokeUserHere(user)));
+        for (DeviceState d : known) {
+            if (!DeviceState.ALL_DEVICES.equals(d.device())) {
+                Principal p = new Principal(user, d.device());
+                tombstones.add(tombstone(user, d.device(), revokeHere(p)));
+            }
+        }
+        for (ServerDevice d : devicesByUser.getOrDefault(user, List.of())) {
+            if (known.stream().noneMatch(k -> k.device().equals(d.principal.device()))) {
+                tombstones.add(tombstone(user, d.principal.device(), revokeHere(d.principal)));
+            }
+        }
+        StoreCommits.submit(runtime, () -> store.commit(new ServerCommit(List.of(), tombstones)), (ok, error) -> {
+            if (error != null) {
+                finish(done, error, "deleted user " + user);
+                return;
+            }
+            StoreCommits.submit(runtime, () -> store.trim(user, inbox.maxSeq() + 1), (after, trimError) -> {
+                if (trimError == null) {
+                    long removed = Math.max(0, after.firstSeq() - inbox.firstSeq());
+                    metrics.trimmed(removed);
+                    done.complete(removed);
+                    LOG.info("deleted user " + user + ": " + removed + " messages removed, every device revoked");
+                } else {
+                    finish(done, trimError, "deleted user " + user);
+                }
+            });
+        });
+    }
+
+    /** On the context: refuses the device's tokens minted until now, closes its session; the time it revokes before. */
+    private long revokeHere(Principal p) {
+        ServerDevice d = devices.get(p);
+        if (d != null && d.session != null) {
+            // Closing records when the device was last seen; the revocation comes after it.
+            d.session.close(ErrorFrame.Code.AUTH_FAILED, ServerSession.REVOKED_MESSAGE);
+        }
+        long before = runtime.currentTimeMillis() + 1;
+        revocations.revoke(p, before);
+        return before;
+    }
+
+    /** On the context: refuses the user's tokens minted until now, closes its sessions; the time it revokes before. */
+    private long revokeUserHere(String user) {
+        for (ServerDevice d : List.copyOf(devicesByUser.getOrDefault(user, List.of()))) {
+            revokeHere(d.principal);
+        }
+        long before = runtime.currentTimeMillis() + 1;
+        revocations.revokeUser(user, before);
+        return before;
+    }
+
+    /** A device's record saying only since when its tokens are refused (a store keeps its watermark as it was). */
+    private static DeviceState tombstone(String user, String device, long revokedBefore) {
+        return new DeviceState(user, device, 0, 0, 0, 0, revokedBefore);
+    }
+
+    private static <T> void finish(CompletableFuture<T> done, Throwable error, String what) {
+        if (error == null) {
+            LOG.info(what);
+            done.complete(null);
+        } else {
+            LOG.warning(what + " failed: " + error);
+            done.completeExceptionally(error);
         }
     }
 

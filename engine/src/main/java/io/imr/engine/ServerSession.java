@@ -16,6 +16,7 @@ import io.imr.api.store.InboxState;
 import io.imr.api.store.ServerStore;
 import io.imr.api.strategy.Event;
 import io.imr.engine.EpochResolution.Continuation;
+import io.imr.engine.auth.Authenticated;
 import io.imr.engine.auth.AuthenticationException;
 import io.imr.engine.auth.Authenticator;
 import io.imr.engine.auth.Principal;
@@ -42,6 +43,8 @@ import java.util.logging.Logger;
 final class ServerSession {
 
     private static final Logger LOG = Logger.getLogger(ServerSession.class.getName());
+    static final String REVOKED_MESSAGE = "this device was revoked: its tokens minted before then are refused;"
+            + " the user must sign in again for a new token";
 
     /**
      * A session's states. {@code AWAITING_HELLO → AUTHENTICATING → ACTIVE → CLOSED}, and any state but
@@ -72,7 +75,7 @@ final class ServerSession {
     record Shared(ServerEngineConfig config, EngineRuntime runtime, EngineMetrics metrics,
                   Authenticator authenticator, String strategy, ServerStore store, AppendPipeline appends,
                   BiFunction<Principal, DeviceState, ServerDevice> devices, AtomicInteger sessionCount,
-                  BooleanSupplier engineClosed) {
+                  BooleanSupplier engineClosed, Revocations revocations) {
     }
 
     final FrameChannel channel;
@@ -85,6 +88,8 @@ final class ServerSession {
     private ServerDevice device;
     private State state = State.AWAITING_HELLO;
     private long lastHeard;
+    /** When the token of this session was minted (a revocation refuses tokens minted before it). */
+    private long issuedAt;
     /** Sends of this session accepted and not yet committed: the {@link AppendPipeline} counts them. */
     int pendingSends;
     private EngineRuntime.Cancellable timer;
@@ -196,16 +201,21 @@ final class ServerSession {
                     + ", the device " + hello.protocolVersion());
             return;
         }
-        Principal who;
+        Authenticated token;
         try {
-            who = shared.authenticator().authenticate(hello.token(), runtime.currentTimeMillis());
+            token = shared.authenticator().authenticate(hello.token(), runtime.currentTimeMillis());
         } catch (AuthenticationException e) {
-            close(ErrorFrame.Code.AUTH_FAILED, e.getMessage());
+            refuse(e.reason(), e.getMessage());
             return;
         }
+        Principal who = token.principal();
         if (!who.user().equals(hello.user()) || !who.device().equals(hello.device())) {
-            close(ErrorFrame.Code.AUTH_FAILED, "the token is for " + who + " but the device is "
+            refuse(AuthenticationException.Reason.WRONG_PRINCIPAL, "the token is for " + who + " but the device is "
                     + hello.user() + "/" + hello.device() + "; use a token made for this user and device");
+            return;
+        }
+        if (shared.revocations().revokes(who, null, 0, token.issuedAtMillis())) {
+            refuse(AuthenticationException.Reason.REVOKED, REVOKED_MESSAGE);
             return;
         }
         if (!hello.strategies().contains(shared.strategy())) {
@@ -214,6 +224,7 @@ final class ServerSession {
             return;
         }
         principal = who;
+        issuedAt = token.issuedAtMillis();
         incarnation = hello.incarnation();
         transition(State.AUTHENTICATING, null);
         // Where the session starts reads the store: off the context.
@@ -228,6 +239,11 @@ final class ServerSession {
         if (c.error() != null) {
             LOG.log(Level.WARNING, "hello of " + principal + " failed", c.error());
             close(ErrorFrame.Code.INTERNAL, "the server could not read its store; try again later");
+            return;
+        }
+        if (shared.revocations().revokes(principal, c.kept(), c.userRevokedBefore(), issuedAt)) {
+            // Revoked while the store was read, or before: the store's record says so once it committed.
+            refuse(AuthenticationException.Reason.REVOKED, REVOKED_MESSAGE);
             return;
         }
         ServerDevice d = shared.devices().apply(principal, c.kept());
@@ -271,6 +287,12 @@ final class ServerSession {
                 scheduleLiveness();
             }
         });
+    }
+
+    /** Refuses a hello: counted by reason, answered with {@code AUTH_FAILED} (the message never holds the token). */
+    private void refuse(AuthenticationException.Reason reason, String message) {
+        shared.metrics().authRefused(reason.tag());
+        close(ErrorFrame.Code.AUTH_FAILED, message);
     }
 
     /** Closes the connection, telling the peer why when {@code code} is not null. */

@@ -218,16 +218,7 @@ final class ServerDisk {
         }
         for (DeviceState d : c.devices()) {
             String k = d.user() + "/" + d.device();
-            DeviceState before = devices.get(k);
-            if (before != null && d.epoch() == 0 && before.epoch() > 0) {
-                d = new DeviceState(d.user(), d.device(), before.epoch(), before.cursor(), before.confirmed(),
-                        Math.max(before.lastSeen(), d.lastSeen()));
-            } else if (before != null) {
-                long confirmed = before.epoch() == d.epoch() ? Math.max(before.confirmed(), d.confirmed())
-                        : d.confirmed();
-                d = new DeviceState(d.user(), d.device(), d.epoch(), d.cursor(), confirmed,
-                        Math.max(before.lastSeen(), d.lastSeen()));
-            }
+            d = DeviceState.written(devices.get(k), d);
             devices.put(k, d);
         }
         return out;

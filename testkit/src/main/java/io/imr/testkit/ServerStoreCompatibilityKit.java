@@ -591,6 +591,28 @@ public abstract class ServerStoreCompatibilityKit {
         assertEquals(List.of("bob", "carol"), store.users("", 10));
     }
 
+    @Test
+    @DisplayName("keeps a device's revocation and a user's revocation of all its devices: never moved back, kept"
+            + " across watermark writes and a reopen")
+    void revocations() {
+        commit(ServerCommit.device(new DeviceState("bob", "phone", 1, 2, 2, 4_000)));
+        commit(ServerCommit.device(new DeviceState("bob", "phone", 0, 0, 0, 0, 9_000)));
+        assertEquals(Optional.of(new DeviceState("bob", "phone", 1, 2, 2, 4_000, 9_000)), store.device("bob", "phone"),
+                "a revocation changes no watermark");
+        commit(ServerCommit.device(new DeviceState("bob", "phone", 1, 3, 3, 10_000)));
+        commit(ServerCommit.device(new DeviceState("bob", "phone", 0, 0, 0, 0, 5_000)));
+        assertEquals(Optional.of(new DeviceState("bob", "phone", 1, 3, 3, 10_000, 9_000)),
+                store.device("bob", "phone"), "a revocation never moves back, nor is it forgotten by a later write");
+        commit(ServerCommit.device(new DeviceState("bob", DeviceState.ALL_DEVICES, 0, 0, 0, 0, 12_000)));
+        assertEquals(Optional.of(new DeviceState("bob", DeviceState.ALL_DEVICES, 0, 0, 0, 0, 12_000)),
+                store.device("bob", DeviceState.ALL_DEVICES));
+        reopen();
+        assertEquals(9_000, store.device("bob", "phone").orElseThrow().revokedBefore());
+        assertEquals(12_000, store.device("bob", DeviceState.ALL_DEVICES).orElseThrow().revokedBefore());
+        assertEquals(List.of(DeviceState.ALL_DEVICES, "phone"), store.devices("bob").stream().map(DeviceState::device)
+                .toList(), "in device name order");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Stores counters of alice's outbox "o" to bob, one commit, each new; records the messages. */

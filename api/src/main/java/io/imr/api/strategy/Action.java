@@ -124,7 +124,14 @@ public sealed interface Action permits ClientAction, ServerAction {
             /** Messages that arrived past a hole and wait in the hold-back buffer. */
             HELD_BACK,
             /** Messages dropped from a full hold-back buffer; they will be pulled again. */
-            HOLD_BACK_OVERFLOW
+            HOLD_BACK_OVERFLOW,
+            /**
+             * Server: a confirmation named seqs never delivered to this device (above the user's sequence); it
+             * changed nothing (G8).
+             */
+            IGNORED_NOT_DELIVERED,
+            /** Server: a confirmation of another strategy's vocabulary arrived; it changed nothing. */
+            IGNORED_OTHER_STRATEGY
         }
 
         public Signal {

@@ -4,10 +4,11 @@ package io.imr.engine.auth;
 public interface Authenticator {
 
     /**
-     * @param nowMillis wall-clock time, for expiry
-     * @return who the token is for
-     * @throws AuthenticationException when the token is malformed, forged or expired; its
-     *                                 message is safe to send to the peer
+     * @param nowMillis wall-clock time, for expiry and key retirement
+     * @return who the token is for, and when it was minted
+     * @throws AuthenticationException when the token is malformed, forged, expired or signed with a retired key;
+     *                                 its message is safe to send to the peer and to log (it never holds the
+     *                                 token or a key)
      */
-    Principal authenticate(String token, long nowMillis);
+    Authenticated authenticate(String token, long nowMillis);
 }

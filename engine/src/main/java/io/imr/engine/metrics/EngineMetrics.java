@@ -86,6 +86,22 @@ public final class EngineMetrics {
                 + " by the server while it was away)").tags(tags).register(registry).increment(seqs);
     }
 
+    /** A hello refused for its token, for this reason ({@link MetricNames#AUTH_REFUSED}). */
+    public void authRefused(String reason) {
+        Counter.builder(MetricNames.AUTH_REFUSED).description("hellos refused for their token or principal")
+                .tags(tags).tag(MetricNames.TAG_REASON, reason).register(registry).increment();
+    }
+
+    /**
+     * A frame of a device the server ignored, for this reason ({@link MetricNames#FRAMES_IGNORED}): it
+     * changed nothing.
+     */
+    public void frameIgnored(String reason, long amount) {
+        Counter.builder(MetricNames.FRAMES_IGNORED).description("frames of devices that changed nothing: acks of"
+                + " messages not delivered to that device, frames of another strategy").tags(tags)
+                .tag(MetricNames.TAG_REASON, reason).register(registry).increment(amount);
+    }
+
     /** A hello refused as stale ({@link MetricNames#HELLOS_STALE}). */
     public void staleHello() {
         Counter.builder(MetricNames.HELLOS_STALE).description("in hellos").tags(tags).register(registry).increment();
@@ -126,6 +142,12 @@ public final class EngineMetrics {
                 break;
             case RETRANSMIT:
                 retransmits.increment(signal.amount());
+                break;
+            case IGNORED_NOT_DELIVERED:
+                frameIgnored(MetricNames.IGNORED_NOT_DELIVERED, signal.amount());
+                break;
+            case IGNORED_OTHER_STRATEGY:
+                frameIgnored(MetricNames.IGNORED_OTHER_STRATEGY, signal.amount());
                 break;
             default:
                 break; // hold-back figures are visible through the buffered gauge

@@ -74,6 +74,22 @@ public final class MetricNames {
     public static final String RESYNCS = "imr.resyncs";
     /** Hellos refused because a session of a later start of the same device is open (STALE_HELLO). */
     public static final String HELLOS_STALE = "imr.hellos.stale";
+    /**
+     * Hellos refused for their token (server), tagged with {@link #TAG_REASON}: {@code malformed},
+     * {@code bad-signature}, {@code unknown-key}, {@code retired-key}, {@code expired},
+     * {@code wrong-principal}, {@code revoked}.
+     */
+    public static final String AUTH_REFUSED = "imr.auth.refused";
+    /**
+     * Frames of devices the server ignored (server), tagged with {@link #TAG_REASON}: {@code not-delivered}
+     * (an ack of a message not delivered to that device, or above what it was sent), {@code other-strategy} (a
+     * confirmation frame the server's strategy does not use).
+     */
+    public static final String FRAMES_IGNORED = "imr.frames.ignored";
+    /** {@link #FRAMES_IGNORED}'s reason for a confirmation of seqs never delivered to the device. */
+    public static final String IGNORED_NOT_DELIVERED = "not-delivered";
+    /** {@link #FRAMES_IGNORED}'s reason for a frame of another strategy. */
+    public static final String IGNORED_OTHER_STRATEGY = "other-strategy";
     /** Why: of a resync, one of {@code beyond-max-seq}, {@code not-vouched}, {@code other-epoch}, {@code no-id}. */
     public static final String TAG_REASON = "reason";
 

@@ -188,7 +188,7 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
     @Override
     public Optional<DeviceState> device(String user, String device) {
         Names.principal("user", user);
-        Names.principal("device", device);
+        DeviceState.deviceName(device);
         return Optional.ofNullable(engine.read(layout -> layout.device(user, device)));
     }
 
@@ -429,7 +429,7 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
                 String key = ServerCodecs.deviceKey(d.user(), d.device());
                 DeviceState old = changedDevices.containsKey(key) ? changedDevices.get(key)
                         : layout.device(d.user(), d.device());
-                changedDevices.put(key, ServerCodecs.merge(old, d));
+                changedDevices.put(key, DeviceState.written(old, d));
             }
             return out;
         }

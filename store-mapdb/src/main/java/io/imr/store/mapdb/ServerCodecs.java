@@ -9,16 +9,16 @@ import io.imr.api.store.DeviceState;
  * string recipient, varint epoch, varint firstSeq, varint (last - first)}: counters
  * {@code first..last} of the key's outbox were stored for the recipient in the epoch, with seqs
  * {@code firstSeq..firstSeq + (last - first)}; the messages themselves are read from their inbox
- * batches. Device state, version 2 (format 6): {@code u8 version, varint epoch, varint cursor, varint
- * confirmed, varint lastSeen} (user and device are the key; version 1, of format 5 and before, had no
- * lastSeen). Trimmed span (format 6), key: {@link NumberedKeys#key} (user, first seq); value:
+ * batches. Device state, version 3 (format 7): {@code u8 version, varint epoch, varint cursor, varint
+ * confirmed, varint lastSeen, varint revokedBefore} (user and device are the key; version 2, of format 6, had no
+ * revokedBefore, version 1, of format 5 and before, no lastSeen). Trimmed span (format 6), key: {@link NumberedKeys#key} (user, first seq); value:
  * {@code varint ordinal}: the trimmed seqs from the key's on, up to the next span's, were stored by
  * generations up to this ordinal.
  */
 final class ServerCodecs {
 
     static final int VERSION = 1;
-    static final int DEVICE_VERSION = 2;
+    static final int DEVICE_VERSION = 3;
 
     private ServerCodecs() {
     }
@@ -82,7 +82,7 @@ final class ServerCodecs {
 
     static byte[] encodeDevice(DeviceState d) {
         return new Bytes.Writer(32).u8(DEVICE_VERSION).varLong(d.epoch()).varLong(d.cursor()).varLong(d.confirmed())
-                .varLong(d.lastSeen()).toByteArray();
+                .varLong(d.lastSeen()).varLong(d.revokedBefore()).toByteArray();
     }
 
     /** @throws io.imr.api.store.StoreException.CorruptException if the record is damaged */
@@ -93,32 +93,13 @@ final class ServerCodecs {
         long cursor = r.varLong();
         long confirmed = r.varLong();
         long lastSeen = r.varLong();
+        long revokedBefore = r.varLong();
         r.expectEnd();
         try {
-            return new DeviceState(user, device, epoch, cursor, confirmed, lastSeen);
+            return new DeviceState(user, device, epoch, cursor, confirmed, lastSeen, revokedBefore);
         } catch (IllegalArgumentException e) {
             throw r.corrupt("a device state that breaks the model (" + e.getMessage() + ")");
         }
-    }
-
-    /**
-     * The state to store when {@code now} is written over {@code old}: a device's confirmed
-     * watermark never moves back within an epoch, so a lower one keeps the stored watermark; nor does
-     * the time it was last seen (a state that does not say keeps the stored one), and a state of epoch 0 (no
-     * watermark known yet) changes only that time.
-     */
-    static DeviceState merge(DeviceState old, DeviceState now) {
-        if (old == null) {
-            return now;
-        }
-        if (now.epoch() == 0 && old.epoch() > 0) {
-            // A state that knows no watermark (a device seen before its first watermark returned): only the time.
-            return new DeviceState(old.user(), old.device(), old.epoch(), old.cursor(), old.confirmed(),
-                    Math.max(old.lastSeen(), now.lastSeen()));
-        }
-        long confirmed = old.epoch() == now.epoch() ? Math.max(old.confirmed(), now.confirmed()) : now.confirmed();
-        return new DeviceState(now.user(), now.device(), now.epoch(), now.cursor(), confirmed,
-                Math.max(old.lastSeen(), now.lastSeen()));
     }
 
     static byte[] encodeSpan(long ordinal) {

@@ -48,7 +48,7 @@ import org.mapdb.Serializer;
 final class ServerLayout {
 
     /**
-     * 6: retention: inboxes are trimmed, the generations that stored trimmed seqs are kept as spans
+     * 7: device states say since when the device's tokens are revoked ({@code revokedBefore}). 6: retention: inboxes are trimmed, the generations that stored trimmed seqs are kept as spans
      * ({@code server.inbox.trimmed}), device states say when the device was last seen, and inbox records are
      * padded to a few size classes ({@link MessageBatchCodec#encodePadded}), so that trimmed space is reused.
      * 5: the ordinal of the generation that stored an inbox record inside the record, instead of in a map of
@@ -57,7 +57,7 @@ final class ServerLayout {
      * {@code server.dedup} entry per message). 2: the generations of the store and the generation
      * of each batch record (G10).
      */
-    static final int FORMAT_VERSION = 6;
+    static final int FORMAT_VERSION = 7;
     private static final String FORMAT_KEY = "format";
 
     final BTreeMap<String, byte[]> format;
@@ -94,8 +94,8 @@ final class ServerLayout {
         byte[] v = format.get(FORMAT_KEY);
         if (v != null && v.length == 1 && v[0] >= 1 && v[0] < FORMAT_VERSION) {
             throw new StoreException("this is a server store of format " + v[0] + ", written by an older imr; this imr"
-                    + " reads format " + FORMAT_VERSION + " only (its inboxes are trimmed by retention and its device"
-                    + " states say when each device was last seen)"
+                    + " reads format " + FORMAT_VERSION + " only (its device states say since when each device is"
+                    + " revoked)"
                     + " and does not convert it: start this server on a new data folder, or run the older imr on this"
                     + " one");
         }

@@ -413,6 +413,27 @@ class ServerStoreTest {
             }, new SyncCounter());
             assertRefusedUnchanged(old, 5);
         }
+
+        @Test
+        @DisplayName("a store of format 6 (device states that cannot be revoked) is refused naming both formats,"
+                + " never misread")
+        void formatSixRefused(@TempDir Path old) throws Exception {
+            // What format 6 wrote: a device state of version 2 (epoch, cursor, confirmed, lastSeen), and the rest.
+            Message m = Message.of("alice", "a1b2-1", "bob", 1, 1, 7_000, new byte[] {1, 2},
+                    io.imr.api.Checksums.crc32c(new byte[] {1, 2}));
+            StoreFiles.create(old, MapDbServerStore.DB_FILE, db -> {
+                db.treeMap("server.format", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY).createOrOpen()
+                        .put("format", new byte[] {6});
+                db.treeMap("server.inbox.5", org.mapdb.Serializer.BYTE_ARRAY, org.mapdb.Serializer.BYTE_ARRAY)
+                        .valuesOutsideNodesEnable().createOrOpen().put(NumberedKeys.key(NumberedKeys.prefix("bob"), 1),
+                                MessageBatchCodec.encode(1, List.of(m)));
+                db.treeMap("server.devices", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY).createOrOpen()
+                        .put("bob/phone", new Bytes.Writer(8).u8(2).varLong(1).varLong(1).varLong(1).varLong(5_000)
+                                .toByteArray());
+                writeOldFormatRest(db);
+            }, new SyncCounter());
+            assertRefusedUnchanged(old, 6);
+        }
     }
 
     /** What formats 3 and 4 wrote alike besides their inbox: bob's inbox meta, the run of alice's outbox, the generation. */

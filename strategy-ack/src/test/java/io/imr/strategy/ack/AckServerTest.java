@@ -277,13 +277,16 @@ class AckServerTest {
         }
 
         @Test
-        @DisplayName("ignores acks of seqs it does not hold, and of another epoch")
+        @DisplayName("ignores acks of seqs it does not hold, and of another epoch; those above the sequence (never"
+                + " delivered) it signals")
         void unknownSeqs() {
             append(msg(1), msg(2));
-            assertThat(frame(Ack.of(1, 3, 99))).isEmpty();
+            assertThat(frame(Ack.of(1, 3, 99))).containsExactly(
+                    new Action.Signal(Action.Signal.Kind.IGNORED_NOT_DELIVERED, 1));
             assertThat(frame(Ack.of(2, 1, 2))).as("another epoch").isEmpty();
             assertThat(server.unconfirmed()).isEqualTo(2);
-            frame(new Ack(1, List.of(new Ack.Range(2, 2), new Ack.Range(5, 7))));
+            assertThat(frame(new Ack(1, List.of(new Ack.Range(2, 2), new Ack.Range(5, 7)))))
+                    .contains(new Action.Signal(Action.Signal.Kind.IGNORED_NOT_DELIVERED, 1));
             assertThat(server.unconfirmed()).as("seq 2 of the ranges is in the window").isEqualTo(1);
         }
 

@@ -1,9 +1,12 @@
 package io.imr.strategy.seqid;
 
 import io.imr.api.Message;
+import io.imr.api.frame.Ack;
+import io.imr.api.frame.AckUpTo;
 import io.imr.api.frame.Deliver;
 import io.imr.api.frame.Frame;
 import io.imr.api.frame.Pull;
+import io.imr.api.strategy.Action;
 import io.imr.api.strategy.Event;
 import io.imr.api.strategy.ServerActions;
 import io.imr.api.strategy.ServerEvent;
@@ -73,7 +76,10 @@ final class SeqidServer implements ServerReliability {
             sentUpTo = Math.max(sentUpTo, confirmed);
             pulls.pull(pull, epoch, maxSeq, tokens, out);
         }
-        // Acks of other strategies mean nothing here; any other frame is the engine's.
+        if (connected && (frame instanceof Ack || frame instanceof AckUpTo)) {
+            out.signal(Action.Signal.Kind.IGNORED_OTHER_STRATEGY, 1); // the pull's cursor confirms, nothing else
+        }
+        // Any other frame is the engine's.
     }
 
     @Override

@@ -222,11 +222,13 @@ class SeqidServerTest {
         }
 
         @Test
-        @DisplayName("takes no other confirmation: acks by id and ack-up-to mean nothing here")
+        @DisplayName("takes no other confirmation: acks by seq and ack-up-to mean nothing here, and are signalled as"
+                + " another strategy's")
         void noOtherConfirmation() {
             append(msg(1), msg(2));
-            assertThat(frame(Ack.of(1, 1, 1))).isEmpty();
-            assertThat(frame(new AckUpTo(1, 2))).isEmpty();
+            Action.Signal other = new Action.Signal(Action.Signal.Kind.IGNORED_OTHER_STRATEGY, 1);
+            assertThat(frame(Ack.of(1, 1, 1))).containsExactly(other);
+            assertThat(frame(new AckUpTo(1, 2))).containsExactly(other);
             assertThat(server.unconfirmed()).isEqualTo(2);
             assertThat(ready()).isEmpty();
         }

@@ -149,9 +149,14 @@ public final class WindowedServer implements ServerReliability {
         if (!connected) {
             return;
         }
-        if (frame instanceof Ack ack && settings.acksBySeq()) {
+        if (frame instanceof Ack && !settings.acksBySeq()) {
+            out.signal(Kind.IGNORED_OTHER_STRATEGY, 1); // acks by seq are another strategy's
+        } else if (frame instanceof Ack ack) {
             if (ack.epoch() != epoch) {
                 return; // seqs of another numbering: an earlier session's
+            }
+            if (ack.ranges().stream().anyMatch(r -> r.last() > maxSeq)) {
+                out.signal(Kind.IGNORED_NOT_DELIVERED, 1); // what lies above was never sent
             }
             int left = 0;
             for (Ack.Range r : ack.ranges()) {
@@ -161,6 +166,9 @@ public final class WindowedServer implements ServerReliability {
                 confirmed(event.now(), out);
             }
         } else if (frame instanceof AckUpTo upTo) {
+            if (upTo.epoch() == epoch && upTo.seq() > maxSeq) {
+                out.signal(Kind.IGNORED_NOT_DELIVERED, 1); // confirmed only up to the sequence's end
+            }
             if (upTo.epoch() == epoch) {
                 confirmUpTo(upTo.seq(), event.now(), out);
             }

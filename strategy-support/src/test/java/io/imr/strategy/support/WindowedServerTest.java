@@ -262,10 +262,11 @@ class WindowedServerTest {
         }
 
         @Test
-        @DisplayName("ignores Acks (seq ranges) when its settings say so")
+        @DisplayName("ignores Acks (seq ranges) when its settings say so, signalling them as another strategy's")
         void acksIgnored() {
             append(seq(1), seq(2));
-            assertThat(frame(Ack.of(1, 1, 2))).isEmpty();
+            assertThat(frame(Ack.of(1, 1, 2))).containsExactly(
+                    new Action.Signal(Action.Signal.Kind.IGNORED_OTHER_STRATEGY, 1));
             assertThat(server.unconfirmed()).isEqualTo(2);
             assertThat(server.watermark()).isZero();
         }
@@ -461,5 +462,22 @@ class WindowedServerTest {
             reconnect(1, 6, 6);
             assertThat(answer(read, 6)).isEmpty();
         }
+    }
+
+    @Test
+    @DisplayName("ignores and signals confirmations of seqs never delivered (above the sequence) and acks by seq of"
+            + " another strategy, changing nothing (G8)")
+    void ignoresForeignConfirmations() {
+        List<Action> pushed = append(range(1, 2).toArray(new Message[0]));
+        assertThat(delivered(pushed)).containsExactly(1L, 2L);
+        List<Action> beyond = frame(new AckUpTo(1, 99));
+        assertThat(signalled(beyond, Action.Signal.Kind.IGNORED_NOT_DELIVERED)).isEqualTo(1);
+        assertThat(server.unconfirmed()).as("what was sent is confirmed, nothing beyond").isZero();
+        List<Action> bySeq = frame(Ack.of(1, 1, 2));
+        assertThat(signalled(bySeq, Action.Signal.Kind.IGNORED_OTHER_STRATEGY)).as("acks by seq: not this one's")
+                .isEqualTo(1);
+        assertThat(only(bySeq, Action.PersistWatermark.class)).isEmpty();
+        List<Action> own = frame(new AckUpTo(1, 2));
+        assertThat(signalled(own, Action.Signal.Kind.IGNORED_NOT_DELIVERED)).isZero();
     }
 }

@@ -30,7 +30,7 @@ public final class Tls {
             readable("--tls-key", key);
         }
 
-        <T extends NetServerOptions> T applyTo(T options) {
+        public <T extends NetServerOptions> T applyTo(T options) {
             options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(certificate.toString())
                     .setKeyPath(key.toString()));
             return options;
