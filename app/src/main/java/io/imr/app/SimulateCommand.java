@@ -48,7 +48,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "the first seed (default 1)")
     Long seed;
 
-    @Option(names = "--faults", paramLabel = "PROFILE", description = "none, lossy, flaky-mobile, crashy, hostile, restores, retention, clocks, or all"
+    @Option(names = "--faults", paramLabel = "PROFILE", description = "none, lossy, flaky-mobile, crashy, hostile, restores, retention, clocks, limits, or all"
             + " (default all)")
     String faults = "all";
 

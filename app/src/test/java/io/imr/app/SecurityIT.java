@@ -224,6 +224,41 @@ class SecurityIT {
         }
     }
 
+    @Test
+    @Timeout(120)
+    @DisplayName("imr keys and imr admin say in one line what is wrong: a missing or broken key file, an endpoint that"
+            + " does not answer, a missing flag")
+    void usageErrors() throws Exception {
+        Path missing = dir.resolve("nope");
+        Proc list = run("keys", "list", "--secret-file", missing.toString());
+        assertThat(list.exitCode()).isEqualTo(Imr.USAGE);
+        assertThat(list.stderr()).contains("does not exist");
+        Path broken = dir.resolve("broken");
+        Files.writeString(broken, "k1 zz\n");
+        Proc bad = run("keys", "rotate", "--secret-file", broken.toString());
+        assertThat(bad.exitCode()).isEqualTo(Imr.FAILED);
+        assertThat(bad.stderr()).contains("line 1").contains("not hex");
+        assertThat(Files.readString(broken)).as("nothing written").isEqualTo("k1 zz\n");
+        Path keys = dir.resolve("keys");
+        Files.writeString(keys, "k1 " + "ab".repeat(32) + "\n");
+        Proc listed = run("keys", "list", "--secret-file", keys.toString());
+        assertThat(listed.outLines).containsExactly("k1 signs new tokens");
+        try (java.net.ServerSocket closedPort = new java.net.ServerSocket(0)) {
+            int port = closedPort.getLocalPort();
+            closedPort.close();
+            Proc nobody = run("admin", "revoke", "--admin", "127.0.0.1:" + port, "--secret-file", keys.toString(),
+                    "--user", "bob", "--device", "phone");
+            assertThat(nobody.exitCode()).isEqualTo(Imr.FAILED);
+            assertThat(nobody.stderr()).contains("could not reach the admin endpoint");
+        }
+        Proc noUser = run("admin", "delete", "--admin", "127.0.0.1:1", "--secret-file", keys.toString());
+        assertThat(noUser.exitCode()).isEqualTo(Imr.USAGE);
+        assertThat(noUser.stderr()).contains("--user");
+        for (Proc p : procs) {
+            assertThat(p.stderr() + String.join("\n", p.outLines)).doesNotContain("ab".repeat(32));
+        }
+    }
+
     /** A hand-written device of the user: hello, an AckUpTo far above the sequence, an Ack by seq, a ping. */
     private void rawConfirmations(ServerProc server, String user, String device) throws Exception {
         FrameCodec codec = new FrameCodec();

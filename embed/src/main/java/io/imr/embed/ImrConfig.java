@@ -145,6 +145,18 @@ public final class ImrConfig {
                 + " never");
         option(k, o, SERVER, ServerEngineConfig.MAX_COUNT, "keep at most this many messages per inbox, 0 for no"
                 + " limit");
+        option(k, o, SERVER, ServerEngineConfig.SEND_RATE, "messages a second one device may send; more are answered"
+                + " RATE_LIMITED and sent again by the device later (never lost); 0 for no limit");
+        option(k, o, SERVER, ServerEngineConfig.SEND_BURST, "messages a device may send at once before send-rate holds"
+                + " it back; 0 for one second of send-rate");
+        option(k, o, SERVER, ServerEngineConfig.PULL_RATE, "pulls a second one device may make; more are answered"
+                + " late; 0 for no limit");
+        option(k, o, SERVER, ServerEngineConfig.MAX_PAYLOAD, "the largest payload stored in bytes, larger ones refused"
+                + " (SEND_REFUSED); 0 for the protocol's 1 MiB");
+        option(k, o, SERVER, ServerEngineConfig.MAX_SESSIONS_PER_USER, "sessions one user may have open at once; 0"
+                + " for no limit");
+        option(k, o, SERVER, ServerEngineConfig.MAX_CONNECTIONS_PER_ADDRESS, "connections one network address may"
+                + " have open at once; 0 for no limit");
         option(k, o, SERVER, TransportOptions.WRITE_HIGH_WATER, "bytes queued for a device before its connection"
                 + " stops reading it (reads again at half)");
         option(k, o, SERVER, TransportOptions.WRITE_LIMIT, "bytes queued for a device beyond which it is closed as"

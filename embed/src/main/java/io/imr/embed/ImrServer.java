@@ -415,6 +415,13 @@ public final class ImrServer {
             c.option(ImrConfig.SERVER, ServerEngineConfig.RETENTION_SWEEP).ifPresent(engine::retentionSweep);
             c.option(ImrConfig.SERVER, ServerEngineConfig.MAX_AGE).ifPresent(engine::maxAge);
             c.option(ImrConfig.SERVER, ServerEngineConfig.MAX_COUNT).ifPresent(engine::maxCount);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.SEND_RATE).ifPresent(engine::sendRate);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.SEND_BURST).ifPresent(engine::sendBurst);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.PULL_RATE).ifPresent(engine::pullRate);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.MAX_PAYLOAD).ifPresent(engine::maxPayload);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.MAX_SESSIONS_PER_USER).ifPresent(engine::maxSessionsPerUser);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.MAX_CONNECTIONS_PER_ADDRESS)
+                    .ifPresent(engine::maxConnectionsPerAddress);
             c.option(ImrConfig.SERVER, TransportOptions.WRITE_HIGH_WATER).ifPresent(v -> writeHighWater = v);
             c.option(ImrConfig.SERVER, TransportOptions.WRITE_LIMIT).ifPresent(v -> writeLimit = v);
             c.option(ImrConfig.SERVER, TransportOptions.SOCKET_BUFFER).ifPresent(v -> socketBuffer = v);
@@ -598,6 +605,42 @@ public final class ImrServer {
         /** {@link ServerEngineConfig#MAX_COUNT}: 0 for none. */
         public Builder maxCount(int count) {
             engine.maxCount(count);
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#SEND_RATE}: messages a second per device, 0 for none. */
+        public Builder sendRate(int messagesPerSecond) {
+            engine.sendRate(messagesPerSecond);
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#SEND_BURST}. */
+        public Builder sendBurst(int messages) {
+            engine.sendBurst(messages);
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#PULL_RATE}: pulls a second per device, 0 for none. */
+        public Builder pullRate(int pullsPerSecond) {
+            engine.pullRate(pullsPerSecond);
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#MAX_PAYLOAD}: 0 for the protocol's limit. */
+        public Builder maxPayload(int bytes) {
+            engine.maxPayload(bytes);
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#MAX_SESSIONS_PER_USER}: 0 for none. */
+        public Builder maxSessionsPerUser(int sessions) {
+            engine.maxSessionsPerUser(sessions);
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#MAX_CONNECTIONS_PER_ADDRESS}: 0 for none. */
+        public Builder maxConnectionsPerAddress(int connections) {
+            engine.maxConnectionsPerAddress(connections);
             return this;
         }
 

@@ -15,6 +15,7 @@ import io.imr.api.strategy.Event;
 import io.imr.engine.internal.FailureEpisode;
 import io.imr.engine.internal.StoreCommits;
 import io.imr.engine.metrics.EngineMetrics;
+import io.imr.engine.metrics.MetricNames;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,14 +59,17 @@ final class AppendPipeline {
     private final ArrayDeque<PendingAppend> appendsInOrder = new ArrayDeque<>();
     private final List<PendingAppend> appendBuffer = new ArrayList<>();
     private int appendsRunning;
+    /** The largest payload stored ({@link ServerEngineConfig#payloadLimit()}). */
+    private final int payloadLimit;
 
     /**
      * @param maxPendingSends sends of one session accepted and not yet committed; beyond, the session is closed
      * @param devicesOf       the devices of a user now in memory, to tell of what was appended
      */
-    AppendPipeline(int maxPendingSends, ServerStore store, EngineRuntime runtime, EngineMetrics metrics,
-                   Function<String, List<ServerDevice>> devicesOf) {
+    AppendPipeline(int maxPendingSends, int payloadLimit, ServerStore store, EngineRuntime runtime,
+                   EngineMetrics metrics, Function<String, List<ServerDevice>> devicesOf) {
         this.maxPendingSends = maxPendingSends;
+        this.payloadLimit = payloadLimit;
         this.store = store;
         this.runtime = runtime;
         this.metrics = metrics;
@@ -140,27 +144,50 @@ final class AppendPipeline {
     // ---------------------------------------------------------------- the send path
 
     /**
-     * A session's {@code Send} batch: each item whose payload does not match its checksum is refused alone
-     * ({@code SEND_REFUSED} naming its client id), the others are queued for the next append commit, one
-     * submission each. A session that would have more than {@code maxPendingSends} sends waiting is closed.
+     * A session's {@code Send} batch: each item whose payload does not match its checksum, or is larger than the
+     * server stores, is refused alone ({@code SEND_REFUSED} naming its client id: for good); each beyond its device's
+     * send rate is answered {@code RATE_LIMITED} naming its client id (the device sends it again later); the others
+     * are queued for the next append commit, one submission each. A session that would have more than
+     * {@code maxPendingSends} sends waiting is closed.
      */
     void submit(ServerSession session, Send send) {
         List<Send.Item> items = send.items();
         int n = items.size();
         boolean[] refused = null;
         int accepted = n;
+        int limited = 0;
+        long nowNanos = runtime.nanoTime();
         for (int i = 0; i < n; i++) {
             Send.Item item = items.get(i);
+            ErrorFrame answer = null;
             if (Checksums.crc32c(item.payload()) != item.payloadChecksum()) {
+                answer = new ErrorFrame(ErrorFrame.Code.SEND_REFUSED,
+                        "payload does not match its checksum; the message was not stored", send.clientId(item));
+                metrics.corrupt.increment();
+            } else if (item.payload().length > payloadLimit) {
+                answer = new ErrorFrame(ErrorFrame.Code.SEND_REFUSED, "payload of " + item.payload().length
+                        + " bytes is larger than this server stores (" + payloadLimit + " bytes); the message was not"
+                        + " stored", send.clientId(item));
+            } else {
+                long wait = session.limits().send(send.outboxId(), item.counter(), nowNanos);
+                if (wait > 0) {
+                    limited++;
+                    answer = new ErrorFrame(ErrorFrame.Code.RATE_LIMITED, "over this device's send-rate: keep it, send"
+                            + " it again after retry_after_ms", send.clientId(item),
+                            Math.max(1, (wait + 999_999) / 1_000_000));
+                }
+            }
+            if (answer != null) {
                 if (refused == null) {
                     refused = new boolean[n];
                 }
                 refused[i] = true;
                 accepted--;
-                session.channel.send(new ErrorFrame(ErrorFrame.Code.SEND_REFUSED,
-                        "payload does not match its checksum; the message was not stored", send.clientId(item)));
-                metrics.corrupt.increment();
+                session.channel.send(answer);
             }
+        }
+        if (limited > 0) {
+            metrics.limited(MetricNames.LIMITED_SEND, limited);
         }
         if (accepted == 0) {
             return;

@@ -19,6 +19,7 @@ import io.imr.api.strategy.Event;
 import io.imr.engine.internal.InboundGate;
 import io.imr.engine.internal.StoreCommits;
 import io.imr.engine.metrics.EngineMetrics;
+import io.imr.engine.metrics.MetricNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -310,6 +311,9 @@ final class ClientSession implements Uplink {
         } else if (frame instanceof ErrorFrame e) {
             if (e.code() == ErrorFrame.Code.SEND_REFUSED) {
                 outbox.refused(e);
+            } else if (e.code() == ErrorFrame.Code.RATE_LIMITED && !e.ref().isEmpty()) {
+                driver.metrics().limited(MetricNames.LIMITED_SEND, 1);
+                outbox.limited(e);
             } else {
                 serverError(a, e);
             }
@@ -331,6 +335,15 @@ final class ClientSession implements Uplink {
                     new ClientException.RefusedException(e.code(), "the server refused this client: " + e.message()));
             case SESSION_REPLACED -> owner.refused(new ClientException.SessionReplacedException(
                     "a newer session of this device replaced this one: " + e.message()));
+            // Too many sessions of the user, or connections from this address: reconnect no sooner than told (up to
+            // the longest reconnect delay: a buggy or hostile server cannot stall the client).
+            case RATE_LIMITED -> {
+                LOG.warning("the server limits this client: " + e.message() + "; trying again in "
+                        + e.retryAfterMillis() + " ms");
+                reconnectDelayNanos = Math.max(reconnectDelayNanos, Math.min(2 * e.retryAfterMillis() * 1_000_000L,
+                        config.reconnectMax().toNanos()));
+                lost(a, null, e.message());
+            }
             // A session of a later start of this store is open (a copy of it, or one the server has not seen die yet):
             // try again later; once that session is gone, this start's hello is welcome.
             case STALE_HELLO -> {

@@ -25,6 +25,14 @@ public interface FrameChannel {
     String describe();
 
     /**
+     * The peer's network address (an IP address, no port), for per-address limits; empty when the transport cannot
+     * tell (the default). Behind a proxy it is the proxy's.
+     */
+    default String peerHost() {
+        return "";
+    }
+
+    /**
      * Asks the transport to stop reading from the peer (back-pressure: the engine has too much of
      * this connection's work queued). Calls nest: reading goes on once every {@code pauseReading}
      * has had its {@link #resumeReading}, so independent reasons to pause can each pair their own

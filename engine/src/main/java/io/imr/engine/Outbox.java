@@ -63,6 +63,14 @@ final class Outbox {
     private final FailureEpisode removing = new FailureEpisode("removing answered sends from the outbox", LOG::warning);
     /** The retry of a removal commit that failed, while one waits. */
     private EngineRuntime.Cancellable removalRetry;
+    /**
+     * The server limited a send: nothing more is sent until every send in flight was answered, so that the one it
+     * limited goes again before any that followed it (the server keeps an outbox's order, {@code DeviceLimits}).
+     */
+    private boolean drainAfterLimit;
+    /** Nothing is sent before this driver time: the server said RATE_LIMITED. */
+    private long backOffUntil = Long.MIN_VALUE;
+    private EngineRuntime.Cancellable backOffTimer;
 
     /**
      * How long after a failed removal commit it is tried again (with the answers that came meanwhile): a store that
@@ -180,15 +188,21 @@ final class Outbox {
      * mostly.
      */
     void pump() {
-        if (!uplink.ready()) {
+        if (!uplink.ready() || backingOff()) {
             return;
+        }
+        if (drainAfterLimit) {
+            if (pending.inFlight() > 0) {
+                return; // the server answers each: sending before then could overtake one it limits
+            }
+            drainAfterLimit = false;
         }
         transmit(pending.takeUnsent(config.sendWindow()));
     }
 
     /** Sends again, in batches, what the server has not answered for {@code resendAfter} (it deduplicates). */
     void resendOverdue() {
-        if (!uplink.ready()) {
+        if (!uplink.ready() || backingOff()) {
             return;
         }
         long overdue = runtime.nanoTime() - config.resendAfter().toNanos();
@@ -204,6 +218,7 @@ final class Outbox {
     /** The connection is gone: everything in flight is sent again on the next one. */
     void connectionLost() {
         pending.allUnsent();
+        drainAfterLimit = false;
     }
 
     /**
@@ -257,6 +272,38 @@ final class Outbox {
         if (pending.size() != before) {
             answered();
         }
+    }
+
+    /**
+     * The server did not take a send for now ({@code RATE_LIMITED}): it stays in the outbox, unsent, and nothing is
+     * sent until the server's retry delay has passed and every send in flight was answered (a back-off, never a
+     * loss); then it goes again, first, with its client id, so the server stores it once and in order.
+     */
+    void limited(ErrorFrame e) {
+        long counter = counterOf(e.ref());
+        if (counter < 0) {
+            return; // not of this outbox
+        }
+        pending.unsent(counter);
+        drainAfterLimit = true;
+        // A server's delay is taken up to the longest reconnect delay: a buggy or hostile one cannot stall sending.
+        long until = runtime.nanoTime() + Math.min(Math.max(1, e.retryAfterMillis()) * 1_000_000L,
+                config.reconnectMax().toNanos());
+        if (until > backOffUntil) {
+            backOffUntil = until;
+            if (backOffTimer != null) {
+                backOffTimer.cancel();
+            }
+            backOffTimer = runtime.schedule(until - runtime.nanoTime(), () -> {
+                backOffTimer = null;
+                pump();
+            });
+        }
+    }
+
+    /** Whether a {@code RATE_LIMITED} answer holds sending back now. */
+    private boolean backingOff() {
+        return runtime.nanoTime() < backOffUntil;
     }
 
     /** The server refused a send for good (a bad checksum, a rule): the application hears why; it is not sent again. */
@@ -320,6 +367,10 @@ final class Outbox {
         if (removalRetry != null) {
             removalRetry.cancel();
             removalRetry = null;
+        }
+        if (backOffTimer != null) {
+            backOffTimer.cancel();
+            backOffTimer = null;
         }
         pending.forEach(s -> {
             if (s.value.result() != null) {

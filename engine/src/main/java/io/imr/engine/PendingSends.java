@@ -43,6 +43,11 @@ final class PendingSends<T> {
     private long tail;
     /** Sends from here on may be unsent; before it, every one is in flight or gone. */
     private long cursor;
+    /**
+     * No send from here on is in flight: at or above the cursor, and above it when a send in flight was taken back
+     * ({@link #unsent}), which moves the cursor back below sends still in flight.
+     */
+    private long flightEnd;
     private int live;
     private int inFlight;
 
@@ -119,12 +124,13 @@ final class PendingSends<T> {
             }
             cursor++;
         }
+        flightEnd = Math.max(flightEnd, cursor);
         return out;
     }
 
     /** The sends in flight, in counter order. */
     void forEachInFlight(Consumer<Slot<T>> action) {
-        for (long p = head; p < cursor; p++) {
+        for (long p = head; p < Math.min(flightEnd, tail); p++) {
             Slot<T> s = slot(p);
             if (s.state == State.IN_FLIGHT) {
                 action.accept(s);
@@ -144,7 +150,7 @@ final class PendingSends<T> {
 
     /** The connection is gone: every send in flight is unsent again, to go first on the next one. */
     void allUnsent() {
-        for (long p = head; p < cursor; p++) {
+        for (long p = head; p < Math.min(flightEnd, tail); p++) {
             Slot<T> s = slot(p);
             if (s.state == State.IN_FLIGHT) {
                 s.state = State.UNSENT;
@@ -153,6 +159,28 @@ final class PendingSends<T> {
         }
         inFlight = 0;
         cursor = head;
+        flightEnd = head;
+    }
+
+    /**
+     * The server did not take a send in flight (a rate limit): it is unsent again, to go with the next sends.
+     *
+     * @return whether it was in flight
+     */
+    boolean unsent(long counter) {
+        long at = find(counter);
+        if (at >= tail) {
+            return false;
+        }
+        Slot<T> s = slot(at);
+        if (s.counter != counter || s.state != State.IN_FLIGHT) {
+            return false;
+        }
+        s.state = State.UNSENT;
+        s.sentAt = -1;
+        inFlight--;
+        cursor = Math.min(cursor, at);
+        return true;
     }
 
     /** Removes a send (answered, or its enqueue failed); returns it, or null if it was gone already. */

@@ -43,6 +43,8 @@ final class ServerDevice {
 
     final Principal principal;
     final Driver driver;
+    /** How fast the device may send and pull: with the device, so that reconnecting refills nothing. */
+    final DeviceLimits limits;
     private final EngineRuntime runtime;
     private final ServerStore store;
     private final ReliabilityStrategyProvider strategy;
@@ -69,8 +71,10 @@ final class ServerDevice {
 
     ServerDevice(Principal principal, EngineRuntime runtime, ServerStore store, ReliabilityStrategyProvider strategy,
                  StrategyOptions options, EngineMetrics metrics, AtomicLong unconfirmedTotal,
-                 Consumer<ServerDevice> forget, long evictAfterNanos, DeviceState kept, Consumer<String> confirmed) {
+                 Consumer<ServerDevice> forget, long evictAfterNanos, DeviceState kept, Consumer<String> confirmed,
+                 DeviceLimits limits) {
         this.principal = principal;
+        this.limits = limits;
         this.confirmed = confirmed;
         this.evictAfterNanos = evictAfterNanos;
         this.runtime = runtime;
@@ -110,6 +114,7 @@ final class ServerDevice {
         }
         // A session it had is gone by now: the welcome closed it, which detached it.
         session = s;
+        limits.sessionStarted();
         this.epoch = epoch;
         this.reportedCursor = cursor;
         seen();

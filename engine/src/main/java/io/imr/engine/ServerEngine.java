@@ -55,6 +55,9 @@ public final class ServerEngine implements AutoCloseable {
     private final InboundGate inbound;
     private final InboxRetention retention;
     private final Revocations revocations = new Revocations();
+    private final AddressLimit addresses;
+    /** How long a connection refused for its address is told to wait before it tries again. */
+    static final long CONNECTIONS_RETRY_MILLIS = 5_000;
 
     private final Map<Principal, ServerDevice> devices = new HashMap<>();
     private final Map<String, List<ServerDevice>> devicesByUser = new HashMap<>();
@@ -77,17 +80,29 @@ public final class ServerEngine implements AutoCloseable {
         this.options = options;
         strategy.validate(options);
         this.runtime = runtime;
+        this.addresses = new AddressLimit(config.maxConnectionsPerAddress());
         this.metrics = new EngineMetrics(registry, MetricNames.SIDE_SERVER, strategy.name());
         metrics.gauge(MetricNames.SESSIONS, sessionCount::get);
         metrics.gauge(MetricNames.UNCONFIRMED, unconfirmed::get);
-        this.appends = new AppendPipeline(config.maxPendingSends(), store, runtime, metrics,
+        this.appends = new AppendPipeline(config.maxPendingSends(), config.payloadLimit(), store, runtime, metrics,
                 user -> devicesByUser.getOrDefault(user, List.of()));
         this.shared = new ServerSession.Shared(config, runtime, metrics, authenticator, strategy.name(), store,
-                appends, this::device, sessionCount, () -> closed, revocations);
+                appends, this::device, sessionCount, () -> closed, revocations, this::otherSessions);
         this.inbound = new InboundGate(runtime, InboundGate.Limits.quarters(config.inboundFrames(),
                 config.inboundEngineFrames(), config.inboundSends())).register(metrics);
         this.retention = new InboxRetention(store, runtime, metrics, config, this::connectedDevices);
         runtime.execute(retention::start);
+    }
+
+    /** Sessions of the user's devices up now, but the one of {@code device}. On the context. */
+    private int otherSessions(String user, String device) {
+        int n = 0;
+        for (ServerDevice d : devicesByUser.getOrDefault(user, List.of())) {
+            if (d.session != null && !d.principal.device().equals(device)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The devices of a user with a session up. */
@@ -122,11 +137,32 @@ public final class ServerEngine implements AutoCloseable {
      * @return the handler for the connection's frames and close
      */
     public ConnectionHandler accept(FrameChannel channel) {
+        String host = channel.peerHost();
+        if (!addresses.enter(host)) {
+            metrics.limited(MetricNames.LIMITED_CONNECTIONS, 1);
+            channel.close(new ErrorFrame(ErrorFrame.Code.RATE_LIMITED, "this address has "
+                    + config.maxConnectionsPerAddress() + " connections open, the most this server allows; close one,"
+                    + " or try again later", "", CONNECTIONS_RETRY_MILLIS));
+            return new ConnectionHandler() {
+                @Override
+                public void onFrame(io.imr.api.frame.Frame frame) {
+                    // Closed already: nothing of it is read.
+                }
+
+                @Override
+                public void onClosed(String reason) {
+                    // Never counted in.
+                }
+            };
+        }
         // Back-pressure (G7): the gate pauses the connection's reading while too much of its work waits here.
         InboundGate.Gated gated = inbound.open(channel);
         ServerSession session = new ServerSession(gated.channel(), nextSessionId.incrementAndGet(), shared);
         runtime.execute(session::opened);
-        return gated.handler(session::onFrame, session::onClosed);
+        return gated.handler(session::onFrame, reason -> {
+            addresses.leave(host);
+            session.onClosed(reason);
+        });
     }
 
     /**
@@ -308,7 +344,8 @@ public final class ServerEngine implements AutoCloseable {
         ServerDevice d = devices.get(principal);
         if (d == null) {
             d = new ServerDevice(principal, runtime, store, strategy, options, metrics, unconfirmed, this::forget,
-                    config.deviceIdleEviction().toNanos(), kept, retention::confirmed);
+                    config.deviceIdleEviction().toNanos(), kept, retention::confirmed,
+                    new DeviceLimits(config, runtime.nanoTime()));
             devices.put(principal, d);
             appends.watch(principal.user());
             devicesByUser.computeIfAbsent(principal.user(), k -> new ArrayList<>()).add(d);

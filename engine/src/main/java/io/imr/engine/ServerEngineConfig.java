@@ -1,5 +1,6 @@
 package io.imr.engine;
 
+import io.imr.api.Message;
 import io.imr.api.option.DurationOption;
 import io.imr.api.option.IntOption;
 import io.imr.api.option.InvalidOptionException;
@@ -39,11 +40,26 @@ import java.util.List;
  *                             confirm them; 0 (the default) for no such limit
  * @param maxCount             {@code max-count}: at most this many messages are kept per inbox, the oldest trimmed
  *                             first even if a device did not confirm them; 0 (the default) for no such limit
+ * @param sendRate             {@code send-rate}: messages a second one device may send (a token bucket); one beyond
+ *                             is answered {@code RATE_LIMITED} and sent again by the device later; 0 (the default)
+ *                             for no limit
+ * @param sendBurst            {@code send-burst}: messages a device may send at once before send-rate holds it
+ *                             back; 0 (the default) for one second's worth of send-rate
+ * @param pullRate             {@code pull-rate}: pulls a second one device may make; one beyond is answered late;
+ *                             0 (the default) for no limit
+ * @param maxPayload           {@code max-payload}: the largest payload stored, in bytes; a larger one is refused
+ *                             ({@code SEND_REFUSED}); 0 (the default) for the protocol's own limit, 1 MiB
+ * @param maxSessionsPerUser   {@code max-sessions-per-user}: sessions one user may have open at once; a hello
+ *                             beyond is answered {@code RATE_LIMITED}; 0 (the default) for no limit
+ * @param maxConnectionsPerAddress {@code max-connections-per-address}: connections one network address may have
+ *                             open at once (before or after its hello); one beyond is closed with
+ *                             {@code RATE_LIMITED}; 0 (the default) for no limit
  */
 public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int maxPendingSends,
                                  Duration deviceIdleEviction, int inboundFrames, int inboundEngineFrames,
                                  int inboundSends, Duration retireAfter, Duration retentionSweep, Duration maxAge,
-                                 int maxCount) {
+                                 int maxCount, int sendRate, int sendBurst, int pullRate, int maxPayload,
+                                 int maxSessionsPerUser, int maxConnectionsPerAddress) {
 
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HELLO_TIMEOUT = Duration.ofSeconds(10);
@@ -81,11 +97,19 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
     public static final DurationOption MAX_AGE = new DurationOption("max-age", Duration.ZERO, Duration.ZERO,
             Duration.ofDays(3650));
     public static final IntOption MAX_COUNT = new IntOption("max-count", 0, 0, Integer.MAX_VALUE);
+    public static final IntOption SEND_RATE = new IntOption("send-rate", 0, 0, 10_000_000);
+    public static final IntOption SEND_BURST = new IntOption("send-burst", 0, 0, 10_000_000);
+    public static final IntOption PULL_RATE = new IntOption("pull-rate", 0, 0, 1_000_000);
+    public static final IntOption MAX_PAYLOAD = new IntOption("max-payload", 0, 0, Message.MAX_PAYLOAD);
+    public static final IntOption MAX_SESSIONS_PER_USER = new IntOption("max-sessions-per-user", 0, 0, 1_000_000);
+    public static final IntOption MAX_CONNECTIONS_PER_ADDRESS = new IntOption("max-connections-per-address", 0, 0,
+            10_000_000);
 
     /** Every option, in the order of the record's components. */
     public static final List<OptionSpec<?>> OPTIONS = List.of(HEARTBEAT, HELLO_TIMEOUT, MAX_PENDING_SENDS,
             DEVICE_IDLE_EVICTION, INBOUND_FRAMES, INBOUND_ENGINE_FRAMES, INBOUND_SENDS, RETIRE_AFTER, RETENTION_SWEEP,
-            MAX_AGE, MAX_COUNT);
+            MAX_AGE, MAX_COUNT, SEND_RATE, SEND_BURST, PULL_RATE, MAX_PAYLOAD, MAX_SESSIONS_PER_USER,
+            MAX_CONNECTIONS_PER_ADDRESS);
 
     /** Every option at its default. */
     public static final ServerEngineConfig DEFAULT = builder().build();
@@ -107,6 +131,17 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
         RETENTION_SWEEP.check(retentionSweep);
         MAX_AGE.check(maxAge);
         MAX_COUNT.check(maxCount);
+        SEND_RATE.check(sendRate);
+        SEND_BURST.check(sendBurst);
+        PULL_RATE.check(pullRate);
+        MAX_PAYLOAD.check(maxPayload);
+        MAX_SESSIONS_PER_USER.check(maxSessionsPerUser);
+        MAX_CONNECTIONS_PER_ADDRESS.check(maxConnectionsPerAddress);
+    }
+
+    /** The largest payload this server stores: max-payload, or the protocol's limit when it is 0. */
+    public int payloadLimit() {
+        return maxPayload == 0 ? Message.MAX_PAYLOAD : maxPayload;
     }
 
     /** A builder starting from every option's default. */
@@ -119,7 +154,9 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
         return new Builder().heartbeat(heartbeat).helloTimeout(helloTimeout).maxPendingSends(maxPendingSends)
                 .deviceIdleEviction(deviceIdleEviction).inboundFrames(inboundFrames)
                 .inboundEngineFrames(inboundEngineFrames).inboundSends(inboundSends).retireAfter(retireAfter)
-                .retentionSweep(retentionSweep).maxAge(maxAge).maxCount(maxCount);
+                .retentionSweep(retentionSweep).maxAge(maxAge).maxCount(maxCount).sendRate(sendRate)
+                .sendBurst(sendBurst).pullRate(pullRate).maxPayload(maxPayload).maxSessionsPerUser(maxSessionsPerUser)
+                .maxConnectionsPerAddress(maxConnectionsPerAddress);
     }
 
     /** Settings of a server engine, each starting at its default; {@link #build()} checks them. */
@@ -135,6 +172,12 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
         private Duration retentionSweep = DEFAULT_RETENTION_SWEEP;
         private Duration maxAge = Duration.ZERO;
         private int maxCount;
+        private int sendRate;
+        private int sendBurst;
+        private int pullRate;
+        private int maxPayload;
+        private int maxSessionsPerUser;
+        private int maxConnectionsPerAddress;
 
         private Builder() {
         }
@@ -205,10 +248,47 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
             return this;
         }
 
+        /** {@link ServerEngineConfig#SEND_RATE}. */
+        public Builder sendRate(int value) {
+            sendRate = value;
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#SEND_BURST}. */
+        public Builder sendBurst(int value) {
+            sendBurst = value;
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#PULL_RATE}. */
+        public Builder pullRate(int value) {
+            pullRate = value;
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#MAX_PAYLOAD}. */
+        public Builder maxPayload(int value) {
+            maxPayload = value;
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#MAX_SESSIONS_PER_USER}. */
+        public Builder maxSessionsPerUser(int value) {
+            maxSessionsPerUser = value;
+            return this;
+        }
+
+        /** {@link ServerEngineConfig#MAX_CONNECTIONS_PER_ADDRESS}. */
+        public Builder maxConnectionsPerAddress(int value) {
+            maxConnectionsPerAddress = value;
+            return this;
+        }
+
         /** @throws InvalidOptionException naming the option that is wrong, what is allowed and the value */
         public ServerEngineConfig build() {
             return new ServerEngineConfig(heartbeat, helloTimeout, maxPendingSends, deviceIdleEviction, inboundFrames,
-                    inboundEngineFrames, inboundSends, retireAfter, retentionSweep, maxAge, maxCount);
+                    inboundEngineFrames, inboundSends, retireAfter, retentionSweep, maxAge, maxCount, sendRate, sendBurst,
+                    pullRate, maxPayload, maxSessionsPerUser, maxConnectionsPerAddress);
         }
     }
 }

@@ -21,9 +21,11 @@ import io.imr.engine.auth.AuthenticationException;
 import io.imr.engine.auth.Authenticator;
 import io.imr.engine.auth.Principal;
 import io.imr.engine.metrics.EngineMetrics;
+import io.imr.engine.metrics.MetricNames;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToIntBiFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -75,7 +77,8 @@ final class ServerSession {
     record Shared(ServerEngineConfig config, EngineRuntime runtime, EngineMetrics metrics,
                   Authenticator authenticator, String strategy, ServerStore store, AppendPipeline appends,
                   BiFunction<Principal, DeviceState, ServerDevice> devices, AtomicInteger sessionCount,
-                  BooleanSupplier engineClosed, Revocations revocations) {
+                  BooleanSupplier engineClosed, Revocations revocations,
+                  ToIntBiFunction<String, String> otherSessions) {
     }
 
     final FrameChannel channel;
@@ -93,12 +96,20 @@ final class ServerSession {
     /** Sends of this session accepted and not yet committed: the {@link AppendPipeline} counts them. */
     int pendingSends;
     private EngineRuntime.Cancellable timer;
+    /** The timer of a pull waiting for the device's pull rate to allow it, or null; and that pull. */
+    private EngineRuntime.Cancellable heldPull;
+    private Frame heldPullFrame;
 
     ServerSession(FrameChannel channel, long id, Shared shared) {
         this.channel = channel;
         this.id = id;
         this.shared = shared;
         this.runtime = shared.runtime();
+    }
+
+    /** The limits of the session's device; once welcomed. */
+    DeviceLimits limits() {
+        return device.limits;
     }
 
     boolean active() {
@@ -132,6 +143,10 @@ final class ServerSession {
             cancelTimer(); // the liveness check, or the hello timeout
         }
         if (from == State.ACTIVE) {
+            if (heldPull != null) {
+                heldPull.cancel();
+                heldPull = null;
+            }
             shared.sessionCount().decrementAndGet();
             device.detach(this, reason);
         }
@@ -182,7 +197,7 @@ final class ServerSession {
             device.driver.feed(new Event.FrameArrived(runtime.nanoTime(), runtime.nextRandom(), frame));
         } else if (frame instanceof Pull) {
             shared.metrics().pulls.increment();
-            device.driver.feed(new Event.FrameArrived(runtime.nanoTime(), runtime.nextRandom(), frame));
+            pull(frame);
         } else if (frame instanceof Ping p) {
             InboxState inbox = shared.appends().inbox(principal.user());
             channel.send(new Pong(p.nonce(), inbox.epoch(), inbox.maxSeq()));
@@ -192,6 +207,29 @@ final class ServerSession {
             close(null, null);
         } else {
             close(ErrorFrame.Code.NOT_ALLOWED, "a device may not send " + frame.type() + " frames");
+        }
+    }
+
+    /** Hands a pull to the device's half, once the device's pull rate allows: late, or dropped if one waits. */
+    private void pull(Frame frame) {
+        long wait = device.limits.pull(runtime.nanoTime());
+        if (wait == 0) {
+            device.driver.feed(new Event.FrameArrived(runtime.nanoTime(), runtime.nextRandom(), frame));
+            return;
+        }
+        shared.metrics().limited(MetricNames.LIMITED_PULL, 1);
+        // One pull waits: the newest (it carries the highest committed cursor); an older one waiting is dropped, and
+        // the device pulls again on its own timer if it still lacks what that one asked.
+        heldPullFrame = frame;
+        if (heldPull == null) {
+            heldPull = runtime.schedule(wait, () -> {
+                heldPull = null;
+                Frame next = heldPullFrame;
+                heldPullFrame = null;
+                if (state == State.ACTIVE && next != null) {
+                    pull(next);
+                }
+            });
         }
     }
 
@@ -246,6 +284,13 @@ final class ServerSession {
             refuse(AuthenticationException.Reason.REVOKED, REVOKED_MESSAGE);
             return;
         }
+        int maxSessions = shared.config().maxSessionsPerUser();
+        if (maxSessions > 0 && shared.otherSessions().applyAsInt(principal.user(), principal.device()) >= maxSessions) {
+            shared.metrics().limited(MetricNames.LIMITED_SESSIONS, 1);
+            closeLimited("user " + principal.user() + " has " + maxSessions + " sessions open, the most this server"
+                    + " allows; close one, or try again later", 3 * shared.config().heartbeat().toMillis());
+            return;
+        }
         ServerDevice d = shared.devices().apply(principal, c.kept());
         if (d.session != null && d.session.incarnation > incarnation) {
             // Bug 6: a hello of an earlier start of the device (in flight from a crashed copy) never replaces the
@@ -293,6 +338,15 @@ final class ServerSession {
     private void refuse(AuthenticationException.Reason reason, String message) {
         shared.metrics().authRefused(reason.tag());
         close(ErrorFrame.Code.AUTH_FAILED, message);
+    }
+
+    /** Closes the connection with {@code RATE_LIMITED}: the device reconnects no sooner than {@code retryMillis}. */
+    void closeLimited(String reason, long retryMillis) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        channel.close(new ErrorFrame(ErrorFrame.Code.RATE_LIMITED, reason, "", Math.max(1, retryMillis)));
+        onClosed(reason);
     }
 
     /** Closes the connection, telling the peer why when {@code code} is not null. */

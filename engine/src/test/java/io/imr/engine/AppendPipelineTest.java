@@ -210,7 +210,7 @@ class AppendPipelineTest {
     @DisplayName("keeps the inbox state of each watched user")
     class InboxStates {
 
-        private final AppendPipeline pipeline = new AppendPipeline(4, null, new ManualRuntime(),
+        private final AppendPipeline pipeline = new AppendPipeline(4, io.imr.api.Message.MAX_PAYLOAD, null, new ManualRuntime(),
                 new EngineMetrics(new SimpleMeterRegistry(), MetricNames.SIDE_SERVER, "x"), user -> List.of());
 
         @Test

@@ -80,7 +80,19 @@ class EngineConfigTest {
                         ServerEngineConfig::retentionSweep),
                 new Field<>(ServerEngineConfig.MAX_AGE, (b, v) -> b.maxAge((Duration) v), ServerEngineConfig::maxAge),
                 new Field<>(ServerEngineConfig.MAX_COUNT, (b, v) -> b.maxCount((Integer) v),
-                        ServerEngineConfig::maxCount));
+                        ServerEngineConfig::maxCount),
+                new Field<>(ServerEngineConfig.SEND_RATE, (b, v) -> b.sendRate((Integer) v),
+                        ServerEngineConfig::sendRate),
+                new Field<>(ServerEngineConfig.SEND_BURST, (b, v) -> b.sendBurst((Integer) v),
+                        ServerEngineConfig::sendBurst),
+                new Field<>(ServerEngineConfig.PULL_RATE, (b, v) -> b.pullRate((Integer) v),
+                        ServerEngineConfig::pullRate),
+                new Field<>(ServerEngineConfig.MAX_PAYLOAD, (b, v) -> b.maxPayload((Integer) v),
+                        ServerEngineConfig::maxPayload),
+                new Field<>(ServerEngineConfig.MAX_SESSIONS_PER_USER, (b, v) -> b.maxSessionsPerUser((Integer) v),
+                        ServerEngineConfig::maxSessionsPerUser),
+                new Field<>(ServerEngineConfig.MAX_CONNECTIONS_PER_ADDRESS,
+                        (b, v) -> b.maxConnectionsPerAddress((Integer) v), ServerEngineConfig::maxConnectionsPerAddress));
 
         @Test
         @DisplayName("start from the named defaults, which are their specs' defaults")
@@ -88,7 +100,7 @@ class EngineConfigTest {
             ServerEngineConfig c = ServerEngineConfig.builder().build();
             assertThat(c).isEqualTo(ServerEngineConfig.DEFAULT).isEqualTo(new ServerEngineConfig(
                     Duration.ofSeconds(10), Duration.ofSeconds(10), 8192, Duration.ofMinutes(5), 1024, 32_768, 4096,
-                    Duration.ofDays(30), Duration.ofSeconds(10), Duration.ZERO, 0));
+                    Duration.ofDays(30), Duration.ofSeconds(10), Duration.ZERO, 0, 0, 0, 0, 0, 0, 0));
             assertThat(c.heartbeat()).isEqualTo(ServerEngineConfig.DEFAULT_HEARTBEAT);
             for (var f : fields) {
                 assertThat(f.get().apply(c)).as(f.spec().name()).isEqualTo(f.spec().defaultValue());
@@ -115,7 +127,7 @@ class EngineConfigTest {
             ServerEngineConfig d = c.toBuilder().helloTimeout(Duration.ofSeconds(2)).build();
             assertThat(d).isEqualTo(new ServerEngineConfig(Duration.ofSeconds(1), Duration.ofSeconds(2), 8192,
                     Duration.ofMinutes(5), 1024, 32_768, 4096, Duration.ofDays(30), Duration.ofSeconds(10), Duration.ZERO,
-                    0));
+                    0, 0, 0, 0, 0, 0, 0));
             assertThat(c.helloTimeout()).as("the original is unchanged").isEqualTo(Duration.ofSeconds(10));
         }
     }

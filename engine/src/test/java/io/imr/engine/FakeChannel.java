@@ -10,6 +10,13 @@ final class FakeChannel implements FrameChannel {
     final List<Frame> sent = new ArrayList<>();
     ErrorFrame closedWith;
     boolean closed;
+    /** The peer's address this connection says it has. */
+    String host = "";
+
+    @Override
+    public String peerHost() {
+        return host;
+    }
 
     @Override
     public void send(Frame frame) {

@@ -155,6 +155,39 @@ class OutboxTest {
     }
 
     @Test
+    @DisplayName("a send the server limits (RATE_LIMITED) stays in the outbox, nothing is sent until the retry delay"
+            + " passed, then it goes again with its client id; it never fails")
+    void limited() {
+        CompletableFuture<Long> first = send(0);
+        CompletableFuture<Long> second = send(0);
+        runtime.runDue();
+        store.completeNext();
+        runtime.runDue();
+        assertThat(sentIds()).containsExactly(id(1), id(2));
+        outbox.acked(new SendAck(OUTBOX, List.of(new SendAck.Run(1, 1, 1, 1))));
+        outbox.limited(new ErrorFrame(ErrorFrame.Code.RATE_LIMITED, "too fast", id(2), 500));
+        assertThat(second).isNotDone();
+        assertThat(outbox.size()).isEqualTo(1);
+        send(0);
+        runtime.runDue();
+        while (store.waiting() > 0) { // the removal of send 1, the enqueue of send 3
+            store.completeNext();
+            runtime.runDue();
+        }
+        outbox.pump();
+        outbox.resendOverdue();
+        assertThat(sentIds()).as("nothing while backing off").containsExactly(id(1), id(2));
+        runtime.advance(499_000_000L);
+        assertThat(sentIds()).hasSize(2);
+        runtime.advance(1_000_000L);
+        assertThat(sentIds()).as("after 500 ms: the limited one first, then the next")
+                .containsExactly(id(1), id(2), id(2), id(3));
+        outbox.acked(new SendAck(OUTBOX, List.of(new SendAck.Run(2, 2, 2, 1))));
+        assertThat(second).isCompletedWithValue(2L);
+        assertThat(first).isCompletedWithValue(1L);
+    }
+
+    @Test
     @DisplayName("sends again after a reconnect and when the server is late, and takes one answer per send")
     void resends() {
         CompletableFuture<Long> f = send(0);

@@ -56,6 +56,28 @@ class PendingSendsTest {
     }
 
     @Test
+    @DisplayName("a send in flight taken back (a rate limit) goes again first; the sends in flight after it are still"
+            + " seen in flight, for resends and when the connection is lost")
+    void unsentInFlight() {
+        PendingSends<String> p = new PendingSends<>();
+        for (long c = 1; c <= 4; c++) {
+            p.add(c, "m" + c, PendingSends.State.UNSENT);
+        }
+        assertThat(counters(p.takeUnsent(10))).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(p.unsent(2)).isTrue();
+        assertThat(p.unsent(2)).as("not in flight any more").isFalse();
+        assertThat(p.inFlight()).isEqualTo(3);
+        List<Long> flying = new java.util.ArrayList<>();
+        p.forEachInFlight(s -> flying.add(s.counter));
+        assertThat(flying).containsExactly(1L, 3L, 4L);
+        assertThat(counters(p.takeUnsent(10))).as("only the one taken back").containsExactly(2L);
+        assertThat(p.unsent(3)).isTrue();
+        p.allUnsent();
+        assertThat(p.inFlight()).isZero();
+        assertThat(counters(p.takeUnsent(10))).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
     @DisplayName("counters must grow; a send added unsent or enqueuing only")
     void counterOrder() {
         PendingSends<String> p = new PendingSends<>();

@@ -101,7 +101,7 @@ class ServerSessionRulesTest {
         FakeChannel version = connect(new Hello(1, token("bob", "phone"), "bob", "phone", List.of("quiet"), 0, 0, "", "",
                 1));
         assertThat(version.closedWith.code()).isEqualTo(ErrorFrame.Code.UNSUPPORTED_VERSION);
-        assertThat(version.closedWith.message()).isEqualTo("this server speaks protocol version 5, the device 1");
+        assertThat(version.closedWith.message()).isEqualTo("this server speaks protocol version 6, the device 1");
 
         FakeChannel bad = connect(hello("garbage", "bob", "phone", List.of("quiet")));
         assertThat(bad.closedWith.code()).isEqualTo(ErrorFrame.Code.AUTH_FAILED);

@@ -43,8 +43,12 @@ import java.util.TreeMap;
  *       message missing from a device lies in a range it recorded as expired, and every such range was trimmed
  *       by the server (never a silent gap). Retention runs in every profile: inboxes are trimmed below what
  *       every device confirmed.</li>
+ *   <li>{@code rate-limit}: not a rate but a limit: the server takes at most this many messages and pulls a second
+ *       from each device (its {@code send-rate} and {@code pull-rate}, bursts of one), answering the rest
+ *       {@code RATE_LIMITED} (sends) or late (pulls); a device must keep what was limited in its outbox and send
+ *       it again once told, and nothing may be lost, repeated or reordered for it; 0 for none.</li>
  * </ul>
- * Those five are per virtual minute, as the crashes.
+ * Those five are per virtual minute, as the crashes; {@code rate-limit} is a number a second, up to 60.
  *
  * @param name  the profile's name, for reports
  * @param rates every fault's rate, by name; missing faults are 0
@@ -69,11 +73,12 @@ public record FaultProfile(String name, Map<String, Double> rates) {
     public static final String SERVER_RESTORE = "server-restore";
     public static final String CLOCK_JUMP = "clock-jump";
     public static final String AWAY = "away";
+    public static final String RATE_LIMIT = "rate-limit";
 
     /** Every fault name, in the order reports show them. */
     public static final List<String> FAULTS = List.of(LOSS, DUPLICATE, REORDER, DELAY, CORRUPT, CORRUPT_PAYLOAD,
             RESET, HALF_OPEN, CLIENT_CRASH, SERVER_CRASH, SERVER_SWAP, LOGOUT, COMMIT_FAIL, FORGED_CURSOR, STALE_HELLO,
-            SERVER_RESTORE, CLOCK_JUMP, AWAY);
+            SERVER_RESTORE, CLOCK_JUMP, AWAY, RATE_LIMIT);
 
     private static final Map<String, FaultProfile> NAMED = named();
 
@@ -95,7 +100,8 @@ public record FaultProfile(String name, Map<String, Double> rates) {
         }
         boolean perMinute = fault.equals(CLIENT_CRASH) || fault.equals(SERVER_CRASH) || fault.equals(SERVER_SWAP)
                 || fault.equals(LOGOUT) || fault.equals(FORGED_CURSOR) || fault.equals(STALE_HELLO)
-                || fault.equals(SERVER_RESTORE) || fault.equals(CLOCK_JUMP) || fault.equals(AWAY);
+                || fault.equals(SERVER_RESTORE) || fault.equals(CLOCK_JUMP) || fault.equals(AWAY)
+                || fault.equals(RATE_LIMIT);
         double max = perMinute ? 60 : 1;
         if (rate == null || rate.isNaN() || rate < 0 || rate > max) {
             throw new IllegalArgumentException("fault " + fault + " needs a rate from 0 to " + (perMinute ? "60 per minute"
@@ -117,17 +123,22 @@ public record FaultProfile(String name, Map<String, Double> rates) {
                 Map.entry(CLIENT_CRASH, 1.0), Map.entry(SERVER_CRASH, 0.5), Map.entry(SERVER_SWAP, 0.25),
                 Map.entry(LOGOUT, 0.5),
                 Map.entry(COMMIT_FAIL, 0.03), Map.entry(FORGED_CURSOR, 0.5), Map.entry(STALE_HELLO, 1.0),
-                Map.entry(SERVER_RESTORE, 0.25), Map.entry(CLOCK_JUMP, 0.5), Map.entry(AWAY, 0.5))));
+                Map.entry(SERVER_RESTORE, 0.25), Map.entry(CLOCK_JUMP, 0.5), Map.entry(AWAY, 0.5),
+                Map.entry(RATE_LIMIT, 5.0))));
         m.put("restores", new FaultProfile("restores", Map.of(LOSS, 0.01, CLIENT_CRASH, 1.0, SERVER_CRASH, 0.5,
                 SERVER_RESTORE, 2.0, FORGED_CURSOR, 1.0, STALE_HELLO, 1.0)));
         m.put("retention", new FaultProfile("retention", Map.of(AWAY, 3.0, LOSS, 0.01, CLIENT_CRASH, 1.0,
                 SERVER_CRASH, 0.5, SERVER_SWAP, 0.25, LOGOUT, 0.5, COMMIT_FAIL, 0.02)));
         m.put("clocks", new FaultProfile("clocks", Map.of(CLOCK_JUMP, 4.0, LOSS, 0.01, HALF_OPEN, 0.002, CLIENT_CRASH, 1.0,
                 SERVER_CRASH, 0.5, LOGOUT, 0.5)));
+        m.put("limits", new FaultProfile("limits", Map.of(RATE_LIMIT, 2.0, LOSS, 0.02, DUPLICATE, 0.01, CLIENT_CRASH,
+                1.0, SERVER_CRASH, 0.5, LOGOUT, 0.5)));
         return m;
     }
 
-    /** The profile names, in order: none, lossy, flaky-mobile, crashy, hostile, restores, retention, clocks. */
+    /**
+     * The profile names, in order: none, lossy, flaky-mobile, crashy, hostile, restores, retention, clocks, limits.
+     */
     public static List<String> names() {
         return List.copyOf(NAMED.keySet());
     }

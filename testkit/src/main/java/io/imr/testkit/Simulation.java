@@ -512,9 +512,11 @@ public final class Simulation {
                 life = new Life("server#" + ++incarnation);
                 MemoryServerStore store = new MemoryServerStore(serverDisk, scheduler, life, Run.this::commitFailRate,
                         checks);
+                int limit = (int) Math.ceil(profile.rate(FaultProfile.RATE_LIMIT));
                 ServerEngineConfig config = ServerEngineConfig.builder().heartbeat(Duration.ofSeconds(1))
                         .helloTimeout(Duration.ofSeconds(2)).retireAfter(RETIRE_AFTER)
-                        .retentionSweep(Duration.ofMillis(500)).build();
+                        .retentionSweep(Duration.ofMillis(500)).sendRate(limit).sendBurst(limit > 0 ? 1 : 0)
+                        .pullRate(limit).build();
                 ReliabilityStrategyProvider runs = observedRegistry.get(strategy);
                 engine = new ServerEngine(config, store, runs, options.forStrategy(strategy), tokens,
                         new VirtualRuntime(scheduler, life, clock), new SimpleMeterRegistry());

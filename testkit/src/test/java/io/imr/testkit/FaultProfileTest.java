@@ -13,7 +13,7 @@ class FaultProfileTest {
     @DisplayName("the named profiles exist, none without faults and hostile with every fault")
     void named() {
         assertThat(FaultProfile.names()).containsExactly("none", "lossy", "flaky-mobile", "crashy", "hostile",
-                "restores", "retention", "clocks");
+                "restores", "retention", "clocks", "limits");
         assertThat(FaultProfile.named("none").faulty()).isFalse();
         assertThat(FaultProfile.named("hostile").rates().keySet()).containsExactlyInAnyOrderElementsOf(FaultProfile.FAULTS);
     }

@@ -233,7 +233,8 @@ final class FromProto {
         if (wire == 0) {
             throw bad("error.code is missing");
         }
-        return build("error", () -> new ErrorFrame(ErrorFrame.Code.ofWire(wire), p.getMessage(), p.getRef()));
+        return build("error", () -> new ErrorFrame(ErrorFrame.Code.ofWire(wire), p.getMessage(), p.getRef(),
+                p.getRetryAfterMs()));
     }
 
     private static Bye bye(io.imr.wire.proto.Bye p) {

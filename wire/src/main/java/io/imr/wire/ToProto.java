@@ -64,7 +64,8 @@ final class ToProto {
             b.setError(io.imr.wire.proto.ErrorFrame.newBuilder()
                     .setCodeValue(f.code().wire())
                     .setMessage(WireText.requireEncodable("error.message", f.message()))
-                    .setRef(WireText.requireEncodable("error.ref", f.ref())));
+                    .setRef(WireText.requireEncodable("error.ref", f.ref()))
+                    .setRetryAfterMs(f.retryAfterMillis()));
         } else if (frame instanceof Bye f) {
             b.setBye(io.imr.wire.proto.Bye.newBuilder()
                     .setReason(WireText.requireEncodable("bye.reason", f.reason())));

@@ -233,8 +233,10 @@ final class FrameArbitraries {
     }
 
     Arbitrary<Frame> error() {
-        return Combinators.combine(Arbitraries.of(ErrorFrame.Code.class), text(1, 1024), text(0, 200))
-                .as(ErrorFrame::new);
+        return Combinators.combine(Arbitraries.of(ErrorFrame.Code.class), text(1, 1024), text(0, 200),
+                Arbitraries.longs().between(1, Long.MAX_VALUE))
+                .as((code, message, ref, retry) -> new ErrorFrame(code, message, ref,
+                        code == ErrorFrame.Code.RATE_LIMITED ? retry : 0));
     }
 
     /** One item of a Send to be: how far its counter is from the previous one, to which recipient, what. */

@@ -81,9 +81,9 @@ class FrameCodecTest {
         void anAckUpToIsEncodedAsDocumented() {
             byte[] stream = codec.encodeWithLength(new AckUpTo(1, 300));
 
-            assertThat(HEX.formatHex(stream)).isEqualTo("00 00 00 0c 05 42 05 08 01 10 ac 02 cd 10 58 8f");
+            assertThat(HEX.formatHex(stream)).isEqualTo("00 00 00 0c 06 42 05 08 01 10 ac 02 16 54 df e6");
             assertThat(HEX.formatHex(codec.encode(new AckUpTo(1, 300))))
-                    .isEqualTo("05 42 05 08 01 10 ac 02 cd 10 58 8f");
+                    .isEqualTo("06 42 05 08 01 10 ac 02 16 54 df e6");
         }
 
         @Test
@@ -118,11 +118,11 @@ class FrameCodecTest {
             byte[] protobuf = io.imr.wire.proto.Frame.newBuilder()
                     .setPing(io.imr.wire.proto.Ping.newBuilder().setNonce(1)).build().toByteArray();
 
-            for (int version : new int[] {0, 1, 2, 3, 4, 6, 255}) {
+            for (int version : new int[] {0, 1, 2, 3, 4, 5, 7, 255}) {
                 ProtocolException e = rejection(sealAs(version, protobuf));
 
                 assertThat(e.code()).isEqualTo(ErrorFrame.Code.UNSUPPORTED_VERSION);
-                assertThat(e).hasMessage("frame has protocol version " + version + ", this side speaks version 5");
+                assertThat(e).hasMessage("frame has protocol version " + version + ", this side speaks version 6");
             }
         }
 

@@ -1,14 +1,16 @@
 package io.imr.api.frame;
 
 /**
- * Tells the peer why the connection is about to close (or, for {@link Code#SEND_REFUSED}, why one
- * send was refused while the session goes on).
+ * Tells the peer why the connection is about to close (or, for {@link Code#SEND_REFUSED} and a
+ * {@link Code#RATE_LIMITED} naming a send, why one send was not taken while the session goes on).
  *
- * @param code    what kind of error
- * @param message a sentence for a person, saying what to do
- * @param ref     the client id of a refused send, or empty
+ * @param code             what kind of error
+ * @param message          a sentence for a person, saying what to do
+ * @param ref              the client id of a refused or limited send, or empty
+ * @param retryAfterMillis for {@link Code#RATE_LIMITED}: how long to wait before trying again, in milliseconds;
+ *                         0 otherwise
  */
-public record ErrorFrame(Code code, String message, String ref) implements Frame {
+public record ErrorFrame(Code code, String message, String ref, long retryAfterMillis) implements Frame {
 
     /** Kinds of error. Their numbers are the wire values; never reuse one. */
     public enum Code {
@@ -34,7 +36,14 @@ public record ErrorFrame(Code code, String message, String ref) implements Frame
          * The hello came from an earlier start of the device (a lower {@link Hello#incarnation()}) than the one
          * whose session is open: it does not replace it.
          */
-        STALE_HELLO(10);
+        STALE_HELLO(10),
+        /**
+         * A limit of the server was reached; try again after {@link #retryAfterMillis()}. With a {@link #ref()}
+         * (a send's client id): that send was not taken, the session goes on, and the device keeps the message
+         * in its outbox and sends nothing for that long (a back-off, never a loss). Without: the connection
+         * closes (too many sessions of the user, or connections from the address); reconnect no sooner.
+         */
+        RATE_LIMITED(11);
 
         private final int wire;
 
@@ -68,6 +77,14 @@ public record ErrorFrame(Code code, String message, String ref) implements Frame
         }
         Checks.nonEmpty("error", "message", message, 1024);
         Checks.text("error", "ref", ref, 200);
+        if (retryAfterMillis < 0 || (retryAfterMillis > 0) != (code == Code.RATE_LIMITED)) {
+            throw new IllegalArgumentException("error.retry_after_ms must be 0, or positive for RATE_LIMITED, got "
+                    + retryAfterMillis + " for " + code);
+        }
+    }
+
+    public ErrorFrame(Code code, String message, String ref) {
+        this(code, message, ref, 0);
     }
 
     public ErrorFrame(Code code, String message) {

@@ -19,9 +19,10 @@ public sealed interface Frame permits Hello, Welcome, ErrorFrame, Send, SendAck,
      * {@link Deliver} and {@link PullResult} compactly (ids derived on the receiver, see
      * {@link io.imr.api.ClientIds}); 4 added the committed cursor to {@link Pull}, so that a device may pull the
      * next page while it commits the last one; 5: the server trims inboxes (retention), and a
-     * {@link Welcome#cursor()} above the device's own position says that the seqs between expired.
+     * {@link Welcome#cursor()} above the device's own position says that the seqs between expired; 6 added
+     * {@link ErrorFrame.Code#RATE_LIMITED} and {@link ErrorFrame#retryAfterMillis()} (the server's limits).
      */
-    int PROTOCOL_VERSION = 5;
+    int PROTOCOL_VERSION = 6;
 
     /** The most messages one {@link Send}, {@link Deliver} or {@link PullResult} may carry. */
     int MAX_BATCH = 4096;

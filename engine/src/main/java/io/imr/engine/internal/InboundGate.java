@@ -166,7 +166,8 @@ public final class InboundGate {
                 public void send(Frame frame) {
                     if (frame instanceof SendAck ack) {
                         answered(ack.messages());
-                    } else if (frame instanceof ErrorFrame e && e.code() == ErrorFrame.Code.SEND_REFUSED) {
+                    } else if (frame instanceof ErrorFrame e && (e.code() == ErrorFrame.Code.SEND_REFUSED
+                            || (e.code() == ErrorFrame.Code.RATE_LIMITED && !e.ref().isEmpty()))) {
                         answered(1);
                     }
                     transport.send(frame);
@@ -180,6 +181,11 @@ public final class InboundGate {
                 @Override
                 public String describe() {
                     return transport.describe();
+                }
+
+                @Override
+                public String peerHost() {
+                    return transport.peerHost();
                 }
 
                 @Override

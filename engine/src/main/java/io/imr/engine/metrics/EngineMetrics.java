@@ -102,6 +102,13 @@ public final class EngineMetrics {
                 .tag(MetricNames.TAG_REASON, reason).register(registry).increment(amount);
     }
 
+    /** Something a limit of the server held back ({@link MetricNames#LIMITED}), of this kind. */
+    public void limited(String kind, long amount) {
+        Counter.builder(MetricNames.LIMITED).description("messages, pulls, sessions and connections a limit of the"
+                + " server held back (rate limits, max sessions per user, max connections per address)").tags(tags)
+                .tag(MetricNames.TAG_KIND, kind).register(registry).increment(amount);
+    }
+
     /** A hello refused as stale ({@link MetricNames#HELLOS_STALE}). */
     public void staleHello() {
         Counter.builder(MetricNames.HELLOS_STALE).description("in hellos").tags(tags).register(registry).increment();

@@ -86,6 +86,20 @@ public final class MetricNames {
      * confirmation frame the server's strategy does not use).
      */
     public static final String FRAMES_IGNORED = "imr.frames.ignored";
+    /**
+     * What a limit of the server held back, tagged with {@link #TAG_KIND}: {@code send} (an answer RATE_LIMITED to a
+     * message, sent again later; counted on the server and on the device, resends included), {@code pull} (a pull beyond pull-rate: answered late,
+     * or dropped when one already waits), {@code sessions} (a hello beyond max-sessions-per-user),
+     * {@code connections} (a connection beyond max-connections-per-address).
+     */
+    public static final String LIMITED = "imr.limited";
+    /** The tag of {@link #LIMITED}. */
+    public static final String TAG_KIND = "kind";
+    /** {@link #LIMITED}'s kinds. */
+    public static final String LIMITED_SEND = "send";
+    public static final String LIMITED_PULL = "pull";
+    public static final String LIMITED_SESSIONS = "sessions";
+    public static final String LIMITED_CONNECTIONS = "connections";
     /** {@link #FRAMES_IGNORED}'s reason for a confirmation of seqs never delivered to the device. */
     public static final String IGNORED_NOT_DELIVERED = "not-delivered";
     /** {@link #FRAMES_IGNORED}'s reason for a frame of another strategy. */

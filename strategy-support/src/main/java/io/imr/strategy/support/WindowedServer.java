@@ -155,8 +155,11 @@ public final class WindowedServer implements ServerReliability {
             if (ack.epoch() != epoch) {
                 return; // seqs of another numbering: an earlier session's
             }
-            if (ack.ranges().stream().anyMatch(r -> r.last() > maxSeq)) {
-                out.signal(Kind.IGNORED_NOT_DELIVERED, 1); // what lies above was never sent
+            for (Ack.Range r : ack.ranges()) {
+                if (r.last() > maxSeq) {
+                    out.signal(Kind.IGNORED_NOT_DELIVERED, 1); // what lies above was never sent
+                    break;
+                }
             }
             int left = 0;
             for (Ack.Range r : ack.ranges()) {

@@ -30,6 +30,12 @@ final class TcpConnection extends Connection {
         this.decoder = new LengthPrefixedDecoder(codec);
     }
 
+    @Override
+    public String peerHost() {
+        io.vertx.core.net.SocketAddress a = socket.remoteAddress();
+        return a == null || a.hostAddress() == null ? "" : a.hostAddress();
+    }
+
     private static NetSocketInternal internal(NetSocket socket) {
         if (socket instanceof NetSocketInternal s) {
             return s;

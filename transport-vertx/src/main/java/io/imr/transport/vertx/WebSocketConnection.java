@@ -31,6 +31,12 @@ final class WebSocketConnection extends Connection {
         this.masked = masked;
     }
 
+    @Override
+    public String peerHost() {
+        io.vertx.core.net.SocketAddress a = socket.remoteAddress();
+        return a == null || a.hostAddress() == null ? "" : a.hostAddress();
+    }
+
     private static WebSocketInternal internal(WebSocketBase socket) {
         if (socket instanceof WebSocketInternal s) {
             return s;
