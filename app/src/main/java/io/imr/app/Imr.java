@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
         description = "Reliable instant-message delivery: a message counts as received once the receiver's commit returned.",
         subcommands = {ServerCommand.class, TokenCommand.class, ReceiveCommand.class, SendCommand.class,
             InspectCommand.class, DemoCommand.class, SimulateCommand.class, SoakCommand.class, SessionsCommand.class,
-            BenchCommand.class, ProxyCommand.class, GrowthCommand.class,
+            BenchCommand.class, ProxyCommand.class, GrowthCommand.class, FuzzCommand.class,
             CommandLine.HelpCommand.class})
 public final class Imr implements Runnable {
 
