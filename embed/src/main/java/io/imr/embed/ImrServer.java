@@ -155,6 +155,8 @@ public final class ImrServer {
             transport = new VertxServerTransport(vertx, codec, engine::accept, engine.metrics()::frameBytes,
                     backPressure);
             transport.stats().register(registry, MetricNames.SIDE_SERVER);
+            // A connection to the WebSocket port has the hello timeout to become a WebSocket, then again for its hello.
+            transport.upgradeTimeout(engineConfig.helloTimeout());
             if (tlsCert != null) {
                 transport.tls(new Tls.Server(tlsCert, tlsKey));
             }
