@@ -105,7 +105,7 @@ final class FrameMutator {
 
     private Deliver deliver(long seq) {
         byte[] payload = randomBytes(1 + random.nextInt(48));
-        Message m = Message.of("someone", "o" + random.nextInt(100) + "-" + (1 + random.nextInt(1000)), user, seq, 1, System.currentTimeMillis(),
+        Message m = Message.of("someone", "o" + random.nextInt(100) + "-" + (1 + random.nextInt(1000)), user, seq, 1, 1_700_000_000_000L + random.nextInt(1 << 30),
                 payload, Checksums.crc32c(payload));
         return new Deliver(List.of(m), seq);
     }

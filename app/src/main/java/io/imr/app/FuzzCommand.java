@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
@@ -46,6 +49,11 @@ final class FuzzCommand implements Callable<Integer> {
             + " connections of each kind, a 3 s quiet phase, a hello timeout of 3 s and a heartbeat of 2 s (flags"
             + " given as well win)")
     boolean quick;
+
+    @Option(names = "--attacks", paramLabel = "NAME", split = ",", description = "the attacks to run, by name:"
+            + " random-bytes, mutated, truncated, oversized, length-2GiB, before-hello, bad-version, idle, slow-loris,"
+            + " never-read (default: all)")
+    List<String> attacks;
 
     @Option(names = "--idle-connections", paramLabel = "N", description = "connections opened and left idle in each"
             + " wave while the attack lasts: half TCP, a quarter to the WebSocket port never upgraded, a quarter"
@@ -116,6 +124,12 @@ final class FuzzCommand implements Callable<Integer> {
         require(rate > 0 && rate <= 10_000, "--rate must be above 0 and at most 10000, got " + rate);
         require(!serverHeap.isBlank() && serverHeap.matches("\\d+[kKmMgG]?"),
                 "--server-heap must be a JVM size like 512m or 1g, got \"" + serverHeap + "\"");
+        List<String> known = FuzzRun.attackNames();
+        Set<String> chosen = new LinkedHashSet<>(attacks == null || attacks.isEmpty() ? known : attacks);
+        for (String a : chosen) {
+            require(known.contains(a), "--attacks: unknown attack \"" + a + "\"; the attacks are "
+                    + String.join(", ", known));
+        }
         StrategyRegistry.load().get(strategy); // an unknown name is a usage error naming those there are
         long needed = idleCount + 3L * slow + 512;
         long limit = ProcessProbe.raiseOpenFileLimit(needed);
@@ -129,7 +143,7 @@ final class FuzzCommand implements Callable<Integer> {
         boolean passed = false;
         try {
             passed = new FuzzRun(new FuzzRun.Settings(s, frameBound, duration, idleCount, slow, neverReaders, threads,
-                    batch, probeEvery, rate, quietPhase, hello, beat, strategy, serverHeap, dir), this::token,
+                    batch, probeEvery, rate, quietPhase, hello, beat, strategy, serverHeap, dir, chosen), this::token,
                     System.out).run();
         } finally {
             if (data == null && passed) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -46,8 +47,24 @@ final class FuzzRun {
      */
     record Settings(long seed, long frames, Duration duration, int idle, int slowLoris, int neverReaders, int threads,
                     int batch, int probeEvery, double rate, Duration quiet, Duration helloTimeout, Duration heartbeat,
-                    String strategy, String heap, Path dir) {
+                    String strategy, String heap, Path dir, Set<String> attacks) {
     }
+
+    /** The names of the attacks that are not frame attacks. */
+    static final List<String> HELD = List.of("idle", "slow-loris", "never-read");
+
+    /** Every attack's name, as {@code --attacks} takes them. */
+    static List<String> attackNames() {
+        List<String> names = new ArrayList<>();
+        for (AttackInputs.Kind k : AttackInputs.Kind.values()) {
+            names.add(k.label);
+        }
+        names.addAll(HELD);
+        return names;
+    }
+
+    /** How long the pair exchanges messages before its quiet phase is measured. */
+    static final Duration WARM_UP = Duration.ofSeconds(3);
 
     /** Loopback addresses the fuzz connections come from: about 28,000 ephemeral ports each. */
     private static final int SOURCES = 8;
@@ -96,6 +113,9 @@ final class FuzzRun {
                         ProcessProbe.mib(before.heapAfterGc()), before.threads(), before.openFiles(),
                         ProcessProbe.mib(before.rss()));
                 pair.offer(s.rate());
+                // The first messages of a JVM run interpreted code: not the reference.
+                Thread.sleep(WARM_UP.toMillis());
+                pair.quietPhase();
                 Thread.sleep(s.quiet().toMillis());
                 out.printf("quiet phase %d s: %d messages, latency p50 %.1f ms, p99 %.1f ms%n", s.quiet().toSeconds(),
                         pair.latencyCount(0), pair.latencyMillis(0, 0.5), pair.latencyMillis(0, 0.99));
@@ -108,6 +128,9 @@ final class FuzzRun {
                 List<Thread> threads = new ArrayList<>();
                 int n = 0;
                 for (AttackInputs.Kind kind : AttackInputs.Kind.values()) {
+                    if (!s.attacks().contains(kind.label)) {
+                        continue;
+                    }
                     for (boolean ws : new boolean[] {false, true}) {
                         for (int i = 0; i < s.threads(); i++, n++) {
                             String device = "w" + n;
@@ -122,14 +145,16 @@ final class FuzzRun {
                 FrameMutator helloMaker = new FrameMutator(s.seed(), codec,
                         tokens.mint(server.secretFile(), "fuzz", "held"), "fuzz", "held");
                 Duration heldFor = s.helloTimeout().plus(slack);
-                threads.add(daemon(() -> waves(target, codec, s.idle(), 0, new byte[0], heldFor, stop, idle),
+                int idleCount = s.attacks().contains("idle") ? s.idle() : 0;
+                int slowCount = s.attacks().contains("slow-loris") ? s.slowLoris() : 0;
+                threads.add(daemon(() -> waves(target, codec, idleCount, 0, new byte[0], heldFor, stop, idle),
                         "fuzz-idle"));
                 byte[] slowHello = helloMaker.helloBody();
-                threads.add(daemon(() -> waves(target, codec, 0, s.slowLoris(), slowHello, heldFor, stop, slow),
+                threads.add(daemon(() -> waves(target, codec, 0, slowCount, slowHello, heldFor, stop, slow),
                         "fuzz-slow-loris"));
                 never = new NeverReaders(target, new FrameMutator(s.seed() + 1, codec,
                         tokens.mint(server.secretFile(), "fuzz", "never"), "fuzz", "never"), source(n + 1));
-                if (s.neverReaders() > 0) {
+                if (s.neverReaders() > 0 && s.attacks().contains("never-read")) {
                     never.start(s.neverReaders(), stop::get, giveUp::get);
                 }
                 threads.forEach(Thread::start);
@@ -181,8 +206,9 @@ final class FuzzRun {
                 pair.close();
             }
             reportFrames(tally, attackSeconds);
-            reportHeld("idle connections", idle, s.idle(), true);
-            reportHeld("slow-loris connections (one byte a second)", slow, 3 * s.slowLoris(), true);
+            reportHeld("idle connections", idle, s.attacks().contains("idle") ? s.idle() : 0, true);
+            reportHeld("slow-loris connections (one byte a second)", slow,
+                    s.attacks().contains("slow-loris") ? 3 * s.slowLoris() : 0, true);
             reportNeverReaders(never.ended());
             if (after != null) {
                 out.printf("server after: heap after GC %s (%+.1f MiB), %d threads (%+d), %,d open files (%+d), resident"
@@ -252,6 +278,9 @@ final class FuzzRun {
      */
     private void waves(FrameAttack.Target target, FrameCodec codec, int idle, int slowLoris, byte[] hello,
                        Duration within, AtomicBoolean stop, List<HeldConnections.Ended> into) {
+        if (idle == 0 && slowLoris == 0) {
+            return;
+        }
         int wave = 0;
         do {
             HeldConnections held;
@@ -334,7 +363,7 @@ final class FuzzRun {
     }
 
     private void reportNeverReaders(List<NeverReaders.Ended> ended) {
-        if (s.neverReaders() == 0) {
+        if (s.neverReaders() == 0 || !s.attacks().contains("never-read")) {
             return;
         }
         for (boolean ws : new boolean[] {false, true}) {

@@ -33,7 +33,7 @@ final class LegitPair implements AutoCloseable {
 
     /** Latencies of one phase, in nanoseconds, sorted on read. */
     private final List<long[]> latencies = new ArrayList<>();
-    private final int[] counts = new int[2];
+    private final int[] counts = new int[3];
     private final Path senderDir;
     private final Path receiverDir;
     private final ImrClient sender;
@@ -46,7 +46,8 @@ final class LegitPair implements AutoCloseable {
     private final AtomicInteger sent = new AtomicInteger();
     private final AtomicInteger sendFailures = new AtomicInteger();
     private final AtomicInteger received = new AtomicInteger();
-    private volatile int phase;
+    /** 2 while warming up (not reported), then 0 (quiet), then 1 (under attack). */
+    private volatile int phase = 2;
 
     /**
      * @param tcp the server's TCP address, HOST:PORT
@@ -57,6 +58,7 @@ final class LegitPair implements AutoCloseable {
         receiverDir = dir.resolve("bob-phone");
         latencies.add(new long[1 << 16]);
         latencies.add(new long[1 << 16]);
+        latencies.add(new long[1 << 10]);
         sender = ImrClient.builder().server(tcp).user(SENDER).device(SENDER_DEVICE).token(senderToken)
                 .dataDir(senderDir).build();
         receiver = ImrClient.builder().server(ws).user(RECEIVER).device(RECEIVER_DEVICE).token(receiverToken)
@@ -73,6 +75,11 @@ final class LegitPair implements AutoCloseable {
     void offer(double rate) {
         long period = Math.max(1, (long) (1e9 / rate));
         pacer.scheduleAtFixedRate(this::sendOne, 0, period, TimeUnit.NANOSECONDS);
+    }
+
+    /** Messages sent from now on count in phase 0 (quiet) rather than the warm-up, whose latency is not reported. */
+    void quietPhase() {
+        phase = 0;
     }
 
     /** Messages sent from now on count in phase 1 (under attack) rather than 0 (quiet). */
