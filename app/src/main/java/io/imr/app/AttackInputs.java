@@ -46,8 +46,10 @@ final class AttackInputs {
      * @param bytes    what it writes (after the WebSocket upgrade, and the hello), framed for its transport
      * @param frames   fuzz frames among the bytes
      * @param expected the error code the server must answer a probe with, or null when it is not predicted
+     * @param large    whether it is large enough (a 4 MiB WebSocket message) that under load the hello timeout may
+     *                 pass before the server has it all: the timeout's NOT_ALLOWED is then the right answer too
      */
-    record Attempt(boolean hello, byte[] bytes, int frames, ErrorFrame.Code expected) {
+    record Attempt(boolean hello, byte[] bytes, int frames, ErrorFrame.Code expected, boolean large) {
     }
 
     /** WebSocket messages above this are refused by Vert.x itself, before imr sees them. */
@@ -155,7 +157,7 @@ final class AttackInputs {
             }
             default -> throw new IllegalArgumentException(kind.toString());
         }
-        return new Attempt(hello, out.toByteArray(), n, expected);
+        return new Attempt(hello, out.toByteArray(), n, expected, kind == Kind.OVERSIZED && webSocket);
     }
 
     /**

@@ -97,7 +97,7 @@ final class FrameAttack implements Runnable {
                     out.write(webSocket ? RawWebSocket.binary(hello) : FrameMutator.withLength(hello));
                     Welcome w = reader.welcome();
                     if (w == null) {
-                        tally.ended(line, reader.answer(ServerAnswer.Outcome.CLOSE, "no welcome"), probe, null,
+                        tally.ended(line, reader.answer(ServerAnswer.Outcome.CLOSE, "no welcome"), probe, null, false,
                                 what + " (the hello was not welcomed)");
                         s.setSoLinger(true, 0);
                         return;
@@ -106,7 +106,7 @@ final class FrameAttack implements Runnable {
             } catch (IOException e) {
                 // The upgrade or the hello failed: not a fuzz frame yet; counted as a connection that could not start.
                 tally.ended(line, reader.answer(ServerAnswer.Outcome.RESET, "before the fuzz: " + e.getMessage()),
-                        false, null, what);
+                        false, null, false, what);
                 s.setSoLinger(true, 0);
                 return;
             }
@@ -131,7 +131,7 @@ final class FrameAttack implements Runnable {
                     // gone already
                 }
             }
-            tally.ended(line, answer, probe, a.expected(), what);
+            tally.ended(line, answer, probe, a.expected(), a.large(), what);
             // No TIME_WAIT left behind on either side: tens of thousands of connections a minute come and go.
             s.setSoLinger(true, 0);
         }
