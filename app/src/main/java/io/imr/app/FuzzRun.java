@@ -246,6 +246,14 @@ final class FuzzRun {
                 }
                 checkStore(server.storedInboxes(), pair.sent());
             }
+            Map<String, Integer> log = new java.util.TreeMap<>(server.logComplaints());
+            int lines = log.remove("lines");
+            out.printf("server log: %,d lines, %s%n", lines, log.isEmpty() ? "no exception escaped a handler and no thread"
+                    + " was reported blocked" : log.size() + " kinds of complaint: " + log);
+            if (!log.isEmpty()) {
+                fail("the server's log (" + server.log() + ") reports exceptions that escaped a handler or blocked"
+                        + " threads: " + log);
+            }
         }
         if (failures.isEmpty()) {
             out.println("imr fuzz: PASSED: the server stayed up, answered every bad frame with an error frame and a"

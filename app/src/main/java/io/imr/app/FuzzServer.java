@@ -95,6 +95,31 @@ final class FuzzServer implements AutoCloseable {
         return dir.resolve("server.log");
     }
 
+    /**
+     * What the server's log (its stderr) says that it should not: lines of an exception that escaped a handler
+     * ({@code SEVERE}, "Unhandled exception") and of a blocked event loop or worker (Vert.x's blocked-thread checker),
+     * counted by their first words; the total of its lines is under the key "lines".
+     */
+    Map<String, Integer> logComplaints() throws IOException {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        int lines = 0;
+        try (BufferedReader r = Files.newBufferedReader(log(), StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                lines++;
+                String kind = line.contains(" SEVERE ") ? "SEVERE" : line.contains("has been blocked for")
+                        ? "blocked thread" : line.contains("Unhandled exception") ? "unhandled exception" : null;
+                if (kind != null) {
+                    int colon = line.indexOf(": ", line.indexOf(kind.equals("SEVERE") ? "SEVERE" : "") + 1);
+                    String what = line.substring(Math.min(line.length(), colon < 0 ? 0 : colon + 2));
+                    out.merge(kind + ": " + (what.length() > 80 ? what.substring(0, 80) : what), 1, Integer::sum);
+                }
+            }
+        }
+        out.put("lines", lines);
+        return out;
+    }
+
     /** SIGTERM, and its exit code (-1: it did not end within the time given and was killed). */
     int stop(Duration within) throws InterruptedException {
         process.destroy();
