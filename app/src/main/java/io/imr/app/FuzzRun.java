@@ -180,7 +180,7 @@ final class FuzzRun {
                 // connections (each wave ends by its own bound), and of the clients that never read.
                 Thread giveUpTimer = daemon(() -> {
                     try {
-                        Thread.sleep(s.heartbeat().multipliedBy(3).plus(slack).toMillis());
+                        Thread.sleep(neverReadBound().toMillis());
                     } catch (InterruptedException e) {
                         return;
                     }
@@ -264,6 +264,16 @@ final class FuzzRun {
             failures.forEach(f -> out.println("  " + f));
         }
         return failures.isEmpty();
+    }
+
+    /**
+     * How long after the attack's end a client that never reads may still be open: the server closes a session it
+     * has heard nothing from for three heartbeats, checked once a heartbeat (so up to four after the last frame it
+     * read), forced 2 s later when its queue cannot flush; the last one opened was still being read when the attack
+     * ended, until its queue filled. Four heartbeats and 20 s.
+     */
+    private Duration neverReadBound() {
+        return s.heartbeat().multipliedBy(4).plusSeconds(20);
     }
 
     private void fail(String what) {
@@ -384,7 +394,7 @@ final class FuzzRun {
                     max, notClosed);
             if (notClosed > 0) {
                 fail("clients that never read (" + (ws ? "ws" : "tcp") + "): " + notClosed + " were still open "
-                        + s.heartbeat().multipliedBy(3).plusSeconds(10).toSeconds() + " s after the attack ended");
+                        + neverReadBound().toSeconds() + " s after the attack ended");
             }
         }
     }
