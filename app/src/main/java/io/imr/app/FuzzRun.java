@@ -210,6 +210,13 @@ final class FuzzRun {
             reportHeld("slow-loris connections (one byte a second)", slow,
                     s.attacks().contains("slow-loris") ? 3 * s.slowLoris() : 0, true);
             reportNeverReaders(never.ended());
+            long frameConnections = tally.lines().stream().mapToLong(l -> l.connections.sum()).sum();
+            out.printf("connections opened in all: %,d (frame attacks %,d, idle %,d, slow-loris %,d, never-read %,d),"
+                    + " at most about %,d at once; open-file limit %,d%n", frameConnections + idle.size() + slow.size()
+                    + never.ended().size(), frameConnections, idle.size(), slow.size(), never.ended().size(),
+                    (s.attacks().contains("idle") ? s.idle() : 0) + (s.attacks().contains("slow-loris")
+                            ? 3 * s.slowLoris() : 0) + 2 * s.threads() * AttackInputs.Kind.values().length
+                            + 2 * s.neverReaders(), ProcessProbe.openFileLimit());
             if (after != null) {
                 out.printf("server after: heap after GC %s (%+.1f MiB), %d threads (%+d), %,d open files (%+d), resident"
                                 + " %s%n", ProcessProbe.mib(after.heapAfterGc()),
