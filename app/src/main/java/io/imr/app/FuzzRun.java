@@ -253,13 +253,15 @@ final class FuzzRun {
                 }
                 checkStore(server.storedInboxes(), pair.sent());
             }
-            Map<String, Integer> log = new java.util.TreeMap<>(server.logComplaints());
-            int lines = log.remove("lines");
-            out.printf("server log: %,d lines, %s%n", lines, log.isEmpty() ? "no exception escaped a handler and no thread"
-                    + " was reported blocked" : log.size() + " kinds of complaint: " + log);
-            if (!log.isEmpty()) {
+            FuzzServer.Log log = server.readLog();
+            out.printf("server log: %,d lines; %s%n", log.lines(), log.complaints().isEmpty()
+                    ? "no exception escaped a handler and no thread was reported blocked"
+                    : log.complaints().size() + " kinds of complaint: " + log.complaints());
+            log.others().entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(5)
+                    .forEach(e -> out.printf("  %,6d x %s%n", e.getValue(), e.getKey()));
+            if (!log.complaints().isEmpty()) {
                 fail("the server's log (" + server.log() + ") reports exceptions that escaped a handler or blocked"
-                        + " threads: " + log);
+                        + " threads: " + log.complaints());
             }
         }
         if (failures.isEmpty()) {

@@ -96,28 +96,41 @@ final class FuzzServer implements AutoCloseable {
     }
 
     /**
-     * What the server's log (its stderr) says that it should not: lines of an exception that escaped a handler
-     * ({@code SEVERE}, "Unhandled exception") and of a blocked event loop or worker (Vert.x's blocked-thread checker),
-     * counted by their first words; the total of its lines is under the key "lines".
+     * What the server's log (its stderr) says.
+     *
+     * @param lines      its lines
+     * @param complaints lines of an exception that escaped a handler ({@code SEVERE}, "Unhandled exception") or of a
+     *                   thread Vert.x's checker saw blocked, counted by kind
+     * @param others     its other log records, counted by level, logger and message with numbers as N
      */
-    Map<String, Integer> logComplaints() throws IOException {
-        Map<String, Integer> out = new java.util.TreeMap<>();
+    record Log(int lines, Map<String, Integer> complaints, Map<String, Integer> others) {
+    }
+
+    private static final java.util.regex.Pattern RECORD =
+            java.util.regex.Pattern.compile("^\\d\\d:\\d\\d:\\d\\d (\\w+) (\\S+): (.*)$");
+
+    Log readLog() throws IOException {
+        Map<String, Integer> complaints = new java.util.TreeMap<>();
+        Map<String, Integer> others = new java.util.TreeMap<>();
         int lines = 0;
         try (BufferedReader r = Files.newBufferedReader(log(), StandardCharsets.UTF_8)) {
             String line;
             while ((line = r.readLine()) != null) {
                 lines++;
-                String kind = line.contains(" SEVERE ") ? "SEVERE" : line.contains("has been blocked for")
-                        ? "blocked thread" : line.contains("Unhandled exception") ? "unhandled exception" : null;
-                if (kind != null) {
-                    int colon = line.indexOf(": ", line.indexOf(kind.equals("SEVERE") ? "SEVERE" : "") + 1);
-                    String what = line.substring(Math.min(line.length(), colon < 0 ? 0 : colon + 2));
-                    out.merge(kind + ": " + (what.length() > 80 ? what.substring(0, 80) : what), 1, Integer::sum);
+                java.util.regex.Matcher m = RECORD.matcher(line);
+                String what = m.matches() ? m.group(3).replaceAll("\\d+", "N") : line;
+                what = what.length() > 90 ? what.substring(0, 90) + "..." : what;
+                if (line.contains("has been blocked for")) {
+                    complaints.merge("blocked thread: " + what, 1, Integer::sum);
+                } else if (line.contains(" SEVERE ") || line.contains("Unhandled exception")) {
+                    complaints.merge("SEVERE: " + what, 1, Integer::sum);
+                } else if (m.matches()) {
+                    String logger = m.group(2).substring(m.group(2).lastIndexOf('.') + 1);
+                    others.merge(m.group(1) + " " + logger + ": " + what, 1, Integer::sum);
                 }
             }
         }
-        out.put("lines", lines);
-        return out;
+        return new Log(lines, complaints, others);
     }
 
     /** SIGTERM, and its exit code (-1: it did not end within the time given and was killed). */
