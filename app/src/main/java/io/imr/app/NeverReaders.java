@@ -14,8 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 /**
- * Clients that never read: each says hello with a real token and then writes pulls and pings as fast as the socket
- * takes them, without ever reading a byte of what the server answers (its receive buffer is kept small). The server
+ * Clients that never read: each says hello with a real token, leaves the welcome unread for a second, and then writes
+ * pulls and pings as fast as the socket takes them, without ever reading a byte of what the server answers (its
+ * receive buffer is kept small). The server
  * must stop reading such a peer (back-pressure) and close it, by the liveness check or as a slow consumer, without
  * its memory growing with what it cannot deliver. One thread each; a closed one is replaced by a new connection
  * until told to stop.
@@ -26,15 +27,22 @@ final class NeverReaders {
     record Ended(boolean webSocket, double heldSeconds, long bytesWritten, boolean closedByServer) {
     }
 
+    /** How long a client waits after its hello, reading nothing, before it writes its pulls and pings. */
+    static final long HELLO_WAIT_MILLIS = 1_000;
+
     private final FrameAttack.Target target;
-    private final FrameMutator mutator;
+    private final java.util.function.IntFunction<FrameMutator> mutators;
     private final List<Ended> ended = new CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final String source;
 
-    NeverReaders(FrameAttack.Target target, FrameMutator mutator, String source) {
+    /**
+     * @param mutators the mutator of each client, by index: each says hello as a device of its own (hellos of one
+     *                 device would replace each other's session)
+     */
+    NeverReaders(FrameAttack.Target target, java.util.function.IntFunction<FrameMutator> mutators, String source) {
         this.target = target;
-        this.mutator = mutator;
+        this.mutators = mutators;
         this.source = source;
     }
 
@@ -45,8 +53,7 @@ final class NeverReaders {
      * @param giveUp whether to close the open ones ourselves (the server did not in time)
      */
     void start(int count, BooleanSupplier stop, BooleanSupplier giveUp) {
-        byte[] hello = mutator.helloBody();
-        FrameCodec codec = mutator.codec();
+        FrameCodec codec = mutators.apply(0).codec();
         ByteArrayOutputStream tcp = new ByteArrayOutputStream();
         ByteArrayOutputStream ws = new ByteArrayOutputStream();
         for (int i = 0; i < 64; i++) {
@@ -60,6 +67,7 @@ final class NeverReaders {
         for (int i = 0; i < 2 * count; i++) {
             boolean webSocket = i % 2 == 1;
             byte[] loop = webSocket ? ws.toByteArray() : tcp.toByteArray();
+            byte[] hello = mutators.apply(i).helloBody();
             byte[] first = webSocket ? RawWebSocket.binary(hello) : FrameMutator.withLength(hello);
             Thread t = new Thread(() -> {
                 while (!stop.getAsBoolean()) {
@@ -95,6 +103,9 @@ final class NeverReaders {
             }
             out.write(hello);
             written += hello.length;
+            // A device waits for its welcome before it sends more (a frame before it is refused, and the connection
+            // closed at once); this one lets the welcome sit unread, then never reads again.
+            Thread.sleep(HELLO_WAIT_MILLIS);
             // A watchdog: a write blocked on a full socket returns only when the server closes it, or we do.
             Thread self = Thread.currentThread();
             Thread watchdog = new Thread(() -> {
@@ -132,6 +143,9 @@ final class NeverReaders {
             }
         } catch (IOException e) {
             return new Ended(webSocket, (System.nanoTime() - t0) / 1e9, written, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Ended(webSocket, (System.nanoTime() - t0) / 1e9, written, false);
         }
     }
 
