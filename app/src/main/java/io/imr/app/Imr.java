@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServerCommand.class, TokenCommand.class, ReceiveCommand.class, SendCommand.class,
             InspectCommand.class, DemoCommand.class, SimulateCommand.class, SoakCommand.class, SessionsCommand.class,
             BenchCommand.class, ProxyCommand.class, GrowthCommand.class, KeysCommand.class, AdminCommand.class,
+            FuzzCommand.class,
             CommandLine.HelpCommand.class})
 public final class Imr implements Runnable {
 

@@ -169,6 +169,8 @@ public final class ImrServer {
             transport = new VertxServerTransport(vertx, codec, engine::accept, engine.metrics()::frameBytes,
                     backPressure);
             transport.stats().register(registry, MetricNames.SIDE_SERVER);
+            // A connection to the WebSocket port has the hello timeout to become a WebSocket, then again for its hello.
+            transport.upgradeTimeout(engineConfig.helloTimeout());
             Tls.Server tls = tlsCert == null ? null : new Tls.Server(tlsCert, tlsKey);
             if (tls != null) {
                 transport.tls(tls);

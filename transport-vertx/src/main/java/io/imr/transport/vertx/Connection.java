@@ -92,9 +92,16 @@ abstract class Connection implements FrameChannel {
     private final ReadStream<?> reading;
     private final WriteStream<?> writing;
 
-    /** Whether Vert.x's own view of the socket's write queue is that it is full. */
+    /**
+     * Whether Vert.x's own view of the socket's write queue is that it is full. A closed socket queues nothing: a
+     * closed WebSocket throws when asked (as each frame still queued at the close fails its write and comes here).
+     */
     private boolean socketWriteQueueFull() {
-        return writing.writeQueueFull();
+        try {
+            return writing.writeQueueFull();
+        } catch (IllegalStateException closed) {
+            return false;
+        }
     }
 
     /** Stops reading the socket (event loop). */

@@ -5,15 +5,22 @@ import io.imr.engine.FrameChannel;
 import io.imr.wire.FrameCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -70,6 +77,31 @@ public final class VertxServerTransport implements AutoCloseable {
         return this;
     }
 
+    /**
+     * How long a connection to the WebSocket port may take to be upgraded to a WebSocket before it is closed: the
+     * engine's hello timeout starts only once it is one. 10 s by default, as the engine's default hello timeout.
+     */
+    public static final Duration DEFAULT_UPGRADE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Marks the Netty channel of a connection that became a WebSocket. */
+    private static final AttributeKey<Boolean> UPGRADED = AttributeKey.valueOf("imr.upgraded");
+
+    private volatile Duration upgradeTimeout = DEFAULT_UPGRADE_TIMEOUT;
+
+    /**
+     * Sets how long a connection to the WebSocket listeners opened from now on may take to become a WebSocket (its
+     * HTTP upgrade request read and answered) before it is closed: without a bound, a peer that never finishes the
+     * request, or drips it a byte at a time, or sends a plain HTTP request and then nothing, holds its connection for
+     * as long as it likes. The server passes its hello timeout.
+     */
+    public VertxServerTransport upgradeTimeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the upgrade timeout must be more than 0, got " + timeout);
+        }
+        this.upgradeTimeout = timeout;
+        return this;
+    }
+
     /** The bounds each connection keeps. */
     public BackPressure limits() {
         return limits;
@@ -105,13 +137,17 @@ public final class VertxServerTransport implements AutoCloseable {
      */
     public Future<InetSocketAddress> listenWebSocket(String host, int port) {
         int limit = WebSocketConnection.vertxLimit(codec);
+        // No HTTP/2 over clear text: its detection waits for a connection's first bytes before the connection exists
+        // for the handler below, so a connection that sends nothing would escape the upgrade timeout.
         HttpServerOptions options = limits.applyTo(new HttpServerOptions().setTcpNoDelay(true).setReuseAddress(true)
-                .setMaxWebSocketFrameSize(limit).setMaxWebSocketMessageSize(limit));
+                .setMaxWebSocketFrameSize(limit).setMaxWebSocketMessageSize(limit).setHttp2ClearTextEnabled(false));
         Tls.Server t = tls;
         if (t != null) {
             t.applyTo(options);
         }
+        long upgradeMillis = upgradeTimeout.toMillis();
         HttpServer server = vertx.createHttpServer(options)
+                .connectionHandler(connection -> closeUnlessUpgraded(connection, upgradeMillis))
                 .webSocketHandler(this::acceptWebSocket)
                 .requestHandler(req -> req.response().setStatusCode(426)
                         .putHeader("content-type", "text/plain")
@@ -130,7 +166,23 @@ public final class VertxServerTransport implements AutoCloseable {
         c.start();
     }
 
+    /** Closes a connection to the WebSocket port that is not a WebSocket once the upgrade timeout passed. */
+    private static void closeUnlessUpgraded(HttpConnection connection, long millis) {
+        if (!(connection instanceof ConnectionBase c)) {
+            return; // not a Vert.x 5 HTTP/1.x connection: nothing to bound it with
+        }
+        Channel channel = c.channel();
+        channel.eventLoop().schedule(() -> {
+            if (channel.isActive() && channel.attr(UPGRADED).get() == null) {
+                channel.close();
+            }
+        }, millis, TimeUnit.MILLISECONDS);
+    }
+
     private void acceptWebSocket(ServerWebSocket socket) {
+        if (socket instanceof WebSocketInternal w) {
+            w.channelHandlerContext().channel().attr(UPGRADED).set(Boolean.TRUE);
+        }
         WebSocketConnection c = new WebSocketConnection(socket, codec, meter, limits, stats,
                 "device ws " + socket.remoteAddress(), false);
         c.handler(acceptor.apply(c));

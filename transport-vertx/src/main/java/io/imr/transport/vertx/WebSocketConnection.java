@@ -4,6 +4,7 @@ import io.imr.api.frame.ErrorFrame;
 import io.imr.api.frame.Frame;
 import io.imr.wire.FrameCodec;
 import io.imr.wire.ProtocolException;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketBase;
@@ -58,10 +59,23 @@ final class WebSocketConnection extends Connection {
                 "text messages are not part of the protocol; send each frame as one binary message")));
         socket.closeHandler(v -> closed("connection closed"));
         socket.exceptionHandler(e -> {
+            if (e instanceof CorruptedWebSocketFrameException || tooLargeMessage(e)) {
+                // A frame or message Vert.x refused before it became a message for us (too large, a length of 2 GiB,
+                // fragments past the limit, a bad opcode): answered as every bad frame is, with an error frame, then
+                // the close.
+                protocolError(new ProtocolException(ErrorFrame.Code.BAD_FRAME, "bad WebSocket frame: " + e.getMessage()));
+                return;
+            }
             closed("connection failed: " + e.getMessage());
             socket.close();
         });
         started();
+    }
+
+    /** Vert.x's refusal of fragments that add up to more than its message limit (it says so only in words). */
+    private static boolean tooLargeMessage(Throwable e) {
+        return e instanceof IllegalStateException && e.getMessage() != null
+                && e.getMessage().contains("to overflow max message size");
     }
 
     private void onMessage(Buffer message) {
