@@ -110,9 +110,18 @@ final class AdminCommand implements Runnable {
         }
     }
 
-    static String query(String user, String device) {
-        String q = "user=" + URLEncoder.encode(user, StandardCharsets.UTF_8);
-        return device == null ? q : q + "&device=" + URLEncoder.encode(device, StandardCharsets.UTF_8);
+    /** Whom a request is about: a user, and a device of it or every one. */
+    static final class Who {
+        @Option(names = "--user", required = true, paramLabel = "USER")
+        String user;
+
+        @Option(names = "--device", paramLabel = "DEVICE", description = "only this device")
+        String device;
+
+        String query() {
+            String q = "user=" + URLEncoder.encode(user, StandardCharsets.UTF_8);
+            return device == null ? q : q + "&device=" + URLEncoder.encode(device, StandardCharsets.UTF_8);
+        }
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = {
@@ -123,15 +132,12 @@ final class AdminCommand implements Runnable {
         @Mixin
         Endpoint endpoint;
 
-        @Option(names = "--user", required = true, paramLabel = "USER")
-        String user;
-
-        @Option(names = "--device", paramLabel = "DEVICE", description = "only this device")
-        String device;
+        @Mixin
+        Who who;
 
         @Override
         public Integer call() {
-            return endpoint.post("/admin/revoke", query(user, device));
+            return endpoint.post("/admin/revoke", who.query());
         }
     }
 
@@ -142,15 +148,12 @@ final class AdminCommand implements Runnable {
         @Mixin
         Endpoint endpoint;
 
-        @Option(names = "--user", required = true, paramLabel = "USER")
-        String user;
-
-        @Option(names = "--device", paramLabel = "DEVICE", description = "only this device")
-        String device;
+        @Mixin
+        Who who;
 
         @Override
         public Integer call() {
-            return endpoint.post("/admin/delete", query(user, device));
+            return endpoint.post("/admin/delete", who.query());
         }
     }
 }
