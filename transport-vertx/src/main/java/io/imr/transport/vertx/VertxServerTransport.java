@@ -38,6 +38,8 @@ public final class VertxServerTransport implements AutoCloseable {
     private final TransportStats stats = new TransportStats();
     private final List<NetServer> tcpServers = new ArrayList<>();
     private final List<HttpServer> httpServers = new ArrayList<>();
+    /** The listeners' deployments (guarded by tcpServers): undeployed when the transport stops. */
+    private final List<String> deployments = new ArrayList<>();
     /** TLS of the listeners opened from now on, or null for plain text. */
     private volatile Tls.Server tls;
 
@@ -120,12 +122,19 @@ public final class VertxServerTransport implements AutoCloseable {
         if (t != null) {
             t.applyTo(options);
         }
-        NetServer server = vertx.createNetServer(options).connectHandler(this::acceptTcp);
-        return server.listen(port, host).map(s -> {
+        return EventLoopListeners.deploy(vertx, port, -1, at -> {
+            NetServer server = vertx.createNetServer(options).connectHandler(this::acceptTcp);
+            return server.listen(at, host).map(s -> {
+                synchronized (tcpServers) {
+                    tcpServers.add(s);
+                }
+                return s.actualPort();
+            });
+        }).map(d -> {
             synchronized (tcpServers) {
-                tcpServers.add(s);
+                deployments.add(d.id());
             }
-            return new InetSocketAddress(host, s.actualPort());
+            return new InetSocketAddress(host, d.port());
         });
     }
 
@@ -146,17 +155,24 @@ public final class VertxServerTransport implements AutoCloseable {
             t.applyTo(options);
         }
         long upgradeMillis = upgradeTimeout.toMillis();
-        HttpServer server = vertx.createHttpServer(options)
-                .connectionHandler(connection -> closeUnlessUpgraded(connection, upgradeMillis))
-                .webSocketHandler(this::acceptWebSocket)
-                .requestHandler(req -> req.response().setStatusCode(426)
-                        .putHeader("content-type", "text/plain")
-                        .end("imr speaks WebSocket here: connect with a WebSocket client\n"));
-        return server.listen(port, host).map(s -> {
-            synchronized (httpServers) {
-                httpServers.add(s);
+        return EventLoopListeners.deploy(vertx, port, -2, at -> {
+            HttpServer server = vertx.createHttpServer(options)
+                    .connectionHandler(connection -> closeUnlessUpgraded(connection, upgradeMillis))
+                    .webSocketHandler(this::acceptWebSocket)
+                    .requestHandler(req -> req.response().setStatusCode(426)
+                            .putHeader("content-type", "text/plain")
+                            .end("imr speaks WebSocket here: connect with a WebSocket client\n"));
+            return server.listen(at, host).map(s -> {
+                synchronized (httpServers) {
+                    httpServers.add(s);
+                }
+                return s.actualPort();
+            });
+        }).map(d -> {
+            synchronized (tcpServers) {
+                deployments.add(d.id());
             }
-            return new InetSocketAddress(host, s.actualPort());
+            return new InetSocketAddress(host, d.port());
         });
     }
 
@@ -200,7 +216,18 @@ public final class VertxServerTransport implements AutoCloseable {
             httpServers.forEach(s -> closing.add(s.close()));
             httpServers.clear();
         }
-        return Future.all(closing).mapEmpty();
+        List<String> ids;
+        synchronized (tcpServers) {
+            ids = new ArrayList<>(deployments);
+            deployments.clear();
+        }
+        return Future.all(closing).compose(v -> {
+            List<Future<Void>> undeploying = new ArrayList<>();
+            for (String id : ids) {
+                undeploying.add(vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+            }
+            return Future.all(undeploying);
+        }).mapEmpty();
     }
 
     @Override
