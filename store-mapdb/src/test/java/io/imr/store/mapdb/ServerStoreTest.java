@@ -399,18 +399,7 @@ class ServerStoreTest {
         void formatFiveRefused(@TempDir Path old) throws Exception {
             // What format 5 wrote: its format record, bob's inbox with the generation in each record, a device state
             // of version 1 (epoch, cursor, confirmed), the run of alice's outbox and the generation.
-            Message m = Message.of("alice", "a1b2-1", "bob", 1, 1, 7_000, new byte[] {1, 2},
-                    io.imr.api.Checksums.crc32c(new byte[] {1, 2}));
-            StoreFiles.create(old, MapDbServerStore.DB_FILE, db -> {
-                db.treeMap("server.format", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY).createOrOpen()
-                        .put("format", new byte[] {5});
-                db.treeMap("server.inbox.5", org.mapdb.Serializer.BYTE_ARRAY, org.mapdb.Serializer.BYTE_ARRAY)
-                        .valuesOutsideNodesEnable().createOrOpen().put(NumberedKeys.key(NumberedKeys.prefix("bob"), 1),
-                                MessageBatchCodec.encode(1, List.of(m)));
-                db.treeMap("server.devices", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY).createOrOpen()
-                        .put("bob/phone", new Bytes.Writer(8).u8(1).varLong(1).varLong(1).varLong(1).toByteArray());
-                writeOldFormatRest(db);
-            }, new SyncCounter());
+            writeInboxAndDevice(old, 5, new Bytes.Writer(8).u8(1).varLong(1).varLong(1).varLong(1).toByteArray());
             assertRefusedUnchanged(old, 5);
         }
 
@@ -419,20 +408,25 @@ class ServerStoreTest {
                 + " never misread")
         void formatSixRefused(@TempDir Path old) throws Exception {
             // What format 6 wrote: a device state of version 2 (epoch, cursor, confirmed, lastSeen), and the rest.
+            writeInboxAndDevice(old, 6, new Bytes.Writer(8).u8(2).varLong(1).varLong(1).varLong(1).varLong(5_000)
+                    .toByteArray());
+            assertRefusedUnchanged(old, 6);
+        }
+
+        /** A store of an old format: its format record, bob's inbox of one message, bob's phone's record, the rest. */
+        private void writeInboxAndDevice(Path old, int format, byte[] device) throws Exception {
             Message m = Message.of("alice", "a1b2-1", "bob", 1, 1, 7_000, new byte[] {1, 2},
                     io.imr.api.Checksums.crc32c(new byte[] {1, 2}));
             StoreFiles.create(old, MapDbServerStore.DB_FILE, db -> {
                 db.treeMap("server.format", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY).createOrOpen()
-                        .put("format", new byte[] {6});
+                        .put("format", new byte[] {(byte) format});
                 db.treeMap("server.inbox.5", org.mapdb.Serializer.BYTE_ARRAY, org.mapdb.Serializer.BYTE_ARRAY)
                         .valuesOutsideNodesEnable().createOrOpen().put(NumberedKeys.key(NumberedKeys.prefix("bob"), 1),
                                 MessageBatchCodec.encode(1, List.of(m)));
                 db.treeMap("server.devices", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY).createOrOpen()
-                        .put("bob/phone", new Bytes.Writer(8).u8(2).varLong(1).varLong(1).varLong(1).varLong(5_000)
-                                .toByteArray());
+                        .put("bob/phone", device);
                 writeOldFormatRest(db);
             }, new SyncCounter());
-            assertRefusedUnchanged(old, 6);
         }
     }
 
