@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -102,6 +103,22 @@ final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--server-heap", paramLabel = "SIZE", description = "the server JVM's -Xmx (default 1g)")
     String serverHeap = "1g";
 
+    @Option(names = "--warm-up", paramLabel = "DURATION", converter = Converters.ZeroOrMoreDurationConverter.class,
+            description = "how long the frame attacks run before the quiet phase, so that the server's JIT has"
+                    + " compiled their paths before anything is measured (0s: none; default 20s, --quick 5s)")
+    Duration warmUp;
+
+    @Option(names = "--server-option", paramLabel = "NAME=VALUE", description = "a setting of the server under"
+            + " attack, as imr.server.NAME (repeatable), e.g. connection-rate=20 to attack a server with the limits a"
+            + " deployment facing the internet sets (default: none, every limit off)")
+    Map<String, String> serverOptions = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--share-cpus", description = "run the server, the legitimate pair and the attackers on every CPU"
+            + " (default: on Linux with 2 CPUs or more, the server alone on half of them and the pair beside the"
+            + " attackers, which run at the lowest priority, on the other half, as if the attackers were machines of"
+            + " their own)")
+    boolean shareCpus;
+
     @Option(names = "--data", paramLabel = "DIR", description = "where the server and the pair keep their data and the"
             + " server its log (default: a new temporary folder, deleted after a run that passed)")
     Path data;
@@ -113,6 +130,7 @@ final class FuzzCommand implements Callable<Integer> {
         int slow = slowLoris != null ? slowLoris : quick ? 2 : 10;
         Duration quietPhase = quiet != null ? quiet : Duration.ofSeconds(quick ? 3 : 10);
         Duration hello = helloTimeout != null ? helloTimeout : Duration.ofSeconds(quick ? 3 : 10);
+        Duration warm = warmUp != null ? warmUp : Duration.ofSeconds(quick ? 5 : 20);
         Duration beat = heartbeat != null ? heartbeat : Duration.ofSeconds(quick ? 2 : 10);
         require(frameBound >= 0, "--frames must be 0 or more, got " + frameBound);
         require(idleCount >= 0, "--idle-connections must be 0 or more, got " + idleCount);
@@ -130,6 +148,11 @@ final class FuzzCommand implements Callable<Integer> {
             require(known.contains(a), "--attacks: unknown attack \"" + a + "\"; the attacks are "
                     + String.join(", ", known));
         }
+        List<String> engineOptions = io.imr.engine.ServerEngineConfig.OPTIONS.stream().map(o -> o.name()).toList();
+        for (String name : serverOptions.keySet()) {
+            require(engineOptions.contains(name), "--server-option: unknown option \"" + name + "\"; the server's"
+                    + " options are " + String.join(", ", engineOptions));
+        }
         StrategyRegistry.load().get(strategy); // an unknown name is a usage error naming those there are
         long needed = idleCount + 3L * slow + 512;
         long limit = ProcessProbe.raiseOpenFileLimit(needed);
@@ -143,7 +166,8 @@ final class FuzzCommand implements Callable<Integer> {
         boolean passed = false;
         try {
             passed = new FuzzRun(new FuzzRun.Settings(s, frameBound, duration, idleCount, slow, neverReaders, threads,
-                    batch, probeEvery, rate, quietPhase, hello, beat, strategy, serverHeap, dir, chosen), this::token,
+                    batch, probeEvery, rate, quietPhase, hello, beat, strategy, serverHeap, dir, chosen, shareCpus,
+                    warm, serverOptions), this::token,
                     System.out).run();
         } finally {
             if (data == null && passed) {

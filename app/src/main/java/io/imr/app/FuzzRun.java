@@ -44,10 +44,14 @@ final class FuzzRun {
      * @param quiet          the quiet phase before the attack
      * @param helloTimeout   the server's hello timeout
      * @param heartbeat      the server's heartbeat
+     * @param shareCpus      every process on every CPU, rather than the {@link Placement#split() split} placement
+     * @param warmUp         how long the frame attacks warm the server up before the quiet phase (0: no warm-up)
+     * @param serverOptions  more of the server's settings ({@code imr.server.} options by name, as limits)
      */
     record Settings(long seed, long frames, Duration duration, int idle, int slowLoris, int neverReaders, int threads,
                     int batch, int probeEvery, double rate, Duration quiet, Duration helloTimeout, Duration heartbeat,
-                    String strategy, String heap, Path dir, Set<String> attacks) {
+                    String strategy, String heap, Path dir, Set<String> attacks, boolean shareCpus, Duration warmUp,
+                    Map<String, String> serverOptions) {
     }
 
     /** The names of the attacks that are not frame attacks. */
@@ -65,6 +69,67 @@ final class FuzzRun {
 
     /** How long the pair exchanges messages before its quiet phase is measured. */
     static final Duration WARM_UP = Duration.ofSeconds(3);
+
+    /**
+     * The threads of every chosen frame attack class, over TCP and WebSocket, not started; their connections are
+     * tallied in {@code tally} and end when {@code stop} says so.
+     */
+    private List<Thread> frameAttacks(long seed, FuzzServer server, FrameAttack.Target target, FrameCodec codec,
+                                      FuzzTally tally, AtomicBoolean stop) throws IOException {
+        List<Thread> threads = new ArrayList<>();
+        int n = 0;
+        for (AttackInputs.Kind kind : AttackInputs.Kind.values()) {
+            if (!s.attacks().contains(kind.label)) {
+                continue;
+            }
+            for (boolean ws : new boolean[] {false, true}) {
+                for (int i = 0; i < s.threads(); i++, n++) {
+                    String device = "w" + n;
+                    FrameMutator m = new FrameMutator(seed * 1_000_003L + n, codec,
+                            tokens.mint(server.secretFile(), "fuzz", device), "fuzz", device);
+                    FrameAttack attack = new FrameAttack(kind, ws, target, m, s.batch(), tally, stop::get,
+                            s.probeEvery(), source(n), s.helloTimeout().plus(Duration.ofSeconds(10)));
+                    threads.add(daemon(attack, "fuzz-" + FrameAttack.name(kind, ws).replace(' ', '-') + "-" + i));
+                }
+            }
+        }
+        return threads;
+    }
+
+    /**
+     * The warm-up: the frame attacks for {@link Settings#warmUp()} (with inputs of another seed, tallied apart and
+     * not reported), then a wait until the server's JIT compilers have settled: a JVM compiles the code of each
+     * path its input takes, and on the few CPUs of one machine that work would otherwise land in the quiet phase
+     * or the attack and be measured as their latency. Settled: less than 5% of a CPU over a second, at most 60 s.
+     */
+    private void warmUp(FuzzServer server, FrameAttack.Target target, FrameCodec codec) throws Exception {
+        if (s.warmUp().isZero()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        FuzzTally warm = new FuzzTally();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> threads = frameAttacks(~s.seed(), server, target, codec, warm, stop);
+        threads.forEach(Thread::start);
+        Thread.sleep(s.warmUp().toMillis());
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join();
+        }
+        double attacked = (System.nanoTime() - t0) / 1e9;
+        long t1 = System.nanoTime();
+        long last = ProcessProbe.compilerCpuMillis(server.pid());
+        boolean settled = last < 0;
+        while (!settled && System.nanoTime() - t1 < 60_000_000_000L) {
+            Thread.sleep(1000);
+            long now = ProcessProbe.compilerCpuMillis(server.pid());
+            settled = now - last < 50;
+            last = now;
+        }
+        out.printf("warm-up: frame attacks for %.1f s (%,d frames, not counted below), then %.1f s until the server's"
+                + " JIT compilers %s%n", attacked, warm.totalFrames(), (System.nanoTime() - t1) / 1e9,
+                last < 0 ? "(not readable here)" : settled ? "settled (under 5% of a CPU)" : "still compiled (60 s)");
+    }
 
     /** Loopback addresses the fuzz connections come from: about 28,000 ephemeral ports each. */
     private static final int SOURCES = 8;
@@ -84,10 +149,14 @@ final class FuzzRun {
     boolean run() throws Exception {
         FrameCodec codec = new FrameCodec();
         Duration slack = Duration.ofSeconds(10);
-        try (FuzzServer server = FuzzServer.start(s.dir().resolve("server"), s.strategy(), s.heap(), Map.of(
+        Placement placement = s.shareCpus() ? Placement.shared() : Placement.split();
+        Map<String, String> settings = new java.util.LinkedHashMap<>(Map.of(
                 "imr.server.hello-timeout", s.helloTimeout().toMillis() + "ms",
                 "imr.server.heartbeat", s.heartbeat().toMillis() + "ms",
-                "imr.wire.max-frame-bytes", Integer.toString(codec.maxFrameBytes())))) {
+                "imr.wire.max-frame-bytes", Integer.toString(codec.maxFrameBytes())));
+        s.serverOptions().forEach((k, v) -> settings.put("imr.server." + k, v));
+        try (FuzzServer server = FuzzServer.start(s.dir().resolve("server"), s.strategy(), s.heap(), settings,
+                placement)) {
             String[] hp = server.tcp.split(":");
             FrameAttack.Target target = new FrameAttack.Target(hp[0], Integer.parseInt(hp[1]),
                     Integer.parseInt(server.ws.substring(server.ws.lastIndexOf(':') + 1)));
@@ -95,9 +164,15 @@ final class FuzzRun {
                     + " heartbeat %d ms, max frame %,d bytes; open-file limit %,d%n", s.seed(), server.pid(), s.strategy(),
                     server.tcp, server.ws, server.metrics, s.helloTimeout().toMillis(), s.heartbeat().toMillis(),
                     codec.maxFrameBytes(), ProcessProbe.openFileLimit());
-            LegitPair pair = new LegitPair(s.dir().resolve("devices"), server.tcp, "ws://" + server.ws + "/imr",
+            RemotePair pair = new RemotePair(s.dir().resolve("devices"), server.tcp, "ws://" + server.ws + "/imr",
                     tokens.mint(server.secretFile(), LegitPair.SENDER, LegitPair.SENDER_DEVICE),
-                    tokens.mint(server.secretFile(), LegitPair.RECEIVER, LegitPair.RECEIVER_DEVICE));
+                    tokens.mint(server.secretFile(), LegitPair.RECEIVER, LegitPair.RECEIVER_DEVICE), placement);
+            String notPlaced = placement.applyToAttackers();
+            out.printf("placement: %s%s%n", placement.describe(), notPlaced.isEmpty() ? ""
+                    : " (could not be applied: " + notPlaced + ")");
+            if (!s.serverOptions().isEmpty()) {
+                out.printf("server options: %s%n", s.serverOptions());
+            }
             FuzzTally tally = new FuzzTally();
             List<HeldConnections.Ended> idle = new CopyOnWriteArrayList<>();
             List<HeldConnections.Ended> slow = new CopyOnWriteArrayList<>();
@@ -115,6 +190,7 @@ final class FuzzRun {
                 pair.offer(s.rate());
                 // The first messages of a JVM run interpreted code: not the reference.
                 Thread.sleep(WARM_UP.toMillis());
+                warmUp(server, target, codec);
                 pair.quietPhase();
                 Thread.sleep(s.quiet().toMillis());
                 out.printf("quiet phase %d s: %d messages, latency p50 %.1f ms, p99 %.1f ms%n", s.quiet().toSeconds(),
@@ -125,23 +201,8 @@ final class FuzzRun {
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicBoolean giveUp = new AtomicBoolean();
                 long t0 = System.nanoTime();
-                List<Thread> threads = new ArrayList<>();
-                int n = 0;
-                for (AttackInputs.Kind kind : AttackInputs.Kind.values()) {
-                    if (!s.attacks().contains(kind.label)) {
-                        continue;
-                    }
-                    for (boolean ws : new boolean[] {false, true}) {
-                        for (int i = 0; i < s.threads(); i++, n++) {
-                            String device = "w" + n;
-                            FrameMutator m = new FrameMutator(s.seed() * 1_000_003L + n, codec,
-                                    tokens.mint(server.secretFile(), "fuzz", device), "fuzz", device);
-                            FrameAttack attack = new FrameAttack(kind, ws, target, m, s.batch(), tally, stop::get,
-                                    s.probeEvery(), source(n), s.helloTimeout().plus(slack));
-                            threads.add(daemon(attack, "fuzz-" + FrameAttack.name(kind, ws).replace(' ', '-') + "-" + i));
-                        }
-                    }
-                }
+                List<Thread> threads = frameAttacks(s.seed(), server, target, codec, tally, stop);
+                int n = threads.size();
                 FrameMutator helloMaker = new FrameMutator(s.seed(), codec,
                         tokens.mint(server.secretFile(), "fuzz", "held"), "fuzz", "held");
                 Duration heldFor = s.helloTimeout().plus(slack);
@@ -388,7 +449,8 @@ final class FuzzRun {
                     + s.helloTimeout().toMillis() + " ms)");
         }
         long noError = ended.stream().filter(e -> e.closedByServer() && e.kind() != HeldConnections.Kind.WS_UPGRADE
-                && (e.answer().code() != io.imr.api.frame.ErrorFrame.Code.NOT_ALLOWED)).count();
+                && e.answer().code() != io.imr.api.frame.ErrorFrame.Code.NOT_ALLOWED
+                && e.answer().code() != io.imr.api.frame.ErrorFrame.Code.RATE_LIMITED).count();
         if (errorFrameOwed && noError > 0) {
             fail(what + ": " + noError + " closed without the NOT_ALLOWED error frame of the hello timeout");
         }

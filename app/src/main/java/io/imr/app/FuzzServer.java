@@ -40,15 +40,17 @@ final class FuzzServer implements AutoCloseable {
     /**
      * Starts a server in {@code dir} and waits until it listens.
      *
-     * @param settings {@code imr.*} settings given to it as system properties (hello timeout, heartbeat)
+     * @param settings  {@code imr.*} settings given to it as system properties (hello timeout, heartbeat)
+     * @param placement the CPUs it runs on
      */
-    static FuzzServer start(Path dir, String strategy, String heap, Map<String, String> settings) throws IOException {
+    static FuzzServer start(Path dir, String strategy, String heap, Map<String, String> settings, Placement placement)
+            throws IOException {
         Files.createDirectories(dir);
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
         settings.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
         List<String> args = List.of("server", "--listen", "127.0.0.1:0", "--ws-listen", "127.0.0.1:0", "--metrics",
                 "127.0.0.1:0", "--data", dir.resolve("data").toString(), "--strategy", strategy);
-        Process p = new ProcessBuilder(JavaProcess.command(jvm, Imr.class.getName(), args))
+        Process p = new ProcessBuilder(placement.server(JavaProcess.command(jvm, Imr.class.getName(), args)))
                 .redirectError(dir.resolve("server.log").toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         Map<String, String> lines = new LinkedHashMap<>();

@@ -63,6 +63,34 @@ public final class ProcessProbe {
         return out;
     }
 
+    /**
+     * CPU time, in milliseconds, the JIT compiler threads of a JVM process ({@code C1 CompilerThread*},
+     * {@code C2 CompilerThread*}) used so far, from {@code /proc/PID/task/*&#47;stat} (user and system time, in the
+     * kernel's fixed 100 ticks a second); -1 where that cannot be read (not Linux).
+     */
+    public static long compilerCpuMillis(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        long ticks = 0;
+        try (var t = Files.list(tasks)) {
+            for (Path task : (Iterable<Path>) t::iterator) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).strip();
+                    if (!comm.startsWith("C1 CompilerThre") && !comm.startsWith("C2 CompilerThre")) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException | RuntimeException gone) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return ticks * 10;
+    }
+
     /** This process's soft limit of open files. */
     public static long openFileLimit() throws IOException {
         Matcher m = OPEN_FILES.matcher(Files.readString(Path.of("/proc/self/limits")));

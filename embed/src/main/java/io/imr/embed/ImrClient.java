@@ -276,6 +276,7 @@ public final class ImrClient {
         private int writeHighWater = TransportOptions.WRITE_HIGH_WATER.defaultInt();
         private int writeLimit = TransportOptions.WRITE_LIMIT.defaultInt();
         private int socketBuffer = TransportOptions.SOCKET_BUFFER.defaultInt();
+        private int frameRate = TransportOptions.FRAME_RATE.defaultInt();
         private Vertx vertx;
 
         private Builder() {
@@ -304,6 +305,7 @@ public final class ImrClient {
             c.option(ImrConfig.CLIENT, TransportOptions.WRITE_HIGH_WATER).ifPresent(v -> writeHighWater = v);
             c.option(ImrConfig.CLIENT, TransportOptions.WRITE_LIMIT).ifPresent(v -> writeLimit = v);
             c.option(ImrConfig.CLIENT, TransportOptions.SOCKET_BUFFER).ifPresent(v -> socketBuffer = v);
+            c.option(ImrConfig.CLIENT, TransportOptions.FRAME_RATE).ifPresent(v -> frameRate = v);
             c.option(ImrConfig.WIRE, WireOptions.MAX_FRAME_BYTES).ifPresent(v -> maxFrameBytes = v);
             return this;
         }
@@ -447,6 +449,12 @@ public final class ImrClient {
             return this;
         }
 
+        /** {@link TransportOptions#FRAME_RATE}: 0 for none. */
+        public Builder frameRate(int framesPerSecond) {
+            this.frameRate = framesPerSecond;
+            return this;
+        }
+
         public Builder vertx(Vertx vertx) {
             this.vertx = vertx;
             return this;
@@ -477,7 +485,8 @@ public final class ImrClient {
                 throw new ConfigException("a client needs a data folder, a user and a device (or a store)");
             }
             WireOptions.MAX_FRAME_BYTES.check(maxFrameBytes);
-            BackPressure backPressure = TransportOptions.backPressure(writeHighWater, writeLimit, socketBuffer);
+            BackPressure backPressure = TransportOptions.backPressure(writeHighWater, writeLimit, socketBuffer,
+                    frameRate);
             StrategyRegistry strategyRegistry = registry != null ? registry : StrategyRegistry.load();
             List<String> offered = strategies != null ? strategies : offeredByDefault(strategyRegistry);
             options.validate(strategyRegistry, offered);

@@ -72,6 +72,7 @@ public final class ImrConfig {
     public static final String SERVER_WRITE_HIGH_WATER = SERVER + TransportOptions.WRITE_HIGH_WATER.name();
     public static final String SERVER_WRITE_LIMIT = SERVER + TransportOptions.WRITE_LIMIT.name();
     public static final String SERVER_SOCKET_BUFFER = SERVER + TransportOptions.SOCKET_BUFFER.name();
+    public static final String SERVER_FRAME_RATE = SERVER + TransportOptions.FRAME_RATE.name();
     public static final String MAX_FRAME_BYTES = WIRE + WireOptions.MAX_FRAME_BYTES.name();
     public static final String CLIENT_SERVER = CLIENT + "server";
     public static final String CLIENT_USER = CLIENT + "user";
@@ -88,6 +89,7 @@ public final class ImrConfig {
     public static final String CLIENT_WRITE_HIGH_WATER = CLIENT + TransportOptions.WRITE_HIGH_WATER.name();
     public static final String CLIENT_WRITE_LIMIT = CLIENT + TransportOptions.WRITE_LIMIT.name();
     public static final String CLIENT_SOCKET_BUFFER = CLIENT + TransportOptions.SOCKET_BUFFER.name();
+    public static final String CLIENT_FRAME_RATE = CLIENT + TransportOptions.FRAME_RATE.name();
 
     /**
      * System properties of the {@code imr} command itself, not settings: its log level ({@code -Dimr.log=FINE}) and
@@ -157,10 +159,14 @@ public final class ImrConfig {
                 + " for no limit");
         option(k, o, SERVER, ServerEngineConfig.MAX_CONNECTIONS_PER_ADDRESS, "connections one network address may"
                 + " have open at once; 0 for no limit");
+        option(k, o, SERVER, ServerEngineConfig.CONNECTION_RATE, "new connections a second one network address may"
+                + " open; more are closed at once with RATE_LIMITED; 0 for no limit");
         option(k, o, SERVER, TransportOptions.WRITE_HIGH_WATER, "bytes queued for a device before its connection"
                 + " stops reading it (reads again at half)");
         option(k, o, SERVER, TransportOptions.WRITE_LIMIT, "bytes queued for a device beyond which it is closed as"
                 + " a slow consumer; above write-high-water");
+        option(k, o, SERVER, TransportOptions.FRAME_RATE, "frames a second the server reads from one connection;"
+                + " beyond, it stops reading until the rate allows (TCP holds the device back); 0 for no limit");
         option(k, o, SERVER, TransportOptions.SOCKET_BUFFER, "each socket's kernel send and receive buffer in"
                 + " bytes, 0 for the system's auto-tuning");
         option(k, o, WIRE, WireOptions.MAX_FRAME_BYTES, "the largest frame accepted, in bytes");
@@ -183,6 +189,8 @@ public final class ImrConfig {
                 + " stops reading it (reads again at half)");
         option(k, o, CLIENT, TransportOptions.WRITE_LIMIT, "bytes queued for the server beyond which the"
                 + " connection is closed; above write-high-water");
+        option(k, o, CLIENT, TransportOptions.FRAME_RATE, "frames a second the client reads from its connection;"
+                + " 0 for no limit");
         option(k, o, CLIENT, TransportOptions.SOCKET_BUFFER, "the socket's kernel send and receive buffer in bytes,"
                 + " 0 for the system's auto-tuning");
         KNOWN = Collections.unmodifiableMap(k);

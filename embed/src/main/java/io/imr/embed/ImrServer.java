@@ -384,6 +384,7 @@ public final class ImrServer {
         private int writeHighWater = TransportOptions.WRITE_HIGH_WATER.defaultInt();
         private int writeLimit = TransportOptions.WRITE_LIMIT.defaultInt();
         private int socketBuffer = TransportOptions.SOCKET_BUFFER.defaultInt();
+        private int frameRate = TransportOptions.FRAME_RATE.defaultInt();
         private Vertx vertx;
 
         private Builder() {
@@ -424,9 +425,11 @@ public final class ImrServer {
             c.option(ImrConfig.SERVER, ServerEngineConfig.MAX_SESSIONS_PER_USER).ifPresent(engine::maxSessionsPerUser);
             c.option(ImrConfig.SERVER, ServerEngineConfig.MAX_CONNECTIONS_PER_ADDRESS)
                     .ifPresent(engine::maxConnectionsPerAddress);
+            c.option(ImrConfig.SERVER, ServerEngineConfig.CONNECTION_RATE).ifPresent(engine::connectionRate);
             c.option(ImrConfig.SERVER, TransportOptions.WRITE_HIGH_WATER).ifPresent(v -> writeHighWater = v);
             c.option(ImrConfig.SERVER, TransportOptions.WRITE_LIMIT).ifPresent(v -> writeLimit = v);
             c.option(ImrConfig.SERVER, TransportOptions.SOCKET_BUFFER).ifPresent(v -> socketBuffer = v);
+            c.option(ImrConfig.SERVER, TransportOptions.FRAME_RATE).ifPresent(v -> frameRate = v);
             c.option(ImrConfig.WIRE, WireOptions.MAX_FRAME_BYTES).ifPresent(v -> maxFrameBytes = v);
             return this;
         }
@@ -646,6 +649,12 @@ public final class ImrServer {
             return this;
         }
 
+        /** {@link ServerEngineConfig#CONNECTION_RATE}: 0 for none. */
+        public Builder connectionRate(int perSecond) {
+            engine.connectionRate(perSecond);
+            return this;
+        }
+
         /** {@link WireOptions#MAX_FRAME_BYTES}. */
         public Builder maxFrameBytes(int bytes) {
             this.maxFrameBytes = bytes;
@@ -667,6 +676,12 @@ public final class ImrServer {
         /** {@link TransportOptions#SOCKET_BUFFER}. */
         public Builder socketBuffer(int bytes) {
             this.socketBuffer = bytes;
+            return this;
+        }
+
+        /** {@link TransportOptions#FRAME_RATE}: 0 for none. */
+        public Builder frameRate(int framesPerSecond) {
+            this.frameRate = framesPerSecond;
             return this;
         }
 
@@ -700,7 +715,8 @@ public final class ImrServer {
                         + " token secret");
             }
             WireOptions.MAX_FRAME_BYTES.check(maxFrameBytes);
-            BackPressure backPressure = TransportOptions.backPressure(writeHighWater, writeLimit, socketBuffer);
+            BackPressure backPressure = TransportOptions.backPressure(writeHighWater, writeLimit, socketBuffer,
+                    frameRate);
             ServerEngineConfig config = engine.build();
             return new ImrServer(this, registry != null ? registry : StrategyRegistry.load(), config, backPressure);
         }

@@ -26,8 +26,15 @@ public final class TransportOptions {
     public static final IntOption SOCKET_BUFFER = new IntOption("socket-buffer", BackPressure.DEFAULT.socketBuffer(), 0,
             1 << 30);
 
+    /**
+     * Frames a second this side reads from one connection; beyond, it stops reading until the rate allows, so TCP
+     * holds the peer back ({@link BackPressure#frameRate()}); 0 for no limit.
+     */
+    public static final IntOption FRAME_RATE = new IntOption("frame-rate", 0, 0, 10_000_000);
+
     /** Every transport option. */
-    public static final List<OptionSpec<?>> OPTIONS = List.of(WRITE_HIGH_WATER, WRITE_LIMIT, SOCKET_BUFFER);
+    public static final List<OptionSpec<?>> OPTIONS = List.of(WRITE_HIGH_WATER, WRITE_LIMIT, SOCKET_BUFFER,
+            FRAME_RATE);
 
     private TransportOptions() {
     }
@@ -38,7 +45,8 @@ public final class TransportOptions {
      * @throws InvalidOptionException naming the option that is out of range, what is allowed and the value, or
      *                                when write-limit is not above write-high-water
      */
-    public static BackPressure backPressure(int writeHighWater, int writeLimit, int socketBuffer) {
+    public static BackPressure backPressure(int writeHighWater, int writeLimit, int socketBuffer, int frameRate) {
+        FRAME_RATE.check(frameRate);
         WRITE_HIGH_WATER.check(writeHighWater);
         WRITE_LIMIT.check(writeLimit);
         SOCKET_BUFFER.check(socketBuffer);
@@ -48,6 +56,6 @@ public final class TransportOptions {
                     + " mark before it is closed as a slow consumer");
         }
         // The low-water mark as BackPressure.withWriteHighWater makes it.
-        return new BackPressure(writeHighWater, writeHighWater / 2, writeLimit, socketBuffer);
+        return new BackPressure(writeHighWater, writeHighWater / 2, writeLimit, socketBuffer, frameRate);
     }
 }

@@ -90,11 +90,11 @@ class EmbedOptionsTest {
     }
 
     /** The transport's bounds as a record named after the options, for the walk (BackPressure's limit is a long). */
-    public record Bounds(int writeHighWater, int writeLimit, int socketBuffer) {
+    public record Bounds(int writeHighWater, int writeLimit, int socketBuffer, int frameRate) {
         static Bounds of(BackPressure b) {
             assertThat(b.writeLowWater()).as("the low-water mark is half the high one")
                     .isEqualTo(b.writeHighWater() / 2);
-            return new Bounds(b.writeHighWater(), Math.toIntExact(b.writeLimit()), b.socketBuffer());
+            return new Bounds(b.writeHighWater(), Math.toIntExact(b.writeLimit()), b.socketBuffer(), b.frameRate());
         }
     }
 
@@ -113,6 +113,15 @@ class EmbedOptionsTest {
                 server.writeHighWater(bytes);
             } else {
                 client.writeHighWater(bytes);
+            }
+            return this;
+        }
+
+        public TransportSetters frameRate(int framesPerSecond) {
+            if (server != null) {
+                server.frameRate(framesPerSecond);
+            } else {
+                client.frameRate(framesPerSecond);
             }
             return this;
         }

@@ -120,4 +120,78 @@ class LimitsTest {
             Cluster.join(server.close());
         }
     }
+
+    @Test
+    @DisplayName("connection-rate: over TCP and WebSocket, a connection beyond the address's rate gets RATE_LIMITED and"
+            + " the close at once; a WebSocket is closed as soon as the peer answers the close frame")
+    void connectionRate() throws Exception {
+        ImrServer server = ImrServer.builder().dataDir(dir.resolve("server")).secret(Cluster.SECRET)
+                .tcp(new HostPort("127.0.0.1", 0)).webSocket(new HostPort("127.0.0.1", 0)).connectionRate(1).build();
+        Cluster.join(server.start());
+        // All three within a few milliseconds, so that the bucket has no time to refill: the first takes the
+        // address's one token (which of the TCP ones the server accepts first is its choice: both are read).
+        try (Socket first = new Socket(); Socket tcp = new Socket(); Socket ws = new Socket()) {
+            first.connect(server.tcpAddress(), 10_000);
+            tcp.connect(server.tcpAddress(), 10_000);
+            ws.connect(server.webSocketAddress(), 10_000);
+            Socket refused = refusedOf(first, tcp);
+            {
+                refused.setSoTimeout(10_000);
+                LengthPrefixedDecoder decoder = new LengthPrefixedDecoder(new FrameCodec());
+                InputStream in = refused.getInputStream();
+                List<Frame> frames = new ArrayList<>();
+                byte[] buf = new byte[4096];
+                int r;
+                while ((r = in.read(buf)) > 0) {
+                    frames.addAll(decoder.feed(buf, 0, r));
+                }
+                assertThat(frames).singleElement().isInstanceOfSatisfying(ErrorFrame.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorFrame.Code.RATE_LIMITED);
+                    assertThat(e.retryAfterMillis()).isBetween(1L, 1000L);
+                    assertThat(e.message()).contains("at most 1 a second");
+                });
+            }
+            {
+                ws.setSoTimeout(10_000);
+                ws.getOutputStream().write(("GET /imr HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: aW1yLWZ1enota2V5LTE2Yg==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                InputStream in = ws.getInputStream();
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    head.append((char) in.read());
+                }
+                assertThat(head.toString()).startsWith("HTTP/1.1 101");
+                int opcode = in.read() & 0x0F;
+                byte[] body = in.readNBytes(in.read() & 0x7F);
+                assertThat(opcode).isEqualTo(0x2);
+                assertThat(new FrameCodec().decode(body)).isInstanceOfSatisfying(ErrorFrame.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorFrame.Code.RATE_LIMITED));
+                assertThat(in.read() & 0x0F).as("then a close frame").isEqualTo(0x8);
+                in.readNBytes(in.read() & 0x7F);
+                long answered = System.nanoTime();
+                ws.getOutputStream().write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xE8});
+                assertThat(in.read()).as("the server closes the socket").isEqualTo(-1);
+                assertThat((System.nanoTime() - answered) / 1e9).as("seconds from the answer to the close, not"
+                        + " Vert.x's closing timeout").isLessThan(3.0);
+            }
+            assertThat(limited(server, "connection-rate")).isEqualTo(2);
+        } finally {
+            Cluster.join(server.close());
+        }
+    }
+
+    /** Of two sockets just connected, the one the server closed at once (the other waits for its hello). */
+    private static Socket refusedOf(Socket a, Socket b) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < until) {
+            for (Socket s : List.of(a, b)) {
+                if (s.getInputStream().available() > 0) {
+                    return s;
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("neither connection was answered within 10 s");
+    }
 }

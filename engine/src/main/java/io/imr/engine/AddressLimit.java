@@ -1,20 +1,68 @@
 package io.imr.engine;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Connections open per network address ({@link ServerEngineConfig#maxConnectionsPerAddress()}): a connection is let
- * in while its address has fewer than the maximum open, and counted out when it closes. Thread-safe: transports
- * accept and close from any thread. An address with none open is forgotten (bounded memory).
+ * The limits of each network address: connections open at once ({@link ServerEngineConfig#maxConnectionsPerAddress()};
+ * a connection is let in while its address has fewer than the maximum open, and counted out when it closes) and new
+ * connections a second ({@link ServerEngineConfig#connectionRate()}, a token bucket of one second's worth per
+ * address). Thread-safe: transports accept and close from any thread. An address with none open is forgotten, and
+ * so is a bucket that has filled up again (swept every {@link #SWEEP_EVERY} new connections): memory stays bounded
+ * by the addresses active in the last second or so.
  */
 final class AddressLimit {
 
-    private final int max;
-    private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
+    /** New connections between two sweeps of the buckets. */
+    static final int SWEEP_EVERY = 4096;
 
-    /** @param max connections per address; 0 for no limit */
-    AddressLimit(int max) {
+    private final int max;
+    private final int rate;
+    private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    private final AtomicInteger sinceSweep = new AtomicInteger();
+
+    /**
+     * @param max  connections per address; 0 for no limit
+     * @param rate new connections a second per address; 0 for no limit
+     */
+    AddressLimit(int max, int rate) {
         this.max = max;
+        this.rate = rate;
+    }
+
+    /**
+     * Takes a new connection of {@code host} from its address's bucket.
+     *
+     * @return 0 when it may go on; else nanoseconds until its address may open another (nothing taken)
+     */
+    long admit(String host, long nowNanos) {
+        if (rate == 0 || host.isEmpty()) {
+            return 0;
+        }
+        if (sinceSweep.incrementAndGet() >= SWEEP_EVERY) {
+            sinceSweep.set(0);
+            buckets.entrySet().removeIf(e -> {
+                synchronized (e.getValue()) {
+                    return e.getValue().isFull(nowNanos);
+                }
+            });
+        }
+        long[] wait = new long[1];
+        buckets.compute(host, (h, b) -> {
+            TokenBucket bucket = b != null ? b : new TokenBucket(rate, rate, nowNanos);
+            synchronized (bucket) {
+                wait[0] = bucket.take(nowNanos);
+            }
+            return bucket;
+        });
+        return wait[0];
+    }
+
+    /** Addresses with a bucket now (for tests: the sweep bounds them). */
+    int buckets() {
+        return buckets.size();
     }
 
     /** Counts a new connection of {@code host} in; false (nothing counted) when its address has the maximum open. */

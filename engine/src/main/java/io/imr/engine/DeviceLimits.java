@@ -1,6 +1,5 @@
 package io.imr.engine;
 
-import io.imr.engine.internal.TokenBucket;
 import java.util.HashMap;
 import java.util.Map;
 

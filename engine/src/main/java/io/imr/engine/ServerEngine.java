@@ -59,6 +59,17 @@ public final class ServerEngine implements AutoCloseable {
     /** How long a connection refused for its address is told to wait before it tries again. */
     static final long CONNECTIONS_RETRY_MILLIS = 5_000;
 
+    /** The handler of a connection a limit closed at once: nothing of it is read, and it was never counted in. */
+    private static final ConnectionHandler NOT_LET_IN = new ConnectionHandler() {
+        @Override
+        public void onFrame(io.imr.api.frame.Frame frame) {
+        }
+
+        @Override
+        public void onClosed(String reason) {
+        }
+    };
+
     private final Map<Principal, ServerDevice> devices = new HashMap<>();
     private final Map<String, List<ServerDevice>> devicesByUser = new HashMap<>();
     private final AtomicInteger sessionCount = new AtomicInteger();
@@ -80,7 +91,7 @@ public final class ServerEngine implements AutoCloseable {
         this.options = options;
         strategy.validate(options);
         this.runtime = runtime;
-        this.addresses = new AddressLimit(config.maxConnectionsPerAddress());
+        this.addresses = new AddressLimit(config.maxConnectionsPerAddress(), config.connectionRate());
         this.metrics = new EngineMetrics(registry, MetricNames.SIDE_SERVER, strategy.name());
         metrics.gauge(MetricNames.SESSIONS, sessionCount::get);
         metrics.gauge(MetricNames.UNCONFIRMED, unconfirmed::get);
@@ -138,22 +149,20 @@ public final class ServerEngine implements AutoCloseable {
      */
     public ConnectionHandler accept(FrameChannel channel) {
         String host = channel.peerHost();
+        long wait = addresses.admit(host, runtime.nanoTime());
+        if (wait > 0) {
+            metrics.limited(MetricNames.LIMITED_CONNECTION_RATE, 1);
+            channel.close(new ErrorFrame(ErrorFrame.Code.RATE_LIMITED, "too many new connections from this address:"
+                    + " this server takes at most " + config.connectionRate() + " a second from one; try again later",
+                    "", Math.max(1, (wait + 999_999) / 1_000_000)));
+            return NOT_LET_IN;
+        }
         if (!addresses.enter(host)) {
             metrics.limited(MetricNames.LIMITED_CONNECTIONS, 1);
             channel.close(new ErrorFrame(ErrorFrame.Code.RATE_LIMITED, "this address has "
                     + config.maxConnectionsPerAddress() + " connections open, the most this server allows; close one,"
                     + " or try again later", "", CONNECTIONS_RETRY_MILLIS));
-            return new ConnectionHandler() {
-                @Override
-                public void onFrame(io.imr.api.frame.Frame frame) {
-                    // Closed already: nothing of it is read.
-                }
-
-                @Override
-                public void onClosed(String reason) {
-                    // Never counted in.
-                }
-            };
+            return NOT_LET_IN;
         }
         // Back-pressure (G7): the gate pauses the connection's reading while too much of its work waits here.
         InboundGate.Gated gated = inbound.open(channel);

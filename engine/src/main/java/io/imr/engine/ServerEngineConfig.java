@@ -54,12 +54,17 @@ import java.util.List;
  * @param maxConnectionsPerAddress {@code max-connections-per-address}: connections one network address may have
  *                             open at once (before or after its hello); one beyond is closed with
  *                             {@code RATE_LIMITED}; 0 (the default) for no limit
+ * @param connectionRate       {@code connection-rate}: new connections a second one network address may open (a
+ *                             token bucket holding one second's worth); one beyond is closed at once with
+ *                             {@code RATE_LIMITED} and a retry delay, before anything it sends is read: a flood of
+ *                             connections from one address costs the server an accept and a close each; 0 (the
+ *                             default) for no limit
  */
 public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int maxPendingSends,
                                  Duration deviceIdleEviction, int inboundFrames, int inboundEngineFrames,
                                  int inboundSends, Duration retireAfter, Duration retentionSweep, Duration maxAge,
                                  int maxCount, int sendRate, int sendBurst, int pullRate, int maxPayload,
-                                 int maxSessionsPerUser, int maxConnectionsPerAddress) {
+                                 int maxSessionsPerUser, int maxConnectionsPerAddress, int connectionRate) {
 
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HELLO_TIMEOUT = Duration.ofSeconds(10);
@@ -104,12 +109,13 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
     public static final IntOption MAX_SESSIONS_PER_USER = new IntOption("max-sessions-per-user", 0, 0, 1_000_000);
     public static final IntOption MAX_CONNECTIONS_PER_ADDRESS = new IntOption("max-connections-per-address", 0, 0,
             10_000_000);
+    public static final IntOption CONNECTION_RATE = new IntOption("connection-rate", 0, 0, 10_000_000);
 
     /** Every option, in the order of the record's components. */
     public static final List<OptionSpec<?>> OPTIONS = List.of(HEARTBEAT, HELLO_TIMEOUT, MAX_PENDING_SENDS,
             DEVICE_IDLE_EVICTION, INBOUND_FRAMES, INBOUND_ENGINE_FRAMES, INBOUND_SENDS, RETIRE_AFTER, RETENTION_SWEEP,
             MAX_AGE, MAX_COUNT, SEND_RATE, SEND_BURST, PULL_RATE, MAX_PAYLOAD, MAX_SESSIONS_PER_USER,
-            MAX_CONNECTIONS_PER_ADDRESS);
+            MAX_CONNECTIONS_PER_ADDRESS, CONNECTION_RATE);
 
     /** Every option at its default. */
     public static final ServerEngineConfig DEFAULT = builder().build();
@@ -137,6 +143,7 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
         MAX_PAYLOAD.check(maxPayload);
         MAX_SESSIONS_PER_USER.check(maxSessionsPerUser);
         MAX_CONNECTIONS_PER_ADDRESS.check(maxConnectionsPerAddress);
+        CONNECTION_RATE.check(connectionRate);
     }
 
     /** The largest payload this server stores: max-payload, or the protocol's limit when it is 0. */
@@ -156,7 +163,7 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
                 .inboundEngineFrames(inboundEngineFrames).inboundSends(inboundSends).retireAfter(retireAfter)
                 .retentionSweep(retentionSweep).maxAge(maxAge).maxCount(maxCount).sendRate(sendRate)
                 .sendBurst(sendBurst).pullRate(pullRate).maxPayload(maxPayload).maxSessionsPerUser(maxSessionsPerUser)
-                .maxConnectionsPerAddress(maxConnectionsPerAddress);
+                .maxConnectionsPerAddress(maxConnectionsPerAddress).connectionRate(connectionRate);
     }
 
     /** Settings of a server engine, each starting at its default; {@link #build()} checks them. */
@@ -178,6 +185,7 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
         private int maxPayload;
         private int maxSessionsPerUser;
         private int maxConnectionsPerAddress;
+        private int connectionRate;
 
         private Builder() {
         }
@@ -284,11 +292,17 @@ public record ServerEngineConfig(Duration heartbeat, Duration helloTimeout, int 
             return this;
         }
 
+        /** {@link ServerEngineConfig#CONNECTION_RATE}. */
+        public Builder connectionRate(int value) {
+            connectionRate = value;
+            return this;
+        }
+
         /** @throws InvalidOptionException naming the option that is wrong, what is allowed and the value */
         public ServerEngineConfig build() {
             return new ServerEngineConfig(heartbeat, helloTimeout, maxPendingSends, deviceIdleEviction, inboundFrames,
                     inboundEngineFrames, inboundSends, retireAfter, retentionSweep, maxAge, maxCount, sendRate, sendBurst,
-                    pullRate, maxPayload, maxSessionsPerUser, maxConnectionsPerAddress);
+                    pullRate, maxPayload, maxSessionsPerUser, maxConnectionsPerAddress, connectionRate);
         }
     }
 }

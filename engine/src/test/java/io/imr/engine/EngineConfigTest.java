@@ -92,7 +92,9 @@ class EngineConfigTest {
                 new Field<>(ServerEngineConfig.MAX_SESSIONS_PER_USER, (b, v) -> b.maxSessionsPerUser((Integer) v),
                         ServerEngineConfig::maxSessionsPerUser),
                 new Field<>(ServerEngineConfig.MAX_CONNECTIONS_PER_ADDRESS,
-                        (b, v) -> b.maxConnectionsPerAddress((Integer) v), ServerEngineConfig::maxConnectionsPerAddress));
+                        (b, v) -> b.maxConnectionsPerAddress((Integer) v), ServerEngineConfig::maxConnectionsPerAddress),
+                new Field<>(ServerEngineConfig.CONNECTION_RATE,
+                        (b, v) -> b.connectionRate((Integer) v), ServerEngineConfig::connectionRate));
 
         @Test
         @DisplayName("start from the named defaults, which are their specs' defaults")
@@ -100,7 +102,7 @@ class EngineConfigTest {
             ServerEngineConfig c = ServerEngineConfig.builder().build();
             assertThat(c).isEqualTo(ServerEngineConfig.DEFAULT).isEqualTo(new ServerEngineConfig(
                     Duration.ofSeconds(10), Duration.ofSeconds(10), 8192, Duration.ofMinutes(5), 1024, 32_768, 4096,
-                    Duration.ofDays(30), Duration.ofSeconds(10), Duration.ZERO, 0, 0, 0, 0, 0, 0, 0));
+                    Duration.ofDays(30), Duration.ofSeconds(10), Duration.ZERO, 0, 0, 0, 0, 0, 0, 0, 0));
             assertThat(c.heartbeat()).isEqualTo(ServerEngineConfig.DEFAULT_HEARTBEAT);
             for (var f : fields) {
                 assertThat(f.get().apply(c)).as(f.spec().name()).isEqualTo(f.spec().defaultValue());
@@ -127,7 +129,7 @@ class EngineConfigTest {
             ServerEngineConfig d = c.toBuilder().helloTimeout(Duration.ofSeconds(2)).build();
             assertThat(d).isEqualTo(new ServerEngineConfig(Duration.ofSeconds(1), Duration.ofSeconds(2), 8192,
                     Duration.ofMinutes(5), 1024, 32_768, 4096, Duration.ofDays(30), Duration.ofSeconds(10), Duration.ZERO,
-                    0, 0, 0, 0, 0, 0, 0));
+                    0, 0, 0, 0, 0, 0, 0, 0));
             assertThat(c.helloTimeout()).as("the original is unchanged").isEqualTo(Duration.ofSeconds(10));
         }
     }

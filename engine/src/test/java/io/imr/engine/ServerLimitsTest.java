@@ -217,4 +217,52 @@ class ServerLimitsTest {
         server.engine.accept(fourth);
         assertThat(fourth.closed).isFalse();
     }
+
+    @Test
+    @DisplayName("connection-rate: a connection beyond the address's second's worth is closed at once with"
+            + " RATE_LIMITED and the wait until its next; other addresses are not held back; the bucket refills")
+    void connectionRate() {
+        start(ServerEngineConfig.builder().connectionRate(3));
+        List<FakeChannel> channels = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            FakeChannel c = new FakeChannel();
+            c.host = "10.0.0.1";
+            channels.add(c);
+            server.engine.accept(c);
+        }
+        server.runtime.runDue();
+        assertThat(channels.subList(0, 3)).allSatisfy(c -> assertThat(c.closed).isFalse());
+        ErrorFrame refused = channels.get(3).closedWith;
+        assertThat(refused.code()).isEqualTo(ErrorFrame.Code.RATE_LIMITED);
+        assertThat(refused.retryAfterMillis()).as("a third of a second: one token at 3 a second")
+                .isBetween(300L, 334L);
+        assertThat(refused.message()).contains("at most 3 a second");
+        assertThat(limited("connection-rate")).isEqualTo(1);
+        FakeChannel other = new FakeChannel();
+        other.host = "10.0.0.2";
+        server.engine.accept(other);
+        assertThat(other.closed).as("another address").isFalse();
+        server.runtime.advance(SECOND / 2);
+        FakeChannel later = new FakeChannel();
+        later.host = "10.0.0.1";
+        server.engine.accept(later);
+        server.runtime.runDue();
+        assertThat(later.closed).as("a token came back after a third of a second").isFalse();
+    }
+
+    @Test
+    @DisplayName("connection-rate: the buckets of addresses gone quiet are forgotten, so an attacker rotating"
+            + " addresses cannot grow the server's memory")
+    void connectionRateForgetsQuietAddresses() {
+        AddressLimit limit = new AddressLimit(0, 10);
+        long now = 0;
+        for (int i = 0; i < AddressLimit.SWEEP_EVERY - 1; i++) {
+            assertThat(limit.admit("10.1." + (i >> 8) + "." + (i & 255), now)).isZero();
+        }
+        assertThat(limit.buckets()).isEqualTo(AddressLimit.SWEEP_EVERY - 1);
+        now += SECOND; // every bucket is full again
+        assertThat(limit.admit("10.9.9.9", now)).isZero(); // the sweep runs before this one is counted
+        assertThat(limit.buckets()).isEqualTo(1);
+        assertThat(limit.admit("", now)).as("no address known: not limited").isZero();
+    }
 }

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * A peer sent bytes that are not a valid frame: too large, corrupted, of another protocol
  * version, not Protocol Buffers, or breaking a field rule. The connection it came on is to be
- * answered with {@link #toErrorFrame()} and closed; nothing the frame said may be acted on.
+ * answered with {@link #toErrorFrame()} and closed; nothing the frame said may be acted on. It carries no stack
+ * trace: a peer causes as many as it likes, and the message (with the cause, where one revealed it) says it all.
  */
 public final class ProtocolException extends ImrException {
 
@@ -24,13 +25,13 @@ public final class ProtocolException extends ImrException {
      * @param message what was wrong, for a person
      */
     public ProtocolException(ErrorFrame.Code code, String message) {
-        super(message);
+        super(message, null, false);
         this.code = Objects.requireNonNull(code, "code");
     }
 
     /** As {@link #ProtocolException(ErrorFrame.Code, String)}, keeping the failure that revealed it. */
     public ProtocolException(ErrorFrame.Code code, String message, Throwable cause) {
-        super(message, cause);
+        super(message, cause, false);
         this.code = Objects.requireNonNull(code, "code");
     }
 

@@ -90,7 +90,8 @@ public final class MetricNames {
      * What a limit of the server held back, tagged with {@link #TAG_KIND}: {@code send} (an answer RATE_LIMITED to a
      * message, sent again later; counted on the server and on the device, resends included), {@code pull} (a pull beyond pull-rate: answered late,
      * or dropped when one already waits), {@code sessions} (a hello beyond max-sessions-per-user),
-     * {@code connections} (a connection beyond max-connections-per-address).
+     * {@code connections} (a connection beyond max-connections-per-address), {@code connection-rate} (a connection
+     * beyond connection-rate).
      */
     public static final String LIMITED = "imr.limited";
     /** The tag of {@link #LIMITED}. */
@@ -100,6 +101,7 @@ public final class MetricNames {
     public static final String LIMITED_PULL = "pull";
     public static final String LIMITED_SESSIONS = "sessions";
     public static final String LIMITED_CONNECTIONS = "connections";
+    public static final String LIMITED_CONNECTION_RATE = "connection-rate";
     /** {@link #FRAMES_IGNORED}'s reason for a confirmation of seqs never delivered to the device. */
     public static final String IGNORED_NOT_DELIVERED = "not-delivered";
     /** {@link #FRAMES_IGNORED}'s reason for a frame of another strategy. */

@@ -22,8 +22,13 @@ package io.imr.transport.vertx;
  *                       or 0 to leave them to the operating system's auto-tuning (the default: it sizes them to
  *                       the path, up to a few MiB each). A fixed size bounds the bytes each connection parks in
  *                       the kernel too, at the cost of throughput on long, fast paths
+ * @param frameRate      frames a second this side reads from one connection (a token bucket holding one second's
+ *                       worth), or 0 for no limit (the default). Beyond it the connection stops reading its peer
+ *                       until the bucket has a token again: the frames wait in the sockets and TCP's flow control
+ *                       holds the peer back, so a peer that floods costs what the rate allows and no more, and is
+ *                       neither answered nor closed for it
  */
-public record BackPressure(int writeHighWater, int writeLowWater, long writeLimit, int socketBuffer) {
+public record BackPressure(int writeHighWater, int writeLowWater, long writeLimit, int socketBuffer, int frameRate) {
 
     /** 1 MiB: about 4,000 messages of 256 bytes, several strategy windows. */
     public static final int DEFAULT_WRITE_HIGH_WATER = 1 << 20;
@@ -38,13 +43,21 @@ public record BackPressure(int writeHighWater, int writeLowWater, long writeLimi
 
     /** The defaults above. */
     public static final BackPressure DEFAULT = new BackPressure(DEFAULT_WRITE_HIGH_WATER, DEFAULT_WRITE_LOW_WATER,
-            DEFAULT_WRITE_LIMIT, 0);
+            DEFAULT_WRITE_LIMIT, 0, 0);
+
+    /** These bounds with no frame rate. */
+    public BackPressure(int writeHighWater, int writeLowWater, long writeLimit, int socketBuffer) {
+        this(writeHighWater, writeLowWater, writeLimit, socketBuffer, 0);
+    }
 
     /**
      * @throws IllegalArgumentException unless 0 &lt; writeLowWater &lt; writeHighWater &lt; writeLimit and
      *                                  socketBuffer is 0 or positive
      */
     public BackPressure {
+        if (frameRate < 0) {
+            throw new IllegalArgumentException("frameRate must be 0 (no limit) or frames a second, got " + frameRate);
+        }
         if (socketBuffer < 0) {
             throw new IllegalArgumentException("socketBuffer must be 0 (the system's choice) or a number of bytes, got "
                     + socketBuffer);
@@ -64,17 +77,22 @@ public record BackPressure(int writeHighWater, int writeLowWater, long writeLimi
 
     /** These bounds with another high-water mark, and the low-water mark at half of it. */
     public BackPressure withWriteHighWater(int bytes) {
-        return new BackPressure(bytes, Math.max(1, bytes / 2), writeLimit, socketBuffer);
+        return new BackPressure(bytes, Math.max(1, bytes / 2), writeLimit, socketBuffer, frameRate);
     }
 
     /** These bounds with another slow-consumer limit. */
     public BackPressure withWriteLimit(long bytes) {
-        return new BackPressure(writeHighWater, writeLowWater, bytes, socketBuffer);
+        return new BackPressure(writeHighWater, writeLowWater, bytes, socketBuffer, frameRate);
     }
 
     /** These bounds with fixed socket buffers of this many bytes (0: the system's auto-tuning). */
     public BackPressure withSocketBuffer(int bytes) {
-        return new BackPressure(writeHighWater, writeLowWater, writeLimit, bytes);
+        return new BackPressure(writeHighWater, writeLowWater, writeLimit, bytes, frameRate);
+    }
+
+    /** These bounds with a frame rate (0: none). */
+    public BackPressure withFrameRate(int framesPerSecond) {
+        return new BackPressure(writeHighWater, writeLowWater, writeLimit, socketBuffer, framesPerSecond);
     }
 
     /** Applies {@link #socketBuffer} to Vert.x's TCP options. */

@@ -4,6 +4,7 @@ import io.imr.api.frame.ErrorFrame;
 import io.imr.api.frame.Frame;
 import io.imr.engine.ConnectionHandler;
 import io.imr.engine.FrameChannel;
+import io.imr.engine.TokenBucket;
 import io.imr.wire.FrameCodec;
 import io.imr.wire.ProtocolException;
 import io.netty.util.concurrent.EventExecutor;
@@ -53,6 +54,8 @@ abstract class Connection implements FrameChannel {
     private volatile ConnectionHandler handler;
 
     // Event loop only.
+    private final TokenBucket frames;
+    private boolean ratePaused;
     private long queued;
     private boolean writePaused;
     private boolean readingPaused;
@@ -72,6 +75,8 @@ abstract class Connection implements FrameChannel {
         this.limits = limits;
         this.stats = stats;
         this.description = description;
+        this.frames = limits.frameRate() == 0 ? null
+                : new TokenBucket(limits.frameRate(), limits.frameRate(), System.nanoTime());
     }
 
     /** The bounds this connection keeps. */
@@ -112,6 +117,15 @@ abstract class Connection implements FrameChannel {
     /** Reads the socket again (event loop). */
     private void resumeSocket() {
         reading.resume();
+    }
+
+    /**
+     * Whether a closing connection stops reading its peer: a TCP connection has nothing more to read once it closes;
+     * a WebSocket reads on, for the peer's answer to its close frame ends the close (its messages are dropped
+     * unread), and one that never reads it waits out Vert.x's closing timeout with its socket open.
+     */
+    protected boolean pausedWhileClosing() {
+        return true;
     }
 
     /** Closes the underlying socket once what is queued is written. */
@@ -227,7 +241,7 @@ abstract class Connection implements FrameChannel {
         if (!started || reported.get()) {
             return;
         }
-        boolean pause = writePaused || enginePauses.get() > 0 || closing.get();
+        boolean pause = writePaused || ratePaused || enginePauses.get() > 0 || closing.get() && pausedWhileClosing();
         if (pause == readingPaused) {
             return;
         }
@@ -242,7 +256,12 @@ abstract class Connection implements FrameChannel {
 
     /** Runs a task on the socket's event loop: now if called there, else after what is queued there. */
     protected void onLoop(Runnable task) {
-        if (loop.inEventLoop()) {
+        onLoop(task, false);
+    }
+
+    /** As {@link #onLoop(Runnable)}; {@code later}: after what is queued there even when called there. */
+    void onLoop(Runnable task, boolean later) {
+        if (!later && loop.inEventLoop()) {
             task.run();
             return;
         }
@@ -252,6 +271,11 @@ abstract class Connection implements FrameChannel {
             // Vert.x is shutting down: the socket goes with it, and so does whatever was to be done on it.
             LOG.fine(() -> "event loop of " + description + " is shut down: " + e.getMessage());
         }
+    }
+
+    /** Whether this connection is being closed (by either side): what it still receives is not for anyone. */
+    protected boolean isClosing() {
+        return closing.get();
     }
 
     /** Whether the engine or the write queue keeps this connection from reading now (event loop). */
@@ -313,6 +337,34 @@ abstract class Connection implements FrameChannel {
         ConnectionHandler h = handler;
         if (h != null && !closing.get()) {
             h.onFrame(frame);
+        }
+        if (frames != null) {
+            takeFrameToken();
+        }
+    }
+
+    /**
+     * The frame rate ({@link BackPressure#frameRate()}): each frame read takes a token, into debt if need be (the
+     * frames of a read already made are handled); once the bucket is empty the connection stops reading until the
+     * debt is paid back and a token is there, so the peer's average stays at the rate whatever its reads hold.
+     */
+    private void takeFrameToken() {
+        long now = System.nanoTime();
+        frames.charge(now);
+        long wait = frames.untilNext(now);
+        if (wait == 0 || ratePaused) {
+            return;
+        }
+        ratePaused = true;
+        stats.ratePause();
+        applyReading();
+        try {
+            loop.schedule(() -> {
+                ratePaused = false;
+                applyReading();
+            }, wait, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the event loop is shutting down, and the socket with it
         }
     }
 

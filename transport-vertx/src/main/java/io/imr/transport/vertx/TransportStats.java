@@ -22,6 +22,8 @@ public final class TransportStats {
     public static final String WRITE_PAUSES = "imr.transport.write.pauses";
     /** Times the engine asked a connection to stop reading (its queue of the connection's frames was full). */
     public static final String ENGINE_PAUSES = "imr.transport.engine.pauses";
+    /** Times a connection stopped reading its peer because the peer sent faster than the frame rate. */
+    public static final String RATE_PAUSES = "imr.transport.rate.pauses";
     /** Connections closed because their peer did not read what was queued for it (slow consumers). */
     public static final String SLOW_CONSUMERS = "imr.transport.slow.consumers";
 
@@ -30,6 +32,7 @@ public final class TransportStats {
     private final AtomicLong paused = new AtomicLong();
     private final AtomicLong writePauses = new AtomicLong();
     private final AtomicLong enginePauses = new AtomicLong();
+    private final AtomicLong ratePauses = new AtomicLong();
     private final AtomicLong slowConsumers = new AtomicLong();
 
     /** Bytes queued for peers now, on all connections. */
@@ -57,6 +60,11 @@ public final class TransportStats {
         return enginePauses.get();
     }
 
+    /** Times a connection stopped reading because its peer sent faster than the frame rate. */
+    public long ratePauses() {
+        return ratePauses.get();
+    }
+
     /** Connections closed as slow consumers. */
     public long slowConsumerCloses() {
         return slowConsumers.get();
@@ -78,6 +86,9 @@ public final class TransportStats {
                 .description("times a connection stopped reading because its peer did not read").register(registry);
         FunctionCounter.builder(ENGINE_PAUSES, enginePauses, AtomicLong::get).tag("side", side)
                 .description("times the engine asked a connection to stop reading").register(registry);
+        FunctionCounter.builder(RATE_PAUSES, ratePauses, AtomicLong::get).tag("side", side)
+                .description("times a connection stopped reading because its peer sent faster than the frame rate")
+                .register(registry);
         FunctionCounter.builder(SLOW_CONSUMERS, slowConsumers, AtomicLong::get).tag("side", side)
                 .description("connections closed because their peer did not read what was queued").register(registry);
         return this;
@@ -102,6 +113,10 @@ public final class TransportStats {
 
     void enginePause() {
         enginePauses.incrementAndGet();
+    }
+
+    void ratePause() {
+        ratePauses.incrementAndGet();
     }
 
     void slowConsumer() {

@@ -79,6 +79,10 @@ final class WebSocketConnection extends Connection {
     }
 
     private void onMessage(Buffer message) {
+        if (isClosing()) {
+            // Vert.x hands over what it had read already: after a bad frame or a close, nothing more is decoded.
+            return;
+        }
         Frame frame;
         try {
             frame = codec.decode(message.getBytes());
@@ -100,6 +104,11 @@ final class WebSocketConnection extends Connection {
     protected int wireBytes(int bodyLength) {
         int header = bodyLength < 126 ? 2 : bodyLength < 65_536 ? 4 : 10;
         return bodyLength + header + (masked ? 4 : 0);
+    }
+
+    @Override
+    protected boolean pausedWhileClosing() {
+        return false;
     }
 
     @Override

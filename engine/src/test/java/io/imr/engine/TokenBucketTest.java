@@ -1,4 +1,4 @@
-package io.imr.engine.internal;
+package io.imr.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,5 +39,18 @@ class TokenBucketTest {
         assertThat(b.take(SECOND)).isZero();
         assertThatThrownBy(() -> new TokenBucket(0, 1, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new TokenBucket(1, 0.5, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    @DisplayName("charge goes into debt, which the rate pays back before a token is there again; full again later")
+    void charge() {
+        TokenBucket b = new TokenBucket(10, 10, 0);
+        for (int i = 0; i < 15; i++) {
+            b.charge(0);
+        }
+        assertThat(b.untilNext(0)).as("5 in debt and one to come: 6 tenths of a second").isEqualTo(6 * SECOND / 10);
+        assertThat(b.isFull(SECOND)).isFalse();
+        assertThat(b.untilNext(6 * SECOND / 10)).isZero();
+        assertThat(b.isFull(15 * SECOND / 10)).as("15 tokens back after 1.5 s").isTrue();
     }
 }

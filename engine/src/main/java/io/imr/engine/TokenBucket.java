@@ -1,9 +1,10 @@
-package io.imr.engine.internal;
+package io.imr.engine;
 
 /**
  * A token bucket: {@code rate} tokens a second, at most {@code burst} saved up, one taken per unit of work. Used
- * for per-device limits on sends and pulls. On driver time (nanoseconds), so it runs the same under the
- * simulator's virtual clock. Not thread-safe: one owner, on the engine's context.
+ * for per-device limits on sends and pulls, per-address limits on new connections, and by transports for their
+ * per-connection frame rate. On the caller's clock in nanoseconds (the engine's runs under the simulator's virtual
+ * one). Not thread-safe: one owner (the engine's context, a connection's event loop) or a lock.
  */
 public final class TokenBucket {
 
@@ -31,6 +32,24 @@ public final class TokenBucket {
     public long untilNext(long nowNanos) {
         double now = nowNanos > at ? Math.min(burst, tokens + (nowNanos - at) * perNano) : tokens;
         return now >= 1 ? 0 : Math.max(1, (long) Math.ceil((1 - now) / perNano));
+    }
+
+    /**
+     * Takes one token whether or not there is one: the bucket may go into debt, which the rate then pays back before
+     * {@link #untilNext} says a token is there. For work already done (frames already read), so that the average
+     * stays at the rate.
+     */
+    public void charge(long nowNanos) {
+        if (nowNanos > at) {
+            tokens = Math.min(burst, tokens + (nowNanos - at) * perNano);
+            at = nowNanos;
+        }
+        tokens -= 1;
+    }
+
+    /** Whether the bucket is full again: as if it had never been used (its owner may forget it). */
+    public boolean isFull(long nowNanos) {
+        return (nowNanos > at ? tokens + (nowNanos - at) * perNano : tokens) >= burst;
     }
 
     /**
