@@ -148,7 +148,9 @@ final class FuzzCommand implements Callable<Integer> {
             require(known.contains(a), "--attacks: unknown attack \"" + a + "\"; the attacks are "
                     + String.join(", ", known));
         }
-        List<String> engineOptions = io.imr.engine.ServerEngineConfig.OPTIONS.stream().map(o -> o.name()).toList();
+        List<String> engineOptions = new java.util.ArrayList<>();
+        io.imr.engine.ServerEngineConfig.OPTIONS.forEach(o -> engineOptions.add(o.name()));
+        io.imr.embed.TransportOptions.OPTIONS.forEach(o -> engineOptions.add(o.name()));
         for (String name : serverOptions.keySet()) {
             require(engineOptions.contains(name), "--server-option: unknown option \"" + name + "\"; the server's"
                     + " options are " + String.join(", ", engineOptions));

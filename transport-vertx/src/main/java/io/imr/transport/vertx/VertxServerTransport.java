@@ -188,11 +188,14 @@ public final class VertxServerTransport implements AutoCloseable {
             return; // not a Vert.x 5 HTTP/1.x connection: nothing to bound it with
         }
         Channel channel = c.channel();
-        channel.eventLoop().schedule(() -> {
+        io.netty.util.concurrent.ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {
             if (channel.isActive() && channel.attr(UPGRADED).get() == null) {
                 channel.close();
             }
         }, millis, TimeUnit.MILLISECONDS);
+        // Not left to fire on a closed channel: it would hold the channel and its pipeline in memory for the whole
+        // timeout, thousands of them under a flood of connections, each copied by every young collection.
+        channel.closeFuture().addListener(f -> timer.cancel(false));
     }
 
     private void acceptWebSocket(ServerWebSocket socket) {
