@@ -100,7 +100,8 @@ final class FuzzRun {
      * The warm-up: the frame attacks for {@link Settings#warmUp()} (with inputs of another seed, tallied apart and
      * not reported), then a wait until the server's JIT compilers have settled: a JVM compiles the code of each
      * path its input takes, and on the few CPUs of one machine that work would otherwise land in the quiet phase
-     * or the attack and be measured as their latency. Settled: less than 5% of a CPU over a second, at most 60 s.
+     * or the attack and be measured as their latency. Settled: less than 5% of a CPU over a second; waited for at most
+     * three times the warm-up (15 s at least).
      */
     private void warmUp(FuzzServer server, FrameAttack.Target target, FrameCodec codec) throws Exception {
         if (s.warmUp().isZero()) {
@@ -120,7 +121,8 @@ final class FuzzRun {
         long t1 = System.nanoTime();
         long last = ProcessProbe.compilerCpuMillis(server.pid());
         boolean settled = last < 0;
-        while (!settled && System.nanoTime() - t1 < 60_000_000_000L) {
+        long bound = Math.max(15_000_000_000L, 3 * s.warmUp().toNanos());
+        while (!settled && System.nanoTime() - t1 < bound) {
             Thread.sleep(1000);
             long now = ProcessProbe.compilerCpuMillis(server.pid());
             settled = now - last < 50;
@@ -128,7 +130,8 @@ final class FuzzRun {
         }
         out.printf("warm-up: frame attacks for %.1f s (%,d frames, not counted below), then %.1f s until the server's"
                 + " JIT compilers %s%n", attacked, warm.totalFrames(), (System.nanoTime() - t1) / 1e9,
-                last < 0 ? "(not readable here)" : settled ? "settled (under 5% of a CPU)" : "still compiled (60 s)");
+                last < 0 ? "(not readable here)" : settled ? "settled (under 5% of a CPU)"
+                : "still compiled (waited " + bound / 1_000_000_000L + " s)");
     }
 
     /** Loopback addresses the fuzz connections come from: about 28,000 ephemeral ports each. */

@@ -25,7 +25,8 @@ public final class ProcessProbe {
     public record Sample(long heapAfterGc, int threads, int openFiles, long rss) {
     }
 
-    private static final Pattern USED = Pattern.compile("used (\\d+)K");
+    /** Each heap space's line of {@code GC.heap_info}: one for G1, young and old for the serial and parallel ones. */
+    private static final Pattern USED = Pattern.compile("total \\d+K, used (\\d+)K");
     private static final Pattern RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+) kB");
     private static final Pattern OPEN_FILES = Pattern.compile("(?m)^Max open files\\s+(\\d+|unlimited)\\s+(\\d+|unlimited)");
 
@@ -37,10 +38,15 @@ public final class ProcessProbe {
         jcmd(pid, "GC.run");
         String heap = jcmd(pid, "GC.heap_info");
         Matcher m = USED.matcher(heap);
-        if (!m.find()) {
+        long heapBytes = 0;
+        boolean found = false;
+        while (m.find()) {
+            heapBytes += Long.parseLong(m.group(1)) * 1024;
+            found = true;
+        }
+        if (!found) {
             throw new IOException("jcmd " + pid + " GC.heap_info printed no heap use: " + heap);
         }
-        long heapBytes = Long.parseLong(m.group(1)) * 1024;
         Path proc = Path.of("/proc", Long.toString(pid));
         int threads;
         int files;
