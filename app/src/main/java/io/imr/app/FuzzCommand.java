@@ -154,6 +154,8 @@ final class FuzzCommand implements Callable<Integer> {
         for (String name : serverOptions.keySet()) {
             require(engineOptions.contains(name), "--server-option: unknown option \"" + name + "\"; the server's"
                     + " options are " + String.join(", ", engineOptions));
+            require(!name.equals("hello-timeout") && !name.equals("heartbeat"), "--server-option: " + name + " is"
+                    + " set with --" + name + ", whose value the fuzzer's checks use");
         }
         StrategyRegistry.load().get(strategy); // an unknown name is a usage error naming those there are
         long needed = idleCount + 3L * slow + 512;

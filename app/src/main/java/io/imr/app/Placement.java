@@ -42,7 +42,9 @@ final class Placement {
             return shared();
         }
         int half = cpus.size() / 2;
-        return new Placement(List.copyOf(cpus.subList(0, half)), List.copyOf(cpus.subList(half, cpus.size())));
+        Placement p = new Placement(List.copyOf(cpus.subList(0, half)), List.copyOf(cpus.subList(half, cpus.size())));
+        // Where taskset is there but may not set affinity (some sandboxes), everything shares every CPU instead.
+        return run(List.of("taskset", "-c", list(p.server), "true")).isEmpty() ? p : shared();
     }
 
     boolean isSplit() {
@@ -78,8 +80,24 @@ final class Placement {
             return "could not list this process's threads: " + e.getMessage();
         }
         String a = run(List.of("taskset", "-a", "-p", "-c", list(others), Long.toString(pid)));
+        // renice fails as a whole when one thread ended between the listing and it: only this process's own, still
+        // there, count.
         String b = run(renice);
+        if (!b.isEmpty() && renice.stream().skip(4).allMatch(t -> !Files.exists(Path.of("/proc/self/task", t))
+                || reniced(t))) {
+            b = "";
+        }
         return (a + " " + b).trim();
+    }
+
+    /** Whether a thread of this process runs at nice 19 (field 19 of its stat). */
+    private static boolean reniced(String tid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/task", tid, "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16].equals("19");
+        } catch (IOException | RuntimeException gone) {
+            return true;
+        }
     }
 
     /** For the report. */

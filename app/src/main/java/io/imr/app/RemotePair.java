@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,7 +26,7 @@ final class RemotePair implements AutoCloseable {
     private final Path log;
     private LegitPair.Delivery delivery;
     /** The answers kept when the process ends: the figures the report reads afterwards. */
-    private final java.util.Map<String, String> kept = new java.util.HashMap<>();
+    private final Map<String, String> kept = new HashMap<>();
     private static final List<String> KEPT = List.of("latency 0 0.5", "latency 0 0.99", "latency 1 0.5",
             "latency 1 0.99", "count 0", "count 1", "sent");
 
@@ -109,6 +111,10 @@ final class RemotePair implements AutoCloseable {
         }
         to.println(command);
         String answer = from.readLine();
+        // The child's answers are its only lines starting so; anything else a library printed is passed over.
+        while (answer != null && !answer.startsWith("ok") && !answer.startsWith("error ")) {
+            answer = from.readLine();
+        }
         if (answer == null) {
             throw new IOException("the legitimate pair's process ended (exit " + exit() + "); see " + log + ": "
                     + tail());
@@ -140,16 +146,22 @@ final class RemotePair implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        if (delivery == null && process.isAlive()) {
-            for (String q : KEPT) {
-                kept.put(q, ask(q));
+        try {
+            if (delivery == null && process.isAlive()) {
+                Map<String, String> answers = new HashMap<>();
+                for (String q : KEPT) {
+                    answers.put(q, ask(q));
+                }
+                String[] n = ask("close").split(" ");
+                kept.putAll(answers);
+                delivery = new LegitPair.Delivery(Integer.parseInt(n[0]), Integer.parseInt(n[1]),
+                        Integer.parseInt(n[2]), Integer.parseInt(n[3]), Integer.parseInt(n[4]), Integer.parseInt(n[5]));
             }
-            String[] n = ask("close").split(" ");
-            delivery = new LegitPair.Delivery(Integer.parseInt(n[0]), Integer.parseInt(n[1]), Integer.parseInt(n[2]),
-                    Integer.parseInt(n[3]), Integer.parseInt(n[4]), Integer.parseInt(n[5]));
-        }
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+        } finally {
+            to.close();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
         }
     }
 }

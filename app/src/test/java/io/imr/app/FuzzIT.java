@@ -79,12 +79,23 @@ class FuzzIT {
         Proc notANumber = Proc.run(Duration.ofSeconds(60), "fuzz", "--idle-connections", "many");
         assertThat(notANumber.exitCode()).isEqualTo(Imr.USAGE);
         assertThat(notANumber.stderr()).contains("--idle-connections", "many");
+        Proc unknownOption = Proc.run(Duration.ofSeconds(60), "fuzz", "--server-option", "teleport-rate=3");
+        assertThat(unknownOption.exitCode()).isEqualTo(Imr.USAGE);
+        assertThat(unknownOption.stderr()).contains("unknown option \"teleport-rate\"", "connection-rate",
+                "frame-rate");
+        Proc owned = Proc.run(Duration.ofSeconds(60), "fuzz", "--server-option", "heartbeat=5s");
+        assertThat(owned.exitCode()).isEqualTo(Imr.USAGE);
+        assertThat(owned.stderr()).contains("heartbeat is set with --heartbeat");
+        Proc negativeWarmUp = Proc.run(Duration.ofSeconds(60), "fuzz", "--warm-up", "-1s");
+        assertThat(negativeWarmUp.exitCode()).isEqualTo(Imr.USAGE);
+        assertThat(negativeWarmUp.stderr()).contains("--warm-up");
         Proc help = Proc.run(Duration.ofSeconds(60), "fuzz", "--help");
         assertThat(help.exitCode()).isZero();
         String text = String.join("\n", help.outLines);
         for (String flag : List.of("--seed", "--frames", "--duration", "--quick", "--attacks", "--idle-connections",
                 "--slow-loris", "--never-readers", "--threads", "--batch", "--probe-every", "--rate", "--quiet",
-                "--hello-timeout", "--heartbeat", "--strategy", "--server-heap", "--data")) {
+                "--hello-timeout", "--heartbeat", "--strategy", "--server-heap", "--server-option", "--warm-up",
+                "--share-cpus", "--data")) {
             assertThat(text).contains(flag);
         }
     }

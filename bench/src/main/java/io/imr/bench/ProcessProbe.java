@@ -25,8 +25,12 @@ public final class ProcessProbe {
     public record Sample(long heapAfterGc, int threads, int openFiles, long rss) {
     }
 
-    /** Each heap space's line of {@code GC.heap_info}: one for G1, young and old for the serial and parallel ones. */
-    private static final Pattern USED = Pattern.compile("total \\d+K, used (\\d+)K");
+    /**
+     * Each heap space's line of {@code GC.heap_info} (one for G1, young and old for the serial and parallel
+     * collectors), which ends with its address range; the metaspace lines, which do not, are left out. Java 17 prints
+     * "total NK, used NK [0x...", later ones "total reserved NK, committed NK, used NK [0x...".
+     */
+    private static final Pattern USED = Pattern.compile("used (\\d+)K \\[");
     private static final Pattern RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+) kB");
     private static final Pattern OPEN_FILES = Pattern.compile("(?m)^Max open files\\s+(\\d+|unlimited)\\s+(\\d+|unlimited)");
 

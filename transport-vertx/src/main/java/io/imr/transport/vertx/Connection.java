@@ -56,6 +56,8 @@ abstract class Connection implements FrameChannel {
     // Event loop only.
     private final TokenBucket frames;
     private boolean ratePaused;
+    /** The frame rate's resume, cancelled when the connection closes: it would hold the connection until it ran. */
+    private io.netty.util.concurrent.ScheduledFuture<?> rateResume;
     private long queued;
     private boolean writePaused;
     private boolean readingPaused;
@@ -241,7 +243,10 @@ abstract class Connection implements FrameChannel {
         if (!started || reported.get()) {
             return;
         }
-        boolean pause = writePaused || ratePaused || enginePauses.get() > 0 || closing.get() && pausedWhileClosing();
+        // A closing connection reads or not by its kind alone: a WebSocket must see the peer's answer to its close
+        // frame whatever else held it back (the engine releases its pause only once the close is reported).
+        boolean pause = closing.get() ? pausedWhileClosing()
+                : writePaused || ratePaused || enginePauses.get() > 0;
         if (pause == readingPaused) {
             return;
         }
@@ -256,12 +261,7 @@ abstract class Connection implements FrameChannel {
 
     /** Runs a task on the socket's event loop: now if called there, else after what is queued there. */
     protected void onLoop(Runnable task) {
-        onLoop(task, false);
-    }
-
-    /** As {@link #onLoop(Runnable)}; {@code later}: after what is queued there even when called there. */
-    void onLoop(Runnable task, boolean later) {
-        if (!later && loop.inEventLoop()) {
+        if (loop.inEventLoop()) {
             task.run();
             return;
         }
@@ -297,6 +297,7 @@ abstract class Connection implements FrameChannel {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
+        applyReading();
         if (error != null) {
             try {
                 byte[] body = codec.encode(error);
@@ -338,7 +339,7 @@ abstract class Connection implements FrameChannel {
         if (h != null && !closing.get()) {
             h.onFrame(frame);
         }
-        if (frames != null) {
+        if (frames != null && !closing.get()) {
             takeFrameToken();
         }
     }
@@ -359,7 +360,8 @@ abstract class Connection implements FrameChannel {
         stats.ratePause();
         applyReading();
         try {
-            loop.schedule(() -> {
+            rateResume = loop.schedule(() -> {
+                rateResume = null;
                 ratePaused = false;
                 applyReading();
             }, wait, TimeUnit.NANOSECONDS);
@@ -378,6 +380,11 @@ abstract class Connection implements FrameChannel {
     /** The socket is closed (by either side); reports it once. */
     protected void closed(String reason) {
         closing.set(true);
+        io.netty.util.concurrent.ScheduledFuture<?> resume = rateResume;
+        if (resume != null) {
+            rateResume = null;
+            resume.cancel(false);
+        }
         if (reported.compareAndSet(false, true)) {
             if (readingPaused) {
                 readingPaused = false;

@@ -204,12 +204,8 @@ public final class VertxServerTransport implements AutoCloseable {
         }
         WebSocketConnection c = new WebSocketConnection(socket, codec, meter, limits, stats,
                 "device ws " + socket.remoteAddress(), false);
-        // Vert.x completes the upgrade once this handler returns: the engine sees the connection after that, so that
-        // a connection it turns away at once (a limit) is closed as an upgraded WebSocket, not half-way through.
-        c.onLoop(() -> {
-            c.handler(acceptor.apply(c));
-            c.start();
-        }, true);
+        c.handler(acceptor.apply(c));
+        c.start();
     }
 
     /** Stops listening; open connections are closed by Vert.x. */
