@@ -313,11 +313,12 @@ abstract class Connection implements FrameChannel {
             }
         }
         closeSocket();
-        if (queued > 0) {
-            // A peer that does not read never lets the queued bytes flush, and a graceful close waits for them.
+        if (queued > 0 || !pausedWhileClosing()) {
+            // A peer that does not read never lets the queued bytes flush, and a graceful close waits for them; a
+            // WebSocket peer that never answers the close frame would hold the socket for Vert.x's closing timeout.
             try {
                 loop.schedule(() -> {
-                    if (queued > 0) {
+                    if (queued > 0 || !pausedWhileClosing()) { // closing a closed socket again does nothing
                         LOG.fine(() -> "forcing the close of " + description + ": " + queued + " bytes still unread");
                         forceCloseSocket();
                     }

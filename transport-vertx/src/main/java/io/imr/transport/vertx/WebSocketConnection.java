@@ -78,9 +78,19 @@ final class WebSocketConnection extends Connection {
                 && e.getMessage().contains("to overflow max message size");
     }
 
+    /** Messages a closing WebSocket drops before it closes its socket without waiting for the peer's answer. */
+    static final int MAX_DROPPED_WHILE_CLOSING = 256;
+
+    private int droppedWhileClosing;
+
     private void onMessage(Buffer message) {
         if (isClosing()) {
-            // Vert.x hands over what it had read already: after a bad frame or a close, nothing more is decoded.
+            // Vert.x hands over what it had read already: after a bad frame or a close, nothing more is decoded. A
+            // closing WebSocket reads on only to see the peer's answer to its close frame; a peer that keeps
+            // writing instead is cut off rather than read at full speed until the close's grace ends.
+            if (++droppedWhileClosing > MAX_DROPPED_WHILE_CLOSING) {
+                forceCloseSocket();
+            }
             return;
         }
         Frame frame;

@@ -99,4 +99,36 @@ class AfterABadFrameTest {
         }
         return g;
     }
+
+    @Test
+    void aWebSocketPeerThatNeverAnswersTheCloseIsCutOffAfterTheGrace() throws Exception {
+        int port = transport.listenWebSocket("127.0.0.1", 0).await().getPort();
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /imr HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: aW1yLWZ1enota2V5LTE2Yg==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.read());
+            }
+            out.write(new byte[] {(byte) 0x82, (byte) (0x80 | SIZE), 0, 0, 0, 0});
+            out.write(garbage(0));
+            long t0 = System.nanoTime();
+            int b;
+            do {
+                try {
+                    b = in.read();
+                } catch (java.io.IOException reset) {
+                    b = -1;
+                }
+            } while (b >= 0);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            // The error frame and the close frame came, then no answer from us: the server closes the socket after
+            // its grace (2 s), not Vert.x's closing timeout (10 s).
+            assertThat(seconds).as("seconds until the server closed the socket").isLessThan(5.0);
+        }
+    }
 }
