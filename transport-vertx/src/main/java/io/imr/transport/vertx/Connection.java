@@ -56,6 +56,8 @@ abstract class Connection implements FrameChannel {
     // Event loop only.
     private final TokenBucket frames;
     private boolean ratePaused;
+    /** The forced close after the grace, cancelled when the socket closes first (it would hold the connection). */
+    private io.netty.util.concurrent.ScheduledFuture<?> grace;
     /** The frame rate's resume, cancelled when the connection closes: it would hold the connection until it ran. */
     private io.netty.util.concurrent.ScheduledFuture<?> rateResume;
     private long queued;
@@ -317,7 +319,8 @@ abstract class Connection implements FrameChannel {
             // A peer that does not read never lets the queued bytes flush, and a graceful close waits for them; a
             // WebSocket peer that never answers the close frame would hold the socket for Vert.x's closing timeout.
             try {
-                loop.schedule(() -> {
+                grace = loop.schedule(() -> {
+                    grace = null;
                     if (queued > 0 || !pausedWhileClosing()) { // closing a closed socket again does nothing
                         LOG.fine(() -> "forcing the close of " + description + ": " + queued + " bytes still unread");
                         forceCloseSocket();
@@ -376,6 +379,16 @@ abstract class Connection implements FrameChannel {
         LOG.fine(() -> "bad frame from " + description + ": " + e.getMessage());
         closeNow(e.toErrorFrame());
         closed("bad frame: " + e.getMessage());
+    }
+
+    /** Vert.x's close handler: the socket is closed, and nothing scheduled for it needs to run. */
+    protected void socketClosed() {
+        io.netty.util.concurrent.ScheduledFuture<?> g = grace;
+        if (g != null) {
+            grace = null;
+            g.cancel(false);
+        }
+        closed("connection closed");
     }
 
     /** The socket is closed (by either side); reports it once. */

@@ -53,7 +53,7 @@ final class TcpConnection extends Connection {
         socket.setWriteQueueMaxSize(limits().writeHighWater());
         socket.drainHandler(v -> drained());
         socket.handler(this::onBytes);
-        socket.closeHandler(v -> closed("connection closed"));
+        socket.closeHandler(v -> socketClosed());
         socket.exceptionHandler(e -> {
             closed("connection failed: " + e.getMessage());
             socket.close();

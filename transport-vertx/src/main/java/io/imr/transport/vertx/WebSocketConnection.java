@@ -57,7 +57,7 @@ final class WebSocketConnection extends Connection {
         socket.binaryMessageHandler(this::onMessage);
         socket.textMessageHandler(text -> protocolError(new ProtocolException(ErrorFrame.Code.BAD_FRAME,
                 "text messages are not part of the protocol; send each frame as one binary message")));
-        socket.closeHandler(v -> closed("connection closed"));
+        socket.closeHandler(v -> socketClosed());
         socket.exceptionHandler(e -> {
             if (e instanceof CorruptedWebSocketFrameException || tooLargeMessage(e)) {
                 // A frame or message Vert.x refused before it became a message for us (too large, a length of 2 GiB,
