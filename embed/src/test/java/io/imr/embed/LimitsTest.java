@@ -98,15 +98,7 @@ class LimitsTest {
             try (Socket third = new Socket()) {
                 third.connect(server.tcpAddress(), 10_000);
                 third.setSoTimeout(10_000);
-                LengthPrefixedDecoder decoder = new LengthPrefixedDecoder(new FrameCodec());
-                InputStream in = third.getInputStream();
-                List<Frame> frames = new ArrayList<>();
-                byte[] buf = new byte[4096];
-                int r;
-                while ((r = in.read(buf)) > 0) {
-                    frames.addAll(decoder.feed(buf, 0, r));
-                }
-                assertThat(frames).singleElement().isInstanceOfSatisfying(ErrorFrame.class, e -> {
+                assertThat(framesToTheEnd(third)).singleElement().isInstanceOfSatisfying(ErrorFrame.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorFrame.Code.RATE_LIMITED);
                     assertThat(e.retryAfterMillis()).isPositive();
                     assertThat(e.message()).contains("2 connections");
@@ -137,15 +129,7 @@ class LimitsTest {
             Socket refused = refusedOf(first, tcp);
             {
                 refused.setSoTimeout(10_000);
-                LengthPrefixedDecoder decoder = new LengthPrefixedDecoder(new FrameCodec());
-                InputStream in = refused.getInputStream();
-                List<Frame> frames = new ArrayList<>();
-                byte[] buf = new byte[4096];
-                int r;
-                while ((r = in.read(buf)) > 0) {
-                    frames.addAll(decoder.feed(buf, 0, r));
-                }
-                assertThat(frames).singleElement().isInstanceOfSatisfying(ErrorFrame.class, e -> {
+                assertThat(framesToTheEnd(refused)).singleElement().isInstanceOfSatisfying(ErrorFrame.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorFrame.Code.RATE_LIMITED);
                     assertThat(e.retryAfterMillis()).isBetween(1L, 1000L);
                     assertThat(e.message()).contains("at most 1 a second");
@@ -193,5 +177,18 @@ class LimitsTest {
             Thread.sleep(5);
         }
         throw new AssertionError("neither connection was answered within 10 s");
+    }
+
+    /** Every frame the server writes on this TCP socket until it closes it. */
+    private static List<Frame> framesToTheEnd(Socket s) throws Exception {
+        LengthPrefixedDecoder decoder = new LengthPrefixedDecoder(new FrameCodec());
+        InputStream in = s.getInputStream();
+        List<Frame> frames = new ArrayList<>();
+        byte[] buf = new byte[4096];
+        int r;
+        while ((r = in.read(buf)) > 0) {
+            frames.addAll(decoder.feed(buf, 0, r));
+        }
+        return frames;
     }
 }
