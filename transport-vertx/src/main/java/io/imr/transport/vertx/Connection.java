@@ -30,7 +30,9 @@ import java.util.logging.Logger;
  * each write completes and in Vert.x's drain handler). The engine may also pause reading
  * ({@link #pauseReading}), nested. A frame that would take the queue past the limit closes the
  * connection as a slow consumer. Every close that waits for queued bytes to flush (a peer that does
- * not read never lets them) is forced after {@link #CLOSE_GRACE_MILLIS}.
+ * not read never lets them), and every WebSocket close that waits for the peer's answer, is forced
+ * after {@link #CLOSE_GRACE_MILLIS}. With a frame rate ({@link BackPressure#frameRate()}) the
+ * connection also stops reading while its peer is ahead of the rate.
  *
  * <p>All state but the engine's pause count and the two close flags belongs to the socket's event
  * loop; calls from other threads hop onto it.
@@ -126,7 +128,7 @@ abstract class Connection implements FrameChannel {
     /**
      * Whether a closing connection stops reading its peer: a TCP connection has nothing more to read once it closes;
      * a WebSocket reads on, for the peer's answer to its close frame ends the close (its messages are dropped
-     * unread), and one that never reads it waits out Vert.x's closing timeout with its socket open.
+     * unread). One that does not answer is closed anyway after {@link #CLOSE_GRACE_MILLIS}.
      */
     protected boolean pausedWhileClosing() {
         return true;
