@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imr.api.frame.ErrorFrame;
 import io.imr.api.frame.Frame;
-import io.imr.engine.ConnectionHandler;
 import io.imr.wire.FrameCodec;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
@@ -33,15 +32,7 @@ class OversizedWebSocketTest {
 
     @BeforeEach
     void listen() {
-        transport = new VertxServerTransport(vertx, codec, channel -> new ConnectionHandler() {
-            @Override
-            public void onFrame(Frame frame) {
-            }
-
-            @Override
-            public void onClosed(String reason) {
-            }
-        }, WireMeter.NONE);
+        transport = new VertxServerTransport(vertx, codec, channel -> RawWebSocketPeer.IGNORING, WireMeter.NONE);
         port = transport.listenWebSocket("127.0.0.1", 0).await().getPort();
     }
 
@@ -81,12 +72,9 @@ class OversizedWebSocketTest {
     }
 
     private void assertAnsweredWithBadFrame(byte[] bytes) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(10_000);
-            String head = RawUpgrade.upgrade(s);
+        try (Socket s = RawWebSocketPeer.upgraded(port)) {
             OutputStream out = s.getOutputStream();
             InputStream in = s.getInputStream();
-            assertThat(head).startsWith("HTTP/1.1 101");
             try {
                 out.write(bytes);
             } catch (IOException e) {

@@ -107,17 +107,7 @@ class UpgradeTimeoutTest {
     @Test
     void anUpgradedWebSocketStaysOpenPastTheUpgradeTimeout() throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
-            s.getOutputStream().write(("GET /imr HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: aW1yLWZ1enota2V5LTE2Yg==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = s.getInputStream();
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                int b = in.read();
-                assertThat(b).as("the upgrade answer so far: " + head).isNotNegative();
-                head.append((char) b);
-            }
-            assertThat(head.toString()).startsWith("HTTP/1.1 101");
+            assertThat(RawWebSocketPeer.upgrade(s)).startsWith("HTTP/1.1 101");
             Thread.sleep(TIMEOUT.toMillis() * 3);
             // Still open: only the engine (not here) closes an upgraded connection.
             assertThat(endedNow(s)).isFalse();
