@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The frame rate ({@link BackPressure#frameRate()}): a peer that writes faster is read at the rate, with nothing
- * dropped, answered or closed for it; TCP's flow control holds it back. A connection without a rate is read as fast
- * as it writes.
+ * dropped, answered or closed for it; TCP's flow control holds it back. A connection without a rate is never held
+ * back by one. (The time asserted is the limiter's floor, a behaviour; how fast reading is, the benchmarks say.)
  */
 class FrameRateTest {
 
@@ -83,15 +83,14 @@ class FrameRateTest {
         double seconds = flood(listen(BackPressure.DEFAULT.withFrameRate(5_000)));
         // A second's worth at once (5,000), then 5,000 a second: the last of 30,000 (about 570 KB, many reads) about
         // 5 s in, less the frames of the last read, which are handled at once (the debt they leave is paid back
-        // before the next read); a connection without the rate takes well under a second.
+        // before the next read).
         assertThat(seconds).as("seconds to handle 30,000 frames at 5,000 a second").isGreaterThan(3.0);
         assertThat(transport.stats().ratePauses()).as("times the rate stopped reading").isPositive();
     }
 
     @Test
-    void withoutAFrameRateAPeerIsReadAsFastAsItWrites() throws Exception {
-        double seconds = flood(listen(BackPressure.DEFAULT));
-        assertThat(seconds).as("30,000 small frames without a rate").isLessThan(3.0);
-        assertThat(transport.stats().ratePauses()).isZero();
+    void withoutAFrameRateAPeerIsNeverHeldBack() throws Exception {
+        flood(listen(BackPressure.DEFAULT)); // every frame handled, the connection open
+        assertThat(transport.stats().ratePauses()).as("times a rate stopped reading").isZero();
     }
 }
