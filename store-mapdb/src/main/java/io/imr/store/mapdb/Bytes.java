@@ -34,6 +34,14 @@ final class Bytes {
             return this;
         }
 
+        /** {@code n} zero bytes. */
+        Writer zeros(int n) {
+            ensure(n);
+            java.util.Arrays.fill(buf, len, len + n, (byte) 0);
+            len += n;
+            return this;
+        }
+
         Writer i32(int v) {
             ensure(4);
             buf[len++] = (byte) (v >>> 24);

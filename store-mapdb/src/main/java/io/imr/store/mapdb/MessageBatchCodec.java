@@ -50,13 +50,13 @@ final class MessageBatchCodec {
      */
     static byte[] encodePadded(long header, List<Message> messages) {
         long exact = varLongSize(header) + size(messages);
-        Bytes.Writer w = new Bytes.Writer((int) sizeClass(exact));
+        int padded = (int) sizeClass(exact);
+        Bytes.Writer w = new Bytes.Writer(padded);
         w.varLong(header);
         write(w, messages);
-        while (w.size() < sizeClass(exact)) {
-            w.u8(0);
-        }
-        return w.toByteArray();
+        // The class once, the zeros at once: computing the class for each byte of padding took a third of the
+        // server's CPU at full load (up to 32 KiB of padding, ~70 steps each).
+        return w.zeros(padded - w.size()).toByteArray();
     }
 
     /** The size class a record of this many bytes is padded to: 64 bytes, then steps of an eighth, 16-byte aligned. */

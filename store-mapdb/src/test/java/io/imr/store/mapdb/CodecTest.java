@@ -32,6 +32,16 @@ class CodecTest {
         assertThat((long) record.length).isEqualTo(MessageBatchCodec.sizeClass(record.length));
         assertThat(MessageBatchCodec.header(record)).isEqualTo(3);
         assertThat(MessageBatchCodec.decodePadded(record)).isEqualTo(batch);
+        List<Message> large = new java.util.ArrayList<>();
+        for (int i = 1; i <= 700; i++) {
+            byte[] payload = new byte[200 + i % 57];
+            payload[0] = (byte) i;
+            large.add(Message.of("alice", "o-" + i, "bob", 100 + i, 1, 5, payload, io.imr.api.Checksums.crc32c(payload)));
+        }
+        byte[] big = MessageBatchCodec.encodePadded(9, large);
+        assertThat((long) big.length).as("a record of 700 messages is padded to its class")
+                .isEqualTo(MessageBatchCodec.sizeClass(big.length)).isGreaterThan(150_000);
+        assertThat(MessageBatchCodec.decodePadded(big)).isEqualTo(large);
         record[record.length - 1] = 1;
         assertThatThrownBy(() -> MessageBatchCodec.decodePadded(record))
                 .isInstanceOf(StoreException.CorruptException.class).hasMessageContaining("padding");
