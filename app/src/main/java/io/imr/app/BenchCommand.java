@@ -91,6 +91,11 @@ final class BenchCommand implements Callable<Integer> {
             + " JDK Flight Recorder into DIR and print where each spends its CPU")
     Path profile;
 
+    @Option(names = "--jvm-option", paramLabel = "OPTION", description = "an option for every JVM the bench starts,"
+            + " imr's and the peers' alike, such as -XX:+UseParallelGC; repeatable (after -Xms1g -XX:+AlwaysPreTouch,"
+            + " which every one gets)")
+    List<String> jvmOptions = new ArrayList<>();
+
     private final PrintStream out = System.out;
 
     @Override
@@ -99,7 +104,7 @@ final class BenchCommand implements Callable<Integer> {
         try {
             settings = new BenchSettings(scenarios(), targets(), count, size, senders, devices, pairs, rate,
                     duration.toMillis() / 1000.0, warmupTime.toMillis() / 1000.0, catchUp, warmup, runs, keep,
-                    keep != null, profile);
+                    keep != null, profile, jvmOptions);
         } catch (IllegalArgumentException e) {
             throw new Imr.UsageError(e.getMessage());
         }

@@ -31,12 +31,13 @@ class BenchContractIT {
     }
 
     @Test
-    @DisplayName("a bad scenario, peer, strategy or size is a usage error (exit 2) that names the choices")
+    @DisplayName("a bad scenario, peer, strategy, size or JVM option is a usage error (exit 2) that names the choices")
     void usageErrors() throws Exception {
         assertUsage(Proc.run(T, "bench", "--scenario", "fanin"), "unknown scenario 'fanin': 1to1, fan-in");
         assertUsage(Proc.run(T, "bench", "--peer", "kafka"), "unknown peer 'kafka': mqtt, jetstream or all");
         assertUsage(Proc.run(T, "bench", "--strategy", "nope"), "nope");
         assertUsage(Proc.run(T, "bench", "--size", "8"), "--size must be at least 16");
+        assertUsage(Proc.run(T, "bench", "--jvm-option", "UseParallelGC"), "--jvm-option takes one JVM option");
         assertUsage(Proc.run(T, "bench", "--scenario", "latency", "--profile", "/tmp/p"), "--profile records the 1to1"
                 + " scenario");
     }

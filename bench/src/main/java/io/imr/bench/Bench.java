@@ -104,11 +104,13 @@ public final class Bench {
      * workers of every target, peers' included), then {@code extra}: the heap starts at its working
      * size, touched once at start. Without it each JVM grows its heap during the measurement and the
      * kernel zeroes every page it touches first: measured, 9% of the machine's CPU in a 1to1 run.
+     * {@code --jvm-option}s come after these, so they can override them.
      */
     static final List<String> JVM_ARGS = List.of("-Xms1g", "-XX:+AlwaysPreTouch");
 
-    private static List<String> jvmArgs(List<String> extra) {
+    private List<String> jvmArgs(List<String> extra) {
         List<String> all = new ArrayList<>(JVM_ARGS);
+        all.addAll(settings.jvmOptions());
         all.addAll(extra);
         return all;
     }

@@ -37,10 +37,18 @@ public final class BenchReport {
         return peers.isEmpty() ? rows.subList(0, 1) : peers;
     }
 
+    /** The options every JVM of the run got: the bench's own, then {@code --jvm-option}s. */
+    private static List<String> jvmOptions(BenchSettings s) {
+        List<String> all = new java.util.ArrayList<>(Bench.JVM_ARGS);
+        all.addAll(s.jvmOptions());
+        return all;
+    }
+
     public static String text(Bench.Result r) {
         StringBuilder sb = new StringBuilder();
         BenchSettings s = r.settings();
         sb.append("imr bench on ").append(r.machine()).append('\n');
+        sb.append("Every JVM started with ").append(String.join(" ", jvmOptions(s))).append('\n');
         sb.append("Every receiving device commits each message to its local database (durable) before it confirms;")
                 .append('\n').append("latency runs from the intended send to the receiver's commit. Ratios compare")
                 .append(" targets measured in this run").append(s.runs() > 1 ? " (median of " + s.runs() + " runs)" : "")
@@ -157,6 +165,13 @@ public final class BenchReport {
             j.close();
         });
         BenchSettings s = r.settings();
+        j.field("jvmOptions", () -> {
+            j.openArray();
+            for (String o : jvmOptions(s)) {
+                j.element(() -> j.value(o));
+            }
+            j.closeArray();
+        });
         j.field("size", s.size());
         j.field("runs", s.runs());
         j.field("scenarios", () -> {
@@ -328,6 +343,10 @@ public final class BenchReport {
 
         void value(double v) {
             number(v);
+        }
+
+        void value(String v) {
+            quote(v);
         }
 
         private void number(double v) {

@@ -25,10 +25,13 @@ import java.util.List;
  * @param keep           keep the stores and logs
  * @param profileDir     when set, imr's processes record JDK Flight Recordings there and the report says
  *                       where each process spends its CPU
+ * @param jvmOptions     options given to every JVM a measurement starts (imr's and the peers' alike), after
+ *                       {@link Bench#JVM_ARGS}: each starts with {@code -}
  */
 public record BenchSettings(List<Scenario> scenarios, List<String> targets, int count, int size, int senders,
                             int devices, int pairs, double rate, double latencySeconds, double latencyWarmupSeconds,
-                            int catchUp, int warmup, int runs, Path dir, boolean keep, Path profileDir) {
+                            int catchUp, int warmup, int runs, Path dir, boolean keep, Path profileDir,
+                            List<String> jvmOptions) {
 
     public BenchSettings {
         if (size < Stamp.BYTES) {
@@ -47,6 +50,13 @@ public record BenchSettings(List<Scenario> scenarios, List<String> targets, int 
         if (latencyWarmupSeconds < 0) {
             throw new IllegalArgumentException("--warmup-time must be 0 or more, got " + latencyWarmupSeconds);
         }
+        for (String o : jvmOptions) {
+            if (!o.startsWith("-") || o.isBlank() || o.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("--jvm-option takes one JVM option starting with '-', such as"
+                        + " -XX:+UseParallelGC, got '" + o + "'");
+            }
+        }
+        jvmOptions = List.copyOf(jvmOptions);
         scenarios = List.copyOf(scenarios);
         targets = List.copyOf(targets);
     }

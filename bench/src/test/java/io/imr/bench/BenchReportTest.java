@@ -28,7 +28,7 @@ class BenchReportTest {
 
     static Bench.Result result(List<Outcome> outcomes, int runs) {
         BenchSettings s = new BenchSettings(List.of(Scenario.ONE_TO_ONE), outcomes.stream().map(Outcome::target)
-                .distinct().toList(), 10_000, 256, 1, 1, 1, 1000, 1, 0, 1, 0, runs, null, false, null);
+                .distinct().toList(), 10_000, 256, 1, 1, 1, 1000, 1, 0, 1, 0, runs, null, false, null, List.of());
         Map<String, List<Outcome>> runsByTarget = new LinkedHashMap<>();
         for (Outcome o : outcomes) {
             runsByTarget.computeIfAbsent(o.target(), k -> new java.util.ArrayList<>()).add(o);
@@ -41,7 +41,8 @@ class BenchReportTest {
     void eachRowIsComparedWithEveryPeerOfTheRun() {
         String text = BenchReport.text(result(List.of(outcome("imr:ack", 1.0, 4.0, 0), outcome("mqtt", 2.0, 2.0, 0),
                 outcome("jetstream", 0.5, 8.0, 0)), 1));
-        assertThat(text).contains("imr bench on 2 cores (test CPU)").contains("disk: 3,700 syncs/s");
+        assertThat(text).contains("imr bench on 2 cores (test CPU)").contains("disk: 3,700 syncs/s")
+                .contains("Every JVM started with -Xms1g -XX:+AlwaysPreTouch\n");
         assertThat(text).contains("1 sender -> 1 receiver: 10,000 messages of 256 B, saturating");
         String header = line(text, "target ");
         assertThat(header).contains("msg/s").contains("vs mqtt").contains("vs jetstream").doesNotContain("vs imr:ack");
@@ -93,6 +94,19 @@ class BenchReportTest {
         assertThat(ratios.getDouble("p99")).isEqualTo(0.5);
         assertThat(imr.getJsonArray("runs")).containsExactly(10_000);
         assertThat(results.getJsonObject(1).getJsonObject("syncsPerThousand").containsKey("broker")).isFalse();
+    }
+
+    @Test
+    void theJvmOptionsOfTheRunAreReported() {
+        Bench.Result plain = result(List.of(outcome("imr:ack", 1.0, 4.0, 0)), 1);
+        BenchSettings p = plain.settings();
+        BenchSettings withGc = new BenchSettings(p.scenarios(), p.targets(), p.count(), p.size(), p.senders(), p.devices(),
+                p.pairs(), p.rate(), p.latencySeconds(), p.latencyWarmupSeconds(), p.catchUp(), p.warmup(), p.runs(),
+                p.dir(), p.keep(), p.profileDir(), List.of("-XX:+UseParallelGC"));
+        Bench.Result r = new Bench.Result(plain.machine(), withGc, plain.scenarios(), plain.profiles());
+        assertThat(BenchReport.text(r)).contains("Every JVM started with -Xms1g -XX:+AlwaysPreTouch -XX:+UseParallelGC\n");
+        assertThat(new JsonObject(BenchReport.json(r)).getJsonArray("jvmOptions").getList())
+                .containsExactly("-Xms1g", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC");
     }
 
     private static String line(String text, String start) {

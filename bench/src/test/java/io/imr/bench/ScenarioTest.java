@@ -10,7 +10,7 @@ class ScenarioTest {
 
     static BenchSettings settings(int count) {
         return new BenchSettings(List.of(Scenario.values()), List.of("imr:ack"), count, 256, 10, 3, 4, 500, 2, 3,
-                7_000, 2_000, 1, null, false, null);
+                7_000, 2_000, 1, null, false, null, List.of());
     }
 
     @Test
@@ -99,6 +99,15 @@ class ScenarioTest {
     @Test
     void settingsRefuseAPayloadTooSmallForTheStamp() {
         assertThatThrownBy(() -> new BenchSettings(List.of(Scenario.ONE_TO_ONE), List.of("imr:ack"), 10, 15, 1, 1, 1,
-                1, 1, 0, 1, 0, 1, null, false, null)).hasMessageContaining("--size must be at least 16");
+                1, 1, 0, 1, 0, 1, null, false, null, List.of())).hasMessageContaining("--size must be at least 16");
+    }
+
+    @Test
+    void settingsRefuseAJvmOptionThatIsNotOne() {
+        for (String bad : List.of("UseParallelGC", "-Xmx1g -Xms1g", " ")) {
+            assertThatThrownBy(() -> new BenchSettings(List.of(Scenario.ONE_TO_ONE), List.of("imr:ack"), 10, 256, 1, 1, 1,
+                    1, 1, 0, 1, 0, 1, null, false, null, List.of(bad)))
+                    .as(bad).hasMessageContaining("--jvm-option takes one JVM option starting with '-'");
+        }
     }
 }
