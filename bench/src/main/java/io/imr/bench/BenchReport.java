@@ -76,6 +76,9 @@ public final class BenchReport {
             } else {
                 header.addAll(List.of(latency ? "msg/s" : "p99 ms", "p50 ms", "p999 ms", "CPU s/M snd+brk+rcv",
                         "ctrl B/msg", "conf B/msg", "fsyncs/1000 snd+brk+rcv"));
+                if (latency) {
+                    header.add("late wake-ups p99/p999 ms");
+                }
             }
             List<List<String>> table = new ArrayList<>();
             table.add(header);
@@ -98,6 +101,9 @@ public final class BenchReport {
                     row.add(number(o.controlBytes()));
                     row.add(number(o.confirmationBytes()));
                     row.add(syncs(o.syncsPerThousand()));
+                    if (latency) {
+                        row.add(number(o.wakeUps().p99Ms()) + "/" + number(o.wakeUps().p999Ms()));
+                    }
                 }
                 table.add(row);
             }
@@ -109,6 +115,11 @@ public final class BenchReport {
         sb.append("\nfsyncs: imr counts its stores' syncs; the peers' receivers sync twice per MapDB commit; '?' is a")
                 .append(" broker\nwhose syncs are not counted (Mosquitto keeps messages in memory, JetStream 2.9 syncs")
                 .append(" every 2 minutes).\n");
+        if (r.scenarios().stream().anyMatch(sr -> sr.plan().scenario() == Scenario.LATENCY)) {
+            sb.append("late wake-ups: how late a thread of the bench's own process woke from 1 ms sleeps during the")
+                    .append(" measurement,\nthe machine's scheduling under the run's load; a message crosses a dozen")
+                    .append(" or more such wake-ups\n(network threads, engines, store writers) on its way.\n");
+        }
         return sb.toString();
     }
 
@@ -249,6 +260,15 @@ public final class BenchReport {
             j.field("p99", o.p99Ms());
             j.field("p999", o.p999Ms());
             j.field("max", o.maxMs());
+            j.close();
+        });
+        j.field("wakeUpLatenessMs", () -> {
+            j.open();
+            j.field("p50", o.wakeUps().p50Ms());
+            j.field("p99", o.wakeUps().p99Ms());
+            j.field("p999", o.wakeUps().p999Ms());
+            j.field("max", o.wakeUps().maxMs());
+            j.field("count", o.wakeUps().count());
             j.close();
         });
         j.field("cpuSecondsPerMillion", map(j, o.cpuPerMillion()));

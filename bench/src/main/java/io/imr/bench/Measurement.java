@@ -93,6 +93,7 @@ final class Measurement {
                 Instant from = Instant.now();
                 Map<String, String> sent;
                 Map<String, String> received;
+                Outcome.Lateness wakeUps;
                 if (plan.offlineFirst()) {
                     senders.go();
                     sent = await(senders, senders, receivers, plan.sent(), false);
@@ -100,18 +101,24 @@ final class Measurement {
                     countersBefore = broker.counters();
                     cpuBefore = cpu(processes);
                     from = Instant.now();
-                    receivers.go();
-                    received = await(receivers, senders, receivers, plan.deliveries(), true);
+                    try (WakeUpProbe probe = WakeUpProbe.start()) {
+                        receivers.go();
+                        received = await(receivers, senders, receivers, plan.deliveries(), true);
+                        wakeUps = probe.stop();
+                    }
                 } else {
-                    receivers.go();
-                    senders.go();
-                    received = await(receivers, senders, receivers, plan.deliveries(), true);
+                    try (WakeUpProbe probe = WakeUpProbe.start()) {
+                        receivers.go();
+                        senders.go();
+                        received = await(receivers, senders, receivers, plan.deliveries(), true);
+                        wakeUps = probe.stop();
+                    }
                     sent = senders.result().get(STALL_NANOS, TimeUnit.NANOSECONDS);
                 }
                 Map<String, Double> cpuAfter = cpu(processes);
                 Outcome.Window window = new Outcome.Window(from, Instant.now());
                 Map<String, Double> counters = minus(broker.counters(), countersBefore);
-                return outcome(sent, received, cpuBefore, cpuAfter, counters, window);
+                return outcome(sent, received, cpuBefore, cpuAfter, counters, window, wakeUps);
             }
         }
     }
@@ -163,7 +170,8 @@ final class Measurement {
     }
 
     private Outcome outcome(Map<String, String> sent, Map<String, String> received, Map<String, Double> cpuBefore,
-                            Map<String, Double> cpuAfter, Map<String, Double> counters, Outcome.Window window) {
+                            Map<String, Double> cpuAfter, Map<String, Double> counters, Outcome.Window window,
+                            Outcome.Lateness wakeUps) {
         long deliveries = Long.parseLong(received.get("messages"));
         long start = plan.offlineFirst() ? Long.parseLong(received.get("go")) : Long.parseLong(sent.get("firstSend"));
         double seconds = (Long.parseLong(received.get("lastCommit")) - start) / 1e9;
@@ -188,7 +196,8 @@ final class Measurement {
                 latencyMeans ? ms(latency.getValueAtPercentile(99.9)) : Double.NaN,
                 latencyMeans ? ms(latency.getMaxValue()) : Double.NaN, cpu,
                 (wireTotal - wirePayload) / (double) deliveries, l(received, "wireConfirmation") / (double) deliveries,
-                syncs, heap, l(received, "duplicates"), l(received, "outOfOrder"), counters, window);
+                syncs, heap, l(received, "duplicates"), l(received, "outOfOrder"), counters, window,
+                wakeUps);
     }
 
     private static long l(Map<String, String> m, String key) {

@@ -22,15 +22,23 @@ import java.util.Map;
  * @param outOfOrder    messages a device got before an earlier one of the same sender (must be 0)
  * @param brokerCounters what the broker counted itself (imr: the server's meters)
  * @param measured      when the measured run started and ended (wall clock), to cut a profile to it
+ * @param wakeUps       how late a thread of the bench's own process woke from 1 ms sleeps during the
+ *                      measurement ({@link WakeUpProbe}): the machine's scheduling under the run's load
  */
 public record Outcome(String target, long sent, long deliveries, double seconds, double p50Ms, double p99Ms,
                       double p999Ms, double maxMs, Map<String, Double> cpuPerMillion, double controlBytes,
                       double confirmationBytes, Map<String, Double> syncsPerThousand, Map<String, Double> heapMiB,
                       long duplicates, long outOfOrder, Map<String, Double> brokerCounters,
-                      Window measured) {
+                      Window measured, Lateness wakeUps) {
 
     /** A stretch of wall-clock time. */
     public record Window(Instant from, Instant to) {
+    }
+
+    /** How late wake-ups came, in milliseconds, and how many were measured. */
+    public record Lateness(double p50Ms, double p99Ms, double p999Ms, double maxMs, long count) {
+        /** Nothing measured. */
+        public static final Lateness NONE = new Lateness(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
     }
 
     public double throughput() {

@@ -23,7 +23,8 @@ class BenchReportTest {
         syncs.put("receiver", 3.0);
         return new Outcome(target, 10_000, 10_000, seconds, 1.0, p99, 9.0, 12.0, cpu, 40.0, 0.5, syncs,
                 Map.of("sender", 50.0, "receiver", 60.0), duplicates, 0, Map.of(),
-                new Outcome.Window(java.time.Instant.EPOCH, java.time.Instant.EPOCH.plusSeconds(1)));
+                new Outcome.Window(java.time.Instant.EPOCH, java.time.Instant.EPOCH.plusSeconds(1)),
+                new Outcome.Lateness(0.1, 1.5, 4.5, 8.0, 10_000));
     }
 
     static Bench.Result result(List<Outcome> outcomes, int runs) {
@@ -107,6 +108,25 @@ class BenchReportTest {
         assertThat(BenchReport.text(r)).contains("Every JVM started with -Xms1g -XX:+AlwaysPreTouch -XX:+UseParallelGC\n");
         assertThat(new JsonObject(BenchReport.json(r)).getJsonArray("jvmOptions").getList())
                 .containsExactly("-Xms1g", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC");
+    }
+
+    @Test
+    void theLatencyScenarioSaysHowLateTheMachineWokeThreads() {
+        BenchSettings s = new BenchSettings(List.of(Scenario.LATENCY), List.of("imr:hybrid"), 10_000, 256, 1, 1, 1,
+                1000, 1, 0, 1, 0, 1, null, false, null, List.of());
+        Bench.Result r = new Bench.Result(new Machine("test CPU", 2, 1024, "Linux", "Java 17", 3700), s,
+                List.of(new Bench.ScenarioResult(Scenario.LATENCY.plan(s),
+                        Map.of("imr:hybrid", List.of(outcome("imr:hybrid", 1.0, 4.0, 0))))), Map.of());
+        String text = BenchReport.text(r);
+        assertThat(line(text, "target ")).endsWith("late wake-ups p99/p999 ms");
+        assertThat(line(text, "imr:hybrid ")).endsWith("1.50/4.50");
+        assertThat(text).contains("late wake-ups: how late a thread of the bench's own process woke");
+        JsonObject wake = new JsonObject(BenchReport.json(r)).getJsonArray("scenarios").getJsonObject(0)
+                .getJsonArray("results").getJsonObject(0).getJsonObject("wakeUpLatenessMs");
+        assertThat(wake.getDouble("p99")).isEqualTo(1.5);
+        assertThat(wake.getLong("count")).isEqualTo(10_000L);
+        assertThat(BenchReport.text(result(List.of(outcome("imr:ack", 1.0, 4.0, 0)), 1)))
+                .as("a saturating scenario has no such column").doesNotContain("late wake-ups");
     }
 
     private static String line(String text, String start) {
