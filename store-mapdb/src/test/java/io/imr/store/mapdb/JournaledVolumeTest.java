@@ -140,6 +140,75 @@ class JournaledVolumeTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(longs = {8192, 65536, 4L << 20})
+    @DisplayName("page arrays reused across commits, dropped transactions and checkpoints: the file always reads as"
+            + " committed, before and after a reopen")
+    void reusedPages(long journalBytes) throws IOException {
+        Path db = dir.resolve("x.db");
+        SplittableRandom random = new SplittableRandom(journalBytes);
+        java.util.TreeMap<Long, byte[]> model = new java.util.TreeMap<>();
+        java.util.TreeMap<Long, byte[]> pending = new java.util.TreeMap<>();
+        long reused = 0;
+        long checkpoints = 0;
+        MapDbFile file = MapDbFile.open(db, StoreFaults.NONE, RedoJournal.KEEP_ALL, journalBytes, 64L * 4096,
+                new SyncCounter());
+        try {
+            BTreeMap<Long, byte[]> m = map(file);
+            for (int step = 0; step < 3000; step++) {
+                long key = random.nextInt(400);
+                if (random.nextInt(5) == 0) {
+                    m.remove(key);
+                    pending.remove(key);
+                } else {
+                    byte[] v = value(random.nextLong());
+                    m.put(key, v);
+                    pending.put(key, v);
+                }
+                int end = random.nextInt(20);
+                if (end == 0) {
+                    // A dropped transaction, then a reopen, as the store does after a failed commit.
+                    file.rollback();
+                    reused += file.volume().reusedPages();
+                    checkpoints += file.volume().checkpoints();
+                    file.close();
+                    file = MapDbFile.open(db, StoreFaults.NONE, RedoJournal.KEEP_ALL, journalBytes, 64L * 4096,
+                            new SyncCounter());
+                    m = map(file);
+                    pending = new java.util.TreeMap<>(model);
+                    assertSame(m, model, "after the rollback of step " + step);
+                } else if (end <= 6) {
+                    file.commit();
+                    model = new java.util.TreeMap<>(pending);
+                    if (step % 10 == 0) {
+                        assertSame(m, model, "after the commit of step " + step);
+                    }
+                }
+            }
+            file.commit();
+            model = pending;
+            assertSame(m, model, "at the end");
+            reused += file.volume().reusedPages();
+            checkpoints += file.volume().checkpoints();
+        } finally {
+            file.close();
+        }
+        assertThat(reused).as("commits reused the arrays of pages they replaced").isPositive();
+        if (journalBytes == 8192) {
+            assertThat(checkpoints).isGreaterThan(10);
+        }
+        try (MapDbFile reopened = open(db, journalBytes)) {
+            assertSame(map(reopened), model, "after a reopen");
+        }
+    }
+
+    private static void assertSame(BTreeMap<Long, byte[]> m, java.util.Map<Long, byte[]> model, String when) {
+        assertThat(m.keySet()).as(when).containsExactlyElementsOf(model.keySet());
+        for (java.util.Map.Entry<Long, byte[]> e : model.entrySet()) {
+            assertThat(m.get(e.getKey())).as(when + ", key " + e.getKey()).isEqualTo(e.getValue());
+        }
+    }
+
     @Test
     @DisplayName("with a cache smaller than the data, reads come back from the file right, across checkpoints")
     void smallCache() throws IOException {
