@@ -48,7 +48,8 @@ import org.mapdb.volume.Volume;
  * thread's interrupt is reopened and the operation retried.
  *
  * <p>Writes come from the store's writer thread only; reads from any thread, never during a
- * transaction of the writer (the store's lock sees to that), but the volume is safe either way.
+ * transaction of the writer: the store's lock sees to that, and the volume relies on it, since a
+ * commit reuses the arrays of pages it replaced (see {@code spare}).
  */
 final class JournaledVolume extends Volume {
 
@@ -296,15 +297,15 @@ final class JournaledVolume extends Volume {
                 long newZeroFrom = zeroFrom;
                 for (Map.Entry<Long, Dirty> e : pages) {
                     byte[] replaced = unwritten.put(e.getKey(), e.getValue().after());
+                    // The copy now belongs to unwritten: a discard (after an Error here, say) must not recycle it.
+                    dirty.remove(e.getKey());
                     if (replaced != null) {
                         recycle(replaced);
                     }
                     newZeroFrom = Math.max(newZeroFrom, (e.getKey() + 1) << SHIFT);
                 }
                 zeroFrom = newZeroFrom;
-                // The copies now belong to unwritten: discard must not recycle them.
-                dirty.clear();
-                anyDirty = false;
+                anyDirty = !dirty.isEmpty();
             }
         }
     }
