@@ -256,19 +256,14 @@ public final class BenchReport {
         j.field("throughput", o.throughput());
         j.field("latencyMs", () -> {
             j.open();
-            j.field("p50", o.p50Ms());
-            j.field("p99", o.p99Ms());
-            j.field("p999", o.p999Ms());
-            j.field("max", o.maxMs());
+            percentiles(j, o.p50Ms(), o.p99Ms(), o.p999Ms(), o.maxMs());
             j.close();
         });
         j.field("wakeUpLatenessMs", () -> {
             j.open();
-            j.field("p50", o.wakeUps().p50Ms());
-            j.field("p99", o.wakeUps().p99Ms());
-            j.field("p999", o.wakeUps().p999Ms());
-            j.field("max", o.wakeUps().maxMs());
-            j.field("count", o.wakeUps().count());
+            Outcome.Lateness w = o.wakeUps();
+            percentiles(j, w.p50Ms(), w.p99Ms(), w.p999Ms(), w.maxMs());
+            j.field("count", w.count());
             j.close();
         });
         j.field("cpuSecondsPerMillion", map(j, o.cpuPerMillion()));
@@ -279,6 +274,13 @@ public final class BenchReport {
         j.field("duplicates", o.duplicates());
         j.field("outOfOrder", o.outOfOrder());
         j.field("brokerCounters", map(j, o.brokerCounters()));
+    }
+
+    private static void percentiles(Json j, double p50, double p99, double p999, double max) {
+        j.field("p50", p50);
+        j.field("p99", p99);
+        j.field("p999", p999);
+        j.field("max", max);
     }
 
     private static Runnable map(Json j, Map<String, Double> m) {
