@@ -78,6 +78,7 @@ public final class BenchReport {
                         "ctrl B/msg", "conf B/msg", "fsyncs/1000 snd+brk+rcv"));
                 if (latency) {
                     header.add("late wake-ups p99/p999 ms");
+                    header.add("syncs p99/slowest ms snd, brk, rcv");
                 }
             }
             List<List<String>> table = new ArrayList<>();
@@ -103,6 +104,7 @@ public final class BenchReport {
                     row.add(syncs(o.syncsPerThousand()));
                     if (latency) {
                         row.add(number(o.wakeUps().p99Ms()) + "/" + number(o.wakeUps().p999Ms()));
+                        row.add(syncTails(o.syncTails()));
                     }
                 }
                 table.add(row);
@@ -119,6 +121,9 @@ public final class BenchReport {
             sb.append("late wake-ups: how late a thread of the bench's own process woke from 1 ms sleeps during the")
                     .append(" measurement,\nthe machine's scheduling under the run's load; a message crosses a dozen")
                     .append(" or more such wake-ups\n(network threads, engines, store writers) on its way.\n");
+            sb.append("syncs p99/slowest: how long imr's stores' syncs took during the measurement, per process (the")
+                    .append(" bound of the\nhistogram bucket that holds them; '-': not timed, the peers'); a message")
+                    .append(" waits for one sync in each\nprocess, and for any slow one its commit queued behind.\n");
         }
         return sb.toString();
     }
@@ -131,6 +136,15 @@ public final class BenchReport {
         double sum = byProcess.values().stream().mapToDouble(Double::doubleValue).sum();
         return number(sum) + " (" + String.join("+", byProcess.values().stream().map(BenchReport::number).toList())
                 + ")";
+    }
+
+    private static String syncTails(Map<String, SyncTimes.Tail> byProcess) {
+        List<String> parts = new ArrayList<>();
+        for (String process : List.of("sender", "broker", "receiver")) {
+            SyncTimes.Tail t = byProcess.get(process);
+            parts.add(t == null ? "-" : number(t.p99Ms()) + "/" + number(t.maxMs()));
+        }
+        return String.join(", ", parts);
     }
 
     private static String syncs(Map<String, Double> byProcess) {
@@ -270,6 +284,17 @@ public final class BenchReport {
         j.field("controlBytesPerMessage", o.controlBytes());
         j.field("confirmationBytesPerMessage", o.confirmationBytes());
         j.field("syncsPerThousand", map(j, o.syncsPerThousand()));
+        j.field("syncMs", () -> {
+            j.open();
+            o.syncTails().forEach((process, t) -> j.field(process, () -> {
+                j.open();
+                j.field("p99", t.p99Ms());
+                j.field("max", t.maxMs());
+                j.field("count", t.count());
+                j.close();
+            }));
+            j.close();
+        });
         j.field("peakHeapMiB", map(j, o.heapMiB()));
         j.field("duplicates", o.duplicates());
         j.field("outOfOrder", o.outOfOrder());

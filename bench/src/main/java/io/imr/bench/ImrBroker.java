@@ -91,7 +91,8 @@ public final class ImrBroker implements Broker {
     /**
      * The server's counters, each summed over its series of side {@code server}, by their Prometheus names
      * without the {@code imr_} prefix and {@code _total} suffix: {@code store_syncs}, {@code bytes_control},
-     * {@code bytes_confirmation}, {@code bytes_payload}, {@code commit_batch_size_count}, ...
+     * {@code bytes_confirmation}, {@code bytes_payload}, {@code commit_batch_size_count}, ...; a histogram's buckets
+     * by name and bound: {@code store_sync_duration_seconds_bucket|0.001}.
      */
     @Override
     public Map<String, Double> counters() throws IOException, InterruptedException {
@@ -124,6 +125,14 @@ public final class ImrBroker implements Broker {
             String key = name.substring("imr_".length());
             if (key.endsWith("_total")) {
                 key = key.substring(0, key.length() - "_total".length());
+            }
+            if (key.endsWith("_bucket")) {
+                // A histogram's buckets are summed by bound, not together.
+                int le = labels.indexOf("le=\"");
+                if (le < 0) {
+                    continue;
+                }
+                key = key + "|" + labels.substring(le + 4, labels.indexOf('"', le + 4));
             }
             sums.merge(key, value, Double::sum);
         }

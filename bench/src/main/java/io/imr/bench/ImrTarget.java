@@ -72,6 +72,17 @@ final class ImrTarget implements Target {
             return (long) count(client.meterRegistry(), STORE_SYNCS);
         }
 
+        public SyncTimes syncTimes() {
+            java.util.TreeMap<Double, Long> m = new java.util.TreeMap<>();
+            for (io.micrometer.core.instrument.Timer t : Search.in(client.meterRegistry())
+                    .name(MetricNames.STORE_SYNC_DURATION).timers()) {
+                for (io.micrometer.core.instrument.distribution.CountAtBucket b : t.takeSnapshot().histogramCounts()) {
+                    m.merge(b.bucket(TimeUnit.SECONDS), (long) b.count(), Long::sum);
+                }
+            }
+            return new SyncTimes(m);
+        }
+
         @Override
         public void close() throws Exception {
             client.close().toCompletableFuture().get(30, TimeUnit.SECONDS);

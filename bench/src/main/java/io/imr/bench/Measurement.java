@@ -186,6 +186,11 @@ final class Measurement {
             syncs.put("broker", counters.get("store_syncs") * 1000.0 / deliveries);
         }
         syncs.put("receiver", l(received, "syncs") * 1000.0 / deliveries);
+        Map<String, SyncTimes.Tail> syncTails = new LinkedHashMap<>();
+        syncTails.put("sender", SyncTimes.decode(sent.get("syncTimes")).tail());
+        syncTails.put("broker", SyncTimes.ofCounters(counters).tail());
+        syncTails.put("receiver", SyncTimes.decode(received.get("syncTimes")).tail());
+        syncTails.values().removeIf(t -> t.count() == 0);
         Map<String, Double> heap = new LinkedHashMap<>();
         heap.put("sender", l(sent, "heapAfterGc") / 1048576.0);
         heap.put("receiver", l(received, "heapAfterGc") / 1048576.0);
@@ -197,7 +202,7 @@ final class Measurement {
                 latencyMeans ? ms(latency.getMaxValue()) : Double.NaN, cpu,
                 (wireTotal - wirePayload) / (double) deliveries, l(received, "wireConfirmation") / (double) deliveries,
                 syncs, heap, l(received, "duplicates"), l(received, "outOfOrder"), counters, window,
-                wakeUps);
+                wakeUps, syncTails);
     }
 
     private static long l(Map<String, String> m, String key) {

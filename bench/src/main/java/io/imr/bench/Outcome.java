@@ -24,12 +24,14 @@ import java.util.Map;
  * @param measured      when the measured run started and ended (wall clock), to cut a profile to it
  * @param wakeUps       how late a thread of the bench's own process woke from 1 ms sleeps during the
  *                      measurement ({@link WakeUpProbe}): the machine's scheduling under the run's load
+ * @param syncTails     how long the stores' syncs took during the measurement, by process; a process whose syncs
+ *                      are not timed is missing (the peers')
  */
 public record Outcome(String target, long sent, long deliveries, double seconds, double p50Ms, double p99Ms,
                       double p999Ms, double maxMs, Map<String, Double> cpuPerMillion, double controlBytes,
                       double confirmationBytes, Map<String, Double> syncsPerThousand, Map<String, Double> heapMiB,
                       long duplicates, long outOfOrder, Map<String, Double> brokerCounters,
-                      Window measured, Lateness wakeUps) {
+                      Window measured, Lateness wakeUps, Map<String, SyncTimes.Tail> syncTails) {
 
     /** A stretch of wall-clock time. */
     public record Window(Instant from, Instant to) {

@@ -22,6 +22,11 @@ public interface Receiver extends AutoCloseable {
     /** Store syncs ({@code fsync}/{@code fdatasync}) so far. */
     long syncs();
 
+    /** How long this device's store syncs took so far; {@link SyncTimes#NONE} when they are not timed. */
+    default SyncTimes syncTimes() {
+        return SyncTimes.NONE;
+    }
+
     @Override
     void close() throws Exception;
 }

@@ -79,9 +79,11 @@ final class SendWorker {
         // What the warm-up cost is not the measurement's.
         WireCount wireBefore = wire(senders);
         long syncsBefore = syncs(senders);
+        SyncTimes syncTimesBefore = syncTimes(senders);
         long total = sendEach(senders, count, ratePerSender, 0, true);
         WireCount wire = wire(senders).minus(wireBefore);
         long syncs = syncs(senders) - syncsBefore;
+        SyncTimes syncTimes = syncTimes(senders).minus(syncTimesBefore);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("messages", total);
         r.put("firstSend", firstSend.get());
@@ -90,6 +92,7 @@ final class SendWorker {
         r.put("wirePayload", wire.payload());
         r.put("wireConfirmation", wire.confirmation());
         r.put("syncs", syncs);
+        r.put("syncTimes", syncTimes.encode());
         r.put("heapAfterGc", heap.peakAfterGc());
         r.put("heapUsed", heap.peakUsed());
         link.result(r);
@@ -105,6 +108,14 @@ final class SendWorker {
             wire = wire.plus(s.wire());
         }
         return wire;
+    }
+
+    private static SyncTimes syncTimes(List<Sender> senders) {
+        SyncTimes sum = SyncTimes.NONE;
+        for (Sender s : senders) {
+            sum = sum.plus(s.syncTimes());
+        }
+        return sum;
     }
 
     private static long syncs(List<Sender> senders) {

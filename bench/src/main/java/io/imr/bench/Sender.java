@@ -19,6 +19,11 @@ public interface Sender extends AutoCloseable {
     /** Store syncs ({@code fsync}/{@code fdatasync}) this client caused so far; 0 when it keeps no store. */
     long syncs();
 
+    /** How long this client's store syncs took so far; {@link SyncTimes#NONE} when they are not timed. */
+    default SyncTimes syncTimes() {
+        return SyncTimes.NONE;
+    }
+
     @Override
     void close() throws Exception;
 }

@@ -24,7 +24,18 @@ class BenchReportTest {
         return new Outcome(target, 10_000, 10_000, seconds, 1.0, p99, 9.0, 12.0, cpu, 40.0, 0.5, syncs,
                 Map.of("sender", 50.0, "receiver", 60.0), duplicates, 0, Map.of(),
                 new Outcome.Window(java.time.Instant.EPOCH, java.time.Instant.EPOCH.plusSeconds(1)),
-                new Outcome.Lateness(0.1, 1.5, 4.5, 8.0, 10_000));
+                new Outcome.Lateness(0.1, 1.5, 4.5, 8.0, 10_000), syncTails(target));
+    }
+
+    /** imr's three processes timed; a peer's receiver only is not (its broker and sender: none). */
+    private static Map<String, SyncTimes.Tail> syncTails(String target) {
+        Map<String, SyncTimes.Tail> m = new LinkedHashMap<>();
+        if (target.startsWith("imr:")) {
+            m.put("sender", new SyncTimes.Tail(2.0, 75.0, 700));
+            m.put("broker", new SyncTimes.Tail(3.0, 100.0, 650));
+            m.put("receiver", new SyncTimes.Tail(1.5, 30.0, 600));
+        }
+        return m;
     }
 
     static Bench.Result result(List<Outcome> outcomes, int runs) {
@@ -118,8 +129,14 @@ class BenchReportTest {
                 List.of(new Bench.ScenarioResult(Scenario.LATENCY.plan(s),
                         Map.of("imr:hybrid", List.of(outcome("imr:hybrid", 1.0, 4.0, 0))))), Map.of());
         String text = BenchReport.text(r);
-        assertThat(line(text, "target ")).endsWith("late wake-ups p99/p999 ms");
-        assertThat(line(text, "imr:hybrid ")).endsWith("1.50/4.50");
+        assertThat(line(text, "target ")).endsWith("late wake-ups p99/p999 ms  syncs p99/slowest ms snd, brk, rcv");
+        assertThat(line(text, "imr:hybrid ")).matches(".*  1.50/4.50 +2/75, 3/100, 1.50/30");
+        assertThat(text).contains("syncs p99/slowest: how long imr's stores' syncs took during the measurement");
+        JsonObject brokerSyncs = new JsonObject(BenchReport.json(r)).getJsonArray("scenarios").getJsonObject(0)
+                .getJsonArray("results").getJsonObject(0).getJsonObject("syncMs").getJsonObject("broker");
+        assertThat(brokerSyncs.getDouble("p99")).isEqualTo(3.0);
+        assertThat(brokerSyncs.getDouble("max")).isEqualTo(100.0);
+        assertThat(brokerSyncs.getLong("count")).isEqualTo(650L);
         assertThat(text).contains("late wake-ups: how late a thread of the bench's own process woke");
         JsonObject wake = new JsonObject(BenchReport.json(r)).getJsonArray("scenarios").getJsonObject(0)
                 .getJsonArray("results").getJsonObject(0).getJsonObject("wakeUpLatenessMs");

@@ -107,6 +107,48 @@ class StoreSyncsMeterTest {
                 .isEqualTo(((SyncingStore) server.store()).syncs());
     }
 
+    private static io.micrometer.core.instrument.Timer durations(MeterRegistry registry, String side) {
+        return registry.find(MetricNames.STORE_SYNC_DURATION).tag(MetricNames.TAG_SIDE, side).timer();
+    }
+
+    @Test
+    @DisplayName("each sync counted after the store was registered is timed, in buckets from 50 µs to 10 s")
+    void durations() throws Exception {
+        Recorder bobSaw = new Recorder(1);
+        ImrClient alice = client("alice", new Recorder(0)).build();
+        ImrClient bob = client("bob", bobSaw).build();
+        join(alice.start());
+        join(bob.start());
+        MeterRegistry[] registries = {server.meterRegistry(), alice.meterRegistry(), bob.meterRegistry()};
+        String[] sides = {MetricNames.SIDE_SERVER, MetricNames.SIDE_CLIENT, MetricNames.SIDE_CLIENT};
+        long[] syncsBefore = new long[3];
+        long[] timedBefore = new long[3];
+        for (int i = 0; i < 3; i++) {
+            io.micrometer.core.instrument.Timer t = durations(registries[i], sides[i]);
+            assertThat(t).as(sides[i]).isNotNull();
+            assertThat(t.getId().getDescription()).startsWith("How long each sync (fsync/fdatasync) of the store took");
+            syncsBefore[i] = count(registries[i], sides[i]);
+            timedBefore[i] = t.count();
+        }
+        join(alice.send("bob", "hello".getBytes(StandardCharsets.UTF_8)));
+        assertThat(bobSaw.await(30)).isTrue();
+        join(alice.close());
+        join(bob.close());
+        join(server.close());
+        for (int i = 0; i < 3; i++) {
+            io.micrometer.core.instrument.Timer t = durations(registries[i], sides[i]);
+            long synced = count(registries[i], sides[i]) - syncsBefore[i];
+            assertThat(synced).as(sides[i]).isPositive();
+            assertThat(t.count() - timedBefore[i]).as("timed syncs of " + sides[i]).isEqualTo(synced);
+            assertThat(t.max(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
+            io.micrometer.core.instrument.distribution.CountAtBucket[] buckets = t.takeSnapshot().histogramCounts();
+            assertThat(buckets).hasSize(27);
+            assertThat(buckets[0].bucket(java.util.concurrent.TimeUnit.MICROSECONDS)).isEqualTo(50.0);
+            assertThat(buckets[buckets.length - 1].bucket(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(10.0);
+            assertThat(buckets[buckets.length - 1].count()).isEqualTo(t.count());
+        }
+    }
+
     @Test
     @DisplayName("clients sharing a registry are summed, and a closed client's syncs stay in the sum")
     void sharedRegistry() {

@@ -53,6 +53,12 @@ public final class MetricNames {
      * server picks a strategy. The stores of one side that share a registry are summed.
      */
     public static final String STORE_SYNCS = "imr.store.syncs";
+    /**
+     * How long each of those syncs took: the disk's share of every commit. A histogram (Prometheus buckets
+     * {@code imr_store_sync_duration_seconds_bucket}), tagged and summed as {@link #STORE_SYNCS}. On a disk that
+     * several stores share, its tail is the tail of a durable message's latency.
+     */
+    public static final String STORE_SYNC_DURATION = "imr.store.sync.duration";
     /** From the server's accept to the device's commit (client side; needs comparable clocks). */
     public static final String DELIVERY_LATENCY = "imr.delivery.latency";
     /** Messages sent to devices and not yet confirmed. */

@@ -218,6 +218,11 @@ public final class MapDbClientStore implements ClientStore, SyncingStore {
     }
 
     @Override
+    public void observeSyncs(java.util.function.LongConsumer nanos) {
+        syncs.observe(nanos);
+    }
+
+    @Override
     public void close() {
         engine.close();
     }

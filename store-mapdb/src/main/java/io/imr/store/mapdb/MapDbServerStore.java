@@ -294,6 +294,11 @@ public final class MapDbServerStore implements ServerStore, SyncingStore {
     }
 
     @Override
+    public void observeSyncs(java.util.function.LongConsumer nanos) {
+        syncs.observe(nanos);
+    }
+
+    @Override
     public void close() {
         engine.close();
     }

@@ -30,4 +30,14 @@ public interface SyncingStore {
 
     /** The syncs this store made since it was opened, counting those of opening it; thread-safe, cheap. */
     long syncs();
+
+    /**
+     * Calls {@code nanos} with the duration of every sync this store makes from now on, in
+     * nanoseconds, on the thread that synced (mostly the store's writer, between its commit and the
+     * completion of that commit's operations): it must be quick, never block and be thread-safe. A
+     * sync that throws is not reported. The syncs' durations are the disk's share of every commit,
+     * and their tail is what a durable message's latency tail is made of on a busy disk (see
+     * {@code docs/performance.md}).
+     */
+    void observeSyncs(java.util.function.LongConsumer nanos);
 }

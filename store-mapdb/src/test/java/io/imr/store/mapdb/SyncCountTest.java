@@ -214,4 +214,27 @@ class SyncCountTest {
             assertThat(again.device("bob", "phone")).contains(state);
         }
     }
+
+    @Test
+    @DisplayName("every counted sync is timed for each observer, from the moment it observes")
+    void observedSyncs() {
+        try (MapDbServerStore store = MapDbServerStore.open(dir)) {
+            List<Long> first = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Long> second = java.util.Collections.synchronizedList(new ArrayList<>());
+            store.observeSyncs(first::add);
+            long before = store.syncs();
+            for (int i = 1; i <= 10; i++) {
+                await(store.commit(ServerCommit.append(List.of(submission("alice", "c-" + i, "bob")))));
+            }
+            store.observeSyncs(second::add);
+            long between = store.syncs();
+            for (int i = 11; i <= 20; i++) {
+                await(store.commit(ServerCommit.append(List.of(submission("alice", "c-" + i, "bob")))));
+            }
+            assertThat(first).hasSize((int) (store.syncs() - before)).allSatisfy(n -> assertThat(n).isPositive());
+            assertThat(second).hasSize((int) (store.syncs() - between));
+            assertThat(first.subList(first.size() - second.size(), first.size())).isEqualTo(second);
+            org.assertj.core.api.Assertions.assertThatNullPointerException().isThrownBy(() -> store.observeSyncs(null));
+        }
+    }
 }
