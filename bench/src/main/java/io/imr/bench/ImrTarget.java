@@ -124,7 +124,32 @@ final class ImrTarget implements Target {
         String token = new HmacTokens(SecretFile.read(spec.secretFile())).mint(new Principal(spec.user(), spec.device()), Duration.ofDays(1),
                 System.currentTimeMillis());
         return ImrClient.builder().server(spec.address()).user(spec.user()).device(spec.device()).token(token)
-                .dataDir(spec.dir()).strategies(strategy).meterRegistry(new SimpleMeterRegistry()).vertx(vertx());
+                .dataDir(spec.dir()).strategies(strategy).meterRegistry(registry()).vertx(vertx());
+    }
+
+    /**
+     * A client's registry. Its sync durations count from the start, as Prometheus' do (a registry's histograms
+     * otherwise count the last two minutes only), so that two readings tell what happened between them.
+     */
+    static MeterRegistry registry() {
+        return registry(io.micrometer.core.instrument.Clock.SYSTEM);
+    }
+
+    static MeterRegistry registry(io.micrometer.core.instrument.Clock clock) {
+        MeterRegistry registry = new SimpleMeterRegistry(io.micrometer.core.instrument.simple.SimpleConfig.DEFAULT, clock);
+        registry.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
+            @Override
+            public io.micrometer.core.instrument.distribution.DistributionStatisticConfig configure(
+                    io.micrometer.core.instrument.Meter.Id id,
+                    io.micrometer.core.instrument.distribution.DistributionStatisticConfig config) {
+                if (!id.getName().equals(MetricNames.STORE_SYNC_DURATION)) {
+                    return config;
+                }
+                return io.micrometer.core.instrument.distribution.DistributionStatisticConfig.builder()
+                        .expiry(Duration.ofDays(3650)).bufferLength(1).build().merge(config);
+            }
+        });
+        return registry;
     }
 
     private static ImrClient start(ClientSpec spec, ImrClient.Builder builder) throws Exception {

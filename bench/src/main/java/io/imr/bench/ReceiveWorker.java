@@ -159,6 +159,7 @@ final class ReceiveWorker {
         r.put("wireConfirmation", totals.wire().confirmation());
         r.put("commits", totals.commits());
         r.put("syncs", totals.syncs());
+        r.put("syncTimes", totals.syncTimes().encode());
         r.put("heapAfterGc", peakAfterGc);
         r.put("heapUsed", peakUsed);
         r.put("latency", encode(all));
@@ -167,22 +168,25 @@ final class ReceiveWorker {
     }
 
     /** The receivers' counts added up. */
-    private record Totals(WireCount wire, long commits, long syncs) {
+    private record Totals(WireCount wire, long commits, long syncs, SyncTimes syncTimes) {
 
         static Totals of(List<Receiver> receivers) {
             WireCount wire = WireCount.ZERO;
             long commits = 0;
             long syncs = 0;
+            SyncTimes syncTimes = SyncTimes.NONE;
             for (Receiver r : receivers) {
                 wire = wire.plus(r.wire());
                 commits += r.commits();
                 syncs += r.syncs();
+                syncTimes = syncTimes.plus(r.syncTimes());
             }
-            return new Totals(wire, commits, syncs);
+            return new Totals(wire, commits, syncs, syncTimes);
         }
 
         Totals minus(Totals earlier) {
-            return new Totals(wire.minus(earlier.wire), commits - earlier.commits, syncs - earlier.syncs);
+            return new Totals(wire.minus(earlier.wire), commits - earlier.commits, syncs - earlier.syncs,
+                    syncTimes.minus(earlier.syncTimes));
         }
     }
 
