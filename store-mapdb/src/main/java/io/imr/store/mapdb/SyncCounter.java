@@ -32,7 +32,11 @@ final class SyncCounter {
         if (toTell.length > 0) {
             long took = System.nanoTime() - started;
             for (LongConsumer o : toTell) {
-                o.accept(took);
+                try {
+                    o.accept(took);
+                } catch (RuntimeException e) {
+                    // An observer's bug is not a failed sync: the commit is durable and goes on.
+                }
             }
         }
     }

@@ -34,8 +34,8 @@ public interface SyncingStore {
     /**
      * Calls {@code nanos} with the duration of every sync this store makes from now on, in
      * nanoseconds, on the thread that synced (mostly the store's writer, between its commit and the
-     * completion of that commit's operations): it must be quick, never block and be thread-safe. A
-     * sync that throws is not reported. The syncs' durations are the disk's share of every commit,
+     * completion of that commit's operations): it must be quick, never block and be thread-safe; what
+     * it throws is ignored, the commit goes on. A sync that throws is not reported. The syncs' durations are the disk's share of every commit,
      * and their tail is what a durable message's latency tail is made of on a busy disk (see
      * {@code docs/performance.md}).
      */

@@ -235,6 +235,16 @@ class SyncCountTest {
             assertThat(second).hasSize((int) (store.syncs() - between));
             assertThat(first.subList(first.size() - second.size(), first.size())).isEqualTo(second);
             org.assertj.core.api.Assertions.assertThatNullPointerException().isThrownBy(() -> store.observeSyncs(null));
+            // An observer that throws neither fails the commit nor keeps the others from hearing of it.
+            store.observeSyncs(n -> {
+                throw new IllegalStateException("a broken observer");
+            });
+            List<Long> third = java.util.Collections.synchronizedList(new ArrayList<>());
+            store.observeSyncs(third::add);
+            long beforeBroken = store.syncs();
+            assertThat(await(store.commit(ServerCommit.append(List.of(submission("alice", "c-21", "bob"))))).get(0)
+                    .duplicate()).isFalse();
+            assertThat(third).hasSize((int) (store.syncs() - beforeBroken)).isNotEmpty();
         }
     }
 }
