@@ -122,7 +122,7 @@ public final class BenchReport {
                     .append(" measurement,\nthe machine's scheduling under the run's load; a message crosses a dozen")
                     .append(" or more such wake-ups\n(network threads, engines, store writers) on its way.\n");
             sb.append("syncs p99/slowest: how long imr's stores' syncs took during the measurement, per process (the")
-                    .append(" bound of the\nhistogram bucket that holds them; '-': not timed, the peers'); a message")
+                    .append(" bound of the\nhistogram bucket that holds them; 0: no sync; '-': not timed, the peers'); a message")
                     .append(" waits for one sync in each\nprocess, and for any slow one its commit queued behind.\n");
         }
         return sb.toString();
@@ -142,9 +142,14 @@ public final class BenchReport {
         List<String> parts = new ArrayList<>();
         for (String process : List.of("sender", "broker", "receiver")) {
             SyncTimes.Tail t = byProcess.get(process);
-            parts.add(t == null ? "-" : number(t.p99Ms()) + "/" + number(t.maxMs()));
+            parts.add(t == null ? "-" : t.count() == 0 ? "0" : slowest(t.p99Ms()) + "/" + slowest(t.maxMs()));
         }
         return String.join(", ", parts);
+    }
+
+    /** A sync bound; infinite: slower than the histogram's last bound (10 s). */
+    private static String slowest(double ms) {
+        return Double.isInfinite(ms) ? ">10,000" : number(ms);
     }
 
     private static String syncs(Map<String, Double> byProcess) {

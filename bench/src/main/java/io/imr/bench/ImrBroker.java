@@ -128,11 +128,15 @@ public final class ImrBroker implements Broker {
             }
             if (key.endsWith("_bucket")) {
                 // A histogram's buckets are summed by bound, not together.
-                int le = labels.indexOf("le=\"");
+                int le = labels.indexOf("{le=\"");
+                if (le < 0) {
+                    le = labels.indexOf(",le=\"");
+                }
                 if (le < 0) {
                     continue;
                 }
-                key = key + "|" + labels.substring(le + 4, labels.indexOf('"', le + 4));
+                int from = le + "{le=\"".length();
+                key = key + "|" + labels.substring(from, labels.indexOf('"', from));
             }
             sums.merge(key, value, Double::sum);
         }

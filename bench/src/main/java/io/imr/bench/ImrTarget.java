@@ -76,9 +76,12 @@ final class ImrTarget implements Target {
             java.util.TreeMap<Double, Long> m = new java.util.TreeMap<>();
             for (io.micrometer.core.instrument.Timer t : Search.in(client.meterRegistry())
                     .name(MetricNames.STORE_SYNC_DURATION).timers()) {
-                for (io.micrometer.core.instrument.distribution.CountAtBucket b : t.takeSnapshot().histogramCounts()) {
+                io.micrometer.core.instrument.distribution.HistogramSnapshot s = t.takeSnapshot();
+                for (io.micrometer.core.instrument.distribution.CountAtBucket b : s.histogramCounts()) {
                     m.merge(b.bucket(TimeUnit.SECONDS), (long) b.count(), Long::sum);
                 }
+                // Slower than the last bound: counted only in the total.
+                m.merge(Double.POSITIVE_INFINITY, s.count(), Long::sum);
             }
             return new SyncTimes(m);
         }

@@ -186,11 +186,17 @@ final class Measurement {
             syncs.put("broker", counters.get("store_syncs") * 1000.0 / deliveries);
         }
         syncs.put("receiver", l(received, "syncs") * 1000.0 / deliveries);
+        // A process whose syncs are not timed (the peers') reads no bucket at all: it is left out.
+        Map<String, SyncTimes> syncTimes = new LinkedHashMap<>();
+        syncTimes.put("sender", SyncTimes.decode(sent.get("syncTimes")));
+        syncTimes.put("broker", SyncTimes.ofCounters(counters));
+        syncTimes.put("receiver", SyncTimes.decode(received.get("syncTimes")));
         Map<String, SyncTimes.Tail> syncTails = new LinkedHashMap<>();
-        syncTails.put("sender", SyncTimes.decode(sent.get("syncTimes")).tail());
-        syncTails.put("broker", SyncTimes.ofCounters(counters).tail());
-        syncTails.put("receiver", SyncTimes.decode(received.get("syncTimes")).tail());
-        syncTails.values().removeIf(t -> t.count() == 0);
+        syncTimes.forEach((process, times) -> {
+            if (!times.cumulative().isEmpty()) {
+                syncTails.put(process, times.tail());
+            }
+        });
         Map<String, Double> heap = new LinkedHashMap<>();
         heap.put("sender", l(sent, "heapAfterGc") / 1048576.0);
         heap.put("receiver", l(received, "heapAfterGc") / 1048576.0);

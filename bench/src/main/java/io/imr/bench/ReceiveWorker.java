@@ -141,6 +141,9 @@ final class ReceiveWorker {
         }
         long peakAfterGc = heap.peakAfterGc();
         long peakUsed = heap.peakUsed();
+        // The syncs' durations of the measurement, not of closing (a checkpoint, whose sync of the main file may be
+        // the slowest of all).
+        SyncTimes syncTimes = Totals.of(receivers).syncTimes().minus(before.syncTimes());
         // Closed, each device has sent what confirms its last commits (a peer's last acknowledgements follow its
         // last delivery): count those bytes too.
         for (Receiver rc : receivers) {
@@ -159,7 +162,7 @@ final class ReceiveWorker {
         r.put("wireConfirmation", totals.wire().confirmation());
         r.put("commits", totals.commits());
         r.put("syncs", totals.syncs());
-        r.put("syncTimes", totals.syncTimes().encode());
+        r.put("syncTimes", syncTimes.encode());
         r.put("heapAfterGc", peakAfterGc);
         r.put("heapUsed", peakUsed);
         r.put("latency", encode(all));

@@ -9,14 +9,18 @@ import java.util.TreeMap;
  * {@code imr.store.sync.duration} histogram, read from a client's registry or from the broker's Prometheus text),
  * and the tail of the syncs between two readings. Immutable.
  *
- * @param cumulative syncs that took at most the key, in seconds, by key
+ * @param cumulative syncs that took at most the key, in seconds, by key; {@link Double#POSITIVE_INFINITY}: all of
+ *                   them, the slowest bucket's too
  */
 record SyncTimes(TreeMap<Double, Long> cumulative) {
 
     /** No syncs timed (a peer's process, whose syncs the bench cannot time). */
     static final SyncTimes NONE = new SyncTimes(new TreeMap<>());
 
-    /** The tail of the syncs counted: bounds in milliseconds, each the upper bound of a bucket. */
+    /**
+     * The tail of the syncs counted: bounds in milliseconds, each the upper bound of a bucket (infinite: slower than
+     * the last bound); NaN without a sync.
+     */
     record Tail(double p99Ms, double maxMs, long count) {
         static final Tail NONE = new Tail(Double.NaN, Double.NaN, 0);
     }
@@ -63,7 +67,7 @@ record SyncTimes(TreeMap<Double, Long> cumulative) {
         return new Tail(p99, max, total);
     }
 
-    /** {@code le:count} pairs separated by commas, as a worker reports them. */
+    /** {@code le:count} pairs separated by commas, as a worker reports them ({@code Infinity} for the last). */
     String encode() {
         StringBuilder sb = new StringBuilder();
         cumulative.forEach((le, n) -> sb.append(sb.length() == 0 ? "" : ",")
@@ -92,9 +96,7 @@ record SyncTimes(TreeMap<Double, Long> cumulative) {
         counters.forEach((k, v) -> {
             if (k.startsWith(prefix)) {
                 String le = k.substring(prefix.length());
-                if (!le.equals("+Inf")) {
-                    m.put(Double.parseDouble(le), Math.round(v));
-                }
+                m.put(le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le), Math.round(v));
             }
         });
         return new SyncTimes(m);

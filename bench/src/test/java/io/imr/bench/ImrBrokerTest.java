@@ -22,6 +22,7 @@ class ImrBrokerTest {
                 imr_store_sync_duration_seconds_bucket{side="server",le="0.002"} 119.0
                 imr_store_sync_duration_seconds_bucket{side="server",le="+Inf"} 120.0
                 imr_store_sync_duration_seconds_bucket{side="client",le="0.001"} 5.0
+                imr_store_sync_duration_seconds_bucket{role="x",side="server",le="0.005"} 7.0
                 imr_store_sync_duration_seconds_count{side="server"} 120.0
                 jvm_memory_used_bytes{area="heap"} 1.0E7
                 """;
@@ -31,6 +32,7 @@ class ImrBrokerTest {
                 .doesNotContainKey("jvm_memory_used_bytes")
                 .containsEntry("store_sync_duration_seconds_bucket|0.001", 90.0)
                 .containsEntry("store_sync_duration_seconds_bucket|0.002", 119.0)
+                .containsEntry("store_sync_duration_seconds_bucket|0.005", 7.0)
                 .containsEntry("store_sync_duration_seconds_bucket|+Inf", 120.0)
                 .containsEntry("store_sync_duration_seconds_count", 120.0)
                 .doesNotContainKey("store_sync_duration_seconds_bucket");

@@ -52,7 +52,13 @@ class SyncTimesTest {
                 "store_sync_duration_seconds_bucket|0.05", 100.0, "store_sync_duration_seconds_bucket|+Inf", 100.0,
                 "store_syncs", 100.0);
         SyncTimes broker = SyncTimes.ofCounters(counters);
-        assertThat(broker.cumulative()).containsOnlyKeys(0.001, 0.05);
+        assertThat(broker.cumulative()).containsOnlyKeys(0.001, 0.05, Double.POSITIVE_INFINITY);
         assertThat(broker.tail()).isEqualTo(new SyncTimes.Tail(50.0, 50.0, 100));
+        // Two syncs slower than the last bound: in the total only.
+        SyncTimes stalled = SyncTimes.ofCounters(Map.of("store_sync_duration_seconds_bucket|0.001", 98.0,
+                "store_sync_duration_seconds_bucket|10", 98.0, "store_sync_duration_seconds_bucket|+Inf", 100.0));
+        assertThat(stalled.tail()).isEqualTo(new SyncTimes.Tail(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
+                100));
+        assertThat(SyncTimes.decode(stalled.encode())).isEqualTo(stalled);
     }
 }

@@ -34,7 +34,9 @@ final class SyncCounter {
             for (LongConsumer o : toTell) {
                 try {
                     o.accept(took);
-                } catch (RuntimeException e) {
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Throwable e) {
                     // An observer's bug is not a failed sync: the commit is durable and goes on.
                 }
             }
