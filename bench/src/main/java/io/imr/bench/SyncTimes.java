@@ -88,7 +88,7 @@ record SyncTimes(TreeMap<Double, Long> cumulative) {
 
     /**
      * The buckets of {@code imr_store_sync_duration_seconds} among a broker's counters, which {@link ImrBroker#parse}
-     * keys {@code store_sync_duration_seconds_bucket|LE} (the {@code +Inf} bucket left out).
+     * keys {@code store_sync_duration_seconds_bucket|LE} ({@code +Inf} as {@link Double#POSITIVE_INFINITY}).
      */
     static SyncTimes ofCounters(Map<String, Double> counters) {
         String prefix = "store_sync_duration_seconds_bucket|";
