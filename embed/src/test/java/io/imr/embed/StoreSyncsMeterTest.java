@@ -50,6 +50,12 @@ class StoreSyncsMeterTest {
                 .token(token).dataDir(dir.resolve(user)).listener(listener);
     }
 
+    private static ImrClient started(ImrClient.Builder builder) {
+        ImrClient c = builder.build();
+        join(c.start());
+        return c;
+    }
+
     private static FunctionCounter syncs(MeterRegistry registry, String side) {
         return registry.find(MetricNames.STORE_SYNCS).tag(MetricNames.TAG_SIDE, side).functionCounter();
     }
@@ -62,10 +68,8 @@ class StoreSyncsMeterTest {
     @DisplayName("a started server (side=server) and started clients (side=client) have it, and it grows with a message")
     void serverAndClients() throws Exception {
         Recorder bobSaw = new Recorder(1);
-        ImrClient alice = client("alice", new Recorder(0)).build();
-        ImrClient bob = client("bob", bobSaw).build();
-        join(alice.start());
-        join(bob.start());
+        ImrClient alice = started(client("alice", new Recorder(0)));
+        ImrClient bob = started(client("bob", bobSaw));
         try {
             FunctionCounter onServer = syncs(server.meterRegistry(), MetricNames.SIDE_SERVER);
             assertThat(onServer).isNotNull();
@@ -115,10 +119,8 @@ class StoreSyncsMeterTest {
     @DisplayName("each sync counted after the store was registered is timed, in buckets from 50 µs to 10 s")
     void durations() throws Exception {
         Recorder bobSaw = new Recorder(1);
-        ImrClient alice = client("alice", new Recorder(0)).build();
-        ImrClient bob = client("bob", bobSaw).build();
-        join(alice.start());
-        join(bob.start());
+        ImrClient alice = started(client("alice", new Recorder(0)));
+        ImrClient bob = started(client("bob", bobSaw));
         MeterRegistry[] registries = {server.meterRegistry(), alice.meterRegistry(), bob.meterRegistry()};
         String[] sides = {MetricNames.SIDE_SERVER, MetricNames.SIDE_CLIENT, MetricNames.SIDE_CLIENT};
         long[] syncsBefore = new long[3];
